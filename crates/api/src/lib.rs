@@ -1,0 +1,15 @@
+//! The HTTP API: actix-web handlers, DTOs, authentication, errors and the OpenAPI document.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod paging;
+pub mod routes;
+pub mod schemas;
+pub mod spa;
+pub mod startup;
+pub mod state;
+
+pub use startup::{Application, openapi_document};
+pub use state::ApiConfig;

@@ -1,0 +1,108 @@
+//! The OpenAPI 3.1 document: paths come from the registered handlers (utoipa-actix-web), so
+//! routes and docs cannot drift; the standard error responses are added here, in one place.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "OCOP API",
+        description = "API của hệ thống quản lý Chương trình OCOP (Mỗi xã một sản phẩm) cấp tỉnh.\n\n\
+            API of the provincial OCOP (One Commune One Product) management system.\n\n\
+            Errors are RFC 9457 `application/problem+json` with a stable snake_case `code` and \
+            messages in Vietnamese (`message_vi`) and English (`message_en`). Lists return \
+            `{\"items\": [...], \"total\": n}` and take `limit` (1–200, default 20) and `offset`.\n\n\
+            Sign in at `POST /api/v1/auth/login`, then send `Authorization: Bearer <access_token>`.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "health", description = "Liveness and readiness / Tình trạng dịch vụ"),
+        (name = "auth", description = "Sign-in and sessions / Đăng nhập và phiên làm việc"),
+        (name = "users", description = "User accounts (admins) / Quản lý tài khoản"),
+        (name = "admin-units", description = "Administrative units: province, district, commune / Đơn vị hành chính"),
+        (name = "audit", description = "Audit trail (admins) / Nhật ký thay đổi"),
+    ),
+    components(schemas(Problem, FieldError, ErrorCode)),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The shared error responses: (status, component name, code of the example).
+const ERRORS: &[(&str, &str, ErrorCode)] = &[
+    ("400", "BadRequest", ErrorCode::MalformedRequest),
+    ("401", "Unauthorized", ErrorCode::Unauthenticated),
+    ("403", "Forbidden", ErrorCode::Forbidden),
+    ("404", "NotFound", ErrorCode::NotFound),
+    ("413", "PayloadTooLarge", ErrorCode::PayloadTooLarge),
+    ("415", "UnsupportedMediaType", ErrorCode::UnsupportedMediaType),
+    ("422", "UnprocessableEntity", ErrorCode::ValidationFailed),
+    ("500", "InternalError", ErrorCode::Internal),
+];
+
+/// Adds the standard problem responses to every operation that can produce them.
+pub fn add_error_responses(doc: &mut Document) {
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (_, name, code) in ERRORS {
+        let example = serde_json::to_value(ApiError::new(*code).problem()).unwrap_or_default();
+        let (_, en) = code.messages();
+        let (vi, _) = code.messages();
+        components.responses.insert(
+            (*name).to_owned(),
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(format!("{en} / {vi}"))
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).example(Some(example)).build(),
+                    )
+                    .build(),
+            ),
+        );
+    }
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let has_path_params = path.contains('{');
+        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            add_to_operation(op, has_path_params);
+        }
+    }
+}
+
+fn add_to_operation(op: &mut Operation, has_path_params: bool) {
+    let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    let has_body = op.request_body.is_some();
+    let has_query = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    for (status, name, _) in ERRORS {
+        let applies = match *status {
+            "400" => has_body || has_query || has_path_params,
+            "401" | "403" => secured,
+            "404" => has_path_params,
+            "413" | "415" => has_body,
+            "422" => has_body || has_query,
+            _ => true,
+        };
+        if applies {
+            op.responses
+                .responses
+                .entry((*status).to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::new(format!("#/components/responses/{name}"))));
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Sign-in, token refresh with rotation, sign-out, the caller's profile, password change.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use base64::Engine;
+use chrono::Utc;
+use ocop_domain::account::{Email, check_password};
+use ocop_persistence::entities::user;
+use ocop_persistence::{TransactionTrait, admin_units, audit, refresh_tokens, users};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::{AuthUser, password};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::extract::ApiJson;
+use crate::routes::admin_units::AdminUnitRef;
+use crate::routes::users::weak_password;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"email": "admin@ocop.demo", "password": "OcopDemo@2026"}))]
+pub struct LoginRequest {
+    #[validate(length(min = 3, max = 254))]
+    pub email: String,
+    #[validate(length(min = 1, max = 128))]
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"refresh_token": "q0pI2lQ0b1m3Yx6fH1lJcB7i4l0Jg8pWkq3oQx9n2sA"}))]
+pub struct RefreshRequest {
+    #[validate(length(min = 16, max = 200))]
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"current_password": "OcopDemo@2026", "new_password": "Hạ Long 2026 mới"}))]
+pub struct ChangePasswordRequest {
+    #[validate(length(min = 1, max = 128))]
+    pub current_password: String,
+    #[validate(length(min = 1, max = 128))]
+    pub new_password: String,
+}
+
+/// The signed-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: Uuid,
+    #[schema(example = "halong@ocop.demo")]
+    pub email: String,
+    #[schema(example = "Cán bộ TP Hạ Long (demo)")]
+    pub display_name: String,
+    #[schema(schema_with = crate::schemas::role)]
+    pub role: String,
+    pub admin_unit: Option<AdminUnitRef>,
+}
+
+/// An access token (JWT, 15 minutes) and a refresh token (single use, rotated).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenPair {
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+    pub refresh_token: String,
+    #[schema(example = 1209600)]
+    pub refresh_expires_in: i64,
+    pub user: Me,
+}
+
+/// Sign in with e-mail and password / Đăng nhập.
+///
+/// Throttled per account and per client address: too many attempts give 429 with
+/// `Retry-After`, whether or not the account exists.
+#[utoipa::path(tag = "auth", request_body = LoginRequest, responses(
+    (status = 200, description = "Signed in / Đăng nhập thành công", body = TokenPair),
+    (status = 401, description = "Wrong e-mail or password / Sai email hoặc mật khẩu", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Account disabled / Tài khoản bị khóa", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Too many attempts / Quá nhiều lần thử", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[post("/auth/login")]
+pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: ApiJson<LoginRequest>) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    body.validate()?;
+    let account = body.email.trim().to_lowercase();
+    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    state.throttle.check(&address, &account).map_err(|wait| {
+        ApiError::new(ErrorCode::TooManyRequests)
+            .with_message(
+                "Đăng nhập sai quá nhiều lần, vui lòng thử lại sau.",
+                "Too many sign-in attempts; try again later.",
+            )
+            .retry_after(wait.as_secs())
+    })?;
+    let found = match Email::parse(&account) {
+        Ok(email) => users::find_by_email(&state.db, email.as_str()).await?,
+        Err(_) => None,
+    };
+    // Verify against a dummy hash when there is no account, so timing tells nothing.
+    let stored = found.as_ref().map_or_else(|| state.dummy_password_hash.clone(), |u| u.password_hash.clone());
+    let verified = password::verify_blocking(body.password, stored).await?;
+    let user = match found {
+        Some(user) if verified => user,
+        _ => {
+            state.throttle.record_failure(&account);
+            tracing::info!(account = %account, "failed sign-in");
+            return Err(ApiError::new(ErrorCode::InvalidCredentials));
+        }
+    };
+    state.throttle.record_success(&account);
+    if !user.active {
+        return Err(ApiError::new(ErrorCode::AccountDisabled));
+    }
+    let pair = issue_tokens(&state, &state.db, user, Uuid::now_v7()).await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+/// Exchange a refresh token for a new pair / Làm mới phiên.
+///
+/// Each refresh token works once. Presenting a spent one again is treated as theft: the
+/// whole family of tokens from that sign-in is revoked.
+#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
+    (status = 200, description = "New tokens / Cặp token mới", body = TokenPair),
+    (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[post("/auth/refresh")]
+pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    body.validate()?;
+    let invalid = || ApiError::new(ErrorCode::InvalidRefreshToken);
+    let txn = state.db.begin().await?;
+    let token = refresh_tokens::find_by_hash(&txn, &hash_token(&body.refresh_token)).await?.ok_or_else(invalid)?;
+    if token.revoked_at.is_some() || token.expires_at <= Utc::now() {
+        return Err(invalid());
+    }
+    if token.used_at.is_some() || !refresh_tokens::mark_used(&txn, token.id).await? {
+        // Reuse: revoke the family and commit that, then refuse.
+        refresh_tokens::revoke_family(&txn, token.family_id).await?;
+        txn.commit().await?;
+        tracing::warn!(user_id = %token.user_id, "refresh token reuse; family revoked");
+        return Err(invalid());
+    }
+    let user = users::find(&txn, token.user_id).await?.filter(|u| u.active).ok_or_else(invalid)?;
+    let pair = issue_tokens(&state, &txn, user, token.family_id).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+/// Sign out: revoke the refresh token's family / Đăng xuất.
+#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
+    (status = 204, description = "Signed out / Đã đăng xuất"),
+))]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    body.validate()?;
+    if let Some(token) = refresh_tokens::find_by_hash(&state.db, &hash_token(&body.refresh_token)).await? {
+        refresh_tokens::revoke_family(&state.db, token.family_id).await?;
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in user / Người dùng hiện tại.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
+    (status = 200, description = "Profile / Hồ sơ người dùng", body = Me),
+))]
+#[get("/auth/me")]
+pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Me>> {
+    let row = users::find(&state.db, user.id).await?.ok_or_else(ApiError::unauthenticated)?;
+    Ok(web::Json(profile(&state.db, row).await?))
+}
+
+/// Change one's own password / Đổi mật khẩu.
+///
+/// Every other session of the account is signed out; a fresh token pair is returned.
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = ChangePasswordRequest, responses(
+    (status = 200, description = "Password changed; new tokens / Đã đổi mật khẩu", body = TokenPair),
+    (status = 401, description = "Current password wrong / Mật khẩu hiện tại không đúng", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[post("/auth/password")]
+pub async fn change_password(state: web::Data<AppState>, user: AuthUser, body: ApiJson<ChangePasswordRequest>) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    body.validate()?;
+    let row = users::find(&state.db, user.id).await?.ok_or_else(ApiError::unauthenticated)?;
+    if !password::verify_blocking(body.current_password, row.password_hash.clone()).await? {
+        return Err(ApiError::new(ErrorCode::InvalidCredentials).with_message(
+            "Mật khẩu hiện tại không đúng.",
+            "The current password is wrong.",
+        ));
+    }
+    check_password(&body.new_password, &row.email).map_err(|w| weak_password("new_password", w))?;
+    let hash = password::hash_blocking(body.new_password).await?;
+    let txn = state.db.begin().await?;
+    let updated = users::update(&txn, row.clone(), users::UserChanges { password_hash: Some(hash), ..Default::default() }).await?;
+    refresh_tokens::revoke_all_for_user(&txn, user.id).await?;
+    audit::record(&txn, &user.audit(), "user.password_change", "user", user.id, Some(&row), Some(&updated)).await?;
+    let pair = issue_tokens(&state, &txn, updated, Uuid::now_v7()).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn issue_tokens(
+    state: &AppState,
+    db: &impl ocop_persistence::ConnectionTrait,
+    user: user::Model,
+    family: Uuid,
+) -> ApiResult<TokenPair> {
+    let (access_token, expires_in) = state.jwt.issue(user.id, &user.role).map_err(ApiError::internal)?;
+    let mut raw = [0u8; 32];
+    rand::rng().fill(&mut raw[..]);
+    let refresh_token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    let expires_at = Utc::now() + chrono::Duration::seconds(state.refresh_ttl_seconds);
+    refresh_tokens::insert(db, user.id, family, hash_token(&refresh_token), expires_at).await?;
+    let profile = profile(db, user).await?;
+    Ok(TokenPair {
+        access_token,
+        token_type: "Bearer",
+        expires_in,
+        refresh_token,
+        refresh_expires_in: state.refresh_ttl_seconds,
+        user: profile,
+    })
+}
+
+async fn profile(db: &impl ocop_persistence::ConnectionTrait, user: user::Model) -> ApiResult<Me> {
+    let admin_unit = match user.admin_unit_id {
+        Some(id) => admin_units::find(db, id).await?.map(AdminUnitRef::from),
+        None => None,
+    };
+    Ok(Me { id: user.id, email: user.email, display_name: user.display_name, role: user.role, admin_unit })
+}

@@ -1,0 +1,120 @@
+//! Builds and runs the HTTP server: `Application::build` binds (port 0 in tests) and
+//! returns before serving, so callers learn the port first.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{Compress, DefaultHeaders, Next, from_fn};
+use actix_web::{App, Error, HttpMessage, HttpServer, web};
+use ocop_persistence::DatabaseConnection;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as Document;
+use utoipa_actix_web::{AppExt, UtoipaApp, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::ApiError;
+use crate::extract::{path_config, query_config};
+use crate::openapi::{ApiDoc, add_error_responses};
+use crate::routes;
+use crate::state::{ApiConfig, AppState};
+
+pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
+
+/// Mounts every documented route; used both to serve and to produce the document.
+fn mount<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
+{
+    app.openapi(ApiDoc::openapi())
+        .service(routes::health::healthz)
+        .service(routes::health::readyz)
+        .service(
+            scope::scope("/api/v1")
+                .configure(routes::api_v1)
+                .default_service(web::to(not_found)),
+        )
+}
+
+/// The OpenAPI document the server serves (and `ocop openapi` prints).
+pub fn openapi_document() -> Document {
+    let (_, mut doc) = mount(App::new().into_utoipa_app()).split_for_parts();
+    add_error_responses(&mut doc);
+    doc
+}
+
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    pub fn build(config: ApiConfig, db: DatabaseConnection, listener: TcpListener) -> std::io::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState::new(db, &config));
+        let doc = openapi_document();
+        let server = HttpServer::new(move || {
+            let (app, _) = mount(App::new().into_utoipa_app()).split_for_parts();
+            let app = app
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(config.body_limit_bytes))
+                .app_data(query_config())
+                .app_data(path_config())
+                .service(SwaggerUi::new("/swagger-ui/{_:.*}").url(OPENAPI_PATH, doc.clone()))
+                .wrap(cors(&config.cors_origins))
+                .wrap(Compress::default())
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                        .add((header::X_FRAME_OPTIONS, "DENY"))
+                        .add((header::REFERRER_POLICY, "no-referrer")),
+                )
+                .wrap(from_fn(request_id_header))
+                .wrap(TracingLogger::default());
+            match &config.spa_dir {
+                Some(dir) => app.service(crate::spa::files(dir)),
+                None => app.default_service(web::to(not_found)),
+            }
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self { server, port })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::not_found())
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([HeaderName::from_static("x-request-id"), header::RETRY_AFTER])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+/// Echoes the request id (from the tracing middleware) in `x-request-id`.
+async fn request_id_header(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let id = req.extensions().get::<RequestId>().map(ToString::to_string);
+    let mut response = next.call(req).await?;
+    if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(response)
+}

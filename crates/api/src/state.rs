@@ -1,0 +1,55 @@
+use std::path::PathBuf;
+
+use ocop_persistence::DatabaseConnection;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::{Limits, LoginThrottle};
+
+/// What the API needs from the outside world; the server binary fills it from settings.
+#[derive(Clone)]
+pub struct ApiConfig {
+    pub jwt_secret: Vec<u8>,
+    pub access_ttl_seconds: i64,
+    pub refresh_ttl_seconds: i64,
+    pub cors_origins: Vec<String>,
+    /// Built SPA (`frontend/dist`); served at `/` with history fallback when present.
+    pub spa_dir: Option<PathBuf>,
+    pub body_limit_bytes: usize,
+    pub login_limits: Limits,
+}
+
+impl ApiConfig {
+    pub fn new(jwt_secret: Vec<u8>) -> Self {
+        Self {
+            jwt_secret,
+            access_ttl_seconds: 15 * 60,
+            refresh_ttl_seconds: 14 * 24 * 3600,
+            cors_origins: Vec::new(),
+            spa_dir: None,
+            body_limit_bytes: 1024 * 1024,
+            login_limits: Limits::default(),
+        }
+    }
+}
+
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub jwt: JwtKeys,
+    pub throttle: LoginThrottle,
+    pub refresh_ttl_seconds: i64,
+    /// Verified against when an account does not exist, so timing does not reveal it.
+    pub dummy_password_hash: String,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: &ApiConfig) -> Self {
+        Self {
+            db,
+            jwt: JwtKeys::new(&config.jwt_secret, config.access_ttl_seconds),
+            throttle: LoginThrottle::new(config.login_limits),
+            refresh_ttl_seconds: config.refresh_ttl_seconds,
+            dummy_password_hash: crate::auth::password::hash("not-a-real-password-0")
+                .unwrap_or_default(),
+        }
+    }
+}

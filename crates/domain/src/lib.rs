@@ -1,0 +1,6 @@
+//! Pure OCOP rules: no I/O, no framework types. Everything here is decided from its inputs.
+
+pub mod access;
+pub mod account;
+pub mod admin_unit;
+pub mod text;

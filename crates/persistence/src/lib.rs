@@ -1,0 +1,62 @@
+//! Storage: sea-orm entities and the queries and mutations over them. Every function takes
+//! `&impl ConnectionTrait`, so it runs alike on a pool or inside a transaction. Nothing here
+//! decides a business rule.
+
+pub mod admin_units;
+pub mod audit;
+pub mod entities;
+pub mod paging;
+pub mod refresh_tokens;
+pub mod seed;
+pub mod users;
+
+use std::time::Duration;
+
+pub use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, TransactionTrait,
+};
+use sea_orm::{ConnectOptions, Database, DbBackend, Statement};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use ocop_migrations::{Migrator, MigratorTrait};
+
+/// Opens a pool for a `sqlite://` or `postgres://` URL. SQLite files are created if missing
+/// and opened in WAL mode with a busy timeout, so readers never block the writer.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    if url.starts_with("sqlite:") {
+        options.max_connections(8).min_connections(1);
+    } else {
+        options.max_connections(32);
+    }
+    Database::connect(options).await
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Readiness: the database answers a trivial query.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_string(backend, "SELECT 1")).await.map(|_| ())
+}
+
+pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
+    db.get_database_backend() == DbBackend::Postgres
+}
+
+/// A fresh row id: UUID v7, ordered by creation time.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}

@@ -1,0 +1,150 @@
+//! `ocop`: the server binary. Thin: settings, telemetry, and the commands below.
+
+mod settings;
+mod telemetry;
+
+use std::net::TcpListener;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use ocop_api::auth::password;
+use ocop_api::{ApiConfig, Application};
+use ocop_persistence::{DatabaseConnection, TransactionTrait, audit, seed, users};
+
+use crate::settings::Settings;
+
+#[derive(Parser)]
+#[command(name = "ocop", version, about = "OCOP programme management server (Mỗi xã một sản phẩm)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, load demo data if enabled and empty, and serve HTTP.
+    Serve {
+        /// Address to listen on (default from OCOP_BIND, else 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load a dataset into an empty database.
+    Seed {
+        /// The demo dataset (Quảng Ninh).
+        #[arg(long, required = true)]
+        demo: bool,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Create an administrator account.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "OCOP_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long, default_value = "Quản trị hệ thống")]
+        name: String,
+    },
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Command::Openapi = cli.command {
+        let doc = ocop_api::openapi_document();
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(());
+    }
+    let settings = Settings::load()?;
+    telemetry::init(&settings.log_format);
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create data dir {}", settings.data_dir.display()))?;
+    let db = ocop_persistence::connect(&settings.database_url()).await.context("cannot connect to the database")?;
+    ocop_persistence::migrate(&db).await.context("migration failed")?;
+    match cli.command {
+        Command::Serve { bind } => serve(settings, db, bind).await,
+        Command::Migrate => {
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { .. } => {
+            if !seed_demo(&db).await? {
+                bail!("the database is not empty; demo data is only loaded into an empty database");
+            }
+            Ok(())
+        }
+        Command::CreateAdmin { email, password, name } => create_admin(&db, &email, &password, &name).await,
+        Command::Openapi => Ok(()),
+    }
+}
+
+async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>) -> anyhow::Result<()> {
+    if settings.demo_enabled() {
+        seed_demo(&db).await?;
+    }
+    let mut config = ApiConfig::new(settings.jwt_secret()?);
+    config.cors_origins = settings.cors_origins();
+    config.spa_dir = settings.spa_dir();
+    config.body_limit_bytes = settings.body_limit_bytes;
+    if config.spa_dir.is_none() {
+        tracing::warn!("no built SPA found (frontend/dist); serving the API only");
+    }
+    let bind = bind.unwrap_or_else(|| settings.bind.clone());
+    let listener = TcpListener::bind(&bind).with_context(|| format!("cannot listen on {bind}"))?;
+    let app = Application::build(config, db, listener)?;
+    tracing::info!(address = %bind, "ocop listening");
+    println!("ocop is listening on http://{bind}  (API /api/v1, Swagger UI /swagger-ui/)");
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+/// Loads the demo dataset if the database is empty; `false` if it was not.
+async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    if users::count(db).await? > 0 || ocop_persistence::admin_units::count(db).await? > 0 {
+        return Ok(false);
+    }
+    let hash = password::hash(seed::DEMO_PASSWORD)?;
+    seed::demo(db, &hash).await?;
+    println!("Loaded the DEMO dataset (Quảng Ninh). Demo accounts, all with password {}:", seed::DEMO_PASSWORD);
+    for (email, _, role, _) in seed::DEMO_USERS {
+        println!("  {email:<22} {role}");
+    }
+    Ok(true)
+}
+
+async fn create_admin(db: &DatabaseConnection, email: &str, password_text: &str, name: &str) -> anyhow::Result<()> {
+    let email = ocop_domain_email(email)?;
+    if let Err(weak) = ocop_domain::account::check_password(password_text, &email) {
+        bail!("password rejected: it needs {weak}");
+    }
+    if users::find_by_email(db, &email).await?.is_some() {
+        bail!("an account with e-mail {email} already exists");
+    }
+    let hash = password::hash(password_text)?;
+    let txn = db.begin().await?;
+    let user = users::insert(
+        &txn,
+        users::NewUser {
+            email: email.clone(),
+            display_name: name.to_owned(),
+            display_name_folded: ocop_domain::text::fold(name),
+            password_hash: hash,
+            role: "admin".into(),
+            admin_unit_id: None,
+        },
+    )
+    .await?;
+    let ctx = audit::AuditContext { actor_email: Some("cli".into()), ..Default::default() };
+    audit::record::<(), _>(&txn, &ctx, "user.create", "user", user.id, None, Some(&user)).await?;
+    txn.commit().await?;
+    println!("created administrator {email}");
+    Ok(())
+}
+
+fn ocop_domain_email(raw: &str) -> anyhow::Result<String> {
+    ocop_domain::account::Email::parse(raw)
+        .map(|e| e.into_inner())
+        .map_err(|_| anyhow::anyhow!("`{raw}` is not a valid e-mail address"))
+}

@@ -1,0 +1,128 @@
+//! Settings, layered: built-in defaults, then an optional TOML file (`OCOP_CONFIG`, default
+//! `./ocop.toml`), then `OCOP_*` environment variables.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    /// `development` (default) or `production`.
+    pub env: String,
+    /// `sqlite://…` (default: `sqlite://{data_dir}/ocop.db`) or `postgres://…`.
+    pub database_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub bind: String,
+    /// HS256 signing secret; required in production, generated and kept in the data
+    /// directory in development.
+    pub jwt_secret: Option<String>,
+    /// Comma-separated origins allowed by CORS (the SPA served by this server needs none).
+    pub cors_origins: String,
+    pub public_base_url: String,
+    /// Load the demo dataset into an empty database (default: on in development).
+    pub demo: Option<bool>,
+    /// `text` (default) or `json`.
+    pub log_format: String,
+    /// The built SPA; default `frontend/dist` when it exists.
+    pub spa_dir: Option<PathBuf>,
+    pub body_limit_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            env: "development".into(),
+            database_url: None,
+            data_dir: PathBuf::from("./data"),
+            bind: "127.0.0.1:8080".into(),
+            jwt_secret: None,
+            cors_origins: String::new(),
+            public_base_url: "http://127.0.0.1:8080".into(),
+            demo: None,
+            log_format: "text".into(),
+            spa_dir: None,
+            body_limit_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Settings {
+    pub fn load() -> anyhow::Result<Self> {
+        let file = std::env::var("OCOP_CONFIG").unwrap_or_else(|_| "ocop.toml".into());
+        let settings: Self = Figment::from(Serialized::defaults(Self::default()))
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("OCOP_").ignore(&["config", "admin_password"]))
+            .extract()
+            .context("invalid settings")?;
+        if !matches!(settings.env.as_str(), "development" | "production") {
+            bail!("OCOP_ENV must be `development` or `production`, not `{}`", settings.env);
+        }
+        Ok(settings)
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == "production"
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("ocop.db").display()))
+    }
+
+    pub fn demo_enabled(&self) -> bool {
+        self.demo.unwrap_or(!self.is_production())
+    }
+
+    pub fn cors_origins(&self) -> Vec<String> {
+        self.cors_origins.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    }
+
+    pub fn spa_dir(&self) -> Option<PathBuf> {
+        match &self.spa_dir {
+            Some(dir) => Some(dir.clone()),
+            None => Some(PathBuf::from("frontend/dist")).filter(|d| d.join("index.html").is_file()),
+        }
+    }
+
+    /// The JWT secret: configured, or (development only) generated once into the data dir.
+    pub fn jwt_secret(&self) -> anyhow::Result<Vec<u8>> {
+        if let Some(secret) = &self.jwt_secret {
+            if secret.len() < 32 {
+                bail!("OCOP_JWT_SECRET must be at least 32 characters");
+            }
+            return Ok(secret.as_bytes().to_vec());
+        }
+        if self.is_production() {
+            bail!("OCOP_JWT_SECRET is required when OCOP_ENV=production");
+        }
+        let path = self.data_dir.join("jwt-secret");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            return Ok(existing.trim().as_bytes().to_vec());
+        }
+        let mut raw = [0u8; 48];
+        rand::rng().fill(&mut raw[..]);
+        let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        write_private(&path, &secret)?;
+        tracing::warn!(path = %path.display(), "generated a development JWT secret; set OCOP_JWT_SECRET in production");
+        Ok(secret.into_bytes())
+    }
+}
+
+fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(content.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! Schema migrations, applied in order by `ocop migrate` and at server start.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_admin_units;
+mod m20261122_000002_create_accounts;
+mod m20261122_000003_create_audit_log;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_admin_units::Migration),
+            Box::new(m20261122_000002_create_accounts::Migration),
+            Box::new(m20261122_000003_create_audit_log::Migration),
+        ]
+    }
+}

@@ -41,9 +41,7 @@ impl MigrationTrait for Migration {
             ("ix_admin_units_path", AdminUnits::Path),
             ("ix_admin_units_name_folded", AdminUnits::NameFolded),
         ] {
-            manager
-                .create_index(Index::create().name(name).table(AdminUnits::Table).col(col).to_owned())
-                .await?;
+            manager.create_index(Index::create().name(name).table(AdminUnits::Table).col(col).to_owned()).await?;
         }
         Ok(())
     }

@@ -63,11 +63,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ix_users_admin_unit")
-                    .table(Users::Table)
-                    .col(Users::AdminUnitId)
-                    .to_owned(),
+                Index::create().name("ix_users_admin_unit").table(Users::Table).col(Users::AdminUnitId).to_owned(),
             )
             .await
     }

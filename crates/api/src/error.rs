@@ -36,9 +36,7 @@ impl ErrorCode {
         match self {
             Self::MalformedRequest => StatusCode::BAD_REQUEST,
             Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::InvalidCredentials | Self::Unauthenticated | Self::InvalidRefreshToken => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::InvalidCredentials | Self::Unauthenticated | Self::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
             Self::AccountDisabled | Self::Forbidden | Self::OutsideArea => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict => StatusCode::CONFLICT,
@@ -77,15 +75,21 @@ impl ErrorCode {
             Self::ValidationFailed => ("Dữ liệu không hợp lệ.", "Some fields are invalid."),
             Self::InvalidCredentials => ("Email hoặc mật khẩu không đúng.", "Wrong e-mail or password."),
             Self::Unauthenticated => ("Bạn cần đăng nhập lại.", "Authentication required."),
-            Self::InvalidRefreshToken => ("Phiên đăng nhập đã hết hạn hoặc bị thu hồi.", "The session expired or was revoked."),
+            Self::InvalidRefreshToken => {
+                ("Phiên đăng nhập đã hết hạn hoặc bị thu hồi.", "The session expired or was revoked.")
+            }
             Self::AccountDisabled => ("Tài khoản đã bị khóa.", "This account is disabled."),
             Self::Forbidden => ("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),
-            Self::OutsideArea => ("Đối tượng nằm ngoài địa bàn bạn quản lý.", "The object lies outside your administrative area."),
+            Self::OutsideArea => {
+                ("Đối tượng nằm ngoài địa bàn bạn quản lý.", "The object lies outside your administrative area.")
+            }
             Self::NotFound => ("Không tìm thấy.", "Not found."),
             Self::Conflict => ("Xung đột với dữ liệu hiện có.", "Conflicts with existing data."),
             Self::PayloadTooLarge => ("Dữ liệu gửi lên quá lớn.", "The request body is too large."),
             Self::UnsupportedMediaType => ("Định dạng nội dung không được hỗ trợ.", "Unsupported content type."),
-            Self::TooManyRequests => ("Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests; try again later."),
+            Self::TooManyRequests => {
+                ("Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests; try again later.")
+            }
             Self::Internal => ("Lỗi hệ thống, vui lòng thử lại sau.", "Internal error; please try again later."),
             Self::Unavailable => ("Dịch vụ tạm thời không sẵn sàng.", "Service temporarily unavailable."),
         }
@@ -104,7 +108,12 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<String>, vi: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
         Self { field: field.into(), code: code.into(), message_vi: vi.into(), message_en: en.into() }
     }
 }
@@ -241,10 +250,9 @@ impl ResponseError for ApiError {
 impl From<ocop_persistence::DbErr> for ApiError {
     fn from(err: ocop_persistence::DbErr) -> Self {
         match err.sql_err() {
-            Some(ocop_persistence::SqlErr::UniqueConstraintViolation(_)) => Self::conflict(
-                "Đã tồn tại bản ghi với giá trị này.",
-                "A record with this value already exists.",
-            ),
+            Some(ocop_persistence::SqlErr::UniqueConstraintViolation(_)) => {
+                Self::conflict("Đã tồn tại bản ghi với giá trị này.", "A record with this value already exists.")
+            }
             Some(ocop_persistence::SqlErr::ForeignKeyConstraintViolation(_)) => Self::conflict(
                 "Bản ghi đang được tham chiếu hoặc tham chiếu không tồn tại.",
                 "The record is referenced elsewhere, or refers to a missing record.",
@@ -286,13 +294,19 @@ fn describe_validation(e: &validator::ValidationError) -> (String, String) {
     let param = |name: &str| e.params.get(name).map(|v| v.to_string());
     match e.code.as_ref() {
         "length" => match (param("min"), param("max")) {
-            (Some(min), Some(max)) => (format!("Độ dài phải từ {min} đến {max} ký tự."), format!("Must be {min} to {max} characters long.")),
-            (Some(min), None) => (format!("Cần ít nhất {min} ký tự."), format!("Must be at least {min} characters long.")),
+            (Some(min), Some(max)) => {
+                (format!("Độ dài phải từ {min} đến {max} ký tự."), format!("Must be {min} to {max} characters long."))
+            }
+            (Some(min), None) => {
+                (format!("Cần ít nhất {min} ký tự."), format!("Must be at least {min} characters long."))
+            }
             (None, Some(max)) => (format!("Tối đa {max} ký tự."), format!("Must be at most {max} characters long.")),
             _ => ("Độ dài không hợp lệ.".into(), "Invalid length.".into()),
         },
         "range" => match (param("min"), param("max")) {
-            (Some(min), Some(max)) => (format!("Giá trị phải từ {min} đến {max}."), format!("Must be between {min} and {max}.")),
+            (Some(min), Some(max)) => {
+                (format!("Giá trị phải từ {min} đến {max}."), format!("Must be between {min} and {max}."))
+            }
             _ => ("Giá trị ngoài phạm vi cho phép.".into(), "Out of range.".into()),
         },
         "email" => ("Email không hợp lệ.".into(), "Not a valid e-mail address.".into()),

@@ -44,25 +44,21 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Syntax first (a cheap pass that builds nothing), so broken JSON is always a 400.
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .map_err(|e| ApiError::malformed(format!("invalid JSON at line {}, column {}", e.line(), e.column())))?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+    serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            ApiError::malformed(format!("invalid JSON at line {}, column {}", inner.line(), inner.column()))
-        } else {
-            let field = if path == "." { String::new() } else { path };
-            let detail = strip_position(&inner.to_string());
-            ApiError::new(ErrorCode::ValidationFailed).with_field(FieldError::new(
-                field,
-                "invalid_type",
-                format!("Giá trị không hợp lệ: {detail}"),
-                format!("Invalid value: {detail}"),
-            ))
-        }
-    })?;
-    de.end().map_err(|e| ApiError::malformed(format!("trailing characters at line {}, column {}", e.line(), e.column())))?;
-    Ok(value)
+        let field = if path == "." { String::new() } else { path };
+        let detail = strip_position(&err.into_inner().to_string());
+        ApiError::new(ErrorCode::ValidationFailed).with_field(FieldError::new(
+            field,
+            "invalid_type",
+            format!("Giá trị không hợp lệ: {detail}"),
+            format!("Invalid value: {detail}"),
+        ))
+    })
 }
 
 fn strip_position(message: &str) -> String {

@@ -71,7 +71,10 @@ pub fn add_error_responses(doc: &mut Document) {
                     .description(format!("{en} / {vi}"))
                     .content(
                         "application/problem+json",
-                        ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).example(Some(example)).build(),
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .example(Some(example))
+                            .build(),
                     )
                     .build(),
             ),
@@ -79,7 +82,9 @@ pub fn add_error_responses(doc: &mut Document) {
     }
     for (path, item) in doc.paths.paths.iter_mut() {
         let has_path_params = path.contains('{');
-        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+        for op in
+            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+        {
             add_to_operation(op, has_path_params);
         }
     }

@@ -32,11 +32,7 @@ where
     app.openapi(ApiDoc::openapi())
         .service(routes::health::healthz)
         .service(routes::health::readyz)
-        .service(
-            scope::scope("/api/v1")
-                .configure(routes::api_v1)
-                .default_service(web::to(not_found)),
-        )
+        .service(scope::scope("/api/v1").configure(routes::api_v1).default_service(web::to(not_found)))
 }
 
 /// The OpenAPI document the server serves (and `ocop openapi` prints).
@@ -110,7 +106,10 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 /// Echoes the request id (from the tracing middleware) in `x-request-id`.
-async fn request_id_header(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+async fn request_id_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let id = req.extensions().get::<RequestId>().map(ToString::to_string);
     let mut response = next.call(req).await?;
     if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {

@@ -48,8 +48,7 @@ impl AppState {
             jwt: JwtKeys::new(&config.jwt_secret, config.access_ttl_seconds),
             throttle: LoginThrottle::new(config.login_limits),
             refresh_ttl_seconds: config.refresh_ttl_seconds,
-            dummy_password_hash: crate::auth::password::hash("not-a-real-password-0")
-                .unwrap_or_default(),
+            dummy_password_hash: crate::auth::password::hash("not-a-real-password-0").unwrap_or_default(),
         }
     }
 }

@@ -52,10 +52,7 @@ impl Role {
 impl FromStr for Role {
     type Err = UnknownValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownValue(s.to_owned()))
+        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
     }
 }
 

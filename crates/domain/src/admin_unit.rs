@@ -88,9 +88,7 @@ impl AdminUnitKind {
     pub const fn level(self) -> AdminLevel {
         match self {
             Self::Province | Self::Municipality => AdminLevel::Province,
-            Self::RuralDistrict | Self::UrbanDistrict | Self::Town | Self::ProvincialCity => {
-                AdminLevel::District
-            }
+            Self::RuralDistrict | Self::UrbanDistrict | Self::Town | Self::ProvincialCity => AdminLevel::District,
             Self::Commune | Self::Ward | Self::Township | Self::SpecialZone => AdminLevel::Commune,
         }
     }
@@ -130,10 +128,7 @@ impl AdminUnitKind {
 impl FromStr for AdminUnitKind {
     type Err = UnknownValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownValue(s.to_owned()))
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
     }
 }
 
@@ -161,10 +156,7 @@ impl AdminUnitCode {
             return Err(AdminUnitCodeError::NotDigits);
         }
         if code.len() != level.code_len() {
-            return Err(AdminUnitCodeError::WrongLength {
-                level: level.as_str(),
-                expected: level.code_len(),
-            });
+            return Err(AdminUnitCodeError::WrongLength { level: level.as_str(), expected: level.code_len() });
         }
         Ok(Self(code.to_owned()))
     }

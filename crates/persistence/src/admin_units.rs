@@ -3,8 +3,8 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -52,11 +52,7 @@ fn condition(filter: &Filter) -> Condition {
         cond = cond.add(Column::Level.eq(level.as_str()));
     }
     if let Some(q) = filter.q.as_deref().filter(|q| !q.is_empty()) {
-        cond = cond.add(
-            Condition::any()
-                .add(Column::NameFolded.like(contains(q)))
-                .add(Column::Code.like(prefix(q))),
-        );
+        cond = cond.add(Condition::any().add(Column::NameFolded.like(contains(q))).add(Column::Code.like(prefix(q))));
     }
     if let Some(path) = &filter.within_path {
         cond = cond.add(Column::Path.like(prefix(path)));

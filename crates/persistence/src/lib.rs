@@ -12,12 +12,12 @@ pub mod users;
 
 use std::time::Duration;
 
-pub use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, TransactionTrait,
-};
-use sea_orm::{ConnectOptions, Database, DbBackend, Statement};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use ocop_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database};
+pub use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, Statement, TransactionTrait,
+};
 
 /// Opens a pool for a `sqlite://` or `postgres://` URL. SQLite files are created if missing
 /// and opened in WAL mode with a busy timeout, so readers never block the writer.

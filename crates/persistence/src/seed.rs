@@ -26,18 +26,80 @@ type District = (&'static str, AdminUnitKind, &'static str, &'static [(AdminUnit
 const DISTRICTS: &[District] = {
     use AdminUnitKind::*;
     &[
-        ("193", ProvincialCity, "Hạ Long", &[(Ward, "Hồng Gai"), (Ward, "Bãi Cháy"), (Ward, "Hà Khẩu"), (Ward, "Hoành Bồ"), (Commune, "Thống Nhất"), (Commune, "Quảng La")]),
-        ("194", ProvincialCity, "Móng Cái", &[(Ward, "Trần Phú"), (Ward, "Ka Long"), (Commune, "Vạn Ninh"), (Commune, "Hải Xuân")]),
-        ("195", ProvincialCity, "Cẩm Phả", &[(Ward, "Cẩm Trung"), (Ward, "Mông Dương"), (Commune, "Cộng Hòa"), (Commune, "Dương Huy")]),
-        ("196", ProvincialCity, "Uông Bí", &[(Ward, "Quang Trung"), (Ward, "Vàng Danh"), (Ward, "Phương Đông"), (Commune, "Thượng Yên Công")]),
-        ("198", RuralDistrict, "Bình Liêu", &[(Township, "Bình Liêu"), (Commune, "Đồng Văn"), (Commune, "Hoành Mô"), (Commune, "Lục Hồn")]),
-        ("199", RuralDistrict, "Tiên Yên", &[(Township, "Tiên Yên"), (Commune, "Đông Ngũ"), (Commune, "Hải Lạng"), (Commune, "Phong Dụ")]),
+        (
+            "193",
+            ProvincialCity,
+            "Hạ Long",
+            &[
+                (Ward, "Hồng Gai"),
+                (Ward, "Bãi Cháy"),
+                (Ward, "Hà Khẩu"),
+                (Ward, "Hoành Bồ"),
+                (Commune, "Thống Nhất"),
+                (Commune, "Quảng La"),
+            ],
+        ),
+        (
+            "194",
+            ProvincialCity,
+            "Móng Cái",
+            &[(Ward, "Trần Phú"), (Ward, "Ka Long"), (Commune, "Vạn Ninh"), (Commune, "Hải Xuân")],
+        ),
+        (
+            "195",
+            ProvincialCity,
+            "Cẩm Phả",
+            &[(Ward, "Cẩm Trung"), (Ward, "Mông Dương"), (Commune, "Cộng Hòa"), (Commune, "Dương Huy")],
+        ),
+        (
+            "196",
+            ProvincialCity,
+            "Uông Bí",
+            &[(Ward, "Quang Trung"), (Ward, "Vàng Danh"), (Ward, "Phương Đông"), (Commune, "Thượng Yên Công")],
+        ),
+        (
+            "198",
+            RuralDistrict,
+            "Bình Liêu",
+            &[(Township, "Bình Liêu"), (Commune, "Đồng Văn"), (Commune, "Hoành Mô"), (Commune, "Lục Hồn")],
+        ),
+        (
+            "199",
+            RuralDistrict,
+            "Tiên Yên",
+            &[(Township, "Tiên Yên"), (Commune, "Đông Ngũ"), (Commune, "Hải Lạng"), (Commune, "Phong Dụ")],
+        ),
         ("200", RuralDistrict, "Đầm Hà", &[(Township, "Đầm Hà"), (Commune, "Quảng Tân"), (Commune, "Đại Bình")]),
-        ("201", RuralDistrict, "Hải Hà", &[(Township, "Quảng Hà"), (Commune, "Quảng Long"), (Commune, "Quảng Đức"), (Commune, "Đường Hoa")]),
-        ("202", RuralDistrict, "Ba Chẽ", &[(Township, "Ba Chẽ"), (Commune, "Thanh Sơn"), (Commune, "Đạp Thanh"), (Commune, "Nam Sơn")]),
-        ("203", RuralDistrict, "Vân Đồn", &[(Township, "Cái Rồng"), (Commune, "Quan Lạn"), (Commune, "Minh Châu"), (Commune, "Đông Xá")]),
-        ("205", ProvincialCity, "Đông Triều", &[(Ward, "Mạo Khê"), (Ward, "Đông Triều"), (Commune, "An Sinh"), (Commune, "Tràng Lương")]),
-        ("206", Town, "Quảng Yên", &[(Ward, "Quảng Yên"), (Ward, "Hà An"), (Commune, "Tiền An"), (Commune, "Liên Hòa")]),
+        (
+            "201",
+            RuralDistrict,
+            "Hải Hà",
+            &[(Township, "Quảng Hà"), (Commune, "Quảng Long"), (Commune, "Quảng Đức"), (Commune, "Đường Hoa")],
+        ),
+        (
+            "202",
+            RuralDistrict,
+            "Ba Chẽ",
+            &[(Township, "Ba Chẽ"), (Commune, "Thanh Sơn"), (Commune, "Đạp Thanh"), (Commune, "Nam Sơn")],
+        ),
+        (
+            "203",
+            RuralDistrict,
+            "Vân Đồn",
+            &[(Township, "Cái Rồng"), (Commune, "Quan Lạn"), (Commune, "Minh Châu"), (Commune, "Đông Xá")],
+        ),
+        (
+            "205",
+            ProvincialCity,
+            "Đông Triều",
+            &[(Ward, "Mạo Khê"), (Ward, "Đông Triều"), (Commune, "An Sinh"), (Commune, "Tràng Lương")],
+        ),
+        (
+            "206",
+            Town,
+            "Quảng Yên",
+            &[(Ward, "Quảng Yên"), (Ward, "Hà An"), (Commune, "Tiền An"), (Commune, "Liên Hòa")],
+        ),
         ("207", RuralDistrict, "Cô Tô", &[(Township, "Cô Tô"), (Commune, "Đồng Tiến"), (Commune, "Thanh Lân")]),
     ]
 };
@@ -65,18 +127,24 @@ pub async fn demo(db: &DatabaseConnection, password_hash: &str) -> Result<(), Se
     let ctx = AuditContext::default();
     let province_code = code("22", AdminUnitKind::Province)?;
     let province_path = unit_path(None, &province_code);
-    let province = admin_units::insert(&txn, new_unit(&province_code, AdminUnitKind::Province, "Quảng Ninh", None, &province_path)).await?;
+    let province = admin_units::insert(
+        &txn,
+        new_unit(&province_code, AdminUnitKind::Province, "Quảng Ninh", None, &province_path),
+    )
+    .await?;
     // Commune codes: sequential in the province's range, in steps of three like the GSO list.
     let mut commune_seq = 6_637u32;
     for (district_code, kind, name, communes) in DISTRICTS {
         let district_code = code(district_code, *kind)?;
         let district_path = unit_path(Some(&province.path), &district_code);
-        let district = admin_units::insert(&txn, new_unit(&district_code, *kind, name, Some(province.id), &district_path)).await?;
+        let district =
+            admin_units::insert(&txn, new_unit(&district_code, *kind, name, Some(province.id), &district_path)).await?;
         for (commune_kind, commune_name) in *communes {
             let commune_code = code(&format!("{commune_seq:05}"), *commune_kind)?;
             commune_seq += 3;
             let path = unit_path(Some(&district.path), &commune_code);
-            admin_units::insert(&txn, new_unit(&commune_code, *commune_kind, commune_name, Some(district.id), &path)).await?;
+            admin_units::insert(&txn, new_unit(&commune_code, *commune_kind, commune_name, Some(district.id), &path))
+                .await?;
         }
     }
     for (email, name, role, unit_code) in DEMO_USERS {

@@ -2,8 +2,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -72,9 +72,7 @@ pub async fn list(
     let mut cond = Condition::all();
     if let Some(q) = filter.q.as_deref().filter(|q| !q.is_empty()) {
         cond = cond.add(
-            Condition::any()
-                .add(Column::DisplayNameFolded.like(contains(q)))
-                .add(Column::Email.like(contains(q))),
+            Condition::any().add(Column::DisplayNameFolded.like(contains(q))).add(Column::Email.like(contains(q))),
         );
     }
     if let Some(role) = &filter.role {

@@ -9,10 +9,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 pub struct HashError(String);
 
 pub fn hash(password: &str) -> Result<String, HashError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| HashError(e.to_string()))
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| HashError(e.to_string()))
 }
 
 /// `false` for a wrong password and for a stored hash that cannot be parsed.

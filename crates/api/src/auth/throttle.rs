@@ -46,7 +46,9 @@ impl LoginThrottle {
             events.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < horizon));
         }
         let account_key = format!("account:{account}");
-        if let Some(wait) = over_limit(events.get_mut(&account_key), now, self.limits.account_failures, self.limits.account_window) {
+        if let Some(wait) =
+            over_limit(events.get_mut(&account_key), now, self.limits.account_failures, self.limits.account_window)
+        {
             return Err(wait);
         }
         let address_key = format!("address:{address}");

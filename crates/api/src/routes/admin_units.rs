@@ -125,6 +125,7 @@ pub struct ListQuery {
     pub limit: Option<u64>,
     pub offset: Option<u64>,
     /// Sort key; a leading `-` sorts descending. Default `code`.
+    #[param(inline)]
     pub sort: Option<AdminUnitSort>,
 }
 
@@ -133,7 +134,11 @@ pub struct ListQuery {
     (status = 200, description = "A page of units", body = Page<AdminUnit>),
 ))]
 #[get("/admin-units")]
-pub async fn list(state: web::Data<crate::state::AppState>, _user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<web::Json<Page<AdminUnit>>> {
+pub async fn list(
+    state: web::Data<crate::state::AppState>,
+    _user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> ApiResult<web::Json<Page<AdminUnit>>> {
     let query = query.into_inner();
     query.validate()?;
     let (sort, direction) = match query.sort.unwrap_or(AdminUnitSort::CodeAsc) {
@@ -164,7 +169,11 @@ async fn load(state: &crate::state::AppState, id: Uuid) -> ApiResult<Model> {
     (status = 200, description = "The unit", body = AdminUnit),
 ))]
 #[get("/admin-units/{id}")]
-pub async fn get(state: web::Data<crate::state::AppState>, _user: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<AdminUnit>> {
+pub async fn get(
+    state: web::Data<crate::state::AppState>,
+    _user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<AdminUnit>> {
     Ok(web::Json(load(&state, id.into_inner()).await?.into()))
 }
 
@@ -173,7 +182,11 @@ pub async fn get(state: web::Data<crate::state::AppState>, _user: AuthUser, id: 
     (status = 200, description = "The subtree", body = AdminUnitNode),
 ))]
 #[get("/admin-units/{id}/tree")]
-pub async fn tree(state: web::Data<crate::state::AppState>, _user: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<AdminUnitNode>> {
+pub async fn tree(
+    state: web::Data<crate::state::AppState>,
+    _user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<AdminUnitNode>> {
     let root = load(&state, id.into_inner()).await?;
     let units = admin_units::subtree(&state.db, &root.path, false).await?;
     Ok(web::Json(build_tree(root, units)))
@@ -217,28 +230,52 @@ pub struct CreateAdminUnit {
     (status = 409, description = "Code already used / Mã đã tồn tại", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/admin-units")]
-pub async fn create(state: web::Data<crate::state::AppState>, user: AuthUser, body: ApiJson<CreateAdminUnit>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<crate::state::AppState>,
+    user: AuthUser,
+    body: ApiJson<CreateAdminUnit>,
+) -> ApiResult<HttpResponse> {
     let body = body.0;
     body.validate()?;
     let level = body.kind.level();
-    let code = AdminUnitCode::parse(&body.code, level)
-        .map_err(|e| ApiError::invalid_field("code", "admin_unit_code", format!("Mã đơn vị không hợp lệ: {}", code_error_vi(&e, level)), e.to_string()))?;
+    let code = AdminUnitCode::parse(&body.code, level).map_err(|e| {
+        ApiError::invalid_field(
+            "code",
+            "admin_unit_code",
+            format!("Mã đơn vị không hợp lệ: {}", code_error_vi(&e, level)),
+            e.to_string(),
+        )
+    })?;
     let parent = match body.parent_id {
         Some(id) => Some(admin_units::find(&state.db, id).await?.ok_or_else(|| {
-            ApiError::invalid_field("parent_id", "not_found", "Không tìm thấy đơn vị cấp trên.", "The parent unit does not exist.")
+            ApiError::invalid_field(
+                "parent_id",
+                "not_found",
+                "Không tìm thấy đơn vị cấp trên.",
+                "The parent unit does not exist.",
+            )
         })?),
         None => None,
     };
-    let parent_level = parent.as_ref().map(|p| p.level.parse::<AdminLevel>()).transpose().map_err(ApiError::internal)?;
+    let parent_level =
+        parent.as_ref().map(|p| p.level.parse::<AdminLevel>()).transpose().map_err(ApiError::internal)?;
     check_placement(level, parent_level)
         .map_err(|e| ApiError::invalid_field("parent_id", "placement", placement_vi(e), e.to_string()))?;
     if parent.as_ref().is_some_and(|p| p.valid_to.is_some()) {
-        return Err(ApiError::invalid_field("parent_id", "retired", "Đơn vị cấp trên đã giải thể.", "The parent unit is retired."));
+        return Err(ApiError::invalid_field(
+            "parent_id",
+            "retired",
+            "Đơn vị cấp trên đã giải thể.",
+            "The parent unit is retired.",
+        ));
     }
     let path = unit_path(parent.as_ref().map(|p| p.path.as_str()), &code);
     check_manage_unit(&user.actor(), &path)?;
     if admin_units::find_by_code(&state.db, code.as_str()).await?.is_some() {
-        return Err(ApiError::conflict(format!("Mã {code} đã được dùng."), format!("The code {code} is already used.")));
+        return Err(ApiError::conflict(
+            format!("Mã {code} đã được dùng."),
+            format!("The code {code} is already used."),
+        ));
     }
     let name = body.name.trim().to_owned();
     let txn = state.db.begin().await?;
@@ -256,7 +293,8 @@ pub async fn create(state: web::Data<crate::state::AppState>, user: AuthUser, bo
         },
     )
     .await?;
-    audit::record::<Model, _>(&txn, &user.audit(), "admin_unit.create", "admin_unit", unit.id, None, Some(&unit)).await?;
+    audit::record::<Model, _>(&txn, &user.audit(), "admin_unit.create", "admin_unit", unit.id, None, Some(&unit))
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/admin-units/{}", unit.id)))
@@ -281,7 +319,12 @@ pub struct UpdateAdminUnit {
     (status = 200, description = "Updated / Đã cập nhật", body = AdminUnit),
 ))]
 #[patch("/admin-units/{id}")]
-pub async fn update(state: web::Data<crate::state::AppState>, user: AuthUser, id: web::Path<Uuid>, body: ApiJson<UpdateAdminUnit>) -> ApiResult<web::Json<AdminUnit>> {
+pub async fn update(
+    state: web::Data<crate::state::AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<UpdateAdminUnit>,
+) -> ApiResult<web::Json<AdminUnit>> {
     let body = body.0;
     body.validate()?;
     let unit = load(&state, id.into_inner()).await?;
@@ -289,7 +332,12 @@ pub async fn update(state: web::Data<crate::state::AppState>, user: AuthUser, id
     if let Some(kind) = body.kind
         && kind.level().as_str() != unit.level
     {
-        return Err(ApiError::invalid_field("kind", "level_change", "Không thể đổi cấp của đơn vị.", "A unit's level cannot change."));
+        return Err(ApiError::invalid_field(
+            "kind",
+            "level_change",
+            "Không thể đổi cấp của đơn vị.",
+            "A unit's level cannot change.",
+        ));
     }
     let changes = admin_units::UnitChanges {
         name: body.name.map(|n| {
@@ -302,7 +350,8 @@ pub async fn update(state: web::Data<crate::state::AppState>, user: AuthUser, id
     };
     let txn = state.db.begin().await?;
     let updated = admin_units::update(&txn, unit.clone(), changes).await?;
-    audit::record(&txn, &user.audit(), "admin_unit.update", "admin_unit", updated.id, Some(&unit), Some(&updated)).await?;
+    audit::record(&txn, &user.audit(), "admin_unit.update", "admin_unit", updated.id, Some(&unit), Some(&updated))
+        .await?;
     txn.commit().await?;
     Ok(web::Json(updated.into()))
 }
@@ -324,7 +373,12 @@ pub struct RetireAdminUnit {
     (status = 409, description = "Already retired, or still has current sub-units", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/admin-units/{id}/retire")]
-pub async fn retire(state: web::Data<crate::state::AppState>, user: AuthUser, id: web::Path<Uuid>, body: ApiJson<RetireAdminUnit>) -> ApiResult<web::Json<AdminUnit>> {
+pub async fn retire(
+    state: web::Data<crate::state::AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<RetireAdminUnit>,
+) -> ApiResult<web::Json<AdminUnit>> {
     let body = body.0;
     body.validate()?;
     let unit = load(&state, id.into_inner()).await?;
@@ -354,7 +408,8 @@ pub async fn retire(state: web::Data<crate::state::AppState>, user: AuthUser, id
     let retired = admin_units::retire(&txn, unit.clone(), body.valid_to, body.replaced_by_id).await?;
     let mut after = serde_json::to_value(&retired).map_err(ApiError::internal)?;
     after["retire_reason"] = serde_json::Value::from(body.reason);
-    audit::record(&txn, &user.audit(), "admin_unit.retire", "admin_unit", retired.id, Some(&unit), Some(&after)).await?;
+    audit::record(&txn, &user.audit(), "admin_unit.retire", "admin_unit", retired.id, Some(&unit), Some(&after))
+        .await?;
     txn.commit().await?;
     Ok(web::Json(retired.into()))
 }

@@ -65,7 +65,11 @@ pub struct ListQuery {
     (status = 200, description = "A page of audit entries", body = Page<AuditEntry>),
 ))]
 #[get("/audit")]
-pub async fn list(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<web::Json<Page<AuditEntry>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> ApiResult<web::Json<Page<AuditEntry>>> {
     user.require_admin()?;
     let query = query.into_inner();
     query.validate()?;

@@ -84,7 +84,11 @@ pub struct TokenPair {
     (status = 429, description = "Too many attempts / Quá nhiều lần thử", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/login")]
-pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: ApiJson<LoginRequest>) -> ApiResult<HttpResponse> {
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: ApiJson<LoginRequest>,
+) -> ApiResult<HttpResponse> {
     let body = body.0;
     body.validate()?;
     let account = body.email.trim().to_lowercase();
@@ -183,20 +187,24 @@ pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Js
     (status = 401, description = "Current password wrong / Mật khẩu hiện tại không đúng", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/password")]
-pub async fn change_password(state: web::Data<AppState>, user: AuthUser, body: ApiJson<ChangePasswordRequest>) -> ApiResult<HttpResponse> {
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ApiJson<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
     let body = body.0;
     body.validate()?;
     let row = users::find(&state.db, user.id).await?.ok_or_else(ApiError::unauthenticated)?;
     if !password::verify_blocking(body.current_password, row.password_hash.clone()).await? {
-        return Err(ApiError::new(ErrorCode::InvalidCredentials).with_message(
-            "Mật khẩu hiện tại không đúng.",
-            "The current password is wrong.",
-        ));
+        return Err(ApiError::new(ErrorCode::InvalidCredentials)
+            .with_message("Mật khẩu hiện tại không đúng.", "The current password is wrong."));
     }
     check_password(&body.new_password, &row.email).map_err(|w| weak_password("new_password", w))?;
     let hash = password::hash_blocking(body.new_password).await?;
     let txn = state.db.begin().await?;
-    let updated = users::update(&txn, row.clone(), users::UserChanges { password_hash: Some(hash), ..Default::default() }).await?;
+    let updated =
+        users::update(&txn, row.clone(), users::UserChanges { password_hash: Some(hash), ..Default::default() })
+            .await?;
     refresh_tokens::revoke_all_for_user(&txn, user.id).await?;
     audit::record(&txn, &user.audit(), "user.password_change", "user", user.id, Some(&row), Some(&updated)).await?;
     let pair = issue_tokens(&state, &txn, updated, Uuid::now_v7()).await?;

@@ -97,6 +97,7 @@ pub struct ListQuery {
     pub limit: Option<u64>,
     pub offset: Option<u64>,
     /// Default `email`.
+    #[param(inline)]
     pub sort: Option<UserSort>,
 }
 
@@ -105,7 +106,11 @@ pub struct ListQuery {
     (status = 200, description = "A page of users", body = Page<User>),
 ))]
 #[get("/users")]
-pub async fn list(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<web::Json<Page<User>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> ApiResult<web::Json<Page<User>>> {
     user.require_admin()?;
     let query = query.into_inner();
     query.validate()?;
@@ -126,11 +131,8 @@ pub async fn list(state: web::Data<AppState>, user: AuthUser, query: web::Query<
     let page = users::list(&state.db, &filter, sort, direction, paging(query.limit, query.offset)).await?;
     // One query for all the units on the page.
     let unit_ids = page.items.iter().filter_map(|u| u.admin_unit_id).collect();
-    let units: std::collections::HashMap<Uuid, AdminUnitRef> = admin_units::find_many(&state.db, unit_ids)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, AdminUnitRef::from(u)))
-        .collect();
+    let units: std::collections::HashMap<Uuid, AdminUnitRef> =
+        admin_units::find_many(&state.db, unit_ids).await?.into_iter().map(|u| (u.id, AdminUnitRef::from(u))).collect();
     Ok(web::Json(Page::map(page, |u| {
         let unit = u.admin_unit_id.and_then(|id| units.get(&id).cloned());
         to_dto(u, unit)
@@ -142,7 +144,12 @@ async fn check_binding(state: &AppState, role: Role, unit_id: Option<Uuid>) -> A
     let level = match unit_id {
         Some(id) => {
             let unit = admin_units::find(&state.db, id).await?.ok_or_else(|| {
-                ApiError::invalid_field("admin_unit_id", "not_found", "Không tìm thấy đơn vị.", "The unit does not exist.")
+                ApiError::invalid_field(
+                    "admin_unit_id",
+                    "not_found",
+                    "Không tìm thấy đơn vị.",
+                    "The unit does not exist.",
+                )
             })?;
             Some(unit.level.parse::<AdminLevel>().map_err(ApiError::internal)?)
         }
@@ -195,7 +202,10 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
     check_password(&body.password, email.as_str()).map_err(|w| weak_password("password", w))?;
     check_binding(&state, body.role, body.admin_unit_id).await?;
     if users::find_by_email(&state.db, email.as_str()).await?.is_some() {
-        return Err(ApiError::conflict("Email đã được dùng cho tài khoản khác.", "The e-mail is already used by another account."));
+        return Err(ApiError::conflict(
+            "Email đã được dùng cho tài khoản khác.",
+            "The e-mail is already used by another account.",
+        ));
     }
     let hash = password::hash_blocking(body.password).await?;
     let name = body.display_name.trim().to_owned();
@@ -251,7 +261,12 @@ pub struct UpdateUser {
     (status = 409, description = "An admin cannot demote or deactivate themselves", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/users/{id}")]
-pub async fn update(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>, body: ApiJson<UpdateUser>) -> ApiResult<web::Json<User>> {
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<UpdateUser>,
+) -> ApiResult<web::Json<User>> {
     user.require_admin()?;
     let body = body.0;
     body.validate()?;
@@ -301,7 +316,12 @@ pub struct ResetPassword {
     (status = 204, description = "Password reset / Đã đặt lại mật khẩu"),
 ))]
 #[post("/users/{id}/password-reset")]
-pub async fn reset_password(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>, body: ApiJson<ResetPassword>) -> ApiResult<HttpResponse> {
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<ResetPassword>,
+) -> ApiResult<HttpResponse> {
     user.require_admin()?;
     let body = body.0;
     body.validate()?;
@@ -309,10 +329,12 @@ pub async fn reset_password(state: web::Data<AppState>, user: AuthUser, id: web:
     check_password(&body.new_password, &target.email).map_err(|w| weak_password("new_password", w))?;
     let hash = password::hash_blocking(body.new_password).await?;
     let txn = state.db.begin().await?;
-    let updated = users::update(&txn, target.clone(), users::UserChanges { password_hash: Some(hash), ..Default::default() }).await?;
+    let updated =
+        users::update(&txn, target.clone(), users::UserChanges { password_hash: Some(hash), ..Default::default() })
+            .await?;
     refresh_tokens::revoke_all_for_user(&txn, updated.id).await?;
-    audit::record(&txn, &user.audit(), "user.password_reset", "user", updated.id, Some(&target), Some(&updated)).await?;
+    audit::record(&txn, &user.audit(), "user.password_reset", "user", updated.id, Some(&target), Some(&updated))
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
-

@@ -1,0 +1,240 @@
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::helpers::{TestApp, assert_problem};
+
+async fn search_ignores_diacritics_and_case(app: TestApp) {
+    let token = app.token("hoidong@ocop.demo").await;
+    let found: Value =
+        app.get("/api/v1/admin-units?q=ha%20long", &token).send().await.expect("list").json().await.expect("json");
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["items"][0]["name"], "Thành phố Hạ Long");
+    let found: Value = app
+        .get("/api/v1/admin-units?q=DONG%20TRIEU&level=district", &token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(found["items"][0]["name"], "Thành phố Đông Triều");
+    // Code prefix.
+    let found: Value = app
+        .get("/api/v1/admin-units?q=19&level=district", &token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(found["total"], 6, "193..199 minus 197: {found}");
+}
+both!(search_ignores_diacritics_and_case);
+
+async fn lists_are_paged_filtered_and_sorted(app: TestApp) {
+    let token = app.token("admin@ocop.demo").await;
+    let province = app.unit_id("22").await;
+    let page: Value = app
+        .get(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=0&sort=-code"), &token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["total"], 13, "13 cities, towns and districts");
+    let items = page["items"].as_array().expect("items");
+    assert_eq!(items.len(), 5);
+    assert_eq!(items[0]["code"], "207");
+    let codes: Vec<&str> = items.iter().map(|i| i["code"].as_str().expect("code")).collect();
+    let mut sorted = codes.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(codes, sorted);
+    let next: Value = app
+        .get(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=10&sort=-code"), &token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(next["items"].as_array().expect("items").len(), 3);
+    // Limits are clamped, not refused.
+    let big: Value =
+        app.get("/api/v1/admin-units?limit=100000", &token).send().await.expect("list").json().await.expect("json");
+    assert_eq!(big["items"].as_array().expect("items").len(), 66);
+    let bad_sort = app.get("/api/v1/admin-units?sort=color", &token).send().await.expect("list");
+    assert_problem(bad_sort, 400, "malformed_request").await;
+}
+both!(lists_are_paged_filtered_and_sorted);
+
+async fn the_tree_nests_communes_under_districts(app: TestApp) {
+    let token = app.token("admin@ocop.demo").await;
+    let province = app.unit_id("22").await;
+    let tree: Value = app
+        .get(&format!("/api/v1/admin-units/{province}/tree"), &token)
+        .send()
+        .await
+        .expect("tree")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(tree["code"], "22");
+    let districts = tree["children"].as_array().expect("children");
+    assert_eq!(districts.len(), 13);
+    let ha_long = districts.iter().find(|d| d["code"] == "193").expect("Hạ Long");
+    assert_eq!(ha_long["children"].as_array().expect("communes").len(), 6);
+    assert!(ha_long["children"][0]["children"].as_array().expect("leaf").is_empty());
+}
+both!(the_tree_nests_communes_under_districts);
+
+async fn create_commune(app: &TestApp, token: &str, parent_code: &str, code: &str, name: &str) -> reqwest::Response {
+    let parent = app.unit_id(parent_code).await;
+    app.post("/api/v1/admin-units", token, &json!({"code": code, "name": name, "kind": "commune", "parent_id": parent}))
+        .send()
+        .await
+        .expect("create")
+}
+
+async fn officers_manage_units_only_inside_their_area(app: TestApp) {
+    let ha_long = app.token("halong@ocop.demo").await;
+    let created = create_commune(&app, &ha_long, "193", "09001", "Xã Đảo Tuần Châu").await;
+    assert_eq!(created.status(), 201);
+    let unit: Value = created.json().await.expect("json");
+    assert_eq!(unit["path"], "/22/193/09001/");
+    assert_eq!(unit["level"], "commune");
+    // Another district's area.
+    assert_problem(create_commune(&app, &ha_long, "196", "09002", "Xã Ngoài Vùng").await, 403, "outside_area").await;
+    let mong_cai_commune = app.unit_id("06655").await; // a ward of Móng Cái in the demo data
+    let response = app
+        .patch(&format!("/api/v1/admin-units/{mong_cai_commune}"), &ha_long, &json!({"name": "Đổi tên"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_problem(response, 403, "outside_area").await;
+    // Not even their own district itself.
+    let own = app.unit_id("193").await;
+    let response = app
+        .patch(&format!("/api/v1/admin-units/{own}"), &ha_long, &json!({"name": "Đổi tên"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_problem(response, 403, "outside_area").await;
+    // Roles without an area cannot manage units at all.
+    let producer = app.token("chuthe@ocop.demo").await;
+    assert_problem(create_commune(&app, &producer, "193", "09003", "Xã Bất Kỳ").await, 403, "forbidden").await;
+    // The province officer may work in any district of the province.
+    let province = app.token("tinh@ocop.demo").await;
+    assert_eq!(create_commune(&app, &province, "196", "09004", "Xã Mới Uông Bí").await.status(), 201);
+}
+both!(officers_manage_units_only_inside_their_area);
+
+async fn invalid_units_are_refused_with_the_field_at_fault(app: TestApp) {
+    let admin = app.token("admin@ocop.demo").await;
+    let body =
+        assert_problem(create_commune(&app, &admin, "193", "123", "Xã Sai Mã").await, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "code");
+    assert!(body["errors"][0]["message_vi"].as_str().expect("vi").contains("5 chữ số"));
+    let body =
+        assert_problem(create_commune(&app, &admin, "06637", "09020", "Xã Cùng Cấp").await, 422, "validation_failed")
+            .await;
+    assert_eq!(body["errors"][0]["field"], "parent_id", "a commune under a commune");
+    assert_problem(create_commune(&app, &admin, "193", "06640", "Xã Trùng Mã").await, 409, "conflict").await;
+    let district = json!({"code": "299", "name": "Huyện Không Tỉnh", "kind": "rural_district"});
+    let body = assert_problem(
+        app.post("/api/v1/admin-units", &admin, &district).send().await.expect("create"),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "parent_id");
+    // A commune directly under the province (two-level structure since July 2025) is fine.
+    assert_eq!(create_commune(&app, &admin, "22", "09010", "Xã Trực Thuộc Tỉnh").await.status(), 201);
+}
+both!(invalid_units_are_refused_with_the_field_at_fault);
+
+async fn units_are_edited_and_retired_with_history(app: TestApp) {
+    let admin = app.token("admin@ocop.demo").await;
+    let hong_gai = app.unit_id("06637").await;
+    let bai_chay = app.unit_id("06640").await;
+    let changed: Value = app
+        .patch(&format!("/api/v1/admin-units/{hong_gai}"), &admin, &json!({"name": "Phường Hồng Gai (mới)"}))
+        .send()
+        .await
+        .expect("patch")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(changed["name"], "Phường Hồng Gai (mới)");
+    let level_change = app
+        .patch(&format!("/api/v1/admin-units/{hong_gai}"), &admin, &json!({"kind": "town"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_problem(level_change, 422, "validation_failed").await;
+
+    let ha_long = app.unit_id("193").await;
+    let has_children = app
+        .post(
+            &format!("/api/v1/admin-units/{ha_long}/retire"),
+            &admin,
+            &json!({"valid_to": "2025-07-01", "reason": "Bỏ cấp huyện"}),
+        )
+        .send()
+        .await
+        .expect("retire");
+    assert_problem(has_children, 409, "conflict").await;
+
+    let retired = app
+        .post(
+            &format!("/api/v1/admin-units/{hong_gai}/retire"),
+            &admin,
+            &json!({"valid_to": "2025-07-01", "replaced_by_id": bai_chay, "reason": "Sáp nhập vào Phường Bãi Cháy"}),
+        )
+        .send()
+        .await
+        .expect("retire");
+    assert_eq!(retired.status(), 200);
+    let retired: Value = retired.json().await.expect("json");
+    assert_eq!(retired["valid_to"], "2025-07-01");
+    assert_eq!(retired["replaced_by_id"], bai_chay);
+    let current: Value = app
+        .get(&format!("/api/v1/admin-units?parent_id={ha_long}"), &admin)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(current["total"], 5, "retired unit left the current list");
+    let all: Value = app
+        .get(&format!("/api/v1/admin-units?parent_id={ha_long}&include_retired=true"), &admin)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(all["total"], 6, "history kept");
+    let again = app
+        .post(
+            &format!("/api/v1/admin-units/{hong_gai}/retire"),
+            &admin,
+            &json!({"valid_to": "2025-07-02", "reason": "lần hai"}),
+        )
+        .send()
+        .await
+        .expect("retire");
+    assert_problem(again, 409, "conflict").await;
+}
+both!(units_are_edited_and_retired_with_history);
+
+async fn unknown_units_are_not_found(app: TestApp) {
+    let token = app.token("admin@ocop.demo").await;
+    let missing =
+        app.get("/api/v1/admin-units/01900000-0000-7000-8000-000000000000", &token).send().await.expect("get");
+    assert_problem(missing, 404, "not_found").await;
+    let malformed = app.get("/api/v1/admin-units/not-a-uuid", &token).send().await.expect("get");
+    assert_problem(malformed, 400, "malformed_request").await;
+}
+both!(unknown_units_are_not_found);

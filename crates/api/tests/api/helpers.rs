@@ -1,0 +1,188 @@
+use std::net::TcpListener;
+use std::sync::OnceLock;
+
+use ocop_api::{ApiConfig, Application};
+use ocop_persistence::{ConnectionTrait, DatabaseConnection};
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::{Value, json};
+
+pub const JWT_SECRET: &str = "test-secret-0123456789-abcdefghijklmnop";
+pub const DEMO_PASSWORD: &str = ocop_persistence::seed::DEMO_PASSWORD;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    _sqlite_dir: Option<tempfile::TempDir>,
+    pg_database: Option<String>,
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("OCOP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("postgres URL has a path");
+    format!("{base}/{name}")
+}
+
+/// Whether PostgreSQL can be reached; outside CI an unreachable server skips its tests loudly.
+async fn postgres_available() -> bool {
+    static CHECKED: OnceLock<bool> = OnceLock::new();
+    if let Some(ok) = CHECKED.get() {
+        return *ok;
+    }
+    let ok = ocop_persistence::connect(&postgres_admin_url()).await.is_ok();
+    if !ok {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("PostgreSQL at {} is unreachable and CI=true", postgres_admin_url());
+        }
+        eprintln!("\n!!!!! PostgreSQL at {} is unreachable: SKIPPING PostgreSQL tests !!!!!\n", postgres_admin_url());
+    }
+    *CHECKED.get_or_init(|| ok)
+}
+
+impl TestApp {
+    /// A server on a random port over a fresh, migrated and demo-seeded database.
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut ApiConfig)) -> Option<Self> {
+        let (url, sqlite_dir, pg_database) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("ocop.db").display());
+                (url, Some(dir), None)
+            }
+            Backend::Postgres => {
+                if !postgres_available().await {
+                    return None;
+                }
+                let name = format!("ocop_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = ocop_persistence::connect(&postgres_admin_url()).await.expect("postgres");
+                admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
+                admin.close().await.ok();
+                (with_database(&postgres_admin_url(), &name), None, Some(name))
+            }
+        };
+        let db = ocop_persistence::connect(&url).await.expect("connect");
+        ocop_persistence::migrate(&db).await.expect("migrate");
+        ocop_persistence::seed::demo(&db, &demo_hash()).await.expect("seed");
+        let mut config = ApiConfig::new(JWT_SECRET.as_bytes().to_vec());
+        configure(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let app = Application::build(config, db.clone(), listener).expect("build");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        Some(Self { address, client: reqwest::Client::new(), db, _sqlite_dir: sqlite_dir, pg_database })
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.address))
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> RequestBuilder {
+        self.request(Method::GET, path).bearer_auth(token)
+    }
+
+    pub fn post(&self, path: &str, token: &str, body: &Value) -> RequestBuilder {
+        self.request(Method::POST, path).bearer_auth(token).json(body)
+    }
+
+    pub fn patch(&self, path: &str, token: &str, body: &Value) -> RequestBuilder {
+        self.request(Method::PATCH, path).bearer_auth(token).json(body)
+    }
+
+    pub async fn login_response(&self, email: &str, password: &str) -> Response {
+        self.request(Method::POST, "/api/v1/auth/login")
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// Signs in and returns the whole token pair.
+    pub async fn login(&self, email: &str) -> Value {
+        let response = self.login_response(email, DEMO_PASSWORD).await;
+        assert_eq!(response.status(), 200, "login as {email}");
+        response.json().await.expect("token pair")
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        self.login(email).await["access_token"].as_str().expect("access token").to_owned()
+    }
+
+    pub async fn unit_id(&self, code: &str) -> String {
+        let unit = ocop_persistence::admin_units::find_by_code(&self.db, code).await.expect("query").expect("unit");
+        unit.id.to_string()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_database.take() {
+            // Drop the per-test database from a separate thread: Drop cannot await.
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                runtime.block_on(async move {
+                    if let Ok(admin) = ocop_persistence::connect(&postgres_admin_url()).await {
+                        let _ =
+                            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                    }
+                });
+            })
+            .join()
+            .ok();
+        }
+    }
+}
+
+/// Hashing is slow by design: hash the demo password once per test binary.
+fn demo_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| ocop_api::auth::password::hash(DEMO_PASSWORD).expect("hash")).clone()
+}
+
+/// Asserts a problem+json response and returns its body.
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status");
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("problem body");
+    assert_eq!(body["code"], code, "problem code in {body}");
+    assert_eq!(body["status"], status);
+    assert!(body["message_vi"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(body["message_en"].as_str().is_some_and(|m| !m.is_empty()));
+    body
+}
+
+/// Runs a test body against both databases: `both!(name);` expects `async fn name(app: TestApp)`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            use $crate::helpers::{Backend, TestApp};
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = TestApp::spawn(Backend::Sqlite).await {
+                    super::$name(app).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = TestApp::spawn(Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}

@@ -1,0 +1,12 @@
+//! API tests through real HTTP against a server spawned per test, each run on SQLite and on
+//! PostgreSQL with its own fresh database.
+
+mod helpers;
+
+mod admin_units;
+mod audit;
+mod auth;
+mod errors;
+mod health;
+mod openapi;
+mod users;

@@ -75,11 +75,13 @@ pub struct AdminUnitRef {
     pub name: String,
     #[schema(schema_with = crate::schemas::admin_level)]
     pub level: String,
+    #[schema(example = "/22/193/")]
+    pub path: String,
 }
 
 impl From<Model> for AdminUnitRef {
     fn from(m: Model) -> Self {
-        Self { id: m.id, code: m.code, name: m.name, level: m.level }
+        Self { id: m.id, code: m.code, name: m.name, level: m.level, path: m.path }
     }
 }
 
@@ -130,7 +132,7 @@ pub struct ListQuery {
 }
 
 /// List and search administrative units / Danh sách đơn vị hành chính.
-#[utoipa::path(tag = "admin-units", security(("bearer" = [])), params(ListQuery), responses(
+#[utoipa::path(operation_id = "list_admin_units", tag = "admin-units", security(("bearer" = [])), params(ListQuery), responses(
     (status = 200, description = "A page of units", body = Page<AdminUnit>),
 ))]
 #[get("/admin-units")]
@@ -165,7 +167,7 @@ async fn load(state: &crate::state::AppState, id: Uuid) -> ApiResult<Model> {
 }
 
 /// One administrative unit / Chi tiết đơn vị.
-#[utoipa::path(tag = "admin-units", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Unit id")), responses(
+#[utoipa::path(operation_id = "get_admin_unit", tag = "admin-units", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Unit id")), responses(
     (status = 200, description = "The unit", body = AdminUnit),
 ))]
 #[get("/admin-units/{id}")]
@@ -178,7 +180,7 @@ pub async fn get(
 }
 
 /// A unit and its current sub-units, as a tree / Cây đơn vị.
-#[utoipa::path(tag = "admin-units", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Unit id")), responses(
+#[utoipa::path(operation_id = "get_admin_unit_tree", tag = "admin-units", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Unit id")), responses(
     (status = 200, description = "The subtree", body = AdminUnitNode),
 ))]
 #[get("/admin-units/{id}/tree")]
@@ -225,7 +227,7 @@ pub struct CreateAdminUnit {
 /// Create a unit / Thêm đơn vị hành chính.
 ///
 /// Admins anywhere; officers only below their own unit.
-#[utoipa::path(tag = "admin-units", security(("bearer" = [])), request_body = CreateAdminUnit, responses(
+#[utoipa::path(operation_id = "create_admin_unit", tag = "admin-units", security(("bearer" = [])), request_body = CreateAdminUnit, responses(
     (status = 201, description = "Created / Đã tạo", body = AdminUnit),
     (status = 409, description = "Code already used / Mã đã tồn tại", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -315,7 +317,7 @@ pub struct UpdateAdminUnit {
 }
 
 /// Edit a unit's name, kind or start date / Sửa đơn vị.
-#[utoipa::path(tag = "admin-units", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Unit id")), request_body = UpdateAdminUnit, responses(
+#[utoipa::path(operation_id = "update_admin_unit", tag = "admin-units", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Unit id")), request_body = UpdateAdminUnit, responses(
     (status = 200, description = "Updated / Đã cập nhật", body = AdminUnit),
 ))]
 #[patch("/admin-units/{id}")]
@@ -368,7 +370,7 @@ pub struct RetireAdminUnit {
 }
 
 /// Retire a unit (merge or dissolution); history is kept / Giải thể, sáp nhập đơn vị.
-#[utoipa::path(tag = "admin-units", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Unit id")), request_body = RetireAdminUnit, responses(
+#[utoipa::path(operation_id = "retire_admin_unit", tag = "admin-units", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Unit id")), request_body = RetireAdminUnit, responses(
     (status = 200, description = "Retired / Đã giải thể", body = AdminUnit),
     (status = 409, description = "Already retired, or still has current sub-units", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]

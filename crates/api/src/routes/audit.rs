@@ -61,7 +61,7 @@ pub struct ListQuery {
 }
 
 /// The audit trail, newest first / Nhật ký thay đổi (admin).
-#[utoipa::path(tag = "audit", security(("bearer" = [])), params(ListQuery), responses(
+#[utoipa::path(operation_id = "list_audit_entries", tag = "audit", security(("bearer" = [])), params(ListQuery), responses(
     (status = 200, description = "A page of audit entries", body = Page<AuditEntry>),
 ))]
 #[get("/audit")]

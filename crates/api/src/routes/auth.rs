@@ -77,7 +77,7 @@ pub struct TokenPair {
 ///
 /// Throttled per account and per client address: too many attempts give 429 with
 /// `Retry-After`, whether or not the account exists.
-#[utoipa::path(tag = "auth", request_body = LoginRequest, responses(
+#[utoipa::path(operation_id = "login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, description = "Signed in / Đăng nhập thành công", body = TokenPair),
     (status = 401, description = "Wrong e-mail or password / Sai email hoặc mật khẩu", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 403, description = "Account disabled / Tài khoản bị khóa", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -128,7 +128,7 @@ pub async fn login(
 ///
 /// Each refresh token works once. Presenting a spent one again is treated as theft: the
 /// whole family of tokens from that sign-in is revoked.
-#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
+#[utoipa::path(operation_id = "refresh_session", tag = "auth", request_body = RefreshRequest, responses(
     (status = 200, description = "New tokens / Cặp token mới", body = TokenPair),
     (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -156,7 +156,7 @@ pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) 
 }
 
 /// Sign out: revoke the refresh token's family / Đăng xuất.
-#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
+#[utoipa::path(operation_id = "logout", tag = "auth", request_body = RefreshRequest, responses(
     (status = 204, description = "Signed out / Đã đăng xuất"),
 ))]
 #[post("/auth/logout")]
@@ -170,7 +170,7 @@ pub async fn logout(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) -
 }
 
 /// The signed-in user / Người dùng hiện tại.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
+#[utoipa::path(operation_id = "get_me", tag = "auth", security(("bearer" = [])), responses(
     (status = 200, description = "Profile / Hồ sơ người dùng", body = Me),
 ))]
 #[get("/auth/me")]
@@ -182,7 +182,7 @@ pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Js
 /// Change one's own password / Đổi mật khẩu.
 ///
 /// Every other session of the account is signed out; a fresh token pair is returned.
-#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = ChangePasswordRequest, responses(
+#[utoipa::path(operation_id = "change_own_password", tag = "auth", security(("bearer" = [])), request_body = ChangePasswordRequest, responses(
     (status = 200, description = "Password changed; new tokens / Đã đổi mật khẩu", body = TokenPair),
     (status = 401, description = "Current password wrong / Mật khẩu hiện tại không đúng", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]

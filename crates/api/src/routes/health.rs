@@ -12,14 +12,14 @@ pub struct Health {
 }
 
 /// Liveness: the process answers.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Alive / Đang chạy", body = Health)))]
+#[utoipa::path(operation_id = "healthz", tag = "health", responses((status = 200, description = "Alive / Đang chạy", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
 /// Readiness: the database answers.
-#[utoipa::path(tag = "health", responses(
+#[utoipa::path(operation_id = "readyz", tag = "health", responses(
     (status = 200, description = "Ready / Sẵn sàng", body = Health),
     (status = 503, description = "Database unreachable / Không kết nối được CSDL", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]

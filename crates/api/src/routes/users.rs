@@ -102,7 +102,7 @@ pub struct ListQuery {
 }
 
 /// List users / Danh sách tài khoản (admin).
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(ListQuery), responses(
+#[utoipa::path(operation_id = "list_users", tag = "users", security(("bearer" = [])), params(ListQuery), responses(
     (status = 200, description = "A page of users", body = Page<User>),
 ))]
 #[get("/users")]
@@ -188,7 +188,7 @@ pub struct CreateUser {
 }
 
 /// Create a user / Tạo tài khoản (admin).
-#[utoipa::path(tag = "users", security(("bearer" = [])), request_body = CreateUser, responses(
+#[utoipa::path(operation_id = "create_user", tag = "users", security(("bearer" = [])), request_body = CreateUser, responses(
     (status = 201, description = "Created / Đã tạo", body = User),
     (status = 409, description = "E-mail already used / Email đã được dùng", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -230,7 +230,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
 }
 
 /// One user / Chi tiết tài khoản (admin).
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")), responses(
+#[utoipa::path(operation_id = "get_user", tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")), responses(
     (status = 200, description = "The user", body = User),
 ))]
 #[get("/users/{id}")]
@@ -256,7 +256,7 @@ pub struct UpdateUser {
 }
 
 /// Change a user's name, role, scope or activation / Sửa tài khoản (admin).
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")), request_body = UpdateUser, responses(
+#[utoipa::path(operation_id = "update_user", tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")), request_body = UpdateUser, responses(
     (status = 200, description = "Updated / Đã cập nhật", body = User),
     (status = 409, description = "An admin cannot demote or deactivate themselves", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -312,7 +312,7 @@ pub struct ResetPassword {
 }
 
 /// Set a new password for a user and sign them out everywhere / Đặt lại mật khẩu (admin).
-#[utoipa::path(tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")), request_body = ResetPassword, responses(
+#[utoipa::path(operation_id = "reset_user_password", tag = "users", security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")), request_body = ResetPassword, responses(
     (status = 204, description = "Password reset / Đã đặt lại mật khẩu"),
 ))]
 #[post("/users/{id}/password-reset")]

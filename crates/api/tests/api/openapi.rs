@@ -25,8 +25,11 @@ fn every_operation_documents_problems() {
     let doc = serde_json::to_value(ocop_api::openapi_document()).expect("json");
     let paths = doc["paths"].as_object().expect("paths");
     assert!(paths.len() >= 15);
+    let mut operation_ids = std::collections::HashSet::new();
     for (path, item) in paths {
         for (method, op) in item.as_object().expect("item") {
+            let id = op["operationId"].as_str().expect("operationId");
+            assert!(operation_ids.insert(id.to_owned()), "duplicate operationId {id} (the typed client would merge them)");
             let responses = op["responses"].as_object().expect("responses");
             assert!(responses.contains_key("500"), "{method} {path} lacks 500");
             let secured = op.get("security").is_some();

@@ -1,0 +1,33 @@
+import { Navigate, Route, Routes } from "react-router-dom";
+import { useSession } from "./auth/session";
+import { AppLayout } from "./layout/AppLayout";
+import { LoginPage } from "./pages/LoginPage";
+import { HomePage } from "./pages/HomePage";
+import { AdminUnitsPage } from "./pages/AdminUnitsPage";
+import { UsersPage } from "./pages/UsersPage";
+import { AuditPage } from "./pages/AuditPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+
+export function App() {
+  const session = useSession();
+  if (!session) {
+    return (
+      <Routes>
+        <Route path="*" element={<LoginPage />} />
+      </Routes>
+    );
+  }
+  const isAdmin = session.user.role === "admin";
+  return (
+    <Routes>
+      <Route element={<AppLayout />}>
+        <Route index element={<HomePage />} />
+        <Route path="admin-units" element={<AdminUnitsPage />} />
+        <Route path="users" element={isAdmin ? <UsersPage /> : <Navigate to="/" replace />} />
+        <Route path="audit" element={isAdmin ? <AuditPage /> : <Navigate to="/" replace />} />
+        <Route path="login" element={<Navigate to="/" replace />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

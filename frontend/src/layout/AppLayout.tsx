@@ -1,0 +1,110 @@
+import { useState } from "react";
+import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
+import { Button, Dropdown, Layout, Menu, Segmented, Space, Tag, Typography } from "antd";
+import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined } from "@ant-design/icons";
+import { getSession, setSession, useSession } from "../auth/session";
+import { useI18n } from "../i18n";
+import type { MessageKey } from "../i18n/messages";
+import { ChangePasswordModal } from "../components/ChangePasswordModal";
+
+interface NavItem {
+  path: string;
+  label: MessageKey;
+  icon: React.ReactNode;
+  adminOnly?: boolean;
+}
+
+const NAV: NavItem[] = [
+  { path: "/", label: "nav.home", icon: <HomeOutlined /> },
+  { path: "/admin-units", label: "nav.adminUnits", icon: <ApartmentOutlined /> },
+  { path: "/users", label: "nav.users", icon: <TeamOutlined />, adminOnly: true },
+  { path: "/audit", label: "nav.audit", icon: <AuditOutlined />, adminOnly: true },
+];
+
+export async function logout() {
+  const session = getSession();
+  if (session) {
+    await fetch("/api/v1/auth/logout", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ refresh_token: session.refreshToken }),
+    }).catch(() => undefined);
+  }
+  setSession(null);
+}
+
+export function AppLayout() {
+  const session = useSession();
+  const { t, tk, lang, setLang } = useI18n();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [passwordOpen, setPasswordOpen] = useState(false);
+  if (!session) return null;
+  const isAdmin = session.user.role === "admin";
+  const items = NAV.filter((n) => !n.adminOnly || isAdmin).map((n) => ({
+    key: n.path,
+    icon: n.icon,
+    label: <Link to={n.path}>{t(n.label)}</Link>,
+  }));
+  const selected = NAV.filter((n) => n.path !== "/" && location.pathname.startsWith(n.path)).map((n) => n.path);
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={230}>
+        <div style={{ padding: "16px 20px" }}>
+          <Typography.Title level={4} style={{ margin: 0, color: "#b71c1c" }}>
+            {t("appName")}
+          </Typography.Title>
+          <Typography.Text type="secondary">{t("appSubtitle")}</Typography.Text>
+        </div>
+        <Menu mode="inline" selectedKeys={selected.length ? selected : ["/"]} items={items} aria-label="main navigation" />
+        <div style={{ padding: "12px 24px" }}>
+          <a href="/swagger-ui/" target="_blank" rel="noreferrer">
+            <ApiOutlined /> {t("nav.apiDocs")}
+          </a>
+        </div>
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: "#fff", display: "flex", justifyContent: "flex-end", alignItems: "center", gap: 16 }}>
+          {session.user.email.endsWith("@ocop.demo") && <Tag color="orange">{t("demoBadge")}</Tag>}
+          <Segmented
+            size="small"
+            value={lang}
+            onChange={(v) => setLang(v as "vi" | "en")}
+            options={[
+              { label: "VI", value: "vi" },
+              { label: "EN", value: "en" },
+            ]}
+            aria-label={t("language")}
+          />
+          <Dropdown
+            menu={{
+              items: [
+                { key: "password", icon: <KeyOutlined />, label: t("changePassword"), onClick: () => setPasswordOpen(true) },
+                {
+                  key: "logout",
+                  icon: <LogoutOutlined />,
+                  label: t("logout"),
+                  onClick: async () => {
+                    await logout();
+                    navigate("/");
+                  },
+                },
+              ],
+            }}
+          >
+            <Button type="text" icon={<UserOutlined />} data-testid="user-menu">
+              <Space>
+                {session.user.display_name}
+                <Typography.Text type="secondary">{tk("role", session.user.role)}</Typography.Text>
+              </Space>
+            </Button>
+          </Dropdown>
+        </Layout.Header>
+        <Layout.Content style={{ margin: 24 }}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+      <ChangePasswordModal open={passwordOpen} onClose={() => setPasswordOpen(false)} />
+    </Layout>
+  );
+}

@@ -1,0 +1,52 @@
+import { Card, Col, Descriptions, Row, Statistic, Typography } from "antd";
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "../api/client";
+import { useSession } from "../auth/session";
+import { useI18n } from "../i18n";
+
+export function HomePage() {
+  const session = useSession();
+  const { t, tk } = useI18n();
+  const isAdmin = session?.user.role === "admin";
+  const units = useQuery({
+    queryKey: ["admin-units", "count"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/admin-units", { params: { query: { limit: 1 } } })).total,
+  });
+  const users = useQuery({
+    queryKey: ["users", "count"],
+    enabled: isAdmin,
+    queryFn: async () => unwrap(await api.GET("/api/v1/users", { params: { query: { limit: 1 } } })).total,
+  });
+  if (!session) return null;
+  return (
+    <>
+      <Typography.Title level={3}>
+        {t("home.welcome")}, {session.user.display_name}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t("home.about")}</Typography.Paragraph>
+      <Row gutter={16}>
+        <Col xs={24} md={12}>
+          <Card>
+            <Descriptions column={1}>
+              <Descriptions.Item label={t("home.role")}>{tk("role", session.user.role)}</Descriptions.Item>
+              <Descriptions.Item label={t("home.area")}>{session.user.admin_unit?.name ?? t("home.wholeProvince")}</Descriptions.Item>
+              <Descriptions.Item label="Email">{session.user.email}</Descriptions.Item>
+            </Descriptions>
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic title={t("home.units")} value={units.data ?? "…"} />
+          </Card>
+        </Col>
+        {isAdmin && (
+          <Col xs={12} md={6}>
+            <Card>
+              <Statistic title={t("home.users")} value={users.data ?? "…"} />
+            </Card>
+          </Col>
+        )}
+      </Row>
+    </>
+  );
+}

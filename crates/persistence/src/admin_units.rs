@@ -4,12 +4,12 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
 use crate::entities::admin_unit::{self, ActiveModel, Column, Entity, Model};
-use crate::paging::{Direction, Paged, Paging};
+use crate::paging::{Direction, Paged, Paging, fetch_page};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -76,16 +76,10 @@ pub async fn list(
         SortKey::Name => Column::NameFolded,
         SortKey::Level => Column::Level,
     };
-    let query = Entity::find().filter(condition(filter));
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by(column, direction.into())
-        .order_by_asc(Column::Code)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .all(db)
-        .await?;
-    Ok(Paged { items, total })
+    fetch_page(db, Entity::find().filter(condition(filter)), paging, |q| {
+        q.order_by(column, direction.into()).order_by_asc(Column::Code)
+    })
+    .await
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>, DbErr> {

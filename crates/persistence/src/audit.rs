@@ -3,14 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::audit_log::{ActiveModel, Column, Entity, Model};
-use crate::paging::{Paged, Paging};
+use crate::paging::{Paged, Paging, fetch_page};
 
 /// Who is writing, and under which request.
 #[derive(Debug, Clone, Default)]
@@ -84,14 +83,8 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter, paging: Paging) ->
     if let Some(to) = filter.to {
         cond = cond.add(Column::OccurredAt.lt(to));
     }
-    let query = Entity::find().filter(cond);
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by_desc(Column::OccurredAt)
-        .order_by_desc(Column::Id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .all(db)
-        .await?;
-    Ok(Paged { items, total })
+    fetch_page(db, Entity::find().filter(cond), paging, |q| {
+        q.order_by_desc(Column::OccurredAt).order_by_desc(Column::Id)
+    })
+    .await
 }

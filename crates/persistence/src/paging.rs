@@ -1,3 +1,5 @@
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QuerySelect, Select};
+
 /// Limit/offset paging, already clamped by the caller.
 #[derive(Debug, Clone, Copy)]
 pub struct Paging {
@@ -25,4 +27,19 @@ impl From<Direction> for sea_orm::Order {
             Direction::Desc => sea_orm::Order::Desc,
         }
     }
+}
+
+/// Counts the filtered rows, then fetches one ordered page of them.
+pub async fn fetch_page<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    filtered: Select<E>,
+    paging: Paging,
+    order: impl FnOnce(Select<E>) -> Select<E>,
+) -> Result<Paged<E::Model>, DbErr>
+where
+    E::Model: Send + Sync,
+{
+    let total = filtered.clone().count(db).await?;
+    let items = order(filtered).limit(paging.limit).offset(paging.offset).all(db).await?;
+    Ok(Paged { items, total })
 }

@@ -44,19 +44,17 @@ pub async fn mark_used(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbEr
 }
 
 pub async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result<u64, DbErr> {
-    let result = Entity::update_many()
-        .col_expr(Column::RevokedAt, Expr::value(Utc::now()))
-        .filter(Column::FamilyId.eq(family_id))
-        .filter(Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
+    revoke(db, Column::FamilyId.eq(family_id)).await
 }
 
 pub async fn revoke_all_for_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<u64, DbErr> {
+    revoke(db, Column::UserId.eq(user_id)).await
+}
+
+async fn revoke(db: &impl ConnectionTrait, which: Expr) -> Result<u64, DbErr> {
     let result = Entity::update_many()
         .col_expr(Column::RevokedAt, Expr::value(Utc::now()))
-        .filter(Column::UserId.eq(user_id))
+        .filter(which)
         .filter(Column::RevokedAt.is_null())
         .exec(db)
         .await?;

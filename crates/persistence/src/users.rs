@@ -3,13 +3,13 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
 use crate::admin_units::contains;
 use crate::entities::user::{ActiveModel, Column, Entity, Model};
-use crate::paging::{Direction, Paged, Paging};
+use crate::paging::{Direction, Paged, Paging, fetch_page};
 
 pub struct NewUser {
     pub email: String,
@@ -89,16 +89,10 @@ pub async fn list(
         SortKey::Name => Column::DisplayNameFolded,
         SortKey::CreatedAt => Column::CreatedAt,
     };
-    let query = Entity::find().filter(cond);
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by(column, direction.into())
-        .order_by_asc(Column::Id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .all(db)
-        .await?;
-    Ok(Paged { items, total })
+    fetch_page(db, Entity::find().filter(cond), paging, |q| {
+        q.order_by(column, direction.into()).order_by_asc(Column::Id)
+    })
+    .await
 }
 
 #[derive(Debug, Default)]

@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
-import { Button, Dropdown, Layout, Menu, Segmented, Space, Tag, Typography } from "antd";
+import { Button, Dropdown, Layout, Menu, Space, Tag, Typography } from "antd";
 import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined } from "@ant-design/icons";
 import { getSession, setSession, useSession } from "../auth/session";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/messages";
 import { ChangePasswordModal } from "../components/ChangePasswordModal";
+import { LanguageSwitch } from "../components/LanguageSwitch";
 
 interface NavItem {
   path: string;
@@ -35,7 +36,7 @@ export async function logout() {
 
 export function AppLayout() {
   const session = useSession();
-  const { t, tk, lang, setLang } = useI18n();
+  const { t, tk } = useI18n();
   const location = useLocation();
   const navigate = useNavigate();
   const [passwordOpen, setPasswordOpen] = useState(false);
@@ -66,16 +67,7 @@ export function AppLayout() {
       <Layout>
         <Layout.Header style={{ background: "#fff", display: "flex", justifyContent: "flex-end", alignItems: "center", gap: 16 }}>
           {session.user.email.endsWith("@ocop.demo") && <Tag color="orange">{t("demoBadge")}</Tag>}
-          <Segmented
-            size="small"
-            value={lang}
-            onChange={(v) => setLang(v as "vi" | "en")}
-            options={[
-              { label: "VI", value: "vi" },
-              { label: "EN", value: "en" },
-            ]}
-            aria-label={t("language")}
-          />
+          <LanguageSwitch />
           <Dropdown
             menu={{
               items: [

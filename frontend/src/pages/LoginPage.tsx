@@ -1,9 +1,10 @@
 import { useState } from "react";
-import { Alert, Button, Card, Form, Input, Segmented, Typography } from "antd";
+import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { api, unwrap } from "../api/client";
 import { sessionFromPair, setSession } from "../auth/session";
 import { useI18n } from "../i18n";
 import { problemMessage } from "../lib/problem";
+import { LanguageSwitch } from "../components/LanguageSwitch";
 
 interface Values {
   email: string;
@@ -11,7 +12,7 @@ interface Values {
 }
 
 export function LoginPage() {
-  const { t, lang, setLang } = useI18n();
+  const { t, lang } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const submit = async (values: Values) => {
@@ -36,15 +37,7 @@ export function LoginPage() {
             </Typography.Title>
             <Typography.Text type="secondary">{t("appSubtitle")}</Typography.Text>
           </div>
-          <Segmented
-            size="small"
-            value={lang}
-            onChange={(v) => setLang(v as "vi" | "en")}
-            options={[
-              { label: "VI", value: "vi" },
-              { label: "EN", value: "en" },
-            ]}
-          />
+          <LanguageSwitch />
         </div>
         <Typography.Title level={4}>{t("login.title")}</Typography.Title>
         {error && <Alert type="error" message={error} showIcon style={{ marginBottom: 16 }} role="alert" />}

@@ -5,28 +5,13 @@ use crate::helpers::{TestApp, assert_problem};
 
 async fn search_ignores_diacritics_and_case(app: TestApp) {
     let token = app.token("hoidong@ocop.demo").await;
-    let found: Value =
-        app.get("/api/v1/admin-units?q=ha%20long", &token).send().await.expect("list").json().await.expect("json");
+    let found: Value = app.get_json("/api/v1/admin-units?q=ha%20long", &token).await;
     assert_eq!(found["total"], 1);
     assert_eq!(found["items"][0]["name"], "Thành phố Hạ Long");
-    let found: Value = app
-        .get("/api/v1/admin-units?q=DONG%20TRIEU&level=district", &token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let found: Value = app.get_json("/api/v1/admin-units?q=DONG%20TRIEU&level=district", &token).await;
     assert_eq!(found["items"][0]["name"], "Thành phố Đông Triều");
     // Code prefix.
-    let found: Value = app
-        .get("/api/v1/admin-units?q=19&level=district", &token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let found: Value = app.get_json("/api/v1/admin-units?q=19&level=district", &token).await;
     assert_eq!(found["total"], 6, "193..199 minus 197: {found}");
 }
 both!(search_ignores_diacritics_and_case);
@@ -34,14 +19,8 @@ both!(search_ignores_diacritics_and_case);
 async fn lists_are_paged_filtered_and_sorted(app: TestApp) {
     let token = app.token("admin@ocop.demo").await;
     let province = app.unit_id("22").await;
-    let page: Value = app
-        .get(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=0&sort=-code"), &token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let page: Value =
+        app.get_json(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=0&sort=-code"), &token).await;
     assert_eq!(page["total"], 13, "13 cities, towns and districts");
     let items = page["items"].as_array().expect("items");
     assert_eq!(items.len(), 5);
@@ -50,18 +29,11 @@ async fn lists_are_paged_filtered_and_sorted(app: TestApp) {
     let mut sorted = codes.clone();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(codes, sorted);
-    let next: Value = app
-        .get(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=10&sort=-code"), &token)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let next: Value =
+        app.get_json(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=10&sort=-code"), &token).await;
     assert_eq!(next["items"].as_array().expect("items").len(), 3);
     // Limits are clamped, not refused.
-    let big: Value =
-        app.get("/api/v1/admin-units?limit=100000", &token).send().await.expect("list").json().await.expect("json");
+    let big: Value = app.get_json("/api/v1/admin-units?limit=100000", &token).await;
     assert_eq!(big["items"].as_array().expect("items").len(), 66);
     let bad_sort = app.get("/api/v1/admin-units?sort=color", &token).send().await.expect("list");
     assert_problem(bad_sort, 400, "malformed_request").await;
@@ -71,14 +43,7 @@ both!(lists_are_paged_filtered_and_sorted);
 async fn the_tree_nests_communes_under_districts(app: TestApp) {
     let token = app.token("admin@ocop.demo").await;
     let province = app.unit_id("22").await;
-    let tree: Value = app
-        .get(&format!("/api/v1/admin-units/{province}/tree"), &token)
-        .send()
-        .await
-        .expect("tree")
-        .json()
-        .await
-        .expect("json");
+    let tree: Value = app.get_json(&format!("/api/v1/admin-units/{province}/tree"), &token).await;
     assert_eq!(tree["code"], "22");
     let districts = tree["children"].as_array().expect("children");
     assert_eq!(districts.len(), 13);
@@ -198,23 +163,10 @@ async fn units_are_edited_and_retired_with_history(app: TestApp) {
     let retired: Value = retired.json().await.expect("json");
     assert_eq!(retired["valid_to"], "2025-07-01");
     assert_eq!(retired["replaced_by_id"], bai_chay);
-    let current: Value = app
-        .get(&format!("/api/v1/admin-units?parent_id={ha_long}"), &admin)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let current: Value = app.get_json(&format!("/api/v1/admin-units?parent_id={ha_long}"), &admin).await;
     assert_eq!(current["total"], 5, "retired unit left the current list");
-    let all: Value = app
-        .get(&format!("/api/v1/admin-units?parent_id={ha_long}&include_retired=true"), &admin)
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let all: Value =
+        app.get_json(&format!("/api/v1/admin-units?parent_id={ha_long}&include_retired=true"), &admin).await;
     assert_eq!(all["total"], 6, "history kept");
     let again = app
         .post(

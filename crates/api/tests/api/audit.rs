@@ -25,14 +25,7 @@ async fn every_write_is_audited_with_before_after_and_request_id(app: TestApp) {
         .await
         .expect("patch");
 
-    let trail: Value = app
-        .get(&format!("/api/v1/audit?entity_type=admin_unit&entity_id={id}"), &admin)
-        .send()
-        .await
-        .expect("audit")
-        .json()
-        .await
-        .expect("json");
+    let trail: Value = app.get_json(&format!("/api/v1/audit?entity_type=admin_unit&entity_id={id}"), &admin).await;
     assert_eq!(trail["total"], 2);
     let (update, create) = (&trail["items"][0], &trail["items"][1]);
     assert_eq!(update["action"], "admin_unit.update");
@@ -43,14 +36,7 @@ async fn every_write_is_audited_with_before_after_and_request_id(app: TestApp) {
     assert_eq!(create["actor_email"], "admin@ocop.demo");
     assert_eq!(create["request_id"], request_id.as_str());
 
-    let by_action: Value = app
-        .get("/api/v1/audit?action=admin_unit.create&limit=1", &admin)
-        .send()
-        .await
-        .expect("audit")
-        .json()
-        .await
-        .expect("json");
+    let by_action: Value = app.get_json("/api/v1/audit?action=admin_unit.create&limit=1", &admin).await;
     assert_eq!(by_action["items"][0]["entity_id"], id);
 }
 both!(every_write_is_audited_with_before_after_and_request_id);
@@ -59,8 +45,7 @@ async fn audit_entries_never_carry_password_hashes(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
     let body = json!({"email": "moi@ocop.demo", "display_name": "Người Mới", "password": "Mật khẩu 2026 mới", "role": "council_member"});
     app.post("/api/v1/users", &admin, &body).send().await.expect("create");
-    let trail: Value =
-        app.get("/api/v1/audit?entity_type=user", &admin).send().await.expect("audit").json().await.expect("json");
+    let trail: Value = app.get_json("/api/v1/audit?entity_type=user", &admin).await;
     let text = trail.to_string();
     assert!(text.contains("moi@ocop.demo"));
     assert!(!text.contains("argon2"), "no hash in the audit trail");

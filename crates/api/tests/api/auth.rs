@@ -18,7 +18,7 @@ async fn sign_in_and_read_own_profile(app: TestApp) {
     assert_eq!(pair["user"]["role"], "district_officer");
     assert_eq!(pair["user"]["admin_unit"]["code"], "193");
     let token = pair["access_token"].as_str().expect("token");
-    let me: Value = app.get("/api/v1/auth/me", token).send().await.expect("me").json().await.expect("json");
+    let me: Value = app.get_json("/api/v1/auth/me", token).await;
     assert_eq!(me["email"], "halong@ocop.demo");
     assert_eq!(me["admin_unit"]["name"], "Thành phố Hạ Long");
     // E-mail is case-insensitive.

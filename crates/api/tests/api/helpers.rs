@@ -92,6 +92,13 @@ impl TestApp {
         self.request(Method::GET, path).bearer_auth(token)
     }
 
+    /// GET with a token, expecting 200 and a JSON body.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        let response = self.get(path, token).send().await.expect("request");
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("JSON body")
+    }
+
     pub fn post(&self, path: &str, token: &str, body: &Value) -> RequestBuilder {
         self.request(Method::POST, path).bearer_auth(token).json(body)
     }

@@ -29,7 +29,10 @@ fn every_operation_documents_problems() {
     for (path, item) in paths {
         for (method, op) in item.as_object().expect("item") {
             let id = op["operationId"].as_str().expect("operationId");
-            assert!(operation_ids.insert(id.to_owned()), "duplicate operationId {id} (the typed client would merge them)");
+            assert!(
+                operation_ids.insert(id.to_owned()),
+                "duplicate operationId {id} (the typed client would merge them)"
+            );
             let responses = op["responses"].as_object().expect("responses");
             assert!(responses.contains_key("500"), "{method} {path} lacks 500");
             let secured = op.get("security").is_some();

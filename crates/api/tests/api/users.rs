@@ -63,17 +63,14 @@ both!(admins_create_officers_bound_to_units_of_their_level);
 
 async fn users_are_listed_searched_and_edited(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
-    let all: Value =
-        app.get("/api/v1/users?limit=2&sort=email", &admin).send().await.expect("list").json().await.expect("json");
+    let all: Value = app.get_json("/api/v1/users?limit=2&sort=email", &admin).await;
     assert_eq!(all["total"], 6);
     assert_eq!(all["items"].as_array().expect("items").len(), 2);
     assert_eq!(all["items"][0]["email"], "admin@ocop.demo");
-    let found: Value =
-        app.get("/api/v1/users?q=ha%20long", &admin).send().await.expect("list").json().await.expect("json");
+    let found: Value = app.get_json("/api/v1/users?q=ha%20long", &admin).await;
     assert_eq!(found["total"], 1);
     assert_eq!(found["items"][0]["admin_unit"]["name"], "Thành phố Hạ Long");
-    let officers: Value =
-        app.get("/api/v1/users?role=district_officer", &admin).send().await.expect("list").json().await.expect("json");
+    let officers: Value = app.get_json("/api/v1/users?role=district_officer", &admin).await;
     assert_eq!(officers["total"], 2);
 
     let id = found["items"][0]["id"].as_str().expect("id");

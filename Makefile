@@ -1,0 +1,79 @@
+# ocop — the two commands that matter:  make run   and   make test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+OCOP_DEBUG   := $(CARGO_TARGET_DIR)/debug/ocop
+OCOP_RELEASE := $(CARGO_TARGET_DIR)/release/ocop
+NPM_STAMP    := frontend/node_modules/.installed
+CHROMIUM     ?= /usr/bin/chromium
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help run test lint fmt fmt-check clippy test-rust test-frontend test-e2e build-frontend openapi bench clean psql-client
+
+help:
+	@echo "make run    - build the SPA and the server (release) and serve http://127.0.0.1:8080"
+	@echo "make test   - every check: fmt, clippy, Rust tests on SQLite and PostgreSQL, SPA checks, browser tests"
+	@echo "make openapi- regenerate openapi/openapi.json and the SPA's typed client"
+	@echo "make bench  - wrk benchmarks on SQLite and PostgreSQL (results in bench/results/)"
+
+# --- installs -------------------------------------------------------------------------
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+psql-client:
+	@command -v psql >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-client; }
+
+# --- run ------------------------------------------------------------------------------
+build-frontend: $(NPM_STAMP)
+	cd frontend && npm run build
+
+run: build-frontend
+	cargo build --release -p ocop-server
+	$(OCOP_RELEASE) serve
+
+# --- test -----------------------------------------------------------------------------
+test: lint test-rust test-frontend test-e2e
+	@echo "make test: all checks passed"
+
+lint: fmt-check clippy
+
+fmt:
+	cargo fmt --all
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# API tests run each case on SQLite and on PostgreSQL (OCOP_TEST_POSTGRES_URL).
+test-rust:
+	cargo test --workspace
+
+test-frontend: $(NPM_STAMP)
+	cd frontend && npm run check:api && npm run typecheck && npm test && npm run build
+
+test-e2e: $(NPM_STAMP) $(CHROMIUM) psql-client build-frontend
+	cargo build -p ocop-server
+	cd frontend && OCOP_BIN=$(OCOP_DEBUG) E2E_DB=sqlite npx playwright test
+	cd frontend && OCOP_BIN=$(OCOP_DEBUG) E2E_DB=postgres npx playwright test
+
+# --- docs and benchmarks --------------------------------------------------------------
+openapi: $(NPM_STAMP)
+	cargo build -p ocop-server
+	$(OCOP_DEBUG) openapi > openapi/openapi.json
+	cd frontend && npm run gen:api
+
+bench: build-frontend
+	cargo build --release -p ocop-server
+	OCOP_BIN=$(OCOP_RELEASE) bash bench/run.sh
+
+clean:
+	cargo clean
+	rm -rf frontend/dist frontend/node_modules

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Load benchmarks with wrk against a release server, on SQLite and on PostgreSQL:
+#   /healthz                               (no database)
+#   /api/v1/admin-units?limit=20           (authenticated: JWT check, user reload, count + page)
+# Raw wrk output goes to bench/results/<date>-<db>-<target>.txt; a summary table to
+# bench/results/latest.md. Loopback only; every run is bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${OCOP_BIN:-target/release/ocop}
+duration=${BENCH_DURATION:-15s}
+connections=${BENCH_CONNECTIONS:-32}
+threads=${BENCH_THREADS:-2}
+pg_base=${OCOP_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+results=bench/results
+stamp=$(date -u +%Y%m%d-%H%M%S)
+sudo_cmd=$([ "$(id -u)" = 0 ] || echo sudo)
+
+command -v wrk >/dev/null || { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq wrk; }
+command -v psql >/dev/null || { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql-client; }
+
+summary=$results/latest.md
+{
+  echo "# Benchmark run $stamp"
+  echo
+  echo "wrk -t$threads -c$connections -d$duration, server and wrk on the same $(nproc)-core machine, release build."
+  echo
+  echo "| database | endpoint | requests/s | p50 | p90 | p99 |"
+  echo "|---|---|---|---|---|---|"
+} > "$summary"
+
+run_wrk() { # db name url [token]
+  local db=$1 name=$2 url=$3 token=${4:-}
+  local out=$results/$stamp-$db-$name.txt
+  if [ -n "$token" ]; then
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $token" "$url" > "$out"
+  else
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url" > "$out"
+  fi
+  local rps p50 p90 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+  p50=$(awk '$1=="50%" {print $2}' "$out")
+  p90=$(awk '$1=="90%" {print $2}' "$out")
+  p99=$(awk '$1=="99%" {print $2}' "$out")
+  echo "| $db | $name | $rps | $p50 | $p90 | $p99 |" >> "$summary"
+  echo "$db $name: $rps req/s, p50 $p50, p99 $p99"
+}
+
+bench_db() { # db port
+  local db=$1 port=$2 data
+  data=$(mktemp -d)
+  local env=(OCOP_DATA_DIR="$data" OCOP_DEMO=true OCOP_LOG_FORMAT=json RUST_LOG=warn
+             OCOP_JWT_SECRET=bench-only-secret-0123456789abcdefghij)
+  if [ "$db" = postgres ]; then
+    psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)" -c "CREATE DATABASE ocop_bench"
+    env+=(OCOP_DATABASE_URL="${pg_base%/*}/ocop_bench")
+  fi
+  env "${env[@]}" "$bin" serve --bind "127.0.0.1:$port" > "$data/server.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  local token
+  token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+    -d '{"email":"admin@ocop.demo","password":"OcopDemo@2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  run_wrk "$db" healthz "http://127.0.0.1:$port/healthz"
+  run_wrk "$db" admin-units-list "http://127.0.0.1:$port/api/v1/admin-units?limit=20" "$token"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+
+bench_db sqlite 18281
+bench_db postgres 18282
+echo; cat "$summary"

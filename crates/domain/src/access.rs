@@ -44,13 +44,14 @@ pub fn check_manage_unit(actor: &Actor, target_path: &str) -> Result<(), Denied>
     }
 }
 
-/// Whether an officer role may be bound to a unit of `level`.
+/// Officers are bound to exactly one unit of their own level; other roles to none.
 pub fn check_officer_binding(role: Role, unit_level: Option<AdminLevel>) -> Result<(), BindingError> {
     match (role.officer_level(), unit_level) {
         (Some(expected), Some(level)) if expected == level => Ok(()),
         (Some(expected), Some(_)) => Err(BindingError::WrongLevel(expected)),
         (Some(_), None) => Err(BindingError::UnitRequired),
-        (None, _) => Ok(()),
+        (None, Some(_)) => Err(BindingError::NotAnOfficer),
+        (None, None) => Ok(()),
     }
 }
 
@@ -60,6 +61,8 @@ pub enum BindingError {
     UnitRequired,
     #[error("this officer role is bound to a unit of level {}", .0.as_str())]
     WrongLevel(AdminLevel),
+    #[error("only officers are bound to an administrative unit")]
+    NotAnOfficer,
 }
 
 #[cfg(test)]
@@ -99,5 +102,6 @@ mod tests {
         );
         assert_eq!(check_officer_binding(Role::CommuneOfficer, None), Err(BindingError::UnitRequired));
         assert!(check_officer_binding(Role::Admin, None).is_ok());
+        assert_eq!(check_officer_binding(Role::Producer, Some(AdminLevel::Commune)), Err(BindingError::NotAnOfficer));
     }
 }

@@ -172,6 +172,14 @@ impl fmt::Display for AdminUnitCode {
     }
 }
 
+/// What the rules need to know about an existing unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitFacts {
+    pub level: AdminLevel,
+    /// A retirement is recorded (`valid_to` set), even one that takes effect later.
+    pub retired: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PlacementError {
     #[error("a province has no parent unit")]
@@ -182,13 +190,19 @@ pub enum PlacementError {
     DistrictParent,
     #[error("a commune belongs to a district or, since July 2025, directly to a province")]
     CommuneParent,
+    #[error("the parent unit is retired")]
+    RetiredParent,
 }
 
 /// Where a unit of `level` may hang: districts under provinces; communes under districts or
-/// directly under provinces (two-level structure); provinces at the root.
-pub fn check_placement(level: AdminLevel, parent: Option<AdminLevel>) -> Result<(), PlacementError> {
+/// directly under provinces (two-level structure); provinces at the root; never under a
+/// retired unit.
+pub fn check_placement(level: AdminLevel, parent: Option<UnitFacts>) -> Result<(), PlacementError> {
     use AdminLevel::*;
-    match (level, parent) {
+    if parent.is_some_and(|p| p.retired) {
+        return Err(PlacementError::RetiredParent);
+    }
+    match (level, parent.map(|p| p.level)) {
         (Province, None) => Ok(()),
         (Province, Some(_)) => Err(PlacementError::ProvinceWithParent),
         (_, None) => Err(PlacementError::MissingParent),
@@ -196,6 +210,36 @@ pub fn check_placement(level: AdminLevel, parent: Option<AdminLevel>) -> Result<
         (District, Some(_)) => Err(PlacementError::DistrictParent),
         (Commune, Some(Province | District)) => Ok(()),
         (Commune, Some(Commune)) => Err(PlacementError::CommuneParent),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RetireError {
+    #[error("the unit is already retired")]
+    AlreadyRetired,
+    #[error("the unit still has current sub-units; retire or merge them first")]
+    HasCurrentChildren,
+    #[error("the replacement must be another current unit of the same level")]
+    InvalidReplacement,
+}
+
+/// A unit retires (merges or dissolves) once, after its sub-units.
+pub fn check_retirement(unit: UnitFacts, has_current_children: bool) -> Result<(), RetireError> {
+    if unit.retired {
+        Err(RetireError::AlreadyRetired)
+    } else if has_current_children {
+        Err(RetireError::HasCurrentChildren)
+    } else {
+        Ok(())
+    }
+}
+
+/// A merger's target: another current unit of the same level.
+pub fn check_replacement(unit: UnitFacts, replacement: UnitFacts, same_unit: bool) -> Result<(), RetireError> {
+    if same_unit || replacement.retired || replacement.level != unit.level {
+        Err(RetireError::InvalidReplacement)
+    } else {
+        Ok(())
     }
 }
 
@@ -226,17 +270,39 @@ mod tests {
         assert_eq!(AdminUnitCode::parse("", AdminLevel::Province), Err(AdminUnitCodeError::NotDigits));
     }
 
+    fn current(level: AdminLevel) -> Option<UnitFacts> {
+        Some(UnitFacts { level, retired: false })
+    }
+
     #[test]
     fn placement_allows_two_and_three_level_trees() {
         use AdminLevel::*;
         assert!(check_placement(Province, None).is_ok());
-        assert!(check_placement(District, Some(Province)).is_ok());
-        assert!(check_placement(Commune, Some(District)).is_ok());
-        assert!(check_placement(Commune, Some(Province)).is_ok());
-        assert_eq!(check_placement(Commune, Some(Commune)), Err(PlacementError::CommuneParent));
-        assert_eq!(check_placement(District, Some(District)), Err(PlacementError::DistrictParent));
+        assert!(check_placement(District, current(Province)).is_ok());
+        assert!(check_placement(Commune, current(District)).is_ok());
+        assert!(check_placement(Commune, current(Province)).is_ok());
+        assert_eq!(check_placement(Commune, current(Commune)), Err(PlacementError::CommuneParent));
+        assert_eq!(check_placement(District, current(District)), Err(PlacementError::DistrictParent));
         assert_eq!(check_placement(District, None), Err(PlacementError::MissingParent));
-        assert_eq!(check_placement(Province, Some(Province)), Err(PlacementError::ProvinceWithParent));
+        assert_eq!(check_placement(Province, current(Province)), Err(PlacementError::ProvinceWithParent));
+        let retired = Some(UnitFacts { level: District, retired: true });
+        assert_eq!(check_placement(Commune, retired), Err(PlacementError::RetiredParent));
+    }
+
+    #[test]
+    fn retirement_comes_once_and_after_the_children() {
+        let unit = UnitFacts { level: AdminLevel::Commune, retired: false };
+        assert!(check_retirement(unit, false).is_ok());
+        assert_eq!(check_retirement(unit, true), Err(RetireError::HasCurrentChildren));
+        assert_eq!(check_retirement(UnitFacts { retired: true, ..unit }, false), Err(RetireError::AlreadyRetired));
+        assert!(check_replacement(unit, unit, false).is_ok());
+        assert_eq!(check_replacement(unit, unit, true), Err(RetireError::InvalidReplacement));
+        let district = UnitFacts { level: AdminLevel::District, retired: false };
+        assert_eq!(check_replacement(unit, district, false), Err(RetireError::InvalidReplacement));
+        assert_eq!(
+            check_replacement(unit, UnitFacts { retired: true, ..unit }, false),
+            Err(RetireError::InvalidReplacement)
+        );
     }
 
     #[test]

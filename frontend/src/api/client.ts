@@ -6,6 +6,9 @@ import { ApiProblem, type Problem } from "../lib/problem";
 
 export const api = createClient<paths>({ baseUrl: "" });
 
+/** Endpoints that authenticate by their body, not by the access token. */
+const TOKENLESS = new Set(["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"]);
+
 let refreshing: Promise<void> | null = null;
 
 /** Refreshes the session once, however many requests ask at the same time. */
@@ -13,23 +16,24 @@ async function refreshSession(): Promise<void> {
   refreshing ??= (async () => {
     const session = getSession();
     if (!session) return;
-    const response = await fetch("/api/v1/auth/refresh", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ refresh_token: session.refreshToken }),
-    });
-    setSession(response.ok ? sessionFromPair(await response.json()) : null);
+    const { data } = await api.POST("/api/v1/auth/refresh", { body: { refresh_token: session.refreshToken } });
+    setSession(data ? sessionFromPair(data) : null);
   })().finally(() => {
     refreshing = null;
   });
   return refreshing;
 }
 
+/** Signs out on the server (revoking the refresh token) and locally. */
+export async function signOut(): Promise<void> {
+  const session = getSession();
+  if (session) await api.POST("/api/v1/auth/logout", { body: { refresh_token: session.refreshToken } }).catch(() => undefined);
+  setSession(null);
+}
+
 const auth: Middleware = {
   async onRequest({ request, schemaPath }) {
-    if (schemaPath.startsWith("/api/v1/auth/") && schemaPath !== "/api/v1/auth/me" && schemaPath !== "/api/v1/auth/password") {
-      return request;
-    }
+    if (TOKENLESS.has(schemaPath)) return request;
     const before = getSession();
     if (before && before.expiresAt - Date.now() < 30_000) await refreshSession();
     const session = getSession();

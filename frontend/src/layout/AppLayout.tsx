@@ -2,7 +2,8 @@ import { useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Dropdown, Layout, Menu, Space, Tag, Typography } from "antd";
 import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined } from "@ant-design/icons";
-import { getSession, setSession, useSession } from "../auth/session";
+import { useSession } from "../auth/session";
+import { signOut } from "../api/client";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/messages";
 import { ChangePasswordModal } from "../components/ChangePasswordModal";
@@ -21,18 +22,6 @@ const NAV: NavItem[] = [
   { path: "/users", label: "nav.users", icon: <TeamOutlined />, adminOnly: true },
   { path: "/audit", label: "nav.audit", icon: <AuditOutlined />, adminOnly: true },
 ];
-
-export async function logout() {
-  const session = getSession();
-  if (session) {
-    await fetch("/api/v1/auth/logout", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ refresh_token: session.refreshToken }),
-    }).catch(() => undefined);
-  }
-  setSession(null);
-}
 
 export function AppLayout() {
   const session = useSession();
@@ -77,7 +66,7 @@ export function AppLayout() {
                   icon: <LogoutOutlined />,
                   label: t("logout"),
                   onClick: async () => {
-                    await logout();
+                    await signOut();
                     navigate("/");
                   },
                 },

@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Table, Tag, Tree, Typography } from "antd";
+import { App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Table, Tag, Tree, Typography, type TreeDataNode } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs, { type Dayjs } from "dayjs";
@@ -13,6 +13,7 @@ import { UnitSelect } from "../components/UnitSelect";
 
 type AdminUnit = components["schemas"]["AdminUnit"];
 type AdminUnitNode = components["schemas"]["AdminUnitNode"];
+type UnitTreeNode = TreeDataNode & { key: string; unit: AdminUnit; children: UnitTreeNode[] };
 type Kind = AdminUnit["kind"];
 type Level = AdminUnit["level"];
 
@@ -78,7 +79,7 @@ export function AdminUnitsPage() {
       Promise.all((roots.data ?? []).map(async (r) => unwrap(await api.GET("/api/v1/admin-units/{id}/tree", { params: { path: { id: r.id } } })))),
   });
   const treeData = useMemo(() => {
-    const convert = (node: AdminUnitNode): { key: string; title: string; unit: AdminUnit; children: unknown[] } => ({
+    const convert = (node: AdminUnitNode): UnitTreeNode => ({
       key: node.id,
       title: `${node.name} (${node.code})`,
       unit: node,
@@ -112,10 +113,10 @@ export function AdminUnitsPage() {
       <Row gutter={16}>
         <Col xs={24} lg={9}>
           <Card title={t("units.tree")} size="small" loading={trees.isLoading}>
-            <Tree
-              treeData={treeData as never}
+            <Tree<UnitTreeNode>
+              treeData={treeData}
               defaultExpandedKeys={treeData.map((n) => n.key)}
-              onSelect={(_, info) => setSelected((info.node as unknown as { unit: AdminUnit }).unit)}
+              onSelect={(_, info) => setSelected(info.node.unit)}
               height={560}
             />
           </Card>

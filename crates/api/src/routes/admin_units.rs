@@ -3,7 +3,10 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::access::check_manage_unit;
-use ocop_domain::admin_unit::{AdminLevel, AdminUnitCode, AdminUnitKind, check_placement, unit_path};
+use ocop_domain::admin_unit::{
+    AdminLevel, AdminUnitCode, AdminUnitKind, RetireError, UnitFacts, check_placement, check_replacement,
+    check_retirement, unit_path,
+};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::admin_unit::Model;
 use ocop_persistence::paging::Direction;
@@ -162,6 +165,11 @@ pub async fn list(
     Ok(web::Json(Page::map(page, AdminUnit::from)))
 }
 
+/// The stored unit as the domain rules see it.
+fn facts(unit: &Model) -> ApiResult<UnitFacts> {
+    Ok(UnitFacts { level: unit.level.parse().map_err(ApiError::internal)?, retired: unit.valid_to.is_some() })
+}
+
 async fn load(state: &crate::state::AppState, id: Uuid) -> ApiResult<Model> {
     admin_units::find(&state.db, id).await?.ok_or_else(ApiError::not_found)
 }
@@ -259,18 +267,9 @@ pub async fn create(
         })?),
         None => None,
     };
-    let parent_level =
-        parent.as_ref().map(|p| p.level.parse::<AdminLevel>()).transpose().map_err(ApiError::internal)?;
-    check_placement(level, parent_level)
+    let parent_facts = parent.as_ref().map(facts).transpose()?;
+    check_placement(level, parent_facts)
         .map_err(|e| ApiError::invalid_field("parent_id", "placement", placement_vi(e), e.to_string()))?;
-    if parent.as_ref().is_some_and(|p| p.valid_to.is_some()) {
-        return Err(ApiError::invalid_field(
-            "parent_id",
-            "retired",
-            "Đơn vị cấp trên đã giải thể.",
-            "The parent unit is retired.",
-        ));
-    }
     let path = unit_path(parent.as_ref().map(|p| p.path.as_str()), &code);
     check_manage_unit(&user.actor(), &path)?;
     if admin_units::find_by_code(&state.db, code.as_str()).await?.is_some() {
@@ -385,26 +384,27 @@ pub async fn retire(
     body.validate()?;
     let unit = load(&state, id.into_inner()).await?;
     check_manage_unit(&user.actor(), &unit.path)?;
-    if unit.valid_to.is_some() {
-        return Err(ApiError::conflict("Đơn vị đã giải thể trước đó.", "The unit is already retired."));
-    }
-    if admin_units::has_current_children(&state.db, unit.id, Utc::now().date_naive()).await? {
-        return Err(ApiError::conflict(
-            "Đơn vị còn đơn vị trực thuộc; hãy giải thể hoặc sáp nhập chúng trước.",
-            "The unit still has current sub-units; retire or merge them first.",
-        ));
-    }
+    let unit_facts = facts(&unit)?;
+    let has_children = admin_units::has_current_children(&state.db, unit.id, Utc::now().date_naive()).await?;
+    check_retirement(unit_facts, has_children).map_err(|e| {
+        let vi = match e {
+            RetireError::AlreadyRetired => "Đơn vị đã giải thể trước đó.",
+            _ => "Đơn vị còn đơn vị trực thuộc; hãy giải thể hoặc sáp nhập chúng trước.",
+        };
+        ApiError::conflict(vi, e.to_string())
+    })?;
     if let Some(target) = body.replaced_by_id {
-        let replacement = admin_units::find(&state.db, target).await?;
-        let valid = replacement.is_some_and(|r| r.id != unit.id && r.level == unit.level && r.valid_to.is_none());
-        if !valid {
-            return Err(ApiError::invalid_field(
+        let invalid = |e: RetireError| {
+            ApiError::invalid_field(
                 "replaced_by_id",
                 "replacement",
                 "Đơn vị thay thế phải tồn tại, cùng cấp và đang hoạt động.",
-                "The replacement must exist, be of the same level and be current.",
-            ));
-        }
+                e.to_string(),
+            )
+        };
+        let replacement =
+            admin_units::find(&state.db, target).await?.ok_or_else(|| invalid(RetireError::InvalidReplacement))?;
+        check_replacement(unit_facts, facts(&replacement)?, replacement.id == unit.id).map_err(invalid)?;
     }
     let txn = state.db.begin().await?;
     let retired = admin_units::retire(&txn, unit.clone(), body.valid_to, body.replaced_by_id).await?;
@@ -436,5 +436,6 @@ fn placement_vi(e: ocop_domain::admin_unit::PlacementError) -> &'static str {
         MissingParent => "Huyện, xã phải có đơn vị cấp trên.",
         DistrictParent => "Huyện phải trực thuộc tỉnh.",
         CommuneParent => "Xã phải trực thuộc huyện hoặc trực thuộc tỉnh (từ 7/2025).",
+        RetiredParent => "Đơn vị cấp trên đã giải thể.",
     }
 }

@@ -139,7 +139,7 @@ pub async fn list(
     })))
 }
 
-/// Checks that the role and the bound unit fit together; returns the unit's level.
+/// Checks that the role and the bound unit fit together (officers: a unit of their level; others: none).
 async fn check_binding(state: &AppState, role: Role, unit_id: Option<Uuid>) -> ApiResult<()> {
     let level = match unit_id {
         Some(id) => {
@@ -155,18 +155,11 @@ async fn check_binding(state: &AppState, role: Role, unit_id: Option<Uuid>) -> A
         }
         None => None,
     };
-    if role.officer_level().is_none() && unit_id.is_some() {
-        return Err(ApiError::invalid_field(
-            "admin_unit_id",
-            "not_an_officer",
-            "Chỉ cán bộ mới gắn với đơn vị hành chính.",
-            "Only officers are bound to an administrative unit.",
-        ));
-    }
     check_officer_binding(role, level).map_err(|e| {
         let vi = match e {
             BindingError::UnitRequired => "Cán bộ phải gắn với một đơn vị hành chính.",
             BindingError::WrongLevel(_) => "Đơn vị không đúng cấp với vai trò.",
+            BindingError::NotAnOfficer => "Chỉ cán bộ mới gắn với đơn vị hành chính.",
         };
         ApiError::invalid_field("admin_unit_id", "binding", vi, e.to_string())
     })

@@ -16,6 +16,9 @@ pub struct ApiConfig {
     pub spa_dir: Option<PathBuf>,
     pub body_limit_bytes: usize,
     pub login_limits: Limits,
+    /// Take the client address from `Forwarded` / `X-Forwarded-For` (only behind a proxy
+    /// that sets them); otherwise the TCP peer address.
+    pub trust_proxy: bool,
 }
 
 impl ApiConfig {
@@ -28,6 +31,7 @@ impl ApiConfig {
             spa_dir: None,
             body_limit_bytes: 1024 * 1024,
             login_limits: Limits::default(),
+            trust_proxy: false,
         }
     }
 }
@@ -37,17 +41,28 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub throttle: LoginThrottle,
     pub refresh_ttl_seconds: i64,
+    pub trust_proxy: bool,
     /// Verified against when an account does not exist, so timing does not reveal it.
     pub dummy_password_hash: String,
 }
 
 impl AppState {
+    /// The client's address, for throttling.
+    pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
+        if self.trust_proxy {
+            req.connection_info().realip_remote_addr().unwrap_or_default().to_owned()
+        } else {
+            req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
+        }
+    }
+
     pub fn new(db: DatabaseConnection, config: &ApiConfig) -> Self {
         Self {
             db,
             jwt: JwtKeys::new(&config.jwt_secret, config.access_ttl_seconds),
             throttle: LoginThrottle::new(config.login_limits),
             refresh_ttl_seconds: config.refresh_ttl_seconds,
+            trust_proxy: config.trust_proxy,
             dummy_password_hash: crate::auth::password::hash("not-a-real-password-0").unwrap_or_default(),
         }
     }

@@ -88,6 +88,7 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     config.cors_origins = settings.cors_origins();
     config.spa_dir = settings.spa_dir();
     config.body_limit_bytes = settings.body_limit_bytes;
+    config.trust_proxy = settings.trust_proxy;
     if config.spa_dir.is_none() {
         tracing::warn!("no built SPA found (frontend/dist); serving the API only");
     }

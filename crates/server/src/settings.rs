@@ -31,6 +31,8 @@ pub struct Settings {
     /// The built SPA; default `frontend/dist` when it exists.
     pub spa_dir: Option<PathBuf>,
     pub body_limit_bytes: usize,
+    /// Trust `Forwarded` / `X-Forwarded-For` for the client address (behind a proxy only).
+    pub trust_proxy: bool,
 }
 
 impl Default for Settings {
@@ -47,6 +49,7 @@ impl Default for Settings {
             log_format: "text".into(),
             spa_dir: None,
             body_limit_bytes: 1024 * 1024,
+            trust_proxy: false,
         }
     }
 }

@@ -70,6 +70,7 @@ impl From<Model> for AdminUnit {
 
 /// A short reference to a unit, embedded in other resources.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"}))]
 pub struct AdminUnitRef {
     pub id: Uuid,
     #[schema(example = "193")]
@@ -90,6 +91,18 @@ impl From<Model> for AdminUnitRef {
 
 /// A unit with its current sub-units.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long",
+    "kind": "provincial_city", "level": "district", "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
+    "path": "/22/193/", "valid_from": null, "valid_to": null, "replaced_by_id": null,
+    "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z",
+    "children": [{
+        "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06658", "name": "Phường Bãi Cháy",
+        "kind": "ward", "level": "commune", "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
+        "path": "/22/193/06658/", "valid_from": null, "valid_to": null, "replaced_by_id": null,
+        "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z", "children": []
+    }]
+}))]
 pub struct AdminUnitNode {
     #[serde(flatten)]
     pub unit: AdminUnit,

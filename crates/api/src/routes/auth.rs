@@ -47,6 +47,11 @@ pub struct ChangePasswordRequest {
 
 /// The signed-in user.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12", "email": "halong@ocop.demo", "display_name": "Cán bộ TP Hạ Long (demo)",
+    "role": "district_officer",
+    "admin_unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"}
+}))]
 pub struct Me {
     pub id: Uuid,
     #[schema(example = "halong@ocop.demo")]
@@ -60,6 +65,12 @@ pub struct Me {
 
 /// An access token (JWT, 15 minutes) and a refresh token (single use, rotated).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJvY29wIiwiYXVkIjoib2NvcC1hcGkifQ.c2lnbmF0dXJl",
+    "token_type": "Bearer", "expires_in": 900,
+    "refresh_token": "q0pI2lQ0b1m3Yx6fH1lJcB7i4l0Jg8pWkq3oQx9n2sA", "refresh_expires_in": 1209600,
+    "user": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e10", "email": "admin@ocop.demo", "display_name": "Quản trị hệ thống (demo)", "role": "admin", "admin_unit": null}
+}))]
 pub struct TokenPair {
     pub access_token: String,
     #[schema(example = "Bearer")]
@@ -92,7 +103,7 @@ pub async fn login(
     let body = body.0;
     body.validate()?;
     let account = body.email.trim().to_lowercase();
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let address = state.client_address(&req);
     state.throttle.check(&address, &account).map_err(|wait| {
         ApiError::new(ErrorCode::TooManyRequests)
             .with_message(

@@ -21,7 +21,14 @@ use crate::paging::{Page, paging};
 use crate::routes::admin_units::AdminUnitRef;
 use crate::state::AppState;
 
+/// A user account (never with its password hash).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12", "email": "halong@ocop.demo", "display_name": "Nguyễn Văn An",
+    "role": "district_officer",
+    "admin_unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"},
+    "active": true, "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
+}))]
 pub struct User {
     pub id: Uuid,
     #[schema(example = "halong@ocop.demo")]

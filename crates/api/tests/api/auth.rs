@@ -191,6 +191,42 @@ async fn address_throttling() {
     the_client_address_is_throttled_across_accounts().await;
 }
 
+async fn login_from(app: &TestApp, forwarded_for: &str, email: &str, password: &str) -> u16 {
+    app.request(Method::POST, "/api/v1/auth/login")
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("login")
+        .status()
+        .as_u16()
+}
+
+/// Behind a trusted proxy, clients are told apart by X-Forwarded-For; otherwise the header is
+/// ignored, so a client cannot dodge the limit by inventing addresses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+    let limit = |c: &mut ocop_api::ApiConfig| c.login_limits.address_attempts = 2;
+    let Some(trusting) = TestApp::spawn_with(Backend::Sqlite, |c| {
+        limit(c);
+        c.trust_proxy = true;
+    })
+    .await
+    else {
+        return;
+    };
+    for _ in 0..2 {
+        login_from(&trusting, "203.0.113.7", "x@ocop.demo", "wrong-password-1").await;
+    }
+    assert_eq!(login_from(&trusting, "203.0.113.7", "tinh@ocop.demo", DEMO_PASSWORD).await, 429);
+    assert_eq!(login_from(&trusting, "203.0.113.8", "tinh@ocop.demo", DEMO_PASSWORD).await, 200);
+
+    let Some(direct) = TestApp::spawn_with(Backend::Sqlite, limit).await else { return };
+    login_from(&direct, "203.0.113.7", "x@ocop.demo", "wrong-password-1").await;
+    login_from(&direct, "203.0.113.8", "x@ocop.demo", "wrong-password-1").await;
+    assert_eq!(login_from(&direct, "203.0.113.9", "tinh@ocop.demo", DEMO_PASSWORD).await, 429);
+}
+
 async fn changing_the_password_signs_out_other_sessions(app: TestApp) {
     let first = app.login("tinh@ocop.demo").await;
     let token = first["access_token"].as_str().expect("token");

@@ -1,0 +1,132 @@
+//! The `ocop` binary's commands, run as a user would run them, on SQLite and PostgreSQL.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use ocop_persistence::ConnectionTrait;
+
+const BIN: &str = env!("CARGO_BIN_EXE_ocop");
+
+/// Runs `ocop` with only the given settings in its environment.
+fn ocop(data_dir: &Path, database_url: Option<&str>, extra_env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut command = Command::new(BIN);
+    command.env_clear().env("OCOP_DATA_DIR", data_dir).env("OCOP_CONFIG", data_dir.join("none.toml")).args(args);
+    if let Some(url) = database_url {
+        command.env("OCOP_DATABASE_URL", url);
+    }
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    command.output().expect("run ocop")
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+#[test]
+fn openapi_prints_the_committed_document() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = ocop(dir.path(), None, &[], &["openapi"]);
+    assert!(output.status.success());
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json")).expect("read"),
+    )
+    .expect("JSON");
+    assert!(printed == committed, "openapi/openapi.json is stale: run `make openapi`");
+}
+
+#[test]
+fn production_refuses_to_start_without_a_jwt_secret() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = ocop(dir.path(), None, &[("OCOP_ENV", "production")], &["serve", "--bind", "127.0.0.1:0"]);
+    assert!(!output.status.success());
+    assert!(text(&output).contains("OCOP_JWT_SECRET is required"), "{}", text(&output));
+    let short = ocop(dir.path(), None, &[("OCOP_JWT_SECRET", "too-short")], &["serve", "--bind", "127.0.0.1:0"]);
+    assert!(!short.status.success());
+    assert!(text(&short).contains("at least 32 characters"));
+    let bad_env = ocop(dir.path(), None, &[("OCOP_ENV", "staging")], &["migrate"]);
+    assert!(!bad_env.status.success());
+}
+
+fn commands_manage_the_database(url: Option<&str>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str], env: &[(&str, &str)]| ocop(dir.path(), url, env, args);
+
+    let migrate = run(&["migrate"], &[]);
+    assert!(migrate.status.success(), "{}", text(&migrate));
+    if url.is_none() {
+        assert!(dir.path().join("ocop.db").is_file(), "SQLite file in the data dir");
+    }
+
+    let weak = run(&["create-admin", "--email", "qtv@quangninh.gov.vn", "--password", "short"], &[]);
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("password rejected"));
+    let from_env =
+        run(&["create-admin", "--email", "QTV@QuangNinh.gov.vn"], &[("OCOP_ADMIN_PASSWORD", "Quản trị 2026 an toàn")]);
+    assert!(from_env.status.success(), "{}", text(&from_env));
+    assert!(text(&from_env).contains("created administrator qtv@quangninh.gov.vn"));
+    let again = run(&["create-admin", "--email", "qtv@quangninh.gov.vn", "--password", "Quản trị 2026 an toàn"], &[]);
+    assert!(!again.status.success());
+    assert!(text(&again).contains("already exists"));
+
+    // Demo data only goes into an empty database.
+    let seed = run(&["seed", "--demo"], &[]);
+    assert!(!seed.status.success());
+    assert!(text(&seed).contains("not empty"));
+}
+
+#[test]
+fn commands_manage_a_sqlite_database() {
+    commands_manage_the_database(None);
+}
+
+#[test]
+fn commands_manage_a_postgres_database() {
+    let admin_url = std::env::var("OCOP_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("ocop_cli_{}", std::process::id());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let admin = match runtime.block_on(ocop_persistence::connect(&admin_url)) {
+        Ok(db) => db,
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("PostgreSQL unreachable with CI=true: {e}"),
+        Err(_) => {
+            eprintln!("\n!!!!! PostgreSQL at {admin_url} is unreachable: SKIPPING PostgreSQL CLI tests !!!!!\n");
+            return;
+        }
+    };
+    runtime.block_on(admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).expect("drop");
+    runtime.block_on(admin.execute_unprepared(&format!("CREATE DATABASE {name}"))).expect("create");
+    let url = format!("{}/{name}", admin_url.rsplit_once('/').expect("URL path").0);
+    commands_manage_the_database(Some(&url));
+    runtime.block_on(admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))).expect("drop");
+}
+
+#[test]
+fn demo_seed_loads_once_and_serve_keeps_its_development_secret() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let seed = ocop(dir.path(), None, &[], &["seed", "--demo"]);
+    assert!(seed.status.success(), "{}", text(&seed));
+    assert!(text(&seed).contains("admin@ocop.demo"));
+    assert!(text(&seed).contains("OcopDemo@2026"));
+    let twice = ocop(dir.path(), None, &[], &["seed", "--demo"]);
+    assert!(!twice.status.success());
+    // `serve` on an address already taken fails after the secret is generated.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = taken.local_addr().expect("addr").to_string();
+    let serve = ocop(dir.path(), None, &[], &["serve", "--bind", &address]);
+    assert!(!serve.status.success());
+    assert!(text(&serve).contains("cannot listen"));
+    let secret_path = dir.path().join("jwt-secret");
+    let secret = std::fs::read_to_string(&secret_path).expect("generated secret");
+    assert!(secret.len() >= 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secret_path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the secret is private");
+    }
+    ocop(dir.path(), None, &[], &["serve", "--bind", &address]);
+    assert_eq!(std::fs::read_to_string(&secret_path).expect("secret"), secret, "kept, not regenerated");
+}

@@ -334,11 +334,53 @@ export interface components {
              */
             valid_to?: string | null;
         };
-        /** @description A unit with its current sub-units. */
+        /**
+         * @description A unit with its current sub-units.
+         * @example {
+         *       "children": [
+         *         {
+         *           "children": [],
+         *           "code": "06658",
+         *           "created_at": "2026-11-22T08:00:00Z",
+         *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
+         *           "kind": "ward",
+         *           "level": "commune",
+         *           "name": "Phường Bãi Cháy",
+         *           "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
+         *           "path": "/22/193/06658/",
+         *           "replaced_by_id": null,
+         *           "updated_at": "2026-11-22T08:00:00Z",
+         *           "valid_from": null,
+         *           "valid_to": null
+         *         }
+         *       ],
+         *       "code": "193",
+         *       "created_at": "2026-11-22T08:00:00Z",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
+         *       "kind": "provincial_city",
+         *       "level": "district",
+         *       "name": "Thành phố Hạ Long",
+         *       "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
+         *       "path": "/22/193/",
+         *       "replaced_by_id": null,
+         *       "updated_at": "2026-11-22T08:00:00Z",
+         *       "valid_from": null,
+         *       "valid_to": null
+         *     }
+         */
         AdminUnitNode: components["schemas"]["AdminUnit"] & {
             children: components["schemas"]["AdminUnitNode"][];
         };
-        /** @description A short reference to a unit, embedded in other resources. */
+        /**
+         * @description A short reference to a unit, embedded in other resources.
+         * @example {
+         *       "code": "193",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
+         *       "level": "district",
+         *       "name": "Thành phố Hạ Long",
+         *       "path": "/22/193/"
+         *     }
+         */
         AdminUnitRef: {
             /** @example 193 */
             code: string;
@@ -491,7 +533,22 @@ export interface components {
             email: string;
             password: string;
         };
-        /** @description The signed-in user. */
+        /**
+         * @description The signed-in user.
+         * @example {
+         *       "admin_unit": {
+         *         "code": "193",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
+         *         "level": "district",
+         *         "name": "Thành phố Hạ Long",
+         *         "path": "/22/193/"
+         *       },
+         *       "display_name": "Cán bộ TP Hạ Long (demo)",
+         *       "email": "halong@ocop.demo",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12",
+         *       "role": "district_officer"
+         *     }
+         */
         Me: {
             admin_unit?: components["schemas"]["AdminUnitRef"] | null;
             /** @example Cán bộ TP Hạ Long (demo) */
@@ -672,7 +729,23 @@ export interface components {
              */
             valid_to: string;
         };
-        /** @description An access token (JWT, 15 minutes) and a refresh token (single use, rotated). */
+        /**
+         * @description An access token (JWT, 15 minutes) and a refresh token (single use, rotated).
+         * @example {
+         *       "access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJvY29wIiwiYXVkIjoib2NvcC1hcGkifQ.c2lnbmF0dXJl",
+         *       "expires_in": 900,
+         *       "refresh_expires_in": 1209600,
+         *       "refresh_token": "q0pI2lQ0b1m3Yx6fH1lJcB7i4l0Jg8pWkq3oQx9n2sA",
+         *       "token_type": "Bearer",
+         *       "user": {
+         *         "admin_unit": null,
+         *         "display_name": "Quản trị hệ thống (demo)",
+         *         "email": "admin@ocop.demo",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e10",
+         *         "role": "admin"
+         *       }
+         *     }
+         */
         TokenPair: {
             access_token: string;
             /**
@@ -730,6 +803,25 @@ export interface components {
              */
             role?: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
         };
+        /**
+         * @description A user account (never with its password hash).
+         * @example {
+         *       "active": true,
+         *       "admin_unit": {
+         *         "code": "193",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
+         *         "level": "district",
+         *         "name": "Thành phố Hạ Long",
+         *         "path": "/22/193/"
+         *       },
+         *       "created_at": "2026-11-22T08:00:00Z",
+         *       "display_name": "Nguyễn Văn An",
+         *       "email": "halong@ocop.demo",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12",
+         *       "role": "district_officer",
+         *       "updated_at": "2026-11-22T08:00:00Z"
+         *     }
+         */
         User: {
             active: boolean;
             admin_unit?: components["schemas"]["AdminUnitRef"] | null;

@@ -34,14 +34,15 @@ const DATE_FORMAT = "DD/MM/YYYY";
 const PAGE_SIZE = 20;
 
 /** Mirrors the server's rule (admins anywhere, officers strictly below their unit) to hide
- * buttons; the server decides. */
-function useCanManage() {
-  const session = useSession();
-  return (path: string) => {
-    const user = session?.user;
-    if (user?.role === "admin") return true;
-    const own = user?.role.endsWith("_officer") ? user.admin_unit : null;
-    return !!own && path !== own.path && path.startsWith(own.path);
+ * buttons; the server decides. `canManage(path)` edits that unit, `canCreateUnder(path)`
+ * adds a unit below it. */
+function usePermissions() {
+  const user = useSession()?.user;
+  const isAdmin = user?.role === "admin";
+  const own = user?.role.endsWith("_officer") ? user.admin_unit : null;
+  return {
+    canManage: (path: string) => isAdmin || (!!own && path !== own.path && path.startsWith(own.path)),
+    canCreateUnder: (path: string) => isAdmin || (!!own && path.startsWith(own.path)),
   };
 }
 
@@ -55,7 +56,7 @@ export function AdminUnitsPage() {
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<AdminUnit | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
-  const canManage = useCanManage();
+  const { canManage, canCreateUnder } = usePermissions();
 
   const list = useQuery({
     queryKey: ["admin-units", "list", q, level, includeRetired, page],
@@ -175,7 +176,7 @@ export function AdminUnitsPage() {
               <Descriptions.Item label={t("units.validTo")}>{formatDate(selected.valid_to)}</Descriptions.Item>
             </Descriptions>
             <Space style={{ marginTop: 16 }} wrap>
-              {selected.level !== "commune" && !selected.valid_to && (
+              {selected.level !== "commune" && !selected.valid_to && canCreateUnder(selected.path) && (
                 <Button onClick={() => setEditing({ mode: "create", parent: selected })}>{t("units.addChild")}</Button>
               )}
               {canManage(selected.path) && <Button onClick={() => setEditing({ mode: "edit", unit: selected })}>{t("edit")}</Button>}

@@ -70,7 +70,7 @@ export function UsersPage() {
           { title: t("users.role"), dataIndex: "role", render: (r: string) => tk("role", r) },
           { title: t("users.unit"), dataIndex: ["admin_unit", "name"] },
           { title: t("users.active"), dataIndex: "active", render: (a: boolean) => (a ? <Tag color="green">{t("users.active")}</Tag> : <Tag>{t("users.inactive")}</Tag>) },
-          { title: t("audit.time"), dataIndex: "created_at", render: (v: string) => formatDateTime(v) },
+          { title: t("users.createdAt"), dataIndex: "created_at", render: (v: string) => formatDateTime(v) },
           {
             title: t("actions"),
             render: (_, user) => (

@@ -6,6 +6,7 @@ mod helpers;
 mod admin_units;
 mod audit;
 mod auth;
+mod authorization;
 mod errors;
 mod health;
 mod openapi;

@@ -10,10 +10,11 @@ use crate::audit::{self, AuditContext};
 use crate::{admin_units, users};
 
 pub const DEMO_PASSWORD: &str = "OcopDemo@2026";
+pub const DEMO_ADMIN_EMAIL: &str = "admin@ocop.demo";
 
 /// Demo accounts: (e-mail, display name, role, code of the unit an officer is bound to).
 pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
-    ("admin@ocop.demo", "Quản trị hệ thống (demo)", "admin", None),
+    (DEMO_ADMIN_EMAIL, "Quản trị hệ thống (demo)", "admin", None),
     ("tinh@ocop.demo", "Cán bộ OCOP tỉnh (demo)", "province_officer", Some("22")),
     ("halong@ocop.demo", "Cán bộ TP Hạ Long (demo)", "district_officer", Some("193")),
     ("uongbi@ocop.demo", "Cán bộ TP Uông Bí (demo)", "district_officer", Some("196")),

@@ -81,8 +81,15 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>) -> anyhow::Result<()> {
-    if settings.demo_enabled() {
-        seed_demo(&db).await?;
+    if settings.demo_enabled()
+        && !seed_demo(&db).await?
+        && users::find_by_email(&db, seed::DEMO_ADMIN_EMAIL).await?.is_some()
+    {
+        println!(
+            "Demo dataset present: sign in as {} (demo password {} unless changed).",
+            seed::DEMO_ADMIN_EMAIL,
+            seed::DEMO_PASSWORD
+        );
     }
     let mut config = ApiConfig::new(settings.jwt_secret()?);
     config.cors_origins = settings.cors_origins();

@@ -127,6 +127,7 @@ fn demo_seed_loads_once_and_serve_keeps_its_development_secret() {
         let mode = std::fs::metadata(&secret_path).expect("meta").permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "the secret is private");
     }
-    ocop(dir.path(), None, &[], &["serve", "--bind", &address]);
+    let again = ocop(dir.path(), None, &[], &["serve", "--bind", &address]);
+    assert!(text(&again).contains("Demo dataset present: sign in as admin@ocop.demo"), "{}", text(&again));
     assert_eq!(std::fs::read_to_string(&secret_path).expect("secret"), secret, "kept, not regenerated");
 }

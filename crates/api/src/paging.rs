@@ -1,8 +1,14 @@
-//! The list envelope shared by every limit/offset list: `{"items": [...], "total": n}`.
+//! The list envelopes: `{"items": [...], "total": n}` for limit/offset paging and
+//! `{"items": [...], "next_cursor": "..."}` for cursor paging (append-only, unbounded lists).
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ocop_persistence::paging::Paging;
 use serde::Serialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::ApiError;
 
 pub const DEFAULT_LIMIT: u64 = 20;
 pub const MAX_LIMIT: u64 = 200;
@@ -21,7 +27,63 @@ impl<T: ToSchema> Page<T> {
     }
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CursorPage<T: ToSchema> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[schema(example = "MDE5YThmMmUtN2IxYy03ZTNhLTljNTEtM2YwZDJhNmI4ZTUw")]
+    pub next_cursor: Option<String>,
+}
+
+impl<T: ToSchema> CursorPage<T> {
+    /// `rows` holds up to `limit + 1` rows: the extra one only says that another page follows,
+    /// and the cursor points after the last row shown.
+    pub fn from_rows<S, F: FnMut(S) -> T>(mut rows: Vec<S>, limit: u64, key: impl Fn(&S) -> Uuid, f: F) -> Self {
+        let more = rows.len() as u64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next_cursor = if more { rows.last().map(|r| encode_cursor(key(r))) } else { None };
+        Self { items: rows.into_iter().map(f).collect(), next_cursor }
+    }
+}
+
+fn encode_cursor(id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(id.to_string())
+}
+
+/// An opaque cursor back to the row id it stands for; anything else is a 400.
+pub fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| Uuid::parse_str(&text).ok())
+        .ok_or_else(|| ApiError::malformed("invalid cursor"))
+}
+
 /// Limit defaults to 20 and is clamped to 1..=200.
 pub fn paging(limit: Option<u64>, offset: Option<u64>) -> Paging {
     Paging { limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT), offset: offset.unwrap_or(0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let id = Uuid::now_v7();
+        assert_eq!(decode_cursor(&encode_cursor(id)).unwrap(), id);
+        assert!(decode_cursor("not a cursor").is_err());
+        assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("not-a-uuid")).is_err());
+    }
+
+    #[test]
+    fn a_cursor_is_given_only_when_more_rows_follow() {
+        let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+        let page = CursorPage::<String>::from_rows(ids.clone(), 2, |id| *id, |id| id.to_string());
+        assert_eq!(page.items.len(), 2);
+        assert_eq!(decode_cursor(page.next_cursor.as_deref().unwrap()).unwrap(), ids[1]);
+        let last = CursorPage::<String>::from_rows(ids[..2].to_vec(), 2, |id| *id, |id| id.to_string());
+        assert!(last.next_cursor.is_none());
+    }
 }

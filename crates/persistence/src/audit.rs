@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::audit_log::{ActiveModel, Column, Entity, Model};
-use crate::paging::{Paged, Paging, fetch_page};
 
 /// Who is writing, and under which request.
 #[derive(Debug, Clone, Default)]
@@ -62,8 +62,14 @@ pub struct Filter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Newest first.
-pub async fn list(db: &impl ConnectionTrait, filter: &Filter, paging: Paging) -> Result<Paged<Model>, DbErr> {
+/// Newest first, keyset-paged: rows older than `before` (an id; UUID v7 ids sort by time).
+/// Fetches one row more than `limit`, so the caller knows whether another page follows.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    before: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
     let mut cond = Condition::all();
     if let Some(actor) = filter.actor_id {
         cond = cond.add(Column::ActorId.eq(actor));
@@ -83,8 +89,8 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter, paging: Paging) ->
     if let Some(to) = filter.to {
         cond = cond.add(Column::OccurredAt.lt(to));
     }
-    fetch_page(db, Entity::find().filter(cond), paging, |q| {
-        q.order_by_desc(Column::OccurredAt).order_by_desc(Column::Id)
-    })
-    .await
+    if let Some(before) = before {
+        cond = cond.add(Column::Id.lt(before));
+    }
+    Entity::find().filter(cond).order_by_desc(Column::Id).limit(limit + 1).all(db).await
 }

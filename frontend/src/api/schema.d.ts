@@ -84,7 +84,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit trail, newest first / Nhật ký thay đổi (admin). */
+        /** The audit trail, newest first, cursor-paged / Nhật ký thay đổi (admin). */
         get: operations["list_audit_entries"];
         put?: never;
         post?: never;
@@ -494,6 +494,31 @@ export interface components {
              */
             role: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
         };
+        CursorPage_AuditEntry: {
+            items: {
+                /** @description `entity.verb`, e.g. `admin_unit.create`, `user.deactivate`. */
+                action: string;
+                actor_email?: string | null;
+                /** Format: uuid */
+                actor_id?: string | null;
+                /** @description State after the change. */
+                after?: Record<string, never> | null;
+                /** @description State before the change (absent for creations). */
+                before?: Record<string, never> | null;
+                entity_id: string;
+                entity_type: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                occurred_at: string;
+                request_id?: string | null;
+            }[];
+            /**
+             * @description Pass as `cursor` to get the next page; absent on the last page.
+             * @example MDE5YThmMmUtN2IxYy03ZTNhLTljNTEtM2YwZDJhNmI4ZTUw
+             */
+            next_cursor?: string | null;
+        };
         /**
          * @description Machine-readable error codes. Clients switch on these, never on message text.
          * @enum {string}
@@ -600,32 +625,6 @@ export interface components {
                  * @description Set when the unit is retired (merged or dissolved).
                  */
                 valid_to?: string | null;
-            }[];
-            /**
-             * Format: int64
-             * @description Number of items matching the filters, over all pages.
-             * @example 57
-             */
-            total: number;
-        };
-        Page_AuditEntry: {
-            items: {
-                /** @description `entity.verb`, e.g. `admin_unit.create`, `user.deactivate`. */
-                action: string;
-                actor_email?: string | null;
-                /** Format: uuid */
-                actor_id?: string | null;
-                /** @description State after the change. */
-                after?: Record<string, never> | null;
-                /** @description State before the change (absent for creations). */
-                before?: Record<string, never> | null;
-                entity_id: string;
-                entity_type: string;
-                /** Format: uuid */
-                id: string;
-                /** Format: date-time */
-                occurred_at: string;
-                request_id?: string | null;
             }[];
             /**
              * Format: int64
@@ -1245,7 +1244,8 @@ export interface operations {
                 to?: string;
                 /** @description Page size, 1–200 (default 20). */
                 limit?: number;
-                offset?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1259,7 +1259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_AuditEntry"];
+                    "application/json": components["schemas"]["CursorPage_AuditEntry"];
                 };
             };
             400: components["responses"]["BadRequest"];

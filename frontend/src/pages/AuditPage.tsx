@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { Card, Col, DatePicker, Input, Row, Select, Space, Table, Typography } from "antd";
+import { Button, Card, Col, DatePicker, Input, Row, Select, Space, Table, Typography } from "antd";
+import { LeftOutlined, RightOutlined } from "@ant-design/icons";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { Dayjs } from "dayjs";
 import { api, unwrap } from "../api/client";
@@ -28,31 +29,70 @@ export function AuditPage() {
   const [entityType, setEntityType] = useState<string | undefined>();
   const [action, setAction] = useState("");
   const [from, setFrom] = useState<Dayjs | null>(null);
-  const [page, setPage] = useState(1);
+  // The trail is cursor-paged: cursors[i] opens page i (the first page needs none).
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const page = cursors.length - 1;
+  const restart = () => setCursors([undefined]);
   const list = useQuery({
-    queryKey: ["audit", entityType, action, from?.toISOString(), page],
+    queryKey: ["audit", entityType, action, from?.toISOString(), cursors[page]],
     placeholderData: keepPreviousData,
     queryFn: async () =>
       unwrap(
         await api.GET("/api/v1/audit", {
-          params: { query: { entity_type: entityType, action: action || undefined, from: from ? from.startOf("day").toISOString() : undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE } },
+          params: {
+            query: {
+              entity_type: entityType,
+              action: action || undefined,
+              from: from ? from.startOf("day").toISOString() : undefined,
+              limit: PAGE_SIZE,
+              cursor: cursors[page],
+            },
+          },
         }),
       ),
   });
+  const next = list.data?.next_cursor ?? undefined;
   return (
     <>
       <Typography.Title level={3}>{t("nav.audit")}</Typography.Title>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select allowClear placeholder={t("audit.entity")} style={{ width: 200 }} value={entityType} onChange={(v) => { setEntityType(v); setPage(1); }} options={ENTITY_TYPES.map((e) => ({ value: e, label: tk("entity", e) }))} />
-        <Input.Search allowClear placeholder="admin_unit.create" style={{ width: 220 }} onSearch={(v) => { setAction(v.trim()); setPage(1); }} aria-label={t("audit.action")} />
-        <DatePicker placeholder={t("audit.from")} format="DD/MM/YYYY" value={from} onChange={(d) => { setFrom(d); setPage(1); }} />
+        <Select
+          allowClear
+          placeholder={t("audit.entity")}
+          style={{ width: 200 }}
+          value={entityType}
+          onChange={(v) => {
+            setEntityType(v);
+            restart();
+          }}
+          options={ENTITY_TYPES.map((e) => ({ value: e, label: tk("entity", e) }))}
+        />
+        <Input.Search
+          allowClear
+          placeholder="admin_unit.create"
+          style={{ width: 220 }}
+          aria-label={t("audit.action")}
+          onSearch={(v) => {
+            setAction(v.trim());
+            restart();
+          }}
+        />
+        <DatePicker
+          placeholder={t("audit.from")}
+          format="DD/MM/YYYY"
+          value={from}
+          onChange={(d) => {
+            setFrom(d);
+            restart();
+          }}
+        />
       </Space>
       <Table<AuditEntry>
         rowKey="id"
         size="small"
         loading={list.isFetching}
         dataSource={list.data?.items}
-        pagination={{ current: page, pageSize: PAGE_SIZE, total: list.data?.total, onChange: setPage, showSizeChanger: false, showTotal: (n) => `${t("total")}: ${n}` }}
+        pagination={false}
         expandable={{
           expandedRowRender: (entry) => (
             <Row gutter={16}>
@@ -75,9 +115,28 @@ export function AuditPage() {
           { title: t("audit.action"), dataIndex: "action", render: (v: string) => <code>{v}</code> },
           { title: t("audit.entity"), dataIndex: "entity_type", render: (v: string) => tk("entity", v) },
           { title: t("audit.summary"), render: (_, entry) => summary(entry) },
-          { title: t("audit.requestId"), dataIndex: "request_id", render: (v: string | null) => <Typography.Text type="secondary" style={{ fontSize: 11 }}>{v}</Typography.Text> },
+          {
+            title: t("audit.requestId"),
+            dataIndex: "request_id",
+            render: (v: string | null) => (
+              <Typography.Text type="secondary" style={{ fontSize: 11 }}>
+                {v}
+              </Typography.Text>
+            ),
+          },
         ]}
       />
+      <Space style={{ marginTop: 12, width: "100%", justifyContent: "flex-end" }}>
+        <Typography.Text type="secondary">
+          {t("audit.page")} {page + 1}
+        </Typography.Text>
+        <Button icon={<LeftOutlined />} disabled={page === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          {t("previous")}
+        </Button>
+        <Button icon={<RightOutlined />} iconPosition="end" disabled={!next} onClick={() => setCursors((c) => [...c, next])}>
+          {t("next")}
+        </Button>
+      </Space>
     </>
   );
 }

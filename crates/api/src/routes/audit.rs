@@ -10,7 +10,7 @@ use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
-use crate::paging::{Page, paging};
+use crate::paging::{CursorPage, decode_cursor, paging};
 use crate::state::AppState;
 
 /// One recorded change.
@@ -57,19 +57,20 @@ pub struct ListQuery {
     pub to: Option<DateTime<Utc>>,
     /// Page size, 1–200 (default 20).
     pub limit: Option<u64>,
-    pub offset: Option<u64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
-/// The audit trail, newest first / Nhật ký thay đổi (admin).
+/// The audit trail, newest first, cursor-paged / Nhật ký thay đổi (admin).
 #[utoipa::path(operation_id = "list_audit_entries", tag = "audit", security(("bearer" = [])), params(ListQuery), responses(
-    (status = 200, description = "A page of audit entries", body = Page<AuditEntry>),
+    (status = 200, description = "A page of audit entries", body = CursorPage<AuditEntry>),
 ))]
 #[get("/audit")]
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
     query: web::Query<ListQuery>,
-) -> ApiResult<web::Json<Page<AuditEntry>>> {
+) -> ApiResult<web::Json<CursorPage<AuditEntry>>> {
     user.require_admin()?;
     let query = query.into_inner();
     query.validate()?;
@@ -81,17 +82,24 @@ pub async fn list(
         from: query.from,
         to: query.to,
     };
-    let page = audit::list(&state.db, &filter, paging(query.limit, query.offset)).await?;
-    Ok(web::Json(Page::map(page, |e| AuditEntry {
-        id: e.id,
-        occurred_at: e.occurred_at,
-        actor_id: e.actor_id,
-        actor_email: e.actor_email,
-        action: e.action,
-        entity_type: e.entity_type,
-        entity_id: e.entity_id,
-        before: e.before,
-        after: e.after,
-        request_id: e.request_id,
-    })))
+    let before = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let limit = paging(query.limit, None).limit;
+    let rows = audit::list(&state.db, &filter, before, limit).await?;
+    Ok(web::Json(CursorPage::from_rows(
+        rows,
+        limit,
+        |e| e.id,
+        |e| AuditEntry {
+            id: e.id,
+            occurred_at: e.occurred_at,
+            actor_id: e.actor_id,
+            actor_email: e.actor_email,
+            action: e.action,
+            entity_type: e.entity_type,
+            entity_id: e.entity_id,
+            before: e.before,
+            after: e.after,
+            request_id: e.request_id,
+        },
+    )))
 }

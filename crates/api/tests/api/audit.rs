@@ -26,7 +26,8 @@ async fn every_write_is_audited_with_before_after_and_request_id(app: TestApp) {
         .expect("patch");
 
     let trail: Value = app.get_json(&format!("/api/v1/audit?entity_type=admin_unit&entity_id={id}"), &admin).await;
-    assert_eq!(trail["total"], 2);
+    assert_eq!(trail["items"].as_array().expect("items").len(), 2);
+    assert!(trail["next_cursor"].is_null(), "one page only");
     let (update, create) = (&trail["items"][0], &trail["items"][1]);
     assert_eq!(update["action"], "admin_unit.update");
     assert_eq!(update["before"]["name"], "Xã Kiểm Toán");
@@ -40,6 +41,32 @@ async fn every_write_is_audited_with_before_after_and_request_id(app: TestApp) {
     assert_eq!(by_action["items"][0]["entity_id"], id);
 }
 both!(every_write_is_audited_with_before_after_and_request_id);
+
+async fn the_trail_is_cursor_paged_newest_first(app: TestApp) {
+    let admin = app.token("admin@ocop.demo").await;
+    let parent = app.unit_id("199").await;
+    for i in 0..5 {
+        let body = json!({"code": format!("0920{i}"), "name": format!("Xã Trang {i}"), "kind": "commune", "parent_id": parent});
+        assert_eq!(app.post("/api/v1/admin-units", &admin, &body).send().await.expect("create").status(), 201);
+    }
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/audit?action=admin_unit.create&limit=2".to_owned();
+    loop {
+        let page = app.get_json(&path, &admin).await;
+        let items = page["items"].as_array().expect("items");
+        assert!(items.len() <= 2);
+        seen.extend(items.iter().map(|e| e["after"]["name"].as_str().expect("name").to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/audit?action=admin_unit.create&limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..5).rev().map(|i| format!("Xã Trang {i}")).collect();
+    assert_eq!(seen, expected, "every entry once, newest first");
+    let bad = app.get("/api/v1/audit?cursor=garbage", &admin).send().await.expect("audit");
+    assert_problem(bad, 400, "malformed_request").await;
+}
+both!(the_trail_is_cursor_paged_newest_first);
 
 async fn audit_entries_never_carry_password_hashes(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;

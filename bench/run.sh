@@ -68,4 +68,5 @@ bench_db() { # db port
 
 bench_db sqlite 18281
 bench_db postgres 18282
+psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)"
 echo; cat "$summary"

@@ -43,6 +43,22 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>, 
     Entity::find_by_id(id).one(db).await
 }
 
+/// The user with the unit it is bound to, in one query.
+pub async fn find_with_unit(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<(Model, Option<crate::entities::admin_unit::Model>)>, DbErr> {
+    Entity::find_by_id(id).find_also_related(crate::entities::admin_unit::Entity).one(db).await
+}
+
+/// The user with this e-mail and the unit they are bound to, in one query.
+pub async fn find_by_email_with_unit(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<(Model, Option<crate::entities::admin_unit::Model>)>, DbErr> {
+    Entity::find().filter(Column::Email.eq(email)).find_also_related(crate::entities::admin_unit::Entity).one(db).await
+}
+
 pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<Model>, DbErr> {
     Entity::find().filter(Column::Email.eq(email)).one(db).await
 }

@@ -7,34 +7,38 @@ use futures_util::future::LocalBoxFuture;
 use ocop_domain::access::Actor;
 use ocop_domain::account::Role;
 use ocop_persistence::audit::AuditContext;
-use ocop_persistence::{admin_units, users};
+use ocop_persistence::entities::{admin_unit, user};
+use ocop_persistence::users;
 use tracing_actix_web::RequestId;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
-/// A signed-in, active user, reloaded from the database on every request so that
-/// deactivation, role changes and password changes take effect at once.
+/// A signed-in, active user and the unit they are bound to, reloaded from the database on
+/// every request (one query) so that deactivation, role changes and password changes take
+/// effect at once.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
-    pub id: Uuid,
-    pub email: String,
+    pub user: user::Model,
+    pub unit: Option<admin_unit::Model>,
     pub role: Role,
-    pub admin_unit_id: Option<Uuid>,
-    pub unit_path: Option<String>,
     pub request_id: Option<String>,
 }
 
 impl AuthUser {
+    pub fn id(&self) -> Uuid {
+        self.user.id
+    }
+
     pub fn actor(&self) -> Actor {
-        Actor { role: self.role, unit_path: self.unit_path.clone() }
+        Actor { role: self.role, unit_path: self.unit.as_ref().map(|u| u.path.clone()) }
     }
 
     pub fn audit(&self) -> AuditContext {
         AuditContext {
-            actor_id: Some(self.id),
-            actor_email: Some(self.email.clone()),
+            actor_id: Some(self.user.id),
+            actor_email: Some(self.user.email.clone()),
             request_id: self.request_id.clone(),
         }
     }
@@ -78,23 +82,13 @@ impl FromRequest for AuthUser {
                 tracing::debug!(error = %e, "rejected access token");
                 ApiError::unauthenticated()
             })?;
-            let user = users::find(&state.db, claims.sub).await?.ok_or_else(ApiError::unauthenticated)?;
+            let (user, unit) =
+                users::find_with_unit(&state.db, claims.sub).await?.ok_or_else(ApiError::unauthenticated)?;
             if !user.active || claims.iat < user.password_changed_at.timestamp() {
                 return Err(ApiError::unauthenticated());
             }
             let role: Role = user.role.parse().map_err(ApiError::internal)?;
-            let unit_path = match user.admin_unit_id {
-                Some(id) => admin_units::find(&state.db, id).await?.map(|u| u.path),
-                None => None,
-            };
-            Ok(AuthUser {
-                id: user.id,
-                email: user.email,
-                role,
-                admin_unit_id: user.admin_unit_id,
-                unit_path,
-                request_id,
-            })
+            Ok(AuthUser { user, unit, role, request_id })
         })
     }
 }

@@ -4,8 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use base64::Engine;
 use chrono::Utc;
 use ocop_domain::account::{Email, check_password};
-use ocop_persistence::entities::user;
-use ocop_persistence::{TransactionTrait, admin_units, audit, refresh_tokens, users};
+use ocop_persistence::entities::{admin_unit, user};
+use ocop_persistence::{TransactionTrait, audit, refresh_tokens, users};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -63,6 +63,18 @@ pub struct Me {
     pub admin_unit: Option<AdminUnitRef>,
 }
 
+impl Me {
+    pub fn new(user: user::Model, unit: Option<admin_unit::Model>) -> Self {
+        Self {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+            admin_unit: unit.map(AdminUnitRef::from),
+        }
+    }
+}
+
 /// An access token (JWT, 15 minutes) and a refresh token (single use, rotated).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -113,14 +125,14 @@ pub async fn login(
             .retry_after(wait.as_secs())
     })?;
     let found = match Email::parse(&account) {
-        Ok(email) => users::find_by_email(&state.db, email.as_str()).await?,
+        Ok(email) => users::find_by_email_with_unit(&state.db, email.as_str()).await?,
         Err(_) => None,
     };
     // Verify against a dummy hash when there is no account, so timing tells nothing.
-    let stored = found.as_ref().map_or_else(|| state.dummy_password_hash.clone(), |u| u.password_hash.clone());
+    let stored = found.as_ref().map_or_else(|| state.dummy_password_hash.clone(), |(u, _)| u.password_hash.clone());
     let verified = password::verify_blocking(body.password, stored).await?;
-    let user = match found {
-        Some(user) if verified => user,
+    let (user, unit) = match found {
+        Some(found) if verified => found,
         _ => {
             state.throttle.record_failure(&account);
             tracing::info!(account = %account, "failed sign-in");
@@ -131,7 +143,7 @@ pub async fn login(
     if !user.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
-    let pair = issue_tokens(&state, &state.db, user, Uuid::now_v7()).await?;
+    let pair = issue_tokens(&state, &state.db, user, unit, Uuid::now_v7()).await?;
     Ok(HttpResponse::Ok().json(pair))
 }
 
@@ -160,8 +172,9 @@ pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) 
         tracing::warn!(user_id = %token.user_id, "refresh token reuse; family revoked");
         return Err(invalid());
     }
-    let user = users::find(&txn, token.user_id).await?.filter(|u| u.active).ok_or_else(invalid)?;
-    let pair = issue_tokens(&state, &txn, user, token.family_id).await?;
+    let (user, unit) =
+        users::find_with_unit(&txn, token.user_id).await?.filter(|(u, _)| u.active).ok_or_else(invalid)?;
+    let pair = issue_tokens(&state, &txn, user, unit, token.family_id).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(pair))
 }
@@ -185,9 +198,8 @@ pub async fn logout(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) -
     (status = 200, description = "Profile / Hồ sơ người dùng", body = Me),
 ))]
 #[get("/auth/me")]
-pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Me>> {
-    let row = users::find(&state.db, user.id).await?.ok_or_else(ApiError::unauthenticated)?;
-    Ok(web::Json(profile(&state.db, row).await?))
+pub async fn me(user: AuthUser) -> web::Json<Me> {
+    web::Json(Me::new(user.user, user.unit))
 }
 
 /// Change one's own password / Đổi mật khẩu.
@@ -205,7 +217,7 @@ pub async fn change_password(
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
     body.validate()?;
-    let row = users::find(&state.db, user.id).await?.ok_or_else(ApiError::unauthenticated)?;
+    let row = user.user.clone();
     if !password::verify_blocking(body.current_password, row.password_hash.clone()).await? {
         return Err(ApiError::new(ErrorCode::InvalidCredentials)
             .with_message("Mật khẩu hiện tại không đúng.", "The current password is wrong."));
@@ -216,9 +228,9 @@ pub async fn change_password(
     let updated =
         users::update(&txn, row.clone(), users::UserChanges { password_hash: Some(hash), ..Default::default() })
             .await?;
-    refresh_tokens::revoke_all_for_user(&txn, user.id).await?;
-    audit::record(&txn, &user.audit(), "user.password_change", "user", user.id, Some(&row), Some(&updated)).await?;
-    let pair = issue_tokens(&state, &txn, updated, Uuid::now_v7()).await?;
+    refresh_tokens::revoke_all_for_user(&txn, row.id).await?;
+    audit::record(&txn, &user.audit(), "user.password_change", "user", row.id, Some(&row), Some(&updated)).await?;
+    let pair = issue_tokens(&state, &txn, updated, user.unit, Uuid::now_v7()).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(pair))
 }
@@ -232,6 +244,7 @@ async fn issue_tokens(
     state: &AppState,
     db: &impl ocop_persistence::ConnectionTrait,
     user: user::Model,
+    unit: Option<admin_unit::Model>,
     family: Uuid,
 ) -> ApiResult<TokenPair> {
     let (access_token, expires_in) = state.jwt.issue(user.id, &user.role).map_err(ApiError::internal)?;
@@ -240,21 +253,12 @@ async fn issue_tokens(
     let refresh_token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
     let expires_at = Utc::now() + chrono::Duration::seconds(state.refresh_ttl_seconds);
     refresh_tokens::insert(db, user.id, family, hash_token(&refresh_token), expires_at).await?;
-    let profile = profile(db, user).await?;
     Ok(TokenPair {
         access_token,
         token_type: "Bearer",
         expires_in,
         refresh_token,
         refresh_expires_in: state.refresh_ttl_seconds,
-        user: profile,
+        user: Me::new(user, unit),
     })
-}
-
-async fn profile(db: &impl ocop_persistence::ConnectionTrait, user: user::Model) -> ApiResult<Me> {
-    let admin_unit = match user.admin_unit_id {
-        Some(id) => admin_units::find(db, id).await?.map(AdminUnitRef::from),
-        None => None,
-    };
-    Ok(Me { id: user.id, email: user.email, display_name: user.display_name, role: user.role, admin_unit })
 }

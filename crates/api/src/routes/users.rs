@@ -274,7 +274,7 @@ pub async fn update(
     let current_role: Role = target.role.parse().map_err(ApiError::internal)?;
     let role = body.role.unwrap_or(current_role);
     let unit = body.admin_unit_id.unwrap_or(target.admin_unit_id);
-    if target.id == user.id && (role != Role::Admin || body.active == Some(false)) {
+    if target.id == user.id() && (role != Role::Admin || body.active == Some(false)) {
         return Err(ApiError::conflict(
             "Bạn không thể tự hạ quyền hoặc tự khóa tài khoản của mình.",
             "You cannot demote or deactivate your own account.",

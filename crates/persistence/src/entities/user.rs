@@ -23,6 +23,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::admin_unit::Entity",
+        from = "Column::AdminUnitId",
+        to = "super::admin_unit::Column::Id"
+    )]
+    AdminUnit,
+}
+
+impl Related<super::admin_unit::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::AdminUnit.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

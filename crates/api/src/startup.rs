@@ -29,10 +29,13 @@ fn mount<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
 {
-    app.openapi(ApiDoc::openapi())
-        .service(routes::health::healthz)
-        .service(routes::health::readyz)
-        .service(scope::scope("/api/v1").configure(routes::api_v1).default_service(web::to(not_found)))
+    app.openapi(ApiDoc::openapi()).service(routes::health::healthz).service(routes::health::readyz).service(
+        scope::scope("/api/v1")
+            .configure(routes::api_v1)
+            .default_service(web::to(not_found))
+            // API answers are per user and often personal: never keep them in caches.
+            .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store"))),
+    )
 }
 
 /// The OpenAPI document the server serves (and `ocop openapi` prints).
@@ -71,7 +74,7 @@ impl Application {
                 .wrap(from_fn(request_id_header))
                 .wrap(TracingLogger::default());
             match &config.spa_dir {
-                Some(dir) => app.service(crate::spa::files(dir)),
+                Some(dir) => app.service(crate::spa::service(dir)),
                 None => app.default_service(web::to(not_found)),
             }
         })

@@ -10,4 +10,5 @@ mod authorization;
 mod errors;
 mod health;
 mod openapi;
+mod spa;
 mod users;

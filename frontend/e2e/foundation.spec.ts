@@ -56,3 +56,31 @@ test("English is one click away and dates read dd/mm/yyyy", async ({ page }) => 
   await expect(page.getByRole("cell", { name: "halong@ocop.demo" })).toBeVisible();
   await expect(page.locator(".ant-table-tbody").getByText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/).first()).toBeVisible();
 });
+
+test("a district officer's navigation and buttons follow the role and the area", async ({ page }) => {
+  await page.goto("/");
+  await page.getByLabel("Email").fill("halong@ocop.demo");
+  await page.getByLabel("Mật khẩu").fill("OcopDemo@2026");
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page.getByText("Thành phố Hạ Long").first()).toBeVisible();
+  const nav = page.getByRole("menu", { name: "main navigation" });
+  await expect(nav.getByRole("link", { name: "Đơn vị hành chính" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Tài khoản" })).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Nhật ký thay đổi" })).toHaveCount(0);
+  // Admin pages are not reachable by URL either.
+  await page.goto("/users");
+  await expect(page).toHaveURL(/\/$/);
+
+  await page.goto("/admin-units");
+  const drawer = page.locator(".ant-drawer-content");
+  // Own district: may add communes, may not edit the district itself.
+  await page.locator(".ant-tree").getByText("Thành phố Hạ Long (193)").click();
+  await expect(drawer.getByRole("button", { name: "Thêm đơn vị trực thuộc" })).toBeVisible();
+  await expect(drawer.getByRole("button", { name: "Sửa" })).toHaveCount(0);
+  await page.keyboard.press("Escape");
+  // Another district: neither.
+  await page.locator(".ant-tree").getByText("Thành phố Móng Cái (194)").click();
+  await expect(drawer).toContainText("/22/194/");
+  await expect(drawer.getByRole("button", { name: "Thêm đơn vị trực thuộc" })).toHaveCount(0);
+  await expect(drawer.getByRole("button", { name: "Sửa" })).toHaveCount(0);
+});

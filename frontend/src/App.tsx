@@ -1,12 +1,15 @@
+import { lazy } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 import { useSession } from "./auth/session";
 import { AppLayout } from "./layout/AppLayout";
 import { LoginPage } from "./pages/LoginPage";
 import { HomePage } from "./pages/HomePage";
-import { AdminUnitsPage } from "./pages/AdminUnitsPage";
-import { UsersPage } from "./pages/UsersPage";
-import { AuditPage } from "./pages/AuditPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+
+// Heavier pages load on first visit, so signing in stays quick on a slow connection.
+const AdminUnitsPage = lazy(() => import("./pages/AdminUnitsPage").then((m) => ({ default: m.AdminUnitsPage })));
+const UsersPage = lazy(() => import("./pages/UsersPage").then((m) => ({ default: m.UsersPage })));
+const AuditPage = lazy(() => import("./pages/AuditPage").then((m) => ({ default: m.AuditPage })));
 
 export function App() {
   const session = useSession();

@@ -32,6 +32,10 @@ async fn lists_are_paged_filtered_and_sorted(app: TestApp) {
     let next: Value =
         app.get_json(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=10&sort=-code"), &token).await;
     assert_eq!(next["items"].as_array().expect("items").len(), 3);
+    // Past the end: no items, and still the right total.
+    let beyond = app.get_json(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=100"), &token).await;
+    assert_eq!(beyond["items"].as_array().expect("items").len(), 0);
+    assert_eq!(beyond["total"], 13);
     // Limits are clamped, not refused.
     let big: Value = app.get_json("/api/v1/admin-units?limit=100000", &token).await;
     assert_eq!(big["items"].as_array().expect("items").len(), 66);

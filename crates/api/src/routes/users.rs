@@ -56,14 +56,6 @@ fn to_dto(user: Model, unit: Option<AdminUnitRef>) -> User {
     }
 }
 
-async fn with_unit(state: &AppState, user: Model) -> ApiResult<User> {
-    let unit = match user.admin_unit_id {
-        Some(id) => admin_units::find(&state.db, id).await?.map(AdminUnitRef::from),
-        None => None,
-    };
-    Ok(to_dto(user, unit))
-}
-
 pub fn weak_password(field: &str, w: WeakPassword) -> ApiError {
     let vi = match w {
         WeakPassword::TooShort => "Mật khẩu cần ít nhất 10 ký tự.",
@@ -146,22 +138,16 @@ pub async fn list(
     })))
 }
 
-/// Checks that the role and the bound unit fit together (officers: a unit of their level; others: none).
-async fn check_binding(state: &AppState, role: Role, unit_id: Option<Uuid>) -> ApiResult<()> {
-    let level = match unit_id {
-        Some(id) => {
-            let unit = admin_units::find(&state.db, id).await?.ok_or_else(|| {
-                ApiError::invalid_field(
-                    "admin_unit_id",
-                    "not_found",
-                    "Không tìm thấy đơn vị.",
-                    "The unit does not exist.",
-                )
-            })?;
-            Some(unit.level.parse::<AdminLevel>().map_err(ApiError::internal)?)
-        }
+/// Checks that the role and the bound unit fit together (officers: a unit of their level;
+/// others: none) and returns the unit, for the response.
+async fn check_binding(state: &AppState, role: Role, unit_id: Option<Uuid>) -> ApiResult<Option<AdminUnitRef>> {
+    let unit = match unit_id {
+        Some(id) => Some(admin_units::find(&state.db, id).await?.ok_or_else(|| {
+            ApiError::invalid_field("admin_unit_id", "not_found", "Không tìm thấy đơn vị.", "The unit does not exist.")
+        })?),
         None => None,
     };
+    let level = unit.as_ref().map(|u| u.level.parse::<AdminLevel>()).transpose().map_err(ApiError::internal)?;
     check_officer_binding(role, level).map_err(|e| {
         let vi = match e {
             BindingError::UnitRequired => "Cán bộ phải gắn với một đơn vị hành chính.",
@@ -169,7 +155,8 @@ async fn check_binding(state: &AppState, role: Role, unit_id: Option<Uuid>) -> A
             BindingError::NotAnOfficer => "Chỉ cán bộ mới gắn với đơn vị hành chính.",
         };
         ApiError::invalid_field("admin_unit_id", "binding", vi, e.to_string())
-    })
+    })?;
+    Ok(unit.map(AdminUnitRef::from))
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -200,7 +187,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
     let email = Email::parse(&body.email)
         .map_err(|_| ApiError::invalid_field("email", "email", "Email không hợp lệ.", "Not a valid e-mail address."))?;
     check_password(&body.password, email.as_str()).map_err(|w| weak_password("password", w))?;
-    check_binding(&state, body.role, body.admin_unit_id).await?;
+    let unit = check_binding(&state, body.role, body.admin_unit_id).await?;
     if users::find_by_email(&state.db, email.as_str()).await?.is_some() {
         return Err(ApiError::conflict(
             "Email đã được dùng cho tài khoản khác.",
@@ -226,7 +213,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
     txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/users/{}", created.id)))
-        .json(with_unit(&state, created).await?))
+        .json(to_dto(created, unit)))
 }
 
 /// One user / Chi tiết tài khoản (admin).
@@ -236,8 +223,8 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
 #[get("/users/{id}")]
 pub async fn get(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<User>> {
     user.require_admin()?;
-    let found = users::find(&state.db, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
-    Ok(web::Json(with_unit(&state, found).await?))
+    let (found, unit) = users::find_with_unit(&state.db, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
+    Ok(web::Json(to_dto(found, unit.map(AdminUnitRef::from))))
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -280,7 +267,7 @@ pub async fn update(
             "You cannot demote or deactivate your own account.",
         ));
     }
-    check_binding(&state, role, unit).await?;
+    let unit_ref = check_binding(&state, role, unit).await?;
     let deactivating = body.active == Some(false) && target.active;
     let changes = users::UserChanges {
         display_name: body.display_name.map(|n| {
@@ -301,7 +288,7 @@ pub async fn update(
     let action = if deactivating { "user.deactivate" } else { "user.update" };
     audit::record(&txn, &user.audit(), action, "user", updated.id, Some(&target), Some(&updated)).await?;
     txn.commit().await?;
-    Ok(web::Json(with_unit(&state, updated).await?))
+    Ok(web::Json(to_dto(updated, unit_ref)))
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_admin_units;
 mod m20261122_000002_create_accounts;
 mod m20261122_000003_create_audit_log;
+mod m20261122_000004_create_registry;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_admin_units::Migration),
             Box::new(m20261122_000002_create_accounts::Migration),
             Box::new(m20261122_000003_create_audit_log::Migration),
+            Box::new(m20261122_000004_create_registry::Migration),
         ]
     }
 }

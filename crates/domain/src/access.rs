@@ -1,7 +1,10 @@
 //! Who may do what. Small named checks, each answering one question.
 
 use crate::account::Role;
+use uuid::Uuid;
+
 use crate::admin_unit::{AdminLevel, is_within};
+use crate::cycle::Party;
 
 /// The acting user, as far as permissions are concerned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,6 +12,8 @@ pub struct Actor {
     pub role: Role,
     /// Materialised path of the unit an officer is bound to (`/22/193/`).
     pub unit_path: Option<String>,
+    /// The subject a producer account is bound to.
+    pub subject_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -17,6 +22,9 @@ pub enum Denied {
     Role,
     #[error("the object lies outside your administrative area")]
     OutsideArea,
+    /// Producers must not learn that other subjects' objects exist: answered as not found.
+    #[error("no such object")]
+    Hidden,
 }
 
 impl Actor {
@@ -65,12 +73,117 @@ pub enum BindingError {
     NotAnOfficer,
 }
 
+/// Where a registry object (subject, product, dossier, application) belongs.
+#[derive(Debug, Clone, Copy)]
+pub struct Owner<'a> {
+    pub subject_id: Uuid,
+    /// Path of the commune the object is registered in.
+    pub area_path: &'a str,
+}
+
+/// Which registry rows a list shows to the actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    All,
+    /// Objects registered inside this unit's subtree.
+    Area(String),
+    /// Only this subject's objects.
+    Subject(Uuid),
+    Nothing,
+}
+
+pub fn registry_visibility(actor: &Actor) -> Visibility {
+    match actor.role {
+        Role::Admin | Role::CouncilMember => Visibility::All,
+        Role::Producer => actor.subject_id.map_or(Visibility::Nothing, Visibility::Subject),
+        _ => actor.unit_path.clone().map_or(Visibility::Nothing, Visibility::Area),
+    }
+}
+
+/// Officers act inside their own unit (inclusive): a commune officer serves its commune.
+fn in_area(actor: &Actor, owner: Owner<'_>) -> Result<(), Denied> {
+    match &actor.unit_path {
+        Some(own) if is_within(owner.area_path, own) => Ok(()),
+        _ => Err(Denied::OutsideArea),
+    }
+}
+
+fn own_subject(actor: &Actor, owner: Owner<'_>) -> Result<(), Denied> {
+    if actor.subject_id == Some(owner.subject_id) { Ok(()) } else { Err(Denied::Hidden) }
+}
+
+/// Reading a subject or product record (the registry is open to council members).
+pub fn check_read_registry(actor: &Actor, owner: Owner<'_>) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin | Role::CouncilMember => Ok(()),
+        Role::Producer => own_subject(actor, owner),
+        _ => in_area(actor, owner),
+    }
+}
+
+/// Changing a subject or product, reading or filing its dossier, registering it in a cycle.
+pub fn check_manage_registry(actor: &Actor, owner: Owner<'_>) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin => Ok(()),
+        Role::CouncilMember => Err(Denied::Role),
+        Role::Producer => own_subject(actor, owner),
+        _ => in_area(actor, owner),
+    }
+}
+
+/// Reviewing documents: officers of the area, admins.
+pub fn check_review(actor: &Actor, owner: Owner<'_>) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin => Ok(()),
+        Role::CouncilMember => Err(Denied::Role),
+        Role::Producer => own_subject(actor, owner).and(Err(Denied::Role)),
+        _ => in_area(actor, owner),
+    }
+}
+
+/// The side an actor takes on an application they may manage.
+pub fn party(actor: &Actor) -> Party {
+    if actor.role == Role::Producer { Party::Producer } else { Party::Officer }
+}
+
+/// Creating a subject: officers inside their area, admins anywhere; producers never (their
+/// subject is created for them and bound to their account).
+pub fn check_create_in_area(actor: &Actor, area_path: &str) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin => Ok(()),
+        Role::CouncilMember | Role::Producer => Err(Denied::Role),
+        _ => in_area(actor, Owner { subject_id: Uuid::nil(), area_path }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn officer(role: Role, path: &str) -> Actor {
-        Actor { role, unit_path: Some(path.to_owned()) }
+        Actor { role, unit_path: Some(path.to_owned()), subject_id: None }
+    }
+
+    #[test]
+    fn registry_reading_and_managing() {
+        let mine = Uuid::from_u128(1);
+        let theirs = Uuid::from_u128(2);
+        let owner = Owner { subject_id: theirs, area_path: "/22/193/06649/" };
+        let producer = Actor { role: Role::Producer, unit_path: None, subject_id: Some(mine) };
+        assert_eq!(check_read_registry(&producer, owner), Err(Denied::Hidden));
+        assert_eq!(check_manage_registry(&producer, owner), Err(Denied::Hidden));
+        assert!(check_manage_registry(&producer, Owner { subject_id: mine, ..owner }).is_ok());
+        assert_eq!(check_review(&producer, Owner { subject_id: mine, ..owner }), Err(Denied::Role));
+        let commune = officer(Role::CommuneOfficer, "/22/193/06649/");
+        assert!(check_review(&commune, owner).is_ok());
+        let other = officer(Role::DistrictOfficer, "/22/196/");
+        assert_eq!(check_read_registry(&other, owner), Err(Denied::OutsideArea));
+        let council = Actor { role: Role::CouncilMember, unit_path: None, subject_id: None };
+        assert!(check_read_registry(&council, owner).is_ok());
+        assert_eq!(check_manage_registry(&council, owner), Err(Denied::Role));
+        assert_eq!(registry_visibility(&Actor { subject_id: None, ..producer }), Visibility::Nothing);
+        assert_eq!(check_create_in_area(&other, "/22/193/06649/"), Err(Denied::OutsideArea));
+        assert!(check_create_in_area(&officer(Role::ProvinceOfficer, "/22/"), "/22/193/06649/").is_ok());
     }
 
     #[test]
@@ -85,7 +198,7 @@ mod tests {
 
     #[test]
     fn other_roles_cannot_manage_units() {
-        let admin = Actor { role: Role::Admin, unit_path: None };
+        let admin = Actor { role: Role::Admin, unit_path: None, subject_id: None };
         assert!(check_manage_unit(&admin, "/22/").is_ok());
         for role in [Role::Producer, Role::CouncilMember] {
             let actor = officer(role, "/22/");

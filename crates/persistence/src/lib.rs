@@ -3,11 +3,16 @@
 //! decides a business rule.
 
 pub mod admin_units;
+pub mod applications;
 pub mod audit;
+pub mod classifications;
+pub mod cycles;
 pub mod entities;
 pub mod paging;
+pub mod products;
 pub mod refresh_tokens;
 pub mod seed;
+pub mod subjects;
 pub mod users;
 
 use std::time::Duration;
@@ -42,8 +47,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
+/// Applies pending migrations, then loads the shipped reference data (classifications and
+/// document kinds) that is not there yet.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    classifications::load_seeds(db).await
 }
 
 /// Readiness: the database answers a trivial query.

@@ -6,8 +6,12 @@ use ocop_domain::admin_unit::{AdminUnitCode, AdminUnitKind, unit_path};
 use ocop_domain::text::fold;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
+use chrono::NaiveDate;
+use ocop_domain::cycle::{ApplicationStatus, Stage};
+use ocop_domain::product::{code_place, product_code};
+
 use crate::audit::{self, AuditContext};
-use crate::{admin_units, users};
+use crate::{admin_units, applications, classifications, cycles, products, subjects, users};
 
 pub const DEMO_PASSWORD: &str = "OcopDemo@2026";
 pub const DEMO_ADMIN_EMAIL: &str = "admin@ocop.demo";
@@ -148,6 +152,7 @@ pub async fn demo(db: &DatabaseConnection, password_hash: &str) -> Result<(), Se
                 .await?;
         }
     }
+    let demo_subjects = seed_registry(&txn).await?;
     for (email, name, role, unit_code) in DEMO_USERS {
         let unit = match unit_code {
             Some(c) => admin_units::find_by_code(&txn, c).await?.map(|u| u.id),
@@ -162,6 +167,7 @@ pub async fn demo(db: &DatabaseConnection, password_hash: &str) -> Result<(), Se
                 password_hash: password_hash.to_owned(),
                 role: (*role).to_owned(),
                 admin_unit_id: unit,
+                subject_id: (*role == "producer").then_some(demo_subjects[0]),
             },
         )
         .await?;
@@ -190,4 +196,139 @@ fn new_unit(
         path: path.to_owned(),
         valid_from: None,
     }
+}
+
+/// Demo subjects: (legal form, name, tax code, representative, phone, commune code, address).
+const DEMO_SUBJECTS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+    ("enterprise", "Công ty TNHH Thực phẩm Biển Hạ Long", "5701234567", "Trần Thị Hoa", "0912345678", "06637", "Số 12 phố Hạ Long, phường Hồng Gai"),
+    ("cooperative", "Hợp tác xã Dược liệu Ba Chẽ", "5701765432", "Hoàng Văn Sơn", "0987654321", "06739", "Thôn Khe Tâm, xã Thanh Sơn"),
+    ("household", "Hộ kinh doanh Nguyễn Văn An", "22A8001234", "Nguyễn Văn An", "0203382567", "06688", "Thôn Nam Mẫu, xã Thượng Yên Công"),
+];
+
+/// Demo products: (subject index, name, classification code in the 2023 set, unit, price VND).
+const DEMO_PRODUCTS: &[(usize, &str, &str, &str, i64)] = &[
+    (0, "Chả mực Hạ Long", "1.3.5", "kg", 450_000),
+    (0, "Sá sùng khô Quan Lạn", "1.2.4", "hộp 200 g", 1_200_000),
+    (1, "Rượu ba kích Ba Chẽ", "2.1.2", "chai 500 ml", 350_000),
+    (1, "Trà hoa vàng Ba Chẽ", "1.5.1", "hộp 100 g", 600_000),
+    (2, "Mơ lông Yên Tử", "1.1.1", "kg", 60_000),
+];
+
+/// Subjects, products and the 2026 cycle; returns the subjects' ids in [`DEMO_SUBJECTS`] order.
+async fn seed_registry(txn: &sea_orm::DatabaseTransaction) -> Result<Vec<uuid::Uuid>, SeedError> {
+    let version = classifications::find_version_by_code(txn, "2023")
+        .await?
+        .ok_or_else(|| SeedError::Code("classification 2023".into()))?;
+    let mut subject_ids = Vec::new();
+    let mut subject_rows = Vec::new();
+    for (form, name, tax, rep, phone, commune, address) in DEMO_SUBJECTS {
+        let unit = admin_units::find_by_code(txn, commune).await?.ok_or_else(|| SeedError::Code((*commune).into()))?;
+        let subject = subjects::insert(
+            txn,
+            subjects::SubjectData {
+                legal_form: (*form).into(),
+                name: (*name).into(),
+                tax_code: (*tax).into(),
+                representative: (*rep).into(),
+                phone: (*phone).into(),
+                email: None,
+                address: (*address).into(),
+                commune_id: unit.id,
+                area_path: unit.path.clone(),
+                founded_on: NaiveDate::from_ymd_opt(2018, 3, 15),
+                members: Some(7),
+                employees: Some(15),
+            },
+        )
+        .await?;
+        subject_ids.push(subject.id);
+        subject_rows.push((subject, unit));
+    }
+    let mut product_rows = Vec::new();
+    for (subject_index, name, class_code, unit_name, price) in DEMO_PRODUCTS {
+        let (subject, unit) = &subject_rows[*subject_index];
+        let node = classifications::find_node_by_code(txn, version.id, class_code)
+            .await?
+            .ok_or_else(|| SeedError::Code((*class_code).into()))?;
+        let place = code_place(&unit.path).ok_or_else(|| SeedError::Code(unit.path.clone()))?;
+        let seq = products::next_seq(txn, unit.id, 2026).await?;
+        let product = products::insert(
+            txn,
+            products::Placement {
+                code: product_code(&place, u32::try_from(seq).unwrap_or(1), 2026),
+                commune_seq: seq,
+                code_year: 2026,
+                subject_id: subject.id,
+                commune_id: unit.id,
+                area_path: unit.path.clone(),
+            },
+            products::ProductData {
+                name: (*name).into(),
+                classification_node_id: node.id,
+                group_code: classifications::group_code(&node.code).to_owned(),
+                is_service: node.is_service,
+                description: None,
+                story: None,
+                gtin: None,
+                unit: (*unit_name).into(),
+                price_vnd: Some(*price),
+                status: "active".into(),
+            },
+        )
+        .await?;
+        product_rows.push(product);
+    }
+    let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+    let deadlines = [
+        (Stage::Promotion, date(1, 1), date(3, 31)),
+        (Stage::IdeaRegistration, date(2, 1), date(4, 30)),
+        (Stage::BusinessPlan, date(4, 1), date(6, 30)),
+        (Stage::Implementation, date(6, 1), date(9, 30)),
+        (Stage::Evaluation, date(10, 1), date(11, 30)),
+        (Stage::TradePromotion, date(11, 1), date(12, 31)),
+    ];
+    let cycle = cycles::insert(
+        txn,
+        2026,
+        "Chu trình OCOP năm 2026".into(),
+        version.id,
+        deadlines
+            .iter()
+            .map(|(stage, starts_on, deadline)| cycles::StageDates {
+                stage: stage.as_str().into(),
+                starts_on: *starts_on,
+                deadline: *deadline,
+            })
+            .collect(),
+    )
+    .await?;
+    // Two applications already under way, so the board and the dashboard show something.
+    for (product, status) in [(&product_rows[2], ApplicationStatus::PlanSubmitted), (&product_rows[4], ApplicationStatus::IdeaRegistered)] {
+        let application = applications::insert(
+            txn,
+            applications::NewApplication {
+                cycle_id: cycle.id,
+                product: product.clone(),
+                status: status.as_str().into(),
+                stage: status.stage().as_str().into(),
+                dossier_version: 1,
+                previous_application_id: None,
+            },
+        )
+        .await?;
+        applications::record_event(
+            txn,
+            applications::NewEvent {
+                application_id: application.id,
+                action: "seed",
+                from_status: None,
+                to_status: status.as_str(),
+                note: Some("Dữ liệu mẫu / demo data".into()),
+                actor_id: None,
+                actor_name: None,
+            },
+        )
+        .await?;
+    }
+    Ok(subject_ids)
 }

@@ -18,6 +18,7 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: String,
     pub admin_unit_id: Option<Uuid>,
+    pub subject_id: Option<Uuid>,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, user: NewUser) -> Result<Model, DbErr> {
@@ -30,6 +31,7 @@ pub async fn insert(db: &impl ConnectionTrait, user: NewUser) -> Result<Model, D
         password_hash: Set(user.password_hash),
         role: Set(user.role),
         admin_unit_id: Set(user.admin_unit_id),
+        subject_id: Set(user.subject_id),
         active: Set(true),
         password_changed_at: Set(now),
         created_at: Set(now),
@@ -116,6 +118,7 @@ pub struct UserChanges {
     pub display_name: Option<(String, String)>,
     pub role: Option<String>,
     pub admin_unit_id: Option<Option<Uuid>>,
+    pub subject_id: Option<Option<Uuid>>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
 }
@@ -129,6 +132,9 @@ pub async fn update(db: &impl ConnectionTrait, user: Model, changes: UserChanges
     }
     if let Some(role) = changes.role {
         active.role = Set(role);
+    }
+    if let Some(subject) = changes.subject_id {
+        active.subject_id = Set(subject);
     }
     if let Some(unit) = changes.admin_unit_id {
         active.admin_unit_id = Set(unit);

@@ -1,4 +1,15 @@
 pub mod admin_unit;
+pub mod application;
+pub mod application_event;
 pub mod audit_log;
+pub mod classification_node;
+pub mod classification_version;
+pub mod cycle;
+pub mod cycle_stage;
+pub mod document;
+pub mod document_kind;
+pub mod product;
 pub mod refresh_token;
+pub mod subject;
+pub mod subject_upgrade;
 pub mod user;

@@ -16,6 +16,8 @@ pub struct Model {
     pub password_hash: String,
     pub role: String,
     pub admin_unit_id: Option<Uuid>,
+    /// The subject a producer account acts for.
+    pub subject_id: Option<Uuid>,
     pub active: bool,
     pub password_changed_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

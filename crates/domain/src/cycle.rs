@@ -1,0 +1,376 @@
+//! The annual OCOP cycle: its six stages, and the state machine an application (one product
+//! in one cycle year) moves through, with who may make each move and which documents must be
+//! in the dossier first.
+
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::admin_unit::UnknownValue;
+use crate::dossier::Completeness;
+
+/// The six steps of the annual cycle, in order (seed 003 §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Tuyên truyền, hướng dẫn.
+    Promotion,
+    /// Nhận phiếu đăng ký ý tưởng sản phẩm.
+    IdeaRegistration,
+    /// Nhận phương án, dự án sản xuất kinh doanh.
+    BusinessPlan,
+    /// Triển khai phương án, dự án.
+    Implementation,
+    /// Đánh giá và xếp hạng sản phẩm.
+    Evaluation,
+    /// Xúc tiến thương mại.
+    TradePromotion,
+}
+
+impl Stage {
+    pub const ALL: [Self; 6] = [
+        Self::Promotion,
+        Self::IdeaRegistration,
+        Self::BusinessPlan,
+        Self::Implementation,
+        Self::Evaluation,
+        Self::TradePromotion,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Promotion => "promotion",
+            Self::IdeaRegistration => "idea_registration",
+            Self::BusinessPlan => "business_plan",
+            Self::Implementation => "implementation",
+            Self::Evaluation => "evaluation",
+            Self::TradePromotion => "trade_promotion",
+        }
+    }
+
+    pub const fn label_vi(self) -> &'static str {
+        match self {
+            Self::Promotion => "Tuyên truyền, hướng dẫn",
+            Self::IdeaRegistration => "Đăng ký ý tưởng sản phẩm",
+            Self::BusinessPlan => "Phương án sản xuất kinh doanh",
+            Self::Implementation => "Triển khai phương án",
+            Self::Evaluation => "Đánh giá, phân hạng",
+            Self::TradePromotion => "Xúc tiến thương mại",
+        }
+    }
+}
+
+impl FromStr for Stage {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
+    }
+}
+
+/// Where an application stands. The evaluation and promotion states are added by the scoring
+/// module; the machine below is a table, so they join as new rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    IdeaRegistered,
+    PlanSubmitted,
+    PlanApproved,
+    Implementing,
+    SubmittedForEvaluation,
+}
+
+impl ApplicationStatus {
+    pub const ALL: [Self; 5] = [
+        Self::IdeaRegistered,
+        Self::PlanSubmitted,
+        Self::PlanApproved,
+        Self::Implementing,
+        Self::SubmittedForEvaluation,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::IdeaRegistered => "idea_registered",
+            Self::PlanSubmitted => "plan_submitted",
+            Self::PlanApproved => "plan_approved",
+            Self::Implementing => "implementing",
+            Self::SubmittedForEvaluation => "submitted_for_evaluation",
+        }
+    }
+
+    /// The cycle stage an application in this state belongs to (its deadline applies).
+    pub const fn stage(self) -> Stage {
+        match self {
+            Self::IdeaRegistered => Stage::IdeaRegistration,
+            Self::PlanSubmitted | Self::PlanApproved => Stage::BusinessPlan,
+            Self::Implementing => Stage::Implementation,
+            Self::SubmittedForEvaluation => Stage::Evaluation,
+        }
+    }
+}
+
+impl FromStr for ApplicationStatus {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
+    }
+}
+
+/// The moves an application can make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The producer files the production and business plan.
+    SubmitPlan,
+    /// An officer approves the plan.
+    ApprovePlan,
+    /// Implementation of the approved plan starts.
+    StartImplementation,
+    /// The producer submits the finished dossier for evaluation.
+    SubmitForEvaluation,
+    /// An officer sends the application back one step, with a reason.
+    Return,
+}
+
+impl Action {
+    pub const ALL: [Self; 5] =
+        [Self::SubmitPlan, Self::ApprovePlan, Self::StartImplementation, Self::SubmitForEvaluation, Self::Return];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::SubmitPlan => "submit_plan",
+            Self::ApprovePlan => "approve_plan",
+            Self::StartImplementation => "start_implementation",
+            Self::SubmitForEvaluation => "submit_for_evaluation",
+            Self::Return => "return",
+        }
+    }
+}
+
+/// Who is acting on an application, as the machine sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    /// The subject that owns the product.
+    Producer,
+    /// An officer (or admin) whose area contains the product.
+    Officer,
+}
+
+/// What a move needs from the dossier before it can happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DossierNeed {
+    Nothing,
+    /// Every document required up to this stage is filed and none awaits a fix.
+    Filed(Stage),
+    /// Every document required up to this stage has been accepted by an officer.
+    Accepted(Stage),
+}
+
+struct Move {
+    action: Action,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    by: &'static [Party],
+    needs: DossierNeed,
+}
+
+const FILERS: &[Party] = &[Party::Producer, Party::Officer];
+const OFFICER: &[Party] = &[Party::Officer];
+
+/// The machine. Producers file; officers approve and return. Officers may also file on a
+/// producer's behalf (many households bring paper to the commune office).
+const MOVES: &[Move] = {
+    use ApplicationStatus::*;
+    &[
+        Move {
+            action: Action::SubmitPlan,
+            from: IdeaRegistered,
+            to: PlanSubmitted,
+            by: FILERS,
+            needs: DossierNeed::Filed(Stage::BusinessPlan),
+        },
+        Move {
+            action: Action::ApprovePlan,
+            from: PlanSubmitted,
+            to: PlanApproved,
+            by: OFFICER,
+            needs: DossierNeed::Accepted(Stage::BusinessPlan),
+        },
+        Move {
+            action: Action::StartImplementation,
+            from: PlanApproved,
+            to: Implementing,
+            by: FILERS,
+            needs: DossierNeed::Nothing,
+        },
+        Move {
+            action: Action::SubmitForEvaluation,
+            from: Implementing,
+            to: SubmittedForEvaluation,
+            by: FILERS,
+            needs: DossierNeed::Filed(Stage::Evaluation),
+        },
+        Move { action: Action::Return, from: PlanSubmitted, to: IdeaRegistered, by: OFFICER, needs: DossierNeed::Nothing },
+        Move { action: Action::Return, from: PlanApproved, to: PlanSubmitted, by: OFFICER, needs: DossierNeed::Nothing },
+        Move {
+            action: Action::Return,
+            from: SubmittedForEvaluation,
+            to: Implementing,
+            by: OFFICER,
+            needs: DossierNeed::Nothing,
+        },
+    ]
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoveError {
+    #[error("{} is not possible from {}", .action.as_str(), .from.as_str())]
+    NotAllowedFrom { action: Action, from: ApplicationStatus },
+    #[error("this move is made by another party")]
+    WrongParty,
+    #[error("a reason is required to return an application")]
+    ReasonRequired,
+    #[error("the dossier is not complete for this move: missing {missing:?}, to fix {needs_fix:?}, not yet accepted {pending:?}")]
+    DossierIncomplete { missing: Vec<String>, needs_fix: Vec<String>, pending: Vec<String> },
+}
+
+/// Decides a move: the target state, or why not. `completeness` is evaluated for the stage
+/// the move names (see [`dossier_need`]).
+pub fn check_move(
+    action: Action,
+    from: ApplicationStatus,
+    party: Party,
+    note: Option<&str>,
+    completeness: Option<&Completeness>,
+) -> Result<ApplicationStatus, MoveError> {
+    let rule = MOVES
+        .iter()
+        .find(|m| m.action == action && m.from == from)
+        .ok_or(MoveError::NotAllowedFrom { action, from })?;
+    if !rule.by.contains(&party) {
+        return Err(MoveError::WrongParty);
+    }
+    if action == Action::Return && note.is_none_or(|n| n.trim().is_empty()) {
+        return Err(MoveError::ReasonRequired);
+    }
+    let incomplete = |c: &Completeness, accepted: bool| MoveError::DossierIncomplete {
+        missing: c.missing.clone(),
+        needs_fix: c.needs_fix.clone(),
+        pending: if accepted { c.pending.clone() } else { Vec::new() },
+    };
+    match (rule.needs, completeness) {
+        (DossierNeed::Nothing, _) => {}
+        (DossierNeed::Filed(_), Some(c)) if c.is_filed() => {}
+        (DossierNeed::Accepted(_), Some(c)) if c.is_accepted() => {}
+        (DossierNeed::Filed(_), Some(c)) => return Err(incomplete(c, false)),
+        (DossierNeed::Accepted(_), Some(c)) => return Err(incomplete(c, true)),
+        (_, None) => return Err(MoveError::DossierIncomplete { missing: vec![], needs_fix: vec![], pending: vec![] }),
+    }
+    Ok(rule.to)
+}
+
+/// The dossier stage a move checks, if any (so the caller computes only what is needed).
+pub fn dossier_need(action: Action, from: ApplicationStatus) -> DossierNeed {
+    MOVES.iter().find(|m| m.action == action && m.from == from).map_or(DossierNeed::Nothing, |m| m.needs)
+}
+
+/// The moves a party could attempt from a state (shown as buttons; the dossier is checked
+/// when the move is made).
+pub fn moves_from(from: ApplicationStatus, party: Party) -> Vec<Action> {
+    MOVES.iter().filter(|m| m.from == from && m.by.contains(&party)).map(|m| m.action).collect()
+}
+
+/// Whether an application sits past its stage deadline.
+pub fn is_overdue(deadline: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> bool {
+    deadline.is_some_and(|d| today > d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ApplicationStatus::*;
+
+    fn complete() -> Completeness {
+        Completeness::default()
+    }
+
+    fn filed_not_accepted() -> Completeness {
+        Completeness { pending: vec!["business_plan".into()], ..Completeness::default() }
+    }
+
+    #[test]
+    fn the_happy_path() {
+        let c = complete();
+        assert_eq!(check_move(Action::SubmitPlan, IdeaRegistered, Party::Producer, None, Some(&c)), Ok(PlanSubmitted));
+        assert_eq!(check_move(Action::ApprovePlan, PlanSubmitted, Party::Officer, None, Some(&c)), Ok(PlanApproved));
+        assert_eq!(check_move(Action::StartImplementation, PlanApproved, Party::Producer, None, None), Ok(Implementing));
+        assert_eq!(
+            check_move(Action::SubmitForEvaluation, Implementing, Party::Producer, None, Some(&c)),
+            Ok(SubmittedForEvaluation)
+        );
+    }
+
+    #[test]
+    fn producers_cannot_approve_or_return() {
+        let c = complete();
+        assert_eq!(
+            check_move(Action::ApprovePlan, PlanSubmitted, Party::Producer, None, Some(&c)),
+            Err(MoveError::WrongParty)
+        );
+        assert_eq!(check_move(Action::Return, PlanSubmitted, Party::Producer, Some("x"), None), Err(MoveError::WrongParty));
+    }
+
+    #[test]
+    fn moves_only_from_their_state() {
+        assert_eq!(
+            check_move(Action::ApprovePlan, IdeaRegistered, Party::Officer, None, Some(&complete())),
+            Err(MoveError::NotAllowedFrom { action: Action::ApprovePlan, from: IdeaRegistered })
+        );
+        assert!(check_move(Action::Return, IdeaRegistered, Party::Officer, Some("x"), None).is_err());
+    }
+
+    #[test]
+    fn returning_needs_a_reason_and_goes_back_one_step() {
+        assert_eq!(check_move(Action::Return, PlanSubmitted, Party::Officer, Some("  "), None), Err(MoveError::ReasonRequired));
+        assert_eq!(check_move(Action::Return, PlanSubmitted, Party::Officer, Some("Thiếu phương án"), None), Ok(IdeaRegistered));
+        assert_eq!(check_move(Action::Return, SubmittedForEvaluation, Party::Officer, Some("Bổ sung"), None), Ok(Implementing));
+    }
+
+    #[test]
+    fn filing_needs_the_documents_and_approval_needs_them_accepted() {
+        let missing = Completeness { missing: vec!["business_plan".into()], ..Completeness::default() };
+        assert!(matches!(
+            check_move(Action::SubmitPlan, IdeaRegistered, Party::Producer, None, Some(&missing)),
+            Err(MoveError::DossierIncomplete { .. })
+        ));
+        let filed = filed_not_accepted();
+        assert_eq!(check_move(Action::SubmitPlan, IdeaRegistered, Party::Producer, None, Some(&filed)), Ok(PlanSubmitted));
+        assert!(matches!(
+            check_move(Action::ApprovePlan, PlanSubmitted, Party::Officer, None, Some(&filed)),
+            Err(MoveError::DossierIncomplete { pending, .. }) if pending == vec!["business_plan".to_owned()]
+        ));
+        let to_fix = Completeness { needs_fix: vec!["business_plan".into()], ..Completeness::default() };
+        assert!(check_move(Action::SubmitPlan, IdeaRegistered, Party::Producer, None, Some(&to_fix)).is_err());
+    }
+
+    #[test]
+    fn buttons_per_party() {
+        assert_eq!(moves_from(PlanSubmitted, Party::Officer), vec![Action::ApprovePlan, Action::Return]);
+        assert_eq!(moves_from(PlanSubmitted, Party::Producer), Vec::<Action>::new());
+        assert_eq!(moves_from(IdeaRegistered, Party::Producer), vec![Action::SubmitPlan]);
+    }
+
+    #[test]
+    fn every_status_has_a_stage_in_cycle_order() {
+        let stages: Vec<Stage> = ApplicationStatus::ALL.iter().map(|s| s.stage()).collect();
+        assert!(stages.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
+    fn overdue_only_after_the_deadline() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).expect("date");
+        assert!(!is_overdue(Some(d), d));
+        assert!(is_overdue(Some(d), d.succ_opt().expect("date")));
+        assert!(!is_overdue(None, d));
+    }
+}

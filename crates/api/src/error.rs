@@ -171,6 +171,11 @@ impl ApiError {
         self
     }
 
+    /// The field-level problems collected so far.
+    pub fn field_errors(self) -> Vec<FieldError> {
+        self.fields
+    }
+
     pub fn retry_after(mut self, seconds: u64) -> Self {
         self.retry_after = Some(seconds.max(1));
         self

@@ -3,10 +3,13 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod files;
+pub mod guard;
 pub mod openapi;
 pub mod paging;
 pub mod routes;
 pub mod schemas;
+pub mod sheets;
 pub mod spa;
 pub mod startup;
 pub mod state;

@@ -3,6 +3,10 @@
 
 use ocop_domain::account::Role;
 use ocop_domain::admin_unit::{AdminLevel, AdminUnitKind};
+use ocop_domain::cycle::{Action, ApplicationStatus, Stage};
+use ocop_domain::dossier::Review;
+use ocop_domain::product::ProductStatus;
+use ocop_domain::subject::LegalForm;
 use serde::{Deserialize, Deserializer};
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
@@ -35,6 +39,53 @@ pub fn admin_unit_kind() -> Object {
          urban_district (quận), town (thị xã), provincial_city (thành phố thuộc tỉnh), commune (xã), \
          ward (phường), township (thị trấn), special_zone (đặc khu)",
     )
+}
+
+pub fn legal_form() -> Object {
+    string_enum(
+        LegalForm::ALL.iter().map(|f| f.as_str()),
+        "cooperative",
+        "Loại hình: household (hộ có ĐKKD), cooperative_group (tổ hợp tác), cooperative (hợp tác xã), \
+         enterprise (doanh nghiệp), joint_stock_company (công ty cổ phần)",
+    )
+}
+
+pub fn stage() -> Object {
+    string_enum(
+        Stage::ALL.iter().map(|s| s.as_str()),
+        "business_plan",
+        "Bước của chu trình OCOP: promotion (tuyên truyền), idea_registration (đăng ký ý tưởng), \
+         business_plan (phương án SXKD), implementation (triển khai), evaluation (đánh giá, phân hạng), \
+         trade_promotion (xúc tiến thương mại)",
+    )
+}
+
+pub fn application_status() -> Object {
+    string_enum(
+        ApplicationStatus::ALL.iter().map(|s| s.as_str()),
+        "plan_submitted",
+        "Trạng thái hồ sơ tham gia chu trình / application status",
+    )
+}
+
+pub fn action() -> Object {
+    string_enum(Action::ALL.iter().map(|a| a.as_str()), "approve_plan", "Thao tác chuyển bước / move")
+}
+
+pub fn actions() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new().items(action()).build()
+}
+
+pub fn review() -> Object {
+    string_enum(
+        Review::ALL.iter().map(|r| r.as_str()),
+        "needs_fix",
+        "Kết quả thẩm định tài liệu: pending (chờ), accepted (đạt), needs_fix (cần bổ sung)",
+    )
+}
+
+pub fn product_status() -> Object {
+    string_enum(ProductStatus::ALL.iter().map(|s| s.as_str()), "active", "Trạng thái sản phẩm / product status")
 }
 
 /// For PATCH bodies: distinguishes an absent field (`None`) from an explicit `null`

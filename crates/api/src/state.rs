@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use ocop_persistence::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
+use crate::files::FileStore;
 use crate::auth::throttle::{Limits, LoginThrottle};
 
 /// What the API needs from the outside world; the server binary fills it from settings.
@@ -19,6 +20,10 @@ pub struct ApiConfig {
     /// Take the client address from `Forwarded` / `X-Forwarded-For` (only behind a proxy
     /// that sets them); otherwise the TCP peer address.
     pub trust_proxy: bool,
+    /// Where dossier files are kept.
+    pub files: FileStore,
+    /// Largest accepted upload (dossier file or import workbook).
+    pub upload_limit_bytes: usize,
 }
 
 impl ApiConfig {
@@ -32,6 +37,8 @@ impl ApiConfig {
             body_limit_bytes: 1024 * 1024,
             login_limits: Limits::default(),
             trust_proxy: false,
+            files: FileStore::in_memory(),
+            upload_limit_bytes: 20 * 1024 * 1024,
         }
     }
 }
@@ -44,6 +51,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Verified against when an account does not exist, so timing does not reveal it.
     pub dummy_password_hash: String,
+    pub files: FileStore,
+    pub upload_limit_bytes: usize,
 }
 
 impl AppState {
@@ -64,6 +73,8 @@ impl AppState {
             refresh_ttl_seconds: config.refresh_ttl_seconds,
             trust_proxy: config.trust_proxy,
             dummy_password_hash: crate::auth::password::hash("not-a-real-password-0").unwrap_or_default(),
+            files: config.files.clone(),
+            upload_limit_bytes: config.upload_limit_bytes,
         }
     }
 }

@@ -73,6 +73,15 @@ pub enum BindingError {
     NotAnOfficer,
 }
 
+/// Province-wide settings of the programme (cycles and their deadlines): admins and
+/// province officers.
+pub fn check_manage_programme(actor: &Actor) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin | Role::ProvinceOfficer => Ok(()),
+        _ => Err(Denied::Role),
+    }
+}
+
 /// Where a registry object (subject, product, dossier, application) belongs.
 #[derive(Debug, Clone, Copy)]
 pub struct Owner<'a> {

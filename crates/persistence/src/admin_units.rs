@@ -185,3 +185,28 @@ pub async fn find_many(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<
     }
     Entity::find().filter(Column::Id.is_in(ids)).all(db).await
 }
+
+/// The province at the top of the tree (the first current one by code).
+pub async fn root(db: &impl ConnectionTrait) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Level.eq("province"))
+        .filter(Column::ValidTo.is_null())
+        .order_by_asc(Column::Code)
+        .one(db)
+        .await
+}
+
+/// The current units directly below a unit, by code.
+pub async fn children(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::ParentId.eq(id))
+        .filter(Column::ValidTo.is_null())
+        .order_by_asc(Column::Code)
+        .all(db)
+        .await
+}
+
+/// Current communes by code, for imports.
+pub async fn communes_by_code(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
+    Entity::find().filter(Column::Level.eq("commune")).filter(Column::ValidTo.is_null()).all(db).await
+}

@@ -154,6 +154,13 @@ pub async fn find_node(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<nod
     node::Entity::find_by_id(id).one(db).await
 }
 
+pub async fn find_nodes(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<node::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    node::Entity::find().filter(node::Column::Id.is_in(ids)).all(db).await
+}
+
 pub async fn find_node_by_code(
     db: &impl ConnectionTrait,
     version_id: Uuid,

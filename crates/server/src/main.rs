@@ -96,6 +96,9 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     config.spa_dir = settings.spa_dir();
     config.body_limit_bytes = settings.body_limit_bytes;
     config.trust_proxy = settings.trust_proxy;
+    config.upload_limit_bytes = settings.upload_limit_bytes;
+    config.files = ocop_api::files::FileStore::open(&settings.file_store())
+        .with_context(|| format!("cannot open the file store {}", settings.file_store()))?;
     if config.spa_dir.is_none() {
         tracing::warn!("no built SPA found (frontend/dist); serving the API only");
     }
@@ -141,6 +144,7 @@ async fn create_admin(db: &DatabaseConnection, email: &str, password_text: &str,
             password_hash: hash,
             role: "admin".into(),
             admin_unit_id: None,
+            subject_id: None,
         },
     )
     .await?;

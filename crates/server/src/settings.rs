@@ -33,6 +33,11 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     /// Trust `Forwarded` / `X-Forwarded-For` for the client address (behind a proxy only).
     pub trust_proxy: bool,
+    /// Where dossier files go: a directory (default `{data_dir}/files`) or `s3://bucket/prefix`
+    /// (credentials and endpoint from the standard `AWS_*` variables).
+    pub file_store: Option<String>,
+    /// Largest accepted upload (dossier file, import workbook), in bytes.
+    pub upload_limit_bytes: usize,
 }
 
 impl Default for Settings {
@@ -50,6 +55,8 @@ impl Default for Settings {
             spa_dir: None,
             body_limit_bytes: 1024 * 1024,
             trust_proxy: false,
+            file_store: None,
+            upload_limit_bytes: 20 * 1024 * 1024,
         }
     }
 }
@@ -74,6 +81,10 @@ impl Settings {
 
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("ocop.db").display()))
+    }
+
+    pub fn file_store(&self) -> String {
+        self.file_store.clone().unwrap_or_else(|| self.data_dir.join("files").display().to_string())
     }
 
     pub fn demo_enabled(&self) -> bool {

@@ -32,7 +32,7 @@ impl AuthUser {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor { role: self.role, unit_path: self.unit.as_ref().map(|u| u.path.clone()) }
+        Actor { role: self.role, unit_path: self.unit.as_ref().map(|u| u.path.clone()), subject_id: self.user.subject_id }
     }
 
     pub fn audit(&self) -> AuditContext {
@@ -53,6 +53,7 @@ impl From<ocop_domain::access::Denied> for ApiError {
         match denied {
             ocop_domain::access::Denied::Role => ApiError::forbidden(),
             ocop_domain::access::Denied::OutsideArea => ApiError::new(ErrorCode::OutsideArea),
+            ocop_domain::access::Denied::Hidden => ApiError::not_found(),
         }
     }
 }

@@ -50,7 +50,8 @@ pub struct ChangePasswordRequest {
 #[schema(example = json!({
     "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12", "email": "halong@ocop.demo", "display_name": "Cán bộ TP Hạ Long (demo)",
     "role": "district_officer",
-    "admin_unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"}
+    "admin_unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"},
+    "subject_id": null
 }))]
 pub struct Me {
     pub id: Uuid,
@@ -61,6 +62,8 @@ pub struct Me {
     #[schema(schema_with = crate::schemas::role)]
     pub role: String,
     pub admin_unit: Option<AdminUnitRef>,
+    /// For producers: the subject the account acts for.
+    pub subject_id: Option<Uuid>,
 }
 
 impl Me {
@@ -70,6 +73,7 @@ impl Me {
             email: user.email,
             display_name: user.display_name,
             role: user.role,
+            subject_id: user.subject_id,
             admin_unit: unit.map(AdminUnitRef::from),
         }
     }
@@ -81,7 +85,7 @@ impl Me {
     "access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJvY29wIiwiYXVkIjoib2NvcC1hcGkifQ.c2lnbmF0dXJl",
     "token_type": "Bearer", "expires_in": 900,
     "refresh_token": "q0pI2lQ0b1m3Yx6fH1lJcB7i4l0Jg8pWkq3oQx9n2sA", "refresh_expires_in": 1209600,
-    "user": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e10", "email": "admin@ocop.demo", "display_name": "Quản trị hệ thống (demo)", "role": "admin", "admin_unit": null}
+    "user": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e10", "email": "admin@ocop.demo", "display_name": "Quản trị hệ thống (demo)", "role": "admin", "admin_unit": null, "subject_id": null}
 }))]
 pub struct TokenPair {
     pub access_token: String,

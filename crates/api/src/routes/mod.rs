@@ -1,14 +1,21 @@
 //! One module per resource, one handler per action.
 
 pub mod admin_units;
+pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod classifications;
+pub mod cycles;
 pub mod health;
+pub mod imports;
+pub mod products;
+pub mod progress;
+pub mod subjects;
 pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-/// Everything under `/api/v1`.
+/// Everything under `/api/v1`. Fixed paths (`/subjects/export`) come before `{id}` paths.
 pub fn api_v1(cfg: &mut ServiceConfig) {
     cfg.service(auth::login)
         .service(auth::refresh)
@@ -26,5 +33,38 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(admin_units::tree)
         .service(admin_units::update)
         .service(admin_units::retire)
-        .service(audit::list);
+        .service(audit::list)
+        .service(classifications::list)
+        .service(classifications::nodes)
+        .service(classifications::create_node)
+        .service(classifications::document_kinds)
+        .service(classifications::create_document_kind)
+        .service(subjects::list)
+        .service(subjects::export)
+        .service(subjects::create)
+        .service(subjects::get)
+        .service(subjects::update)
+        .service(subjects::upgrade)
+        .service(products::list)
+        .service(products::export)
+        .service(products::create)
+        .service(products::get)
+        .service(products::update)
+        .service(cycles::list)
+        .service(cycles::create)
+        .service(cycles::get)
+        .service(cycles::update)
+        .service(applications::list)
+        .service(applications::export)
+        .service(applications::register)
+        .service(applications::get)
+        .service(applications::make_move)
+        .service(applications::upload)
+        .service(applications::download_file)
+        .service(applications::review)
+        .service(progress::by_stage)
+        .service(progress::overdue_list)
+        .service(progress::by_subject)
+        .service(imports::template)
+        .service(imports::run);
 }

@@ -27,7 +27,7 @@ use crate::state::AppState;
     "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12", "email": "halong@ocop.demo", "display_name": "Nguyễn Văn An",
     "role": "district_officer",
     "admin_unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"},
-    "active": true, "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
+    "subject_id": null, "active": true, "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
 }))]
 pub struct User {
     pub id: Uuid,
@@ -38,6 +38,8 @@ pub struct User {
     #[schema(schema_with = crate::schemas::role)]
     pub role: String,
     pub admin_unit: Option<AdminUnitRef>,
+    /// For producers: the subject the account acts for.
+    pub subject_id: Option<Uuid>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -50,6 +52,7 @@ fn to_dto(user: Model, unit: Option<AdminUnitRef>) -> User {
         display_name: user.display_name,
         role: user.role,
         admin_unit: unit,
+        subject_id: user.subject_id,
         active: user.active,
         created_at: user.created_at,
         updated_at: user.updated_at,
@@ -159,6 +162,23 @@ async fn check_binding(state: &AppState, role: Role, unit_id: Option<Uuid>) -> A
     Ok(unit.map(AdminUnitRef::from))
 }
 
+/// Only producer accounts are bound to a subject, and the subject must exist.
+async fn check_subject_binding(state: &AppState, role: Role, subject_id: Option<Uuid>) -> ApiResult<()> {
+    let Some(id) = subject_id else { return Ok(()) };
+    if role != Role::Producer {
+        return Err(ApiError::invalid_field(
+            "subject_id",
+            "binding",
+            "Chỉ tài khoản chủ thể mới gắn với chủ thể OCOP.",
+            "Only producer accounts are bound to a subject.",
+        ));
+    }
+    if ocop_persistence::subjects::find(&state.db, id).await?.is_none() {
+        return Err(ApiError::invalid_field("subject_id", "not_found", "Không tìm thấy chủ thể.", "The subject does not exist."));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[schema(example = json!({"email": "xa.thongnhat@quangninh.gov.vn", "display_name": "Trần Thị Bình", "password": "Thống Nhất 2026", "role": "commune_officer", "admin_unit_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41"}))]
 pub struct CreateUser {
@@ -172,6 +192,8 @@ pub struct CreateUser {
     pub role: Role,
     /// Required for officers: a unit of the officer's level.
     pub admin_unit_id: Option<Uuid>,
+    /// For producers: the subject the account acts for (it sees only that subject's data).
+    pub subject_id: Option<Uuid>,
 }
 
 /// Create a user / Tạo tài khoản (admin).
@@ -188,6 +210,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
         .map_err(|_| ApiError::invalid_field("email", "email", "Email không hợp lệ.", "Not a valid e-mail address."))?;
     check_password(&body.password, email.as_str()).map_err(|w| weak_password("password", w))?;
     let unit = check_binding(&state, body.role, body.admin_unit_id).await?;
+    check_subject_binding(&state, body.role, body.subject_id).await?;
     if users::find_by_email(&state.db, email.as_str()).await?.is_some() {
         return Err(ApiError::conflict(
             "Email đã được dùng cho tài khoản khác.",
@@ -206,6 +229,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
             password_hash: hash,
             role: body.role.as_str().to_owned(),
             admin_unit_id: body.admin_unit_id,
+            subject_id: body.subject_id,
         },
     )
     .await?;
@@ -238,6 +262,10 @@ pub struct UpdateUser {
     #[serde(default, deserialize_with = "crate::schemas::double_option")]
     #[schema(value_type = Option<Uuid>)]
     pub admin_unit_id: Option<Option<Uuid>>,
+    /// Producers only; `null` unbinds the account from its subject.
+    #[serde(default, deserialize_with = "crate::schemas::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub subject_id: Option<Option<Uuid>>,
     /// `false` deactivates the account and signs it out everywhere.
     pub active: Option<bool>,
 }
@@ -268,6 +296,11 @@ pub async fn update(
         ));
     }
     let unit_ref = check_binding(&state, role, unit).await?;
+    if let Some(Some(subject)) = body.subject_id {
+        check_subject_binding(&state, role, Some(subject)).await?;
+    }
+    // A role change away from producer drops the subject binding.
+    let subject_id = if role == Role::Producer { body.subject_id } else { target.subject_id.map(|_| None) };
     let deactivating = body.active == Some(false) && target.active;
     let changes = users::UserChanges {
         display_name: body.display_name.map(|n| {
@@ -277,6 +310,7 @@ pub async fn update(
         }),
         role: body.role.map(|r| r.as_str().to_owned()),
         admin_unit_id: body.admin_unit_id,
+        subject_id,
         active: body.active,
         password_hash: None,
     };

@@ -1,0 +1,55 @@
+//! Loading registry objects on behalf of a caller: the object is found, then the caller's
+//! right to it is checked by the domain rules. Producers asking for another subject's object
+//! get 404, as if it did not exist; officers outside their area get 403.
+
+use ocop_domain::access::{Owner, check_manage_registry, check_read_registry, check_review};
+use ocop_persistence::entities::{application, product, subject};
+use ocop_persistence::{applications, products, subjects};
+use uuid::Uuid;
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// See the registry record.
+    Read,
+    /// Change it, or see and file its dossier.
+    Manage,
+    /// Review its dossier (officers).
+    Review,
+}
+
+fn check(user: &AuthUser, owner: Owner<'_>, need: Need) -> ApiResult<()> {
+    let actor = user.actor();
+    match need {
+        Need::Read => check_read_registry(&actor, owner),
+        Need::Manage => check_manage_registry(&actor, owner),
+        Need::Review => check_review(&actor, owner),
+    }
+    .map_err(Into::into)
+}
+
+pub async fn subject(state: &AppState, user: &AuthUser, id: Uuid, need: Need) -> ApiResult<subject::Model> {
+    let found = subjects::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
+    check(user, Owner { subject_id: found.id, area_path: &found.area_path }, need)?;
+    Ok(found)
+}
+
+pub async fn product(state: &AppState, user: &AuthUser, id: Uuid, need: Need) -> ApiResult<product::Model> {
+    let found = products::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
+    check(user, Owner { subject_id: found.subject_id, area_path: &found.area_path }, need)?;
+    Ok(found)
+}
+
+pub async fn application(state: &AppState, user: &AuthUser, id: Uuid, need: Need) -> ApiResult<application::Model> {
+    let found = applications::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
+    check(user, Owner { subject_id: found.subject_id, area_path: &found.area_path }, need)?;
+    Ok(found)
+}
+
+/// Whether the caller reviews this application's documents (for the UI).
+pub fn may_review(user: &AuthUser, app: &application::Model) -> bool {
+    check(user, Owner { subject_id: app.subject_id, area_path: &app.area_path }, Need::Review).is_ok()
+}

@@ -1,0 +1,443 @@
+//! Products: list and search, export, create (with the generated code), read, edit.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, get, post, put, web};
+use chrono::{DateTime, Datelike, Utc};
+use ocop_domain::access::{Owner, check_manage_registry, registry_visibility};
+use ocop_domain::cycle::Stage;
+use ocop_domain::product::{Gtin, InvalidGtin, ProductStatus, code_place, product_code};
+use ocop_domain::subject::LegalForm;
+use ocop_domain::text::fold;
+use ocop_persistence::entities::{admin_unit, classification_node, product::Model};
+use ocop_persistence::paging::{Direction, Paging};
+use ocop_persistence::{TransactionTrait, admin_units, audit, classifications, products, subjects};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
+use crate::extract::ApiJson;
+use crate::guard::{self, Need};
+use crate::paging::{Page, paging};
+use crate::routes::admin_units::AdminUnitRef;
+use crate::routes::subjects::{EXPORT_LIMIT, area_path, communes};
+use crate::sheets::{Cell, ExportFormat, Table, download};
+use crate::state::AppState;
+
+/// A short reference to a subject.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "name": "Công ty TNHH Thực phẩm Biển Hạ Long"}))]
+pub struct SubjectRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A short reference to a classification node.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80", "code": "1.3.5", "name": "Chế biến từ thủy, hải sản"}))]
+pub struct ClassificationRef {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+}
+
+/// A product.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-193-06637-001-2026", "name": "Chả mực Hạ Long",
+    "classification": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80", "code": "1.3.5", "name": "Chế biến từ thủy, hải sản"},
+    "group_code": "1", "is_service": false,
+    "subject": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "name": "Công ty TNHH Thực phẩm Biển Hạ Long"},
+    "commune": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06637", "name": "Phường Hồng Gai", "level": "commune", "path": "/22/193/06637/"},
+    "description": "Chả mực giã tay từ mực tươi vùng vịnh Hạ Long.", "story": null, "gtin": "8934588012112",
+    "unit": "kg", "price_vnd": 450000, "status": "active",
+    "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
+}))]
+pub struct Product {
+    pub id: Uuid,
+    /// `{province}-{district}-{commune}-{seq}-{year}`; district `000` for a commune directly
+    /// under the province.
+    pub code: String,
+    pub name: String,
+    pub classification: Option<ClassificationRef>,
+    /// The top-level product group (`1` food … `6` tourism).
+    pub group_code: String,
+    pub is_service: bool,
+    pub subject: Option<SubjectRef>,
+    pub commune: Option<AdminUnitRef>,
+    pub description: Option<String>,
+    pub story: Option<String>,
+    pub gtin: Option<String>,
+    pub unit: String,
+    /// Indicative price in VND.
+    pub price_vnd: Option<i64>,
+    #[schema(schema_with = crate::schemas::product_status)]
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a page of products refers to, loaded in one query per kind.
+pub struct Refs {
+    subjects: HashMap<Uuid, SubjectRef>,
+    communes: HashMap<Uuid, AdminUnitRef>,
+    nodes: HashMap<Uuid, ClassificationRef>,
+}
+
+impl Refs {
+    pub async fn load(state: &AppState, rows: &[Model]) -> ApiResult<Self> {
+        let subjects = subjects::find_many(&state.db, rows.iter().map(|p| p.subject_id).collect())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, SubjectRef { id: s.id, name: s.name }))
+            .collect();
+        let communes = communes(state, rows.iter().map(|p| p.commune_id).collect()).await?;
+        let nodes = classifications::find_nodes(&state.db, rows.iter().map(|p| p.classification_node_id).collect())
+            .await?
+            .into_iter()
+            .map(|n| (n.id, ClassificationRef { id: n.id, code: n.code, name: n.name }))
+            .collect();
+        Ok(Self { subjects, communes, nodes })
+    }
+
+    pub fn product(&self, m: Model) -> Product {
+        Product {
+            id: m.id,
+            code: m.code,
+            name: m.name,
+            classification: self.nodes.get(&m.classification_node_id).cloned(),
+            group_code: m.group_code,
+            is_service: m.is_service,
+            subject: self.subjects.get(&m.subject_id).cloned(),
+            commune: self.communes.get(&m.commune_id).cloned(),
+            description: m.description,
+            story: m.story,
+            gtin: m.gtin,
+            unit: m.unit,
+            price_vnd: m.price_vnd,
+            status: m.status,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// The fields of a product. `subject_id` and `commune_id` are read when creating only.
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({
+    "name": "Chả mực Hạ Long", "classification_node_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80",
+    "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "commune_id": null,
+    "description": "Chả mực giã tay từ mực tươi vùng vịnh Hạ Long.", "story": null, "gtin": "8934588012112",
+    "unit": "kg", "price_vnd": 450000, "status": "active"
+}))]
+pub struct ProductInput {
+    #[validate(length(min = 2, max = 300))]
+    pub name: String,
+    /// A product set (the leaf level) of a classification version.
+    pub classification_node_id: Uuid,
+    pub subject_id: Uuid,
+    /// Where the product is made; defaults to the subject's commune.
+    pub commune_id: Option<Uuid>,
+    #[validate(length(max = 5000))]
+    pub description: Option<String>,
+    /// The product story (câu chuyện sản phẩm).
+    #[validate(length(max = 20000))]
+    pub story: Option<String>,
+    /// GTIN-8/12/13/14 with a valid check digit.
+    pub gtin: Option<String>,
+    #[validate(length(min = 1, max = 32))]
+    pub unit: String,
+    #[validate(range(min = 0, max = 1_000_000_000_000i64))]
+    pub price_vnd: Option<i64>,
+    /// Defaults to `active`.
+    #[schema(schema_with = crate::schemas::product_status)]
+    pub status: Option<ProductStatus>,
+}
+
+/// Checks and normalises a product's fields; shared by the API and the import.
+pub fn check_product(
+    input: &ProductInput,
+    node: Option<&classification_node::Model>,
+) -> Result<products::ProductData, Vec<FieldError>> {
+    let mut errors = match input.validate() {
+        Ok(()) => Vec::new(),
+        Err(e) => ApiError::from(e).field_errors(),
+    };
+    let gtin = match input.gtin.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        Some(raw) => match Gtin::parse(raw) {
+            Ok(g) => Some(g.as_str().to_owned()),
+            Err(e) => {
+                let vi = match e {
+                    InvalidGtin::Length => "GTIN gồm 8, 12, 13 hoặc 14 chữ số.",
+                    InvalidGtin::CheckDigit => "Số kiểm tra của GTIN không đúng.",
+                };
+                errors.push(FieldError::new("gtin", "gtin", vi, e.to_string()));
+                None
+            }
+        },
+        None => None,
+    };
+    let node = match node {
+        Some(n) if n.level == "product_set" => Some(n),
+        Some(_) => {
+            errors.push(FieldError::new("classification_node_id", "not_a_product_set", "Hãy chọn một bộ sản phẩm (cấp cuối của phân loại).", "Choose a product set (the last level of the classification)."));
+            None
+        }
+        None => {
+            errors.push(FieldError::new("classification_node_id", "not_found", "Không tìm thấy phân loại.", "The classification does not exist."));
+            None
+        }
+    };
+    match node {
+        Some(node) if errors.is_empty() => Ok(products::ProductData {
+            name: input.name.trim().to_owned(),
+            classification_node_id: node.id,
+            group_code: classifications::group_code(&node.code).to_owned(),
+            is_service: node.is_service,
+            description: input.description.clone().filter(|d| !d.trim().is_empty()),
+            story: input.story.clone().filter(|d| !d.trim().is_empty()),
+            gtin,
+            unit: input.unit.trim().to_owned(),
+            price_vnd: input.price_vnd,
+            status: input.status.unwrap_or(ProductStatus::Active).as_str().to_owned(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The generated code for a new product of `commune`, registered in `year`.
+pub async fn place(
+    db: &impl ocop_persistence::ConnectionTrait,
+    subject_id: Uuid,
+    commune: &admin_unit::Model,
+    year: i32,
+) -> ApiResult<products::Placement> {
+    let place = code_place(&commune.path).ok_or_else(|| {
+        ApiError::invalid_field("commune_id", "not_a_commune", "Phải chọn một xã.", "Choose a commune.")
+    })?;
+    let seq = products::next_seq(db, commune.id, year).await?;
+    Ok(products::Placement {
+        code: product_code(&place, u32::try_from(seq).map_err(ApiError::internal)?, year),
+        commune_seq: seq,
+        code_year: year,
+        subject_id,
+        commune_id: commune.id,
+        area_path: commune.path.clone(),
+    })
+}
+
+pub fn invalid(errors: Vec<FieldError>) -> ApiError {
+    errors.into_iter().fold(ApiError::new(ErrorCode::ValidationFailed), ApiError::with_field)
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+pub enum ProductSort {
+    #[serde(rename = "name")]
+    NameAsc,
+    #[serde(rename = "-name")]
+    NameDesc,
+    #[serde(rename = "code")]
+    CodeAsc,
+    #[serde(rename = "-code")]
+    CodeDesc,
+    #[serde(rename = "-created_at")]
+    CreatedDesc,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Words searched in product names, codes and subject names, ignoring diacritics and case
+    /// ("cha muc ha long" finds "Chả mực Hạ Long").
+    #[validate(length(max = 100))]
+    #[param(example = "cha muc ha long")]
+    pub q: Option<String>,
+    /// Only products made inside this administrative unit.
+    pub area_id: Option<Uuid>,
+    pub subject_id: Option<Uuid>,
+    /// Top-level product group code (`1` … `6`).
+    #[validate(length(max = 8))]
+    pub group: Option<String>,
+    #[param(schema_with = crate::schemas::product_status)]
+    pub status: Option<ProductStatus>,
+    #[param(schema_with = crate::schemas::legal_form)]
+    pub legal_form: Option<LegalForm>,
+    /// Products with an application in this cycle.
+    pub cycle_id: Option<Uuid>,
+    /// With `cycle_id`: products whose application is at this stage.
+    #[param(schema_with = crate::schemas::stage)]
+    pub stage: Option<Stage>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+    /// Default `name`.
+    #[param(inline)]
+    pub sort: Option<ProductSort>,
+    /// For the export only: `xlsx` (default) or `csv`.
+    #[param(inline)]
+    pub format: Option<ExportFormat>,
+}
+
+async fn filter(state: &AppState, user: &AuthUser, query: &ListQuery) -> ApiResult<products::Filter> {
+    Ok(products::Filter {
+        visibility: registry_visibility(&user.actor()),
+        q: query.q.as_deref().map(fold),
+        area_path: area_path(state, query.area_id).await?,
+        subject_id: query.subject_id,
+        group_code: query.group.clone(),
+        status: query.status.map(|s| s.as_str().to_owned()),
+        legal_form: query.legal_form.map(|f| f.as_str().to_owned()),
+        cycle_id: query.cycle_id,
+        stage: query.stage.map(|s| s.as_str().to_owned()),
+    })
+}
+
+fn sort(sort: Option<ProductSort>) -> (products::SortKey, Direction) {
+    match sort.unwrap_or(ProductSort::NameAsc) {
+        ProductSort::NameAsc => (products::SortKey::Name, Direction::Asc),
+        ProductSort::NameDesc => (products::SortKey::Name, Direction::Desc),
+        ProductSort::CodeAsc => (products::SortKey::Code, Direction::Asc),
+        ProductSort::CodeDesc => (products::SortKey::Code, Direction::Desc),
+        ProductSort::CreatedDesc => (products::SortKey::CreatedAt, Direction::Desc),
+    }
+}
+
+/// List and search products / Danh sách sản phẩm.
+#[utoipa::path(operation_id = "list_products", tag = "products", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, description = "A page of products", body = Page<Product>),
+))]
+#[get("/products")]
+pub async fn list(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<web::Json<Page<Product>>> {
+    query.validate()?;
+    let filter = filter(&state, &user, &query).await?;
+    let (key, direction) = sort(query.sort);
+    let page = products::list(&state.db, &filter, key, direction, paging(query.limit, query.offset)).await?;
+    let refs = Refs::load(&state, &page.items).await?;
+    Ok(web::Json(Page::map(page, |p| refs.product(p))))
+}
+
+pub const PRODUCT_HEADERS: &[&str] = &[
+    "Mã sản phẩm",
+    "Tên sản phẩm",
+    "Mã phân loại",
+    "Bộ sản phẩm",
+    "Chủ thể",
+    "Mã xã",
+    "Xã",
+    "Đơn vị tính",
+    "Giá (VNĐ)",
+    "GTIN",
+    "Trạng thái",
+];
+
+/// Export the filtered products / Xuất danh sách sản phẩm (.xlsx or .csv).
+#[utoipa::path(operation_id = "export_products", tag = "products", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, description = "The spreadsheet", content(
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (String = "text/csv"),
+    )),
+))]
+#[get("/products/export")]
+pub async fn export(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<HttpResponse> {
+    query.validate()?;
+    let filter = filter(&state, &user, &query).await?;
+    let (key, direction) = sort(query.sort);
+    let page = products::list(&state.db, &filter, key, direction, Paging { limit: EXPORT_LIMIT, offset: 0 }).await?;
+    let refs = Refs::load(&state, &page.items).await?;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|p| {
+            let p = refs.product(p);
+            vec![
+                Cell::from(p.code),
+                p.name.into(),
+                p.classification.as_ref().map(|c| c.code.clone()).into(),
+                p.classification.map(|c| c.name).into(),
+                p.subject.map(|s| s.name).into(),
+                p.commune.as_ref().map(|c| c.code.clone()).into(),
+                p.commune.map(|c| c.name).into(),
+                p.unit.into(),
+                p.price_vnd.map(Cell::from).unwrap_or(Cell::Empty),
+                p.gtin.into(),
+                p.status.into(),
+            ]
+        })
+        .collect();
+    download(Table { sheet: "Sản phẩm", headers: PRODUCT_HEADERS, rows }, query.format.unwrap_or_default(), "san-pham")
+}
+
+/// Register a product / Thêm sản phẩm.
+///
+/// Producers for their own subject; officers in their area. The code is generated from the
+/// commune and the year.
+#[utoipa::path(operation_id = "create_product", tag = "products", security(("bearer" = [])), request_body = ProductInput, responses(
+    (status = 201, description = "Created / Đã tạo", body = Product),
+    (status = 409, description = "GTIN already used / GTIN đã được dùng", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[post("/products")]
+pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<ProductInput>) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let subject = guard::subject(&state, &user, body.subject_id, Need::Read)
+        .await
+        .map_err(|e| match e.code {
+            ErrorCode::NotFound => {
+                ApiError::invalid_field("subject_id", "not_found", "Không tìm thấy chủ thể.", "The subject does not exist.")
+            }
+            _ => e,
+        })?;
+    let commune = admin_units::find(&state.db, body.commune_id.unwrap_or(subject.commune_id))
+        .await?
+        .filter(|u| u.level == "commune" && u.valid_to.is_none())
+        .ok_or_else(|| ApiError::invalid_field("commune_id", "not_a_commune", "Phải chọn một xã đang hoạt động.", "Choose a current commune."))?;
+    check_manage_registry(&user.actor(), Owner { subject_id: subject.id, area_path: &commune.path })?;
+    let node = classifications::find_node(&state.db, body.classification_node_id).await?;
+    let data = check_product(&body, node.as_ref()).map_err(invalid)?;
+    let txn = state.db.begin().await?;
+    let placement = place(&txn, subject.id, &commune, Utc::now().year()).await?;
+    let created = products::insert(&txn, placement, data).await?;
+    audit::record::<Model, _>(&txn, &user.audit(), "product.create", "product", created.id, None, Some(&created)).await?;
+    txn.commit().await?;
+    let refs = Refs::load(&state, std::slice::from_ref(&created)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/products/{}", created.id)))
+        .json(refs.product(created)))
+}
+
+/// One product / Chi tiết sản phẩm.
+#[utoipa::path(operation_id = "get_product", tag = "products", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Product id")), responses(
+    (status = 200, description = "The product", body = Product),
+))]
+#[get("/products/{id}")]
+pub async fn get(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<Product>> {
+    let product = guard::product(&state, &user, id.into_inner(), Need::Read).await?;
+    let refs = Refs::load(&state, std::slice::from_ref(&product)).await?;
+    Ok(web::Json(refs.product(product)))
+}
+
+/// Replace a product's details / Sửa sản phẩm.
+///
+/// The code, subject and commune stay as registered.
+#[utoipa::path(operation_id = "update_product", tag = "products", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Product id")), request_body = ProductInput, responses(
+    (status = 200, description = "Updated / Đã cập nhật", body = Product),
+))]
+#[put("/products/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<ProductInput>,
+) -> ApiResult<web::Json<Product>> {
+    let product = guard::product(&state, &user, id.into_inner(), Need::Manage).await?;
+    let body = body.0;
+    let node = classifications::find_node(&state.db, body.classification_node_id).await?;
+    let data = check_product(&body, node.as_ref()).map_err(invalid)?;
+    let txn = state.db.begin().await?;
+    let updated = products::update(&txn, product.clone(), data).await?;
+    audit::record(&txn, &user.audit(), "product.update", "product", updated.id, Some(&product), Some(&updated)).await?;
+    txn.commit().await?;
+    let refs = Refs::load(&state, std::slice::from_ref(&updated)).await?;
+    Ok(web::Json(refs.product(updated)))
+}

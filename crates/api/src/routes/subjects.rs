@@ -1,0 +1,493 @@
+//! OCOP subjects (chủ thể): list and search, export, create, read, edit, record an upgrade.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, get, post, put, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use ocop_domain::access::{check_create_in_area, registry_visibility};
+use ocop_domain::account::Email;
+use ocop_domain::subject::{LegalForm, Phone, TaxCode, UpgradeError, check_upgrade};
+use ocop_domain::text::fold;
+use ocop_persistence::entities::{admin_unit, subject::Model, subject_upgrade};
+use ocop_persistence::paging::{Direction, Paging};
+use ocop_persistence::{TransactionTrait, admin_units, audit, subjects};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
+use crate::extract::ApiJson;
+use crate::guard::{self, Need};
+use crate::paging::{Page, paging};
+use crate::routes::admin_units::AdminUnitRef;
+use crate::sheets::{Cell, ExportFormat, Table, download};
+use crate::state::AppState;
+
+/// An OCOP subject: the organisation or household that makes products.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "legal_form": "cooperative", "name": "Hợp tác xã Dược liệu Ba Chẽ",
+    "tax_code": "5701765432", "representative": "Hoàng Văn Sơn", "phone": "0987654321", "email": "htx.bache@gmail.com",
+    "address": "Thôn Khe Tâm, xã Thanh Sơn",
+    "commune": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06739", "name": "Xã Thanh Sơn", "level": "commune", "path": "/22/202/06739/"},
+    "founded_on": "2018-03-15", "members": 7, "employees": 15,
+    "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
+}))]
+pub struct Subject {
+    pub id: Uuid,
+    #[schema(schema_with = crate::schemas::legal_form)]
+    pub legal_form: String,
+    pub name: String,
+    /// Tax / business registration number.
+    pub tax_code: String,
+    pub representative: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: String,
+    pub commune: Option<AdminUnitRef>,
+    pub founded_on: Option<NaiveDate>,
+    pub members: Option<i32>,
+    pub employees: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Subject {
+    pub fn new(m: Model, commune: Option<AdminUnitRef>) -> Self {
+        Self {
+            id: m.id,
+            legal_form: m.legal_form,
+            name: m.name,
+            tax_code: m.tax_code,
+            representative: m.representative,
+            phone: m.phone,
+            email: m.email,
+            address: m.address,
+            commune,
+            founded_on: m.founded_on,
+            members: m.members,
+            employees: m.employees,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// A recorded change of legal form.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e70", "from_form": "cooperative_group", "to_form": "cooperative", "upgraded_on": "2024-05-01", "note": "Thành lập HTX theo Luật HTX 2023", "recorded_at": "2026-11-22T08:00:00Z"}))]
+pub struct SubjectUpgrade {
+    pub id: Uuid,
+    #[schema(schema_with = crate::schemas::legal_form)]
+    pub from_form: String,
+    #[schema(schema_with = crate::schemas::legal_form)]
+    pub to_form: String,
+    pub upgraded_on: NaiveDate,
+    pub note: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<subject_upgrade::Model> for SubjectUpgrade {
+    fn from(u: subject_upgrade::Model) -> Self {
+        Self {
+            id: u.id,
+            from_form: u.from_form,
+            to_form: u.to_form,
+            upgraded_on: u.upgraded_on,
+            note: u.note,
+            recorded_at: u.recorded_at,
+        }
+    }
+}
+
+/// A subject with its history of upgrades.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "legal_form": "cooperative", "name": "Hợp tác xã Dược liệu Ba Chẽ",
+    "tax_code": "5701765432", "representative": "Hoàng Văn Sơn", "phone": "0987654321", "email": null,
+    "address": "Thôn Khe Tâm, xã Thanh Sơn", "commune": null, "founded_on": "2018-03-15", "members": 7, "employees": 15,
+    "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z",
+    "upgrades": [{"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e70", "from_form": "cooperative_group", "to_form": "cooperative", "upgraded_on": "2024-05-01", "note": null, "recorded_at": "2026-11-22T08:00:00Z"}]
+}))]
+pub struct SubjectDetail {
+    #[serde(flatten)]
+    pub subject: Subject,
+    pub upgrades: Vec<SubjectUpgrade>,
+}
+
+/// The fields of a subject, for creating (with its legal form) or replacing.
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({
+    "legal_form": "cooperative", "name": "Hợp tác xã Dược liệu Ba Chẽ", "tax_code": "5701765432",
+    "representative": "Hoàng Văn Sơn", "phone": "0987 654 321", "email": "htx.bache@gmail.com",
+    "address": "Thôn Khe Tâm, xã Thanh Sơn", "commune_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
+    "founded_on": "2018-03-15", "members": 7, "employees": 15
+}))]
+pub struct SubjectInput {
+    /// Ignored when replacing: the legal form changes through an upgrade.
+    #[schema(schema_with = crate::schemas::legal_form)]
+    pub legal_form: LegalForm,
+    #[validate(length(min = 2, max = 300))]
+    pub name: String,
+    /// 10 digits (or 10-3 for a branch); a household may give its registration number.
+    pub tax_code: String,
+    #[validate(length(min = 2, max = 200))]
+    pub representative: String,
+    pub phone: String,
+    pub email: Option<String>,
+    #[validate(length(min = 2, max = 500))]
+    pub address: String,
+    /// The commune (xã, phường, thị trấn) where the subject is registered.
+    pub commune_id: Uuid,
+    pub founded_on: Option<NaiveDate>,
+    #[validate(range(min = 0, max = 100_000))]
+    pub members: Option<i32>,
+    #[validate(range(min = 0, max = 1_000_000))]
+    pub employees: Option<i32>,
+}
+
+/// Checks the fields with rules (tax code, phone, e-mail, commune, dates) and normalises them;
+/// shared by the API and the spreadsheet import. `commune` is the resolved commune, if any.
+pub fn check_subject(
+    input: &SubjectInput,
+    form: LegalForm,
+    commune: Option<&admin_unit::Model>,
+    today: NaiveDate,
+) -> Result<subjects::SubjectData, Vec<FieldError>> {
+    let mut errors = match input.validate() {
+        Ok(()) => Vec::new(),
+        Err(e) => ApiError::from(e).field_errors(),
+    };
+    let tax_code = TaxCode::parse(&input.tax_code, form).map_err(|e| {
+        FieldError::new("tax_code", "tax_code", "Mã số thuế gồm 10 chữ số (chi nhánh: 10 số - 3 số); hộ kinh doanh có thể dùng số ĐKKD.", e.to_string())
+    });
+    let phone = Phone::parse(&input.phone).map_err(|e| {
+        FieldError::new("phone", "phone", "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84).", e.to_string())
+    });
+    let email = match input.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(raw) => Email::parse(raw)
+            .map(|e| Some(e.into_inner()))
+            .map_err(|_| FieldError::new("email", "email", "Email không hợp lệ.", "Not a valid e-mail address.")),
+        None => Ok(None),
+    };
+    let commune = match commune {
+        Some(unit) if unit.level == "commune" && unit.valid_to.is_none() => Ok(unit),
+        Some(_) => Err(FieldError::new("commune_id", "not_a_commune", "Phải chọn một xã, phường, thị trấn đang hoạt động.", "Choose a current commune, ward or township.")),
+        None => Err(FieldError::new("commune_id", "not_found", "Không tìm thấy xã.", "The commune does not exist.")),
+    };
+    if input.founded_on.is_some_and(|d| d > today) {
+        errors.push(FieldError::new("founded_on", "future_date", "Ngày thành lập không được ở tương lai.", "The founding date cannot be in the future."));
+    }
+    for e in [tax_code.as_ref().err(), phone.as_ref().err(), email.as_ref().err(), commune.as_ref().err()].into_iter().flatten() {
+        errors.push(e.clone());
+    }
+    match (tax_code, phone, email, commune) {
+        (Ok(tax_code), Ok(phone), Ok(email), Ok(commune)) if errors.is_empty() => Ok(subjects::SubjectData {
+            legal_form: form.as_str().to_owned(),
+            name: input.name.trim().to_owned(),
+            tax_code: tax_code.as_str().to_owned(),
+            representative: input.representative.trim().to_owned(),
+            phone: phone.as_str().to_owned(),
+            email,
+            address: input.address.trim().to_owned(),
+            commune_id: commune.id,
+            area_path: commune.path.clone(),
+            founded_on: input.founded_on,
+            members: input.members,
+            employees: input.employees,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn invalid(errors: Vec<FieldError>) -> ApiError {
+    errors.into_iter().fold(ApiError::new(ErrorCode::ValidationFailed), ApiError::with_field)
+}
+
+fn duplicate_tax_code(tax_code: &str) -> ApiError {
+    ApiError::conflict(
+        format!("Mã số thuế {tax_code} đã được đăng ký cho chủ thể khác."),
+        format!("The tax code {tax_code} is already registered to another subject."),
+    )
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+pub enum SubjectSort {
+    #[serde(rename = "name")]
+    NameAsc,
+    #[serde(rename = "-name")]
+    NameDesc,
+    #[serde(rename = "created_at")]
+    CreatedAsc,
+    #[serde(rename = "-created_at")]
+    CreatedDesc,
+    #[serde(rename = "tax_code")]
+    TaxCodeAsc,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Words searched in names (ignoring diacritics and case) and tax codes.
+    #[validate(length(max = 100))]
+    #[param(example = "htx duoc lieu")]
+    pub q: Option<String>,
+    #[param(schema_with = crate::schemas::legal_form)]
+    pub legal_form: Option<LegalForm>,
+    /// Only subjects registered inside this administrative unit.
+    pub area_id: Option<Uuid>,
+    /// Page size, 1–200 (default 20).
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+    /// Default `name`.
+    #[param(inline)]
+    pub sort: Option<SubjectSort>,
+    /// For the export only: `xlsx` (default) or `csv`.
+    #[param(inline)]
+    pub format: Option<ExportFormat>,
+}
+
+async fn filter(state: &AppState, user: &AuthUser, query: &ListQuery) -> ApiResult<subjects::Filter> {
+    Ok(subjects::Filter {
+        visibility: registry_visibility(&user.actor()),
+        q: query.q.as_deref().map(fold),
+        legal_form: query.legal_form.map(|f| f.as_str().to_owned()),
+        area_path: area_path(state, query.area_id).await?,
+    })
+}
+
+/// The materialised path of an area filter.
+pub async fn area_path(state: &AppState, area_id: Option<Uuid>) -> ApiResult<Option<String>> {
+    match area_id {
+        Some(id) => Ok(Some(
+            admin_units::find(&state.db, id)
+                .await?
+                .ok_or_else(|| ApiError::invalid_field("area_id", "not_found", "Không tìm thấy đơn vị.", "The unit does not exist."))?
+                .path,
+        )),
+        None => Ok(None),
+    }
+}
+
+fn sort(sort: Option<SubjectSort>) -> (subjects::SortKey, Direction) {
+    match sort.unwrap_or(SubjectSort::NameAsc) {
+        SubjectSort::NameAsc => (subjects::SortKey::Name, Direction::Asc),
+        SubjectSort::NameDesc => (subjects::SortKey::Name, Direction::Desc),
+        SubjectSort::CreatedAsc => (subjects::SortKey::CreatedAt, Direction::Asc),
+        SubjectSort::CreatedDesc => (subjects::SortKey::CreatedAt, Direction::Desc),
+        SubjectSort::TaxCodeAsc => (subjects::SortKey::TaxCode, Direction::Asc),
+    }
+}
+
+/// The communes of a page of rows, in one query.
+pub async fn communes(state: &AppState, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, AdminUnitRef>> {
+    Ok(admin_units::find_many(&state.db, ids).await?.into_iter().map(|u| (u.id, AdminUnitRef::from(u))).collect())
+}
+
+/// List and search subjects / Danh sách chủ thể OCOP.
+///
+/// Producers see their own subject; officers the subjects of their area.
+#[utoipa::path(operation_id = "list_subjects", tag = "subjects", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, description = "A page of subjects", body = Page<Subject>),
+))]
+#[get("/subjects")]
+pub async fn list(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<web::Json<Page<Subject>>> {
+    query.validate()?;
+    let filter = filter(&state, &user, &query).await?;
+    let (key, direction) = sort(query.sort);
+    let page = subjects::list(&state.db, &filter, key, direction, paging(query.limit, query.offset)).await?;
+    let units = communes(&state, page.items.iter().map(|s| s.commune_id).collect()).await?;
+    Ok(web::Json(Page::map(page, |s| {
+        let commune = units.get(&s.commune_id).cloned();
+        Subject::new(s, commune)
+    })))
+}
+
+/// Rows exported at most, to keep one request bounded.
+pub const EXPORT_LIMIT: u64 = 50_000;
+
+/// Export the filtered subjects / Xuất danh sách chủ thể (.xlsx or .csv).
+#[utoipa::path(operation_id = "export_subjects", tag = "subjects", security(("bearer" = [])), params(ListQuery), responses(
+    (status = 200, description = "The spreadsheet", content(
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (String = "text/csv"),
+    )),
+))]
+#[get("/subjects/export")]
+pub async fn export(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<HttpResponse> {
+    query.validate()?;
+    let filter = filter(&state, &user, &query).await?;
+    let (key, direction) = sort(query.sort);
+    let page = subjects::list(&state.db, &filter, key, direction, Paging { limit: EXPORT_LIMIT, offset: 0 }).await?;
+    let units = communes(&state, page.items.iter().map(|s| s.commune_id).collect()).await?;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|s| {
+            let form = s.legal_form.parse::<LegalForm>().map(LegalForm::label_vi).unwrap_or_default();
+            let commune = units.get(&s.commune_id);
+            vec![
+                Cell::from(s.tax_code),
+                s.name.into(),
+                form.into(),
+                s.representative.into(),
+                s.phone.into(),
+                s.email.into(),
+                s.address.into(),
+                commune.map(|c| c.code.clone()).into(),
+                commune.map(|c| c.name.clone()).into(),
+                s.founded_on.map(|d| d.format("%d/%m/%Y").to_string()).into(),
+                s.members.map(Cell::from).unwrap_or(Cell::Empty),
+                s.employees.map(Cell::from).unwrap_or(Cell::Empty),
+            ]
+        })
+        .collect();
+    download(Table { sheet: "Chủ thể", headers: SUBJECT_HEADERS, rows }, query.format.unwrap_or_default(), "chu-the")
+}
+
+/// Column headers of the subject sheet, for export and import alike.
+pub const SUBJECT_HEADERS: &[&str] = &[
+    "Mã số thuế",
+    "Tên chủ thể",
+    "Loại hình",
+    "Người đại diện",
+    "Điện thoại",
+    "Email",
+    "Địa chỉ",
+    "Mã xã",
+    "Tên xã",
+    "Ngày thành lập",
+    "Số thành viên",
+    "Số lao động",
+];
+
+/// Register a subject / Thêm chủ thể OCOP.
+///
+/// Officers register subjects in their area; admins anywhere.
+#[utoipa::path(operation_id = "create_subject", tag = "subjects", security(("bearer" = [])), request_body = SubjectInput, responses(
+    (status = 201, description = "Created / Đã tạo", body = Subject),
+    (status = 409, description = "Tax code already registered / Mã số thuế đã đăng ký", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[post("/subjects")]
+pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<SubjectInput>) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let commune = admin_units::find(&state.db, body.commune_id).await?;
+    let data = check_subject(&body, body.legal_form, commune.as_ref(), Utc::now().date_naive()).map_err(invalid)?;
+    check_create_in_area(&user.actor(), &data.area_path)?;
+    if subjects::find_by_tax_code(&state.db, &data.tax_code).await?.is_some() {
+        return Err(duplicate_tax_code(&data.tax_code));
+    }
+    let txn = state.db.begin().await?;
+    let created = subjects::insert(&txn, data).await?;
+    audit::record::<Model, _>(&txn, &user.audit(), "subject.create", "subject", created.id, None, Some(&created)).await?;
+    txn.commit().await?;
+    let commune = commune.map(AdminUnitRef::from);
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/subjects/{}", created.id)))
+        .json(Subject::new(created, commune)))
+}
+
+/// One subject with its upgrades / Chi tiết chủ thể.
+#[utoipa::path(operation_id = "get_subject", tag = "subjects", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Subject id")), responses(
+    (status = 200, description = "The subject", body = SubjectDetail),
+))]
+#[get("/subjects/{id}")]
+pub async fn get(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<SubjectDetail>> {
+    let subject = guard::subject(&state, &user, id.into_inner(), Need::Read).await?;
+    let upgrades = subjects::upgrades(&state.db, subject.id).await?;
+    let commune = admin_units::find(&state.db, subject.commune_id).await?.map(AdminUnitRef::from);
+    Ok(web::Json(SubjectDetail {
+        subject: Subject::new(subject, commune),
+        upgrades: upgrades.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Replace a subject's details / Sửa thông tin chủ thể.
+///
+/// The legal form in the body is ignored: it changes through an upgrade.
+#[utoipa::path(operation_id = "update_subject", tag = "subjects", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Subject id")), request_body = SubjectInput, responses(
+    (status = 200, description = "Updated / Đã cập nhật", body = Subject),
+    (status = 409, description = "Tax code already registered / Mã số thuế đã đăng ký", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[put("/subjects/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<SubjectInput>,
+) -> ApiResult<web::Json<Subject>> {
+    let subject = guard::subject(&state, &user, id.into_inner(), Need::Manage).await?;
+    let body = body.0;
+    let form: LegalForm = subject.legal_form.parse().map_err(ApiError::internal)?;
+    let commune = admin_units::find(&state.db, body.commune_id).await?;
+    let data = check_subject(&body, form, commune.as_ref(), Utc::now().date_naive()).map_err(invalid)?;
+    // Moving a subject to another commune must stay inside the caller's area.
+    if data.area_path != subject.area_path && user.role != ocop_domain::account::Role::Producer {
+        check_create_in_area(&user.actor(), &data.area_path)?;
+    }
+    if let Some(other) = subjects::find_by_tax_code(&state.db, &data.tax_code).await?
+        && other.id != subject.id
+    {
+        return Err(duplicate_tax_code(&data.tax_code));
+    }
+    let txn = state.db.begin().await?;
+    let updated = subjects::update(&txn, subject.clone(), data).await?;
+    audit::record(&txn, &user.audit(), "subject.update", "subject", updated.id, Some(&subject), Some(&updated)).await?;
+    txn.commit().await?;
+    Ok(web::Json(Subject::new(updated, commune.map(AdminUnitRef::from))))
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"to_form": "cooperative", "upgraded_on": "2024-05-01", "note": "Thành lập HTX từ tổ hợp tác"}))]
+pub struct UpgradeInput {
+    #[schema(schema_with = crate::schemas::legal_form)]
+    pub to_form: LegalForm,
+    pub upgraded_on: NaiveDate,
+    #[validate(length(max = 1000))]
+    pub note: Option<String>,
+}
+
+/// Record an upgrade of legal form / Ghi nhận nâng cấp loại hình.
+///
+/// Household → enterprise, cooperative group → cooperative, cooperative or enterprise →
+/// joint-stock company. Officers of the area and admins.
+#[utoipa::path(operation_id = "upgrade_subject", tag = "subjects", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Subject id")), request_body = UpgradeInput, responses(
+    (status = 201, description = "Recorded / Đã ghi nhận", body = SubjectDetail),
+))]
+#[post("/subjects/{id}/upgrades")]
+pub async fn upgrade(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: ApiJson<UpgradeInput>,
+) -> ApiResult<HttpResponse> {
+    let subject = guard::subject(&state, &user, id.into_inner(), Need::Review).await?;
+    let body = body.0;
+    body.validate()?;
+    let from: LegalForm = subject.legal_form.parse().map_err(ApiError::internal)?;
+    check_upgrade(from, body.to_form).map_err(|e| {
+        let vi = match e {
+            UpgradeError::Unchanged => "Chủ thể đã có loại hình này.".to_owned(),
+            UpgradeError::NotAnUpgrade { from, to } => {
+                format!("Không thể chuyển từ {} sang {}.", from.label_vi(), to.label_vi())
+            }
+        };
+        ApiError::invalid_field("to_form", "not_an_upgrade", vi, e.to_string())
+    })?;
+    if body.upgraded_on > Utc::now().date_naive() {
+        return Err(ApiError::invalid_field("upgraded_on", "future_date", "Ngày nâng cấp không được ở tương lai.", "The date cannot be in the future."));
+    }
+    let txn = state.db.begin().await?;
+    let (updated, upgrade) =
+        subjects::record_upgrade(&txn, subject.clone(), body.to_form.as_str(), body.upgraded_on, body.note, user.id()).await?;
+    audit::record(&txn, &user.audit(), "subject.upgrade", "subject", updated.id, Some(&subject), Some(&upgrade)).await?;
+    txn.commit().await?;
+    let upgrades = subjects::upgrades(&state.db, updated.id).await?;
+    let commune = admin_units::find(&state.db, updated.commune_id).await?.map(AdminUnitRef::from);
+    Ok(HttpResponse::Created().json(SubjectDetail {
+        subject: Subject::new(updated, commune),
+        upgrades: upgrades.into_iter().map(Into::into).collect(),
+    }))
+}

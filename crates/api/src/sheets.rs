@@ -1,0 +1,159 @@
+//! Spreadsheets: lists exported to `.xlsx` and CSV with Vietnamese headers, and `.xlsx`
+//! workbooks read for imports.
+
+use std::io::Cursor;
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use calamine::{Data, Reader, Xlsx};
+use rust_xlsxwriter::Format;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiResult};
+
+/// One cell of an exported table.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Self::Text(s.to_owned())
+    }
+}
+
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Self::Empty, Into::into)
+    }
+}
+
+impl From<i64> for Cell {
+    #[allow(clippy::cast_precision_loss)]
+    fn from(n: i64) -> Self {
+        Self::Number(n as f64)
+    }
+}
+
+impl From<i32> for Cell {
+    fn from(n: i32) -> Self {
+        Self::Number(f64::from(n))
+    }
+}
+
+/// A sheet to write: a name, Vietnamese column headers and rows.
+pub struct Table {
+    pub sheet: &'static str,
+    pub headers: &'static [&'static str],
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    #[default]
+    Xlsx,
+    Csv,
+}
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+pub fn xlsx(tables: &[Table]) -> ApiResult<Vec<u8>> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let bold = Format::new().set_bold();
+    for table in tables {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(table.sheet).map_err(ApiError::internal)?;
+        for (c, title) in table.headers.iter().enumerate() {
+            let col = u16::try_from(c).map_err(ApiError::internal)?;
+            sheet.write_string_with_format(0, col, *title, &bold).map_err(ApiError::internal)?;
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).map_err(ApiError::internal)?;
+            for (c, cell) in row.iter().enumerate() {
+                let c = u16::try_from(c).map_err(ApiError::internal)?;
+                match cell {
+                    Cell::Text(s) => sheet.write_string(r, c, s).map(|_| ()),
+                    Cell::Number(n) => sheet.write_number(r, c, *n).map(|_| ()),
+                    Cell::Empty => Ok(()),
+                }
+                .map_err(ApiError::internal)?;
+            }
+        }
+        sheet.set_freeze_panes(1, 0).map_err(ApiError::internal)?;
+        sheet.autofit();
+    }
+    workbook.save_to_buffer().map_err(ApiError::internal)
+}
+
+/// CSV in UTF-8 with a byte-order mark, so spreadsheet programs read the diacritics right.
+pub fn csv(table: &Table) -> ApiResult<Vec<u8>> {
+    let mut out = Vec::from(*b"\xEF\xBB\xBF");
+    {
+        let mut writer = ::csv::Writer::from_writer(&mut out);
+        writer.write_record(table.headers).map_err(ApiError::internal)?;
+        for row in &table.rows {
+            writer
+                .write_record(row.iter().map(|cell| match cell {
+                    Cell::Text(s) => s.clone(),
+                    Cell::Number(n) => n.to_string(),
+                    Cell::Empty => String::new(),
+                }))
+                .map_err(ApiError::internal)?;
+        }
+        writer.flush().map_err(ApiError::internal)?;
+    }
+    Ok(out)
+}
+
+/// The download response for an exported list.
+pub fn download(table: Table, format: ExportFormat, stem: &str) -> ApiResult<HttpResponse> {
+    let today = chrono::Utc::now().format("%Y%m%d");
+    let (body, content_type, ext) = match format {
+        ExportFormat::Xlsx => (xlsx(std::slice::from_ref(&table))?, XLSX, "xlsx"),
+        ExportFormat::Csv => (csv(&table)?, "text/csv; charset=utf-8", "csv"),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}-{today}.{ext}\"")))
+        .body(body))
+}
+
+/// Reads every sheet of an `.xlsx` workbook as rows of trimmed text (numbers without a
+/// trailing `.0`, dates as `dd/mm/yyyy`).
+/// The sheets of a workbook: (name, rows of cells).
+pub type Workbook = Vec<(String, Vec<Vec<String>>)>;
+
+pub fn read_xlsx(content: Vec<u8>) -> Result<Workbook, String> {
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(content)).map_err(|e: calamine::XlsxError| e.to_string())?;
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).map_err(|e| e.to_string())?;
+        let rows = range.rows().map(|row| row.iter().map(cell_text).collect()).collect();
+        sheets.push((name, rows));
+    }
+    Ok(sheets)
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d.as_datetime().map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+        other => other.to_string().trim().to_owned(),
+    }
+}

@@ -28,6 +28,13 @@ use crate::error::{ApiError, ErrorCode, FieldError, Problem};
         (name = "users", description = "User accounts (admins) / Quản lý tài khoản"),
         (name = "admin-units", description = "Administrative units: province, district, commune / Đơn vị hành chính"),
         (name = "audit", description = "Audit trail (admins) / Nhật ký thay đổi"),
+        (name = "classifications", description = "Product classifications (2019, 2023) and dossier document kinds / Phân loại sản phẩm, danh mục hồ sơ"),
+        (name = "subjects", description = "OCOP subjects: enterprises, cooperatives, cooperative groups, households / Chủ thể OCOP"),
+        (name = "products", description = "Products and their codes / Sản phẩm"),
+        (name = "cycles", description = "Annual cycles and stage deadlines / Chu trình OCOP hằng năm"),
+        (name = "applications", description = "A product in a cycle: moves, history, dossier documents and reviews / Hồ sơ tham gia chu trình"),
+        (name = "progress", description = "Progress per stage, area and subject / Tiến độ"),
+        (name = "imports", description = "Spreadsheet import of subjects and products / Nhập liệu từ Excel"),
     ),
     components(schemas(Problem, FieldError, ErrorCode)),
 )]

@@ -77,6 +77,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List applications (the cycle board) / Danh sách hồ sơ tham gia chu trình.
+         * @description Ordered by how long they have waited in their current state.
+         */
+        get: operations["list_applications"];
+        put?: never;
+        /**
+         * Register a product idea in a cycle / Đăng ký ý tưởng sản phẩm.
+         * @description If the product took part in an earlier cycle (renewal or upgrade), its last dossier is
+         *     carried forward as a new version: the documents are reused without uploading them again,
+         *     and await review anew.
+         */
+        post: operations["register_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the filtered applications / Xuất danh sách hồ sơ (.xlsx or .csv). */
+        get: operations["export_applications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One application with its dossier / Chi tiết hồ sơ. */
+        get: operations["get_application"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a document to the dossier / Nộp tài liệu hồ sơ.
+         * @description `multipart/form-data` with `kind_id` (a document kind of the cycle's classification),
+         *     `file` (PDF, image or office document; the type is read from the content, not from the
+         *     name), and optionally `replaces` (the id of a document this file replaces, e.g. one
+         *     returned for a fix). At most 20 MB unless configured otherwise.
+         */
+        post: operations["upload_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move an application / Chuyển bước hồ sơ.
+         * @description The moves, who may make them and the documents each needs are the domain's rules: the
+         *     producer submits the plan and the dossier for evaluation (every required document filed,
+         *     none awaiting a fix); an officer approves the plan (every required document accepted) or
+         *     returns the application one step with a reason.
+         */
+        post: operations["move_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -184,6 +290,363 @@ export interface paths {
          *     whole family of tokens from that sign-in is revoked.
          */
         post: operations["refresh_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Classification versions / Các phiên bản phân loại sản phẩm. */
+        get: operations["list_classifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classifications/{id}/document-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dossier document kinds of a version / Danh mục tài liệu hồ sơ. */
+        get: operations["list_document_kinds"];
+        put?: never;
+        /** Add a document kind / Bổ sung loại tài liệu (admin). */
+        post: operations["create_document_kind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classifications/{id}/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Groups, subgroups and product sets of a version, in order / Nhóm, phân nhóm, bộ sản phẩm. */
+        get: operations["list_classification_nodes"];
+        put?: never;
+        /** Extend a classification / Bổ sung phân loại (admin). */
+        post: operations["create_classification_node"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cycles, newest first / Danh sách chu trình. */
+        get: operations["list_cycles"];
+        put?: never;
+        /** Open a cycle year / Tạo chu trình (admins, province officers). */
+        post: operations["create_cycle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cycles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cycle / Chi tiết chu trình. */
+        get: operations["get_cycle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a cycle or move its deadlines / Sửa chu trình, gia hạn (admins, province officers). */
+        patch: operations["update_cycle"];
+        trace?: never;
+    };
+    "/api/v1/documents/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a document's file / Tải tệp tài liệu. */
+        get: operations["download_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review a document / Thẩm định tài liệu (officers of the area). */
+        post: operations["review_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import subjects and products from .xlsx / Nhập chủ thể, sản phẩm từ Excel.
+         * @description `multipart/form-data` with the workbook as `file` (see the template). With `dry_run=true`
+         *     every row is checked and reported, nothing is written. Otherwise the rows are written in
+         *     one transaction, only if no row has an error (422 with the same report as `errors`
+         *     otherwise). Officers import inside their area; admins anywhere.
+         */
+        post: operations["import_registry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the import template / Tải mẫu nhập liệu (.xlsx). */
+        get: operations["import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List and search products / Danh sách sản phẩm. */
+        get: operations["list_products"];
+        put?: never;
+        /**
+         * Register a product / Thêm sản phẩm.
+         * @description Producers for their own subject; officers in their area. The code is generated from the
+         *     commune and the year.
+         */
+        post: operations["create_product"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the filtered products / Xuất danh sách sản phẩm (.xlsx or .csv). */
+        get: operations["export_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One product / Chi tiết sản phẩm. */
+        get: operations["get_product"];
+        /**
+         * Replace a product's details / Sửa sản phẩm.
+         * @description The code, subject and commune stay as registered.
+         */
+        put: operations["update_product"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/progress/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Applications past the deadline of their current stage / Hồ sơ quá hạn. */
+        get: operations["progress_overdue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/progress/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Applications per stage and area / Tiến độ theo bước và địa bàn. */
+        get: operations["progress_by_stage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/progress/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-subject overview of a cycle / Tiến độ theo chủ thể. */
+        get: operations["progress_by_subject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List and search subjects / Danh sách chủ thể OCOP.
+         * @description Producers see their own subject; officers the subjects of their area.
+         */
+        get: operations["list_subjects"];
+        put?: never;
+        /**
+         * Register a subject / Thêm chủ thể OCOP.
+         * @description Officers register subjects in their area; admins anywhere.
+         */
+        post: operations["create_subject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subjects/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the filtered subjects / Xuất danh sách chủ thể (.xlsx or .csv). */
+        get: operations["export_subjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subjects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One subject with its upgrades / Chi tiết chủ thể. */
+        get: operations["get_subject"];
+        /**
+         * Replace a subject's details / Sửa thông tin chủ thể.
+         * @description The legal form in the body is ignored: it changes through an upgrade.
+         */
+        put: operations["update_subject"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subjects/{id}/upgrades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an upgrade of legal form / Ghi nhận nâng cấp loại hình.
+         * @description Household → enterprise, cooperative group → cooperative, cooperative or enterprise →
+         *     joint-stock company. Officers of the area and admins.
+         */
+        post: operations["upgrade_subject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -398,6 +861,165 @@ export interface components {
             path: string;
         };
         /**
+         * @description An application: one product in one cycle year.
+         * @example {
+         *       "created_at": "2026-04-02T03:00:00Z",
+         *       "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
+         *       "deadline": "2026-06-30",
+         *       "dossier_version": 1,
+         *       "group_code": "1",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *       "overdue": false,
+         *       "product": {
+         *         "code": "22-193-06637-001-2026",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
+         *         "name": "Chả mực Hạ Long"
+         *       },
+         *       "returned_reason": null,
+         *       "stage": "business_plan",
+         *       "status": "plan_submitted",
+         *       "status_changed_at": "2026-06-02T03:00:00Z",
+         *       "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60"
+         *     }
+         */
+        Application: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            cycle_id: string;
+            /**
+             * Format: date
+             * @description Deadline of the current stage.
+             */
+            deadline?: string | null;
+            /**
+             * Format: int32
+             * @description 1 for a product's first dossier; one more at each re-evaluation.
+             */
+            dossier_version: number;
+            group_code: string;
+            /** Format: uuid */
+            id: string;
+            overdue: boolean;
+            product?: components["schemas"]["ProductRef"] | null;
+            /** @description Why an officer last sent it back (cleared by the next forward move). */
+            returned_reason?: string | null;
+            /**
+             * @description Bước của chu trình OCOP: promotion (tuyên truyền), idea_registration (đăng ký ý tưởng), business_plan (phương án SXKD), implementation (triển khai), evaluation (đánh giá, phân hạng), trade_promotion (xúc tiến thương mại)
+             * @example business_plan
+             * @enum {string}
+             */
+            stage: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
+            /**
+             * @description Trạng thái hồ sơ tham gia chu trình / application status
+             * @example plan_submitted
+             * @enum {string}
+             */
+            status: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation";
+            /** Format: date-time */
+            status_changed_at: string;
+            /** Format: uuid */
+            subject_id: string;
+        };
+        /**
+         * @description An application with its history, dossier, completeness and the caller's possible moves.
+         * @example {
+         *       "allowed_moves": [
+         *         "submit_plan"
+         *       ],
+         *       "can_review": false,
+         *       "completeness": [],
+         *       "created_at": "2026-04-02T03:00:00Z",
+         *       "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
+         *       "deadline": "2026-04-30",
+         *       "document_kinds": [],
+         *       "documents": [],
+         *       "dossier_version": 1,
+         *       "group_code": "1",
+         *       "history": [],
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *       "overdue": false,
+         *       "product": {
+         *         "code": "22-193-06637-001-2026",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
+         *         "name": "Chả mực Hạ Long"
+         *       },
+         *       "returned_reason": null,
+         *       "stage": "idea_registration",
+         *       "status": "idea_registered",
+         *       "status_changed_at": "2026-04-02T03:00:00Z",
+         *       "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60"
+         *     }
+         */
+        ApplicationDetail: components["schemas"]["Application"] & {
+            allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return")[];
+            /** @description Whether the caller reviews documents here. */
+            can_review: boolean;
+            /** @description For idea registration, business plan and evaluation. */
+            completeness: components["schemas"]["StageCompleteness"][];
+            /** @description The kinds of this cycle's classification version. */
+            document_kinds: components["schemas"]["DocumentKind"][];
+            /** @description Every document, replaced ones included (with `superseded_at`). */
+            documents: components["schemas"]["Document"][];
+            history: components["schemas"]["ApplicationEvent"][];
+        };
+        /**
+         * @description One move in an application's history.
+         * @example {
+         *       "action": "return",
+         *       "actor_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12",
+         *       "actor_name": "Cán bộ TP Hạ Long (demo)",
+         *       "from_status": "plan_submitted",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ed0",
+         *       "note": "Phương án chưa có kế hoạch tài chính",
+         *       "occurred_at": "2026-06-03T02:00:00Z",
+         *       "to_status": "idea_registered"
+         *     }
+         */
+        ApplicationEvent: {
+            /** @description `register`, one of the moves, or `seed`. */
+            action: string;
+            /** Format: uuid */
+            actor_id?: string | null;
+            actor_name?: string | null;
+            from_status?: string | null;
+            /** Format: uuid */
+            id: string;
+            note?: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            to_status: string;
+        };
+        /**
+         * @description Counts for one area.
+         * @example {
+         *       "by_status": [
+         *         {
+         *           "count": 5,
+         *           "status": "idea_registered"
+         *         }
+         *       ],
+         *       "overdue": 3,
+         *       "total": 14,
+         *       "unit": {
+         *         "code": "193",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
+         *         "level": "district",
+         *         "name": "Thành phố Hạ Long",
+         *         "path": "/22/193/"
+         *       }
+         *     }
+         */
+        AreaProgress: {
+            /** @description Every state, zeros included, in cycle order. */
+            by_status: components["schemas"]["StatusCount"][];
+            /** Format: int64 */
+            overdue: number;
+            /** Format: int64 */
+            total: number;
+            unit: components["schemas"]["AdminUnitRef"];
+        };
+        /**
          * @description One recorded change.
          * @example {
          *       "action": "admin_unit.create",
@@ -444,6 +1066,60 @@ export interface components {
             new_password: string;
         };
         /**
+         * @description A group, subgroup or product set.
+         * @example {
+         *       "code": "1.3.5",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80",
+         *       "is_service": false,
+         *       "level": "product_set",
+         *       "name": "Chế biến từ thủy, hải sản",
+         *       "name_en": "From fish and seafood",
+         *       "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e7f"
+         *     }
+         */
+        ClassificationNode: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            is_service: boolean;
+            /** @description `group`, `subgroup` or `product_set`. */
+            level: string;
+            name: string;
+            name_en: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+        };
+        /**
+         * @description A short reference to a classification node.
+         * @example {
+         *       "code": "1.3.5",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80",
+         *       "name": "Chế biến từ thủy, hải sản"
+         *     }
+         */
+        ClassificationRef: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /**
+         * @description A version of the product classification, with its criteria decision.
+         * @example {
+         *       "code": "2023",
+         *       "decision": "148/QĐ-TTg ngày 24/02/2023",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e01",
+         *       "name": "Bộ tiêu chí đánh giá, phân hạng sản phẩm OCOP (QĐ 148/QĐ-TTg)"
+         *     }
+         */
+        ClassificationVersion: {
+            code: string;
+            decision: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /**
          * @example {
          *       "code": "06661",
          *       "kind": "ward",
@@ -471,6 +1147,74 @@ export interface components {
         };
         /**
          * @example {
+         *       "classification_version_id": null,
+         *       "name": "Chu trình OCOP năm 2027",
+         *       "stages": [
+         *         {
+         *           "deadline": "2027-04-30",
+         *           "stage": "idea_registration",
+         *           "starts_on": "2027-02-01"
+         *         }
+         *       ],
+         *       "year": 2027
+         *     }
+         */
+        CreateCycle: {
+            /**
+             * Format: uuid
+             * @description Defaults to the newest classification.
+             */
+            classification_version_id?: string | null;
+            name: string;
+            /** @description Stages not listed get no dates. */
+            stages?: components["schemas"]["StageDates"][];
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @example {
+         *       "code": "vietgap_certificate",
+         *       "name": "Giấy chứng nhận VietGAP",
+         *       "name_en": "VietGAP certificate",
+         *       "not_for_services": true,
+         *       "required_at": null
+         *     }
+         */
+        CreateKind: {
+            code: string;
+            name: string;
+            name_en: string;
+            not_for_services?: boolean;
+            /**
+             * @description Bước của chu trình OCOP: promotion (tuyên truyền), idea_registration (đăng ký ý tưởng), business_plan (phương án SXKD), implementation (triển khai), evaluation (đánh giá, phân hạng), trade_promotion (xúc tiến thương mại)
+             * @example business_plan
+             * @enum {string}
+             */
+            required_at?: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
+        };
+        /**
+         * @example {
+         *       "code": "1.3.6",
+         *       "is_service": false,
+         *       "name": "Chế biến từ nấm",
+         *       "name_en": "From mushrooms",
+         *       "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e7f"
+         *     }
+         */
+        CreateNode: {
+            /** @description The parent's code, a dot and a number (`1.3.6`); a group's code is a number. */
+            code: string;
+            is_service?: boolean;
+            name: string;
+            name_en: string;
+            /**
+             * Format: uuid
+             * @description `null` for a new group.
+             */
+            parent_id?: string | null;
+        };
+        /**
+         * @example {
          *       "admin_unit_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
          *       "display_name": "Trần Thị Bình",
          *       "email": "xa.thongnhat@quangninh.gov.vn",
@@ -493,6 +1237,11 @@ export interface components {
              * @enum {string}
              */
             role: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
+            /**
+             * Format: uuid
+             * @description For producers: the subject the account acts for (it sees only that subject's data).
+             */
+            subject_id?: string | null;
         };
         CursorPage_AuditEntry: {
             items: {
@@ -518,6 +1267,132 @@ export interface components {
              * @example MDE5YThmMmUtN2IxYy03ZTNhLTljNTEtM2YwZDJhNmI4ZTUw
              */
             next_cursor?: string | null;
+        };
+        /**
+         * @description A cycle year.
+         * @example {
+         *       "classification_version_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e01",
+         *       "created_at": "2026-11-22T08:00:00Z",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
+         *       "name": "Chu trình OCOP năm 2026",
+         *       "stages": [
+         *         {
+         *           "deadline": "2026-03-31",
+         *           "stage": "promotion",
+         *           "starts_on": "2026-01-01"
+         *         },
+         *         {
+         *           "deadline": "2026-04-30",
+         *           "stage": "idea_registration",
+         *           "starts_on": "2026-02-01"
+         *         }
+         *       ],
+         *       "updated_at": "2026-11-22T08:00:00Z",
+         *       "year": 2026
+         *     }
+         */
+        Cycle: {
+            /**
+             * Format: uuid
+             * @description The classification (and its dossier kinds) products are filed under this year.
+             */
+            classification_version_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The six stages in cycle order. */
+            stages: components["schemas"]["StageDates"][];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description A document of a dossier.
+         * @example {
+         *       "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *       "carried_from_id": null,
+         *       "content_type": "application/pdf",
+         *       "file_name": "Phương án SXKD 2026.pdf",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ee0",
+         *       "kind_code": "business_plan",
+         *       "kind_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ea0",
+         *       "review": "needs_fix",
+         *       "review_comment": "Thiếu kế hoạch tài chính 3 năm",
+         *       "reviewed_at": "2026-06-03T02:00:00Z",
+         *       "sha256": "9f2c…",
+         *       "size_bytes": 482113,
+         *       "superseded_at": null,
+         *       "uploaded_at": "2026-06-01T02:00:00Z"
+         *     }
+         */
+        Document: {
+            /** Format: uuid */
+            application_id: string;
+            /**
+             * Format: uuid
+             * @description The document of the previous dossier version this one was carried from.
+             */
+            carried_from_id?: string | null;
+            /** @description Sniffed from the content. */
+            content_type: string;
+            /** @description The uploaded name, without any path. */
+            file_name: string;
+            /** Format: uuid */
+            id: string;
+            kind_code: string;
+            /** Format: uuid */
+            kind_id: string;
+            /**
+             * @description Kết quả thẩm định tài liệu: pending (chờ), accepted (đạt), needs_fix (cần bổ sung)
+             * @example needs_fix
+             * @enum {string}
+             */
+            review: "pending" | "accepted" | "needs_fix";
+            review_comment?: string | null;
+            /** Format: date-time */
+            reviewed_at?: string | null;
+            sha256: string;
+            /** Format: int64 */
+            size_bytes: number;
+            /**
+             * Format: date-time
+             * @description Set when a newer file replaced this one.
+             */
+            superseded_at?: string | null;
+            /** Format: date-time */
+            uploaded_at: string;
+        };
+        /**
+         * @description A kind of dossier document.
+         * @example {
+         *       "category": "required",
+         *       "code": "business_plan",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ea0",
+         *       "name": "Phương án, dự án sản xuất kinh doanh",
+         *       "name_en": "Production and business plan",
+         *       "not_for_services": false,
+         *       "required_at": "business_plan"
+         *     }
+         */
+        DocumentKind: {
+            /** @description `required` or `evidence`. */
+            category: string;
+            code: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            name_en: string;
+            /** @description Not asked of services (tourism), e.g. product samples. */
+            not_for_services: boolean;
+            /**
+             * @description Bước của chu trình OCOP: promotion (tuyên truyền), idea_registration (đăng ký ý tưởng), business_plan (phương án SXKD), implementation (triển khai), evaluation (đánh giá, phân hạng), trade_promotion (xúc tiến thương mại)
+             * @example business_plan
+             * @enum {string}
+             */
+            required_at?: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
         };
         /**
          * @description Machine-readable error codes. Clients switch on these, never on message text.
@@ -549,6 +1424,43 @@ export interface components {
             status: string;
         };
         /**
+         * @description The multipart form of an import.
+         * @example {
+         *       "file": "(mau-nhap-lieu-ocop.xlsx)"
+         *     }
+         */
+        ImportForm: {
+            /** Format: binary */
+            file: string;
+        };
+        /**
+         * @description What an import did, or would do.
+         * @example {
+         *       "committed": false,
+         *       "dry_run": true,
+         *       "errors": [
+         *         {
+         *           "code": "tax_code",
+         *           "column": "Mã số thuế*",
+         *           "message_en": "A tax code has 10 digits.",
+         *           "message_vi": "Mã số thuế gồm 10 chữ số.",
+         *           "row": 3,
+         *           "sheet": "Chủ thể"
+         *         }
+         *       ],
+         *       "product_rows": 30,
+         *       "subject_rows": 12
+         *     }
+         */
+        ImportReport: {
+            /** @description Whether the rows were written (never when there is an error). */
+            committed: boolean;
+            dry_run: boolean;
+            errors: components["schemas"]["RowError"][];
+            product_rows: number;
+            subject_rows: number;
+        };
+        /**
          * @example {
          *       "email": "admin@ocop.demo",
          *       "password": "OcopDemo@2026"
@@ -571,7 +1483,8 @@ export interface components {
          *       "display_name": "Cán bộ TP Hạ Long (demo)",
          *       "email": "halong@ocop.demo",
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12",
-         *       "role": "district_officer"
+         *       "role": "district_officer",
+         *       "subject_id": null
          *     }
          */
         Me: {
@@ -588,6 +1501,27 @@ export interface components {
              * @enum {string}
              */
             role: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
+            /**
+             * Format: uuid
+             * @description For producers: the subject the account acts for.
+             */
+            subject_id?: string | null;
+        };
+        /**
+         * @example {
+         *       "action": "return",
+         *       "note": "Phương án chưa có kế hoạch tài chính"
+         *     }
+         */
+        MoveInput: {
+            /**
+             * @description Thao tác chuyển bước / move
+             * @example approve_plan
+             * @enum {string}
+             */
+            action: "submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return";
+            /** @description Required when returning; kept in the history. */
+            note?: string | null;
         };
         Page_AdminUnit: {
             items: {
@@ -633,6 +1567,154 @@ export interface components {
              */
             total: number;
         };
+        Page_Application: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                cycle_id: string;
+                /**
+                 * Format: date
+                 * @description Deadline of the current stage.
+                 */
+                deadline?: string | null;
+                /**
+                 * Format: int32
+                 * @description 1 for a product's first dossier; one more at each re-evaluation.
+                 */
+                dossier_version: number;
+                group_code: string;
+                /** Format: uuid */
+                id: string;
+                overdue: boolean;
+                product?: components["schemas"]["ProductRef"] | null;
+                /** @description Why an officer last sent it back (cleared by the next forward move). */
+                returned_reason?: string | null;
+                /**
+                 * @description Bước của chu trình OCOP: promotion (tuyên truyền), idea_registration (đăng ký ý tưởng), business_plan (phương án SXKD), implementation (triển khai), evaluation (đánh giá, phân hạng), trade_promotion (xúc tiến thương mại)
+                 * @example business_plan
+                 * @enum {string}
+                 */
+                stage: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
+                /**
+                 * @description Trạng thái hồ sơ tham gia chu trình / application status
+                 * @example plan_submitted
+                 * @enum {string}
+                 */
+                status: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation";
+                /** Format: date-time */
+                status_changed_at: string;
+                /** Format: uuid */
+                subject_id: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
+        Page_Product: {
+            items: {
+                classification?: components["schemas"]["ClassificationRef"] | null;
+                /**
+                 * @description `{province}-{district}-{commune}-{seq}-{year}`; district `000` for a commune directly
+                 *     under the province.
+                 */
+                code: string;
+                commune?: components["schemas"]["AdminUnitRef"] | null;
+                /** Format: date-time */
+                created_at: string;
+                description?: string | null;
+                /** @description The top-level product group (`1` food … `6` tourism). */
+                group_code: string;
+                gtin?: string | null;
+                /** Format: uuid */
+                id: string;
+                is_service: boolean;
+                name: string;
+                /**
+                 * Format: int64
+                 * @description Indicative price in VND.
+                 */
+                price_vnd?: number | null;
+                /**
+                 * @description Trạng thái sản phẩm / product status
+                 * @example active
+                 * @enum {string}
+                 */
+                status: "active" | "certified" | "discontinued";
+                story?: string | null;
+                subject?: components["schemas"]["SubjectRef"] | null;
+                unit: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
+        Page_Subject: {
+            items: {
+                address: string;
+                commune?: components["schemas"]["AdminUnitRef"] | null;
+                /** Format: date-time */
+                created_at: string;
+                email?: string | null;
+                /** Format: int32 */
+                employees?: number | null;
+                /** Format: date */
+                founded_on?: string | null;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * @description Loại hình: household (hộ có ĐKKD), cooperative_group (tổ hợp tác), cooperative (hợp tác xã), enterprise (doanh nghiệp), joint_stock_company (công ty cổ phần)
+                 * @example cooperative
+                 * @enum {string}
+                 */
+                legal_form: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+                /** Format: int32 */
+                members?: number | null;
+                name: string;
+                phone: string;
+                representative: string;
+                /** @description Tax / business registration number. */
+                tax_code: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
+        Page_SubjectProgress: {
+            items: {
+                by_status: components["schemas"]["StatusCount"][];
+                /**
+                 * @description Loại hình: household (hộ có ĐKKD), cooperative_group (tổ hợp tác), cooperative (hợp tác xã), enterprise (doanh nghiệp), joint_stock_company (công ty cổ phần)
+                 * @example cooperative
+                 * @enum {string}
+                 */
+                legal_form: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+                name: string;
+                /** Format: uuid */
+                subject_id: string;
+                /** Format: int64 */
+                total: number;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
         Page_User: {
             items: {
                 active: boolean;
@@ -651,6 +1733,11 @@ export interface components {
                  * @enum {string}
                  */
                 role: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
+                /**
+                 * Format: uuid
+                 * @description For producers: the subject the account acts for.
+                 */
+                subject_id?: string | null;
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -693,12 +1780,153 @@ export interface components {
             type: string;
         };
         /**
+         * @description A product.
+         * @example {
+         *       "classification": {
+         *         "code": "1.3.5",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80",
+         *         "name": "Chế biến từ thủy, hải sản"
+         *       },
+         *       "code": "22-193-06637-001-2026",
+         *       "commune": {
+         *         "code": "06637",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
+         *         "level": "commune",
+         *         "name": "Phường Hồng Gai",
+         *         "path": "/22/193/06637/"
+         *       },
+         *       "created_at": "2026-11-22T08:00:00Z",
+         *       "description": "Chả mực giã tay từ mực tươi vùng vịnh Hạ Long.",
+         *       "group_code": "1",
+         *       "gtin": "8934588012112",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
+         *       "is_service": false,
+         *       "name": "Chả mực Hạ Long",
+         *       "price_vnd": 450000,
+         *       "status": "active",
+         *       "story": null,
+         *       "subject": {
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60",
+         *         "name": "Công ty TNHH Thực phẩm Biển Hạ Long"
+         *       },
+         *       "unit": "kg",
+         *       "updated_at": "2026-11-22T08:00:00Z"
+         *     }
+         */
+        Product: {
+            classification?: components["schemas"]["ClassificationRef"] | null;
+            /**
+             * @description `{province}-{district}-{commune}-{seq}-{year}`; district `000` for a commune directly
+             *     under the province.
+             */
+            code: string;
+            commune?: components["schemas"]["AdminUnitRef"] | null;
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            /** @description The top-level product group (`1` food … `6` tourism). */
+            group_code: string;
+            gtin?: string | null;
+            /** Format: uuid */
+            id: string;
+            is_service: boolean;
+            name: string;
+            /**
+             * Format: int64
+             * @description Indicative price in VND.
+             */
+            price_vnd?: number | null;
+            /**
+             * @description Trạng thái sản phẩm / product status
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "certified" | "discontinued";
+            story?: string | null;
+            subject?: components["schemas"]["SubjectRef"] | null;
+            unit: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description The fields of a product. `subject_id` and `commune_id` are read when creating only.
+         * @example {
+         *       "classification_node_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80",
+         *       "commune_id": null,
+         *       "description": "Chả mực giã tay từ mực tươi vùng vịnh Hạ Long.",
+         *       "gtin": "8934588012112",
+         *       "name": "Chả mực Hạ Long",
+         *       "price_vnd": 450000,
+         *       "status": "active",
+         *       "story": null,
+         *       "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60",
+         *       "unit": "kg"
+         *     }
+         */
+        ProductInput: {
+            /**
+             * Format: uuid
+             * @description A product set (the leaf level) of a classification version.
+             */
+            classification_node_id: string;
+            /**
+             * Format: uuid
+             * @description Where the product is made; defaults to the subject's commune.
+             */
+            commune_id?: string | null;
+            description?: string | null;
+            /** @description GTIN-8/12/13/14 with a valid check digit. */
+            gtin?: string | null;
+            name: string;
+            /** Format: int64 */
+            price_vnd?: number | null;
+            /**
+             * @description Trạng thái sản phẩm / product status
+             * @example active
+             * @enum {string}
+             */
+            status?: "active" | "certified" | "discontinued";
+            /** @description The product story (câu chuyện sản phẩm). */
+            story?: string | null;
+            /** Format: uuid */
+            subject_id: string;
+            unit: string;
+        };
+        /**
+         * @description A short reference to a product.
+         * @example {
+         *       "code": "22-193-06637-001-2026",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
+         *       "name": "Chả mực Hạ Long"
+         *     }
+         */
+        ProductRef: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /**
          * @example {
          *       "refresh_token": "q0pI2lQ0b1m3Yx6fH1lJcB7i4l0Jg8pWkq3oQx9n2sA"
          *     }
          */
         RefreshRequest: {
             refresh_token: string;
+        };
+        /**
+         * @example {
+         *       "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
+         *       "note": "Đăng ký sản phẩm mới",
+         *       "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90"
+         *     }
+         */
+        RegisterIdea: {
+            /** Format: uuid */
+            cycle_id: string;
+            note?: string | null;
+            /** Format: uuid */
+            product_id: string;
         };
         /**
          * @example {
@@ -729,6 +1957,385 @@ export interface components {
             valid_to: string;
         };
         /**
+         * @example {
+         *       "comment": "Thiếu kế hoạch tài chính 3 năm",
+         *       "review": "needs_fix"
+         *     }
+         */
+        ReviewInput: {
+            /** @description Required when asking for a fix. */
+            comment?: string | null;
+            /**
+             * @description Kết quả thẩm định tài liệu: pending (chờ), accepted (đạt), needs_fix (cần bổ sung)
+             * @example needs_fix
+             * @enum {string}
+             */
+            review: "pending" | "accepted" | "needs_fix";
+        };
+        /**
+         * @description A problem with one cell of the workbook.
+         * @example {
+         *       "code": "tax_code",
+         *       "column": "Mã số thuế*",
+         *       "message_en": "A tax code has 10 digits.",
+         *       "message_vi": "Mã số thuế gồm 10 chữ số.",
+         *       "row": 3,
+         *       "sheet": "Chủ thể"
+         *     }
+         */
+        RowError: {
+            code: string;
+            column: string;
+            message_en: string;
+            message_vi: string;
+            /** @description Row number as the spreadsheet shows it (the header is row 1). */
+            row: number;
+            sheet: string;
+        };
+        /**
+         * @description How complete the dossier is for one stage (lists of kind codes).
+         * @example {
+         *       "accepted": [
+         *         "idea_registration_form"
+         *       ],
+         *       "complete": false,
+         *       "filed": false,
+         *       "missing": [
+         *         "business_registration"
+         *       ],
+         *       "needs_fix": [],
+         *       "pending": [
+         *         "business_plan",
+         *         "organisation_profile"
+         *       ],
+         *       "required": [
+         *         "idea_registration_form",
+         *         "business_plan",
+         *         "organisation_profile",
+         *         "business_registration"
+         *       ],
+         *       "stage": "business_plan"
+         *     }
+         */
+        StageCompleteness: {
+            accepted: string[];
+            /** @description Everything required is accepted. */
+            complete: boolean;
+            /** @description Everything required is filed and nothing awaits a fix. */
+            filed: boolean;
+            missing: string[];
+            needs_fix: string[];
+            pending: string[];
+            required: string[];
+            /**
+             * @description Bước của chu trình OCOP: promotion (tuyên truyền), idea_registration (đăng ký ý tưởng), business_plan (phương án SXKD), implementation (triển khai), evaluation (đánh giá, phân hạng), trade_promotion (xúc tiến thương mại)
+             * @example business_plan
+             * @enum {string}
+             */
+            stage: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
+        };
+        /**
+         * @example {
+         *       "count": 18,
+         *       "deadline": "2026-06-30",
+         *       "stage": "business_plan"
+         *     }
+         */
+        StageCount: {
+            /** Format: int64 */
+            count: number;
+            /** Format: date */
+            deadline?: string | null;
+            /**
+             * @description Bước của chu trình OCOP: promotion (tuyên truyền), idea_registration (đăng ký ý tưởng), business_plan (phương án SXKD), implementation (triển khai), evaluation (đánh giá, phân hạng), trade_promotion (xúc tiến thương mại)
+             * @example business_plan
+             * @enum {string}
+             */
+            stage: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
+        };
+        /**
+         * @description The dates of one stage of a cycle.
+         * @example {
+         *       "deadline": "2026-06-30",
+         *       "stage": "business_plan",
+         *       "starts_on": "2026-04-01"
+         *     }
+         */
+        StageDates: {
+            /**
+             * Format: date
+             * @description Applications still in this stage after this day are overdue.
+             */
+            deadline?: string | null;
+            /**
+             * @description Bước của chu trình OCOP: promotion (tuyên truyền), idea_registration (đăng ký ý tưởng), business_plan (phương án SXKD), implementation (triển khai), evaluation (đánh giá, phân hạng), trade_promotion (xúc tiến thương mại)
+             * @example business_plan
+             * @enum {string}
+             */
+            stage: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
+            /** Format: date */
+            starts_on?: string | null;
+        };
+        /**
+         * @description The progress dashboard of one cycle over one area.
+         * @example {
+         *       "area": {
+         *         "code": "22",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
+         *         "level": "province",
+         *         "name": "Tỉnh Quảng Ninh",
+         *         "path": "/22/"
+         *       },
+         *       "areas": [],
+         *       "by_stage": [
+         *         {
+         *           "count": 18,
+         *           "deadline": "2026-06-30",
+         *           "stage": "business_plan"
+         *         }
+         *       ],
+         *       "by_status": [
+         *         {
+         *           "count": 10,
+         *           "status": "idea_registered"
+         *         }
+         *       ],
+         *       "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
+         *       "overdue": 6,
+         *       "total": 40
+         *     }
+         */
+        StageProgress: {
+            area: components["schemas"]["AdminUnitRef"];
+            /** @description The same counts for each unit directly below the area. */
+            areas: components["schemas"]["AreaProgress"][];
+            by_stage: components["schemas"]["StageCount"][];
+            by_status: components["schemas"]["StatusCount"][];
+            /** Format: uuid */
+            cycle_id: string;
+            /** Format: int64 */
+            overdue: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description Applications in one state.
+         * @example {
+         *       "count": 12,
+         *       "status": "plan_submitted"
+         *     }
+         */
+        StatusCount: {
+            /** Format: int64 */
+            count: number;
+            /**
+             * @description Trạng thái hồ sơ tham gia chu trình / application status
+             * @example plan_submitted
+             * @enum {string}
+             */
+            status: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation";
+        };
+        /**
+         * @description An OCOP subject: the organisation or household that makes products.
+         * @example {
+         *       "address": "Thôn Khe Tâm, xã Thanh Sơn",
+         *       "commune": {
+         *         "code": "06739",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
+         *         "level": "commune",
+         *         "name": "Xã Thanh Sơn",
+         *         "path": "/22/202/06739/"
+         *       },
+         *       "created_at": "2026-11-22T08:00:00Z",
+         *       "email": "htx.bache@gmail.com",
+         *       "employees": 15,
+         *       "founded_on": "2018-03-15",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60",
+         *       "legal_form": "cooperative",
+         *       "members": 7,
+         *       "name": "Hợp tác xã Dược liệu Ba Chẽ",
+         *       "phone": "0987654321",
+         *       "representative": "Hoàng Văn Sơn",
+         *       "tax_code": "5701765432",
+         *       "updated_at": "2026-11-22T08:00:00Z"
+         *     }
+         */
+        Subject: {
+            address: string;
+            commune?: components["schemas"]["AdminUnitRef"] | null;
+            /** Format: date-time */
+            created_at: string;
+            email?: string | null;
+            /** Format: int32 */
+            employees?: number | null;
+            /** Format: date */
+            founded_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Loại hình: household (hộ có ĐKKD), cooperative_group (tổ hợp tác), cooperative (hợp tác xã), enterprise (doanh nghiệp), joint_stock_company (công ty cổ phần)
+             * @example cooperative
+             * @enum {string}
+             */
+            legal_form: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+            /** Format: int32 */
+            members?: number | null;
+            name: string;
+            phone: string;
+            representative: string;
+            /** @description Tax / business registration number. */
+            tax_code: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description A subject with its history of upgrades.
+         * @example {
+         *       "address": "Thôn Khe Tâm, xã Thanh Sơn",
+         *       "commune": null,
+         *       "created_at": "2026-11-22T08:00:00Z",
+         *       "email": null,
+         *       "employees": 15,
+         *       "founded_on": "2018-03-15",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60",
+         *       "legal_form": "cooperative",
+         *       "members": 7,
+         *       "name": "Hợp tác xã Dược liệu Ba Chẽ",
+         *       "phone": "0987654321",
+         *       "representative": "Hoàng Văn Sơn",
+         *       "tax_code": "5701765432",
+         *       "updated_at": "2026-11-22T08:00:00Z",
+         *       "upgrades": [
+         *         {
+         *           "from_form": "cooperative_group",
+         *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e70",
+         *           "note": null,
+         *           "recorded_at": "2026-11-22T08:00:00Z",
+         *           "to_form": "cooperative",
+         *           "upgraded_on": "2024-05-01"
+         *         }
+         *       ]
+         *     }
+         */
+        SubjectDetail: components["schemas"]["Subject"] & {
+            upgrades: components["schemas"]["SubjectUpgrade"][];
+        };
+        /**
+         * @description The fields of a subject, for creating (with its legal form) or replacing.
+         * @example {
+         *       "address": "Thôn Khe Tâm, xã Thanh Sơn",
+         *       "commune_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
+         *       "email": "htx.bache@gmail.com",
+         *       "employees": 15,
+         *       "founded_on": "2018-03-15",
+         *       "legal_form": "cooperative",
+         *       "members": 7,
+         *       "name": "Hợp tác xã Dược liệu Ba Chẽ",
+         *       "phone": "0987 654 321",
+         *       "representative": "Hoàng Văn Sơn",
+         *       "tax_code": "5701765432"
+         *     }
+         */
+        SubjectInput: {
+            address: string;
+            /**
+             * Format: uuid
+             * @description The commune (xã, phường, thị trấn) where the subject is registered.
+             */
+            commune_id: string;
+            email?: string | null;
+            /** Format: int32 */
+            employees?: number | null;
+            /** Format: date */
+            founded_on?: string | null;
+            /**
+             * @description Loại hình: household (hộ có ĐKKD), cooperative_group (tổ hợp tác), cooperative (hợp tác xã), enterprise (doanh nghiệp), joint_stock_company (công ty cổ phần)
+             * @example cooperative
+             * @enum {string}
+             */
+            legal_form: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+            /** Format: int32 */
+            members?: number | null;
+            name: string;
+            phone: string;
+            representative: string;
+            /** @description 10 digits (or 10-3 for a branch); a household may give its registration number. */
+            tax_code: string;
+        };
+        /**
+         * @description Where one subject's applications stand.
+         * @example {
+         *       "by_status": [
+         *         {
+         *           "count": 1,
+         *           "status": "plan_submitted"
+         *         }
+         *       ],
+         *       "legal_form": "cooperative",
+         *       "name": "Hợp tác xã Dược liệu Ba Chẽ",
+         *       "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60",
+         *       "total": 2
+         *     }
+         */
+        SubjectProgress: {
+            by_status: components["schemas"]["StatusCount"][];
+            /**
+             * @description Loại hình: household (hộ có ĐKKD), cooperative_group (tổ hợp tác), cooperative (hợp tác xã), enterprise (doanh nghiệp), joint_stock_company (công ty cổ phần)
+             * @example cooperative
+             * @enum {string}
+             */
+            legal_form: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+            name: string;
+            /** Format: uuid */
+            subject_id: string;
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description A short reference to a subject.
+         * @example {
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60",
+         *       "name": "Công ty TNHH Thực phẩm Biển Hạ Long"
+         *     }
+         */
+        SubjectRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /**
+         * @description A recorded change of legal form.
+         * @example {
+         *       "from_form": "cooperative_group",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e70",
+         *       "note": "Thành lập HTX theo Luật HTX 2023",
+         *       "recorded_at": "2026-11-22T08:00:00Z",
+         *       "to_form": "cooperative",
+         *       "upgraded_on": "2024-05-01"
+         *     }
+         */
+        SubjectUpgrade: {
+            /**
+             * @description Loại hình: household (hộ có ĐKKD), cooperative_group (tổ hợp tác), cooperative (hợp tác xã), enterprise (doanh nghiệp), joint_stock_company (công ty cổ phần)
+             * @example cooperative
+             * @enum {string}
+             */
+            from_form: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+            /** Format: uuid */
+            id: string;
+            note?: string | null;
+            /** Format: date-time */
+            recorded_at: string;
+            /**
+             * @description Loại hình: household (hộ có ĐKKD), cooperative_group (tổ hợp tác), cooperative (hợp tác xã), enterprise (doanh nghiệp), joint_stock_company (công ty cổ phần)
+             * @example cooperative
+             * @enum {string}
+             */
+            to_form: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+            /** Format: date */
+            upgraded_on: string;
+        };
+        /**
          * @description An access token (JWT, 15 minutes) and a refresh token (single use, rotated).
          * @example {
          *       "access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJvY29wIiwiYXVkIjoib2NvcC1hcGkifQ.c2lnbmF0dXJl",
@@ -741,7 +2348,8 @@ export interface components {
          *         "display_name": "Quản trị hệ thống (demo)",
          *         "email": "admin@ocop.demo",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e10",
-         *         "role": "admin"
+         *         "role": "admin",
+         *         "subject_id": null
          *       }
          *     }
          */
@@ -781,6 +2389,22 @@ export interface components {
         };
         /**
          * @example {
+         *       "stages": [
+         *         {
+         *           "deadline": "2026-07-15",
+         *           "stage": "business_plan",
+         *           "starts_on": "2026-04-01"
+         *         }
+         *       ]
+         *     }
+         */
+        UpdateCycle: {
+            name?: string | null;
+            /** @description The stages whose dates change. */
+            stages?: components["schemas"]["StageDates"][];
+        };
+        /**
+         * @example {
          *       "active": true,
          *       "admin_unit_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
          *       "role": "district_officer"
@@ -801,6 +2425,45 @@ export interface components {
              * @enum {string}
              */
             role?: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
+            /**
+             * Format: uuid
+             * @description Producers only; `null` unbinds the account from its subject.
+             */
+            subject_id?: string | null;
+        };
+        /**
+         * @example {
+         *       "note": "Thành lập HTX từ tổ hợp tác",
+         *       "to_form": "cooperative",
+         *       "upgraded_on": "2024-05-01"
+         *     }
+         */
+        UpgradeInput: {
+            note?: string | null;
+            /**
+             * @description Loại hình: household (hộ có ĐKKD), cooperative_group (tổ hợp tác), cooperative (hợp tác xã), enterprise (doanh nghiệp), joint_stock_company (công ty cổ phần)
+             * @example cooperative
+             * @enum {string}
+             */
+            to_form: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+            /** Format: date */
+            upgraded_on: string;
+        };
+        /**
+         * @description The multipart form of an upload.
+         * @example {
+         *       "file": "(Phương án SXKD 2026.pdf)",
+         *       "kind_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ea0",
+         *       "replaces": null
+         *     }
+         */
+        UploadForm: {
+            /** Format: binary */
+            file: string;
+            /** Format: uuid */
+            kind_id: string;
+            /** Format: uuid */
+            replaces?: string | null;
         };
         /**
          * @description A user account (never with its password hash).
@@ -818,6 +2481,7 @@ export interface components {
          *       "email": "halong@ocop.demo",
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12",
          *       "role": "district_officer",
+         *       "subject_id": null,
          *       "updated_at": "2026-11-22T08:00:00Z"
          *     }
          */
@@ -838,6 +2502,11 @@ export interface components {
              * @enum {string}
              */
             role: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
+            /**
+             * Format: uuid
+             * @description For producers: the subject the account acts for.
+             */
+            subject_id?: string | null;
             /** Format: date-time */
             updated_at: string;
         };
@@ -1229,6 +2898,239 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    list_applications: {
+        parameters: {
+            query?: {
+                cycle_id?: string;
+                status?: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation";
+                stage?: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
+                /** @description Only applications for products made inside this unit. */
+                area_id?: string;
+                subject_id?: string;
+                /** @description Top-level product group code. */
+                group?: string;
+                /** @description Words searched in product names and codes, ignoring diacritics. */
+                q?: string;
+                /** @description Only applications past the deadline of their current stage. */
+                overdue?: boolean;
+                limit?: number;
+                offset?: number;
+                /** @description For the export only: `xlsx` (default) or `csv`. */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of applications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    register_application: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterIdea"];
+            };
+        };
+        responses: {
+            /** @description Registered / Đã đăng ký */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Already registered in this cycle / Đã đăng ký trong chu trình */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    export_applications: {
+        parameters: {
+            query?: {
+                cycle_id?: string;
+                status?: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation";
+                stage?: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
+                /** @description Only applications for products made inside this unit. */
+                area_id?: string;
+                subject_id?: string;
+                /** @description Top-level product group code. */
+                group?: string;
+                /** @description Words searched in product names and codes, ignoring diacritics. */
+                q?: string;
+                /** @description Only applications past the deadline of their current stage. */
+                overdue?: boolean;
+                limit?: number;
+                offset?: number;
+                /** @description For the export only: `xlsx` (default) or `csv`. */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spreadsheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_application: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    upload_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadForm"];
+            };
+        };
+        responses: {
+            /** @description Stored / Đã lưu */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    move_application: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Application id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveInput"];
+            };
+        };
+        responses: {
+            /** @description Moved / Đã chuyển bước */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not possible from this state, or the dossier is incomplete / Không thể chuyển bước */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     list_audit_entries: {
         parameters: {
             query?: {
@@ -1446,6 +3348,955 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_classifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassificationVersion"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_document_kinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Version id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Required items first, then evidence */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentKind"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_document_kind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Version id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateKind"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentKind"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Code already used / Mã đã tồn tại */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_classification_nodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Version id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The nodes, parents before children */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassificationNode"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_classification_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Version id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNode"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassificationNode"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Code already used / Mã đã tồn tại */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_cycles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All cycles */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cycle"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_cycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCycle"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cycle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The year already has a cycle / Năm đã có chu trình */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_cycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cycle id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cycle */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cycle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_cycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cycle id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCycle"];
+            };
+        };
+        responses: {
+            /** @description Updated / Đã cập nhật */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cycle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    download_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with its sniffed type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    review_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            /** @description Reviewed / Đã thẩm định */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The document was replaced / Tài liệu đã được thay */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    import_registry: {
+        parameters: {
+            query?: {
+                /** @description Check every row and report, writing nothing. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportForm"];
+            };
+        };
+        responses: {
+            /** @description The report / Báo cáo kiểm tra, kết quả nhập */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_products: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Words searched in product names, codes and subject names, ignoring diacritics and case
+                 *     ("cha muc ha long" finds "Chả mực Hạ Long").
+                 * @example cha muc ha long
+                 */
+                q?: string;
+                /** @description Only products made inside this administrative unit. */
+                area_id?: string;
+                subject_id?: string;
+                /** @description Top-level product group code (`1` … `6`). */
+                group?: string;
+                status?: "active" | "certified" | "discontinued";
+                legal_form?: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+                /** @description Products with an application in this cycle. */
+                cycle_id?: string;
+                stage?: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
+                limit?: number;
+                offset?: number;
+                /** @description Default `name`. */
+                sort?: "name" | "-name" | "code" | "-code" | "-created_at";
+                /** @description For the export only: `xlsx` (default) or `csv`. */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description GTIN already used / GTIN đã được dùng */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    export_products: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Words searched in product names, codes and subject names, ignoring diacritics and case
+                 *     ("cha muc ha long" finds "Chả mực Hạ Long").
+                 * @example cha muc ha long
+                 */
+                q?: string;
+                /** @description Only products made inside this administrative unit. */
+                area_id?: string;
+                subject_id?: string;
+                /** @description Top-level product group code (`1` … `6`). */
+                group?: string;
+                status?: "active" | "certified" | "discontinued";
+                legal_form?: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+                /** @description Products with an application in this cycle. */
+                cycle_id?: string;
+                stage?: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
+                limit?: number;
+                offset?: number;
+                /** @description Default `name`. */
+                sort?: "name" | "-name" | "code" | "-code" | "-created_at";
+                /** @description For the export only: `xlsx` (default) or `csv`. */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spreadsheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description Updated / Đã cập nhật */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    progress_overdue: {
+        parameters: {
+            query: {
+                cycle_id: string;
+                area_id?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of overdue applications, longest waiting first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    progress_by_stage: {
+        parameters: {
+            query: {
+                cycle_id: string;
+                /** @description Defaults to the caller's own unit, or the province. */
+                area_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts for the area and each unit below it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageProgress"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    progress_by_subject: {
+        parameters: {
+            query: {
+                cycle_id: string;
+                area_id?: string;
+                /** @description Words searched in subject names. */
+                q?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subjects with their applications per state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SubjectProgress"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_subjects: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Words searched in names (ignoring diacritics and case) and tax codes.
+                 * @example htx duoc lieu
+                 */
+                q?: string;
+                legal_form?: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+                /** @description Only subjects registered inside this administrative unit. */
+                area_id?: string;
+                /** @description Page size, 1–200 (default 20). */
+                limit?: number;
+                offset?: number;
+                /** @description Default `name`. */
+                sort?: "name" | "-name" | "created_at" | "-created_at" | "tax_code";
+                /** @description For the export only: `xlsx` (default) or `csv`. */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subjects */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Subject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_subject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubjectInput"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Tax code already registered / Mã số thuế đã đăng ký */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    export_subjects: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Words searched in names (ignoring diacritics and case) and tax codes.
+                 * @example htx duoc lieu
+                 */
+                q?: string;
+                legal_form?: "household" | "cooperative_group" | "cooperative" | "enterprise" | "joint_stock_company";
+                /** @description Only subjects registered inside this administrative unit. */
+                area_id?: string;
+                /** @description Page size, 1–200 (default 20). */
+                limit?: number;
+                offset?: number;
+                /** @description Default `name`. */
+                sort?: "name" | "-name" | "created_at" | "-created_at" | "tax_code";
+                /** @description For the export only: `xlsx` (default) or `csv`. */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spreadsheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_subject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subject id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subject */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_subject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subject id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubjectInput"];
+            };
+        };
+        responses: {
+            /** @description Updated / Đã cập nhật */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Tax code already registered / Mã số thuế đã đăng ký */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    upgrade_subject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subject id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpgradeInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded / Đã ghi nhận */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];

@@ -688,6 +688,7 @@ pub async fn upload(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uu
 
 /// The multipart form of an upload.
 #[derive(Debug, ToSchema)]
+#[schema(example = json!({"kind_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ea0", "file": "(Phương án SXKD 2026.pdf)", "replaces": null}))]
 #[allow(dead_code)]
 pub struct UploadForm {
     kind_id: Uuid,

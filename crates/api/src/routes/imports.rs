@@ -420,6 +420,7 @@ pub async fn run(
 
 /// The multipart form of an import.
 #[derive(Debug, ToSchema)]
+#[schema(example = json!({"file": "(mau-nhap-lieu-ocop.xlsx)"}))]
 #[allow(dead_code)]
 pub struct ImportForm {
     #[schema(value_type = String, format = Binary)]

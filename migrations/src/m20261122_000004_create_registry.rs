@@ -129,15 +129,19 @@ impl MigrationTrait for Migration {
         index(manager, "ix_subject_upgrades_subject", SubjectUpgrades, &["subject_id"]).await?;
         // A producer account is bound to one subject. SQLite cannot add a foreign key to an
         // existing table; PostgreSQL gets one.
-        manager
-            .alter_table(Table::alter().table(Users::Table).add_column(uuid_null(SubjectId)).to_owned())
-            .await?;
+        manager.alter_table(Table::alter().table(Users::Table).add_column(uuid_null(SubjectId)).to_owned()).await?;
         if manager.get_database_backend() == DbBackend::Postgres {
             manager
                 .alter_table(
                     Table::alter()
                         .table(Users::Table)
-                        .add_foreign_key(TableForeignKey::new().from_tbl(Users::Table).from_col(SubjectId).to_tbl(Subjects).to_col(Id))
+                        .add_foreign_key(
+                            TableForeignKey::new()
+                                .from_tbl(Users::Table)
+                                .from_col(SubjectId)
+                                .to_tbl(Subjects)
+                                .to_col(Id),
+                        )
                         .to_owned(),
                 )
                 .await?;
@@ -305,15 +309,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use Registry::*;
-        for table in [
-            Documents,
-            ApplicationEvents,
-            Applications,
-            CycleStages,
-            Cycles,
-            Products,
-            SubjectUpgrades,
-        ] {
+        for table in [Documents, ApplicationEvents, Applications, CycleStages, Cycles, Products, SubjectUpgrades] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         manager.drop_index(Index::drop().name("ix_users_subject").table(Users::Table).to_owned()).await?;

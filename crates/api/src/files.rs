@@ -93,7 +93,10 @@ impl FileStore {
 /// Reads a multipart form: its text fields and its `file` part (name, content). Past the
 /// limit the rest is drained (so the client reads the answer instead of a reset connection)
 /// and 413 is returned.
-pub async fn read_multipart(mut payload: Multipart, limit: usize) -> ApiResult<(HashMap<String, String>, Option<(String, Vec<u8>)>)> {
+pub async fn read_multipart(
+    mut payload: Multipart,
+    limit: usize,
+) -> ApiResult<(HashMap<String, String>, Option<(String, Vec<u8>)>)> {
     let mut fields = HashMap::new();
     let mut file = None;
     let mut too_large = false;
@@ -123,10 +126,8 @@ pub async fn read_multipart(mut payload: Multipart, limit: usize) -> ApiResult<(
     }
     if too_large {
         let mb = limit / (1024 * 1024);
-        return Err(ApiError::new(ErrorCode::PayloadTooLarge).with_message(
-            format!("Tệp vượt quá giới hạn {mb} MB."),
-            format!("The file exceeds the {mb} MB limit."),
-        ));
+        return Err(ApiError::new(ErrorCode::PayloadTooLarge)
+            .with_message(format!("Tệp vượt quá giới hạn {mb} MB."), format!("The file exceeds the {mb} MB limit.")));
     }
     Ok((fields, file))
 }

@@ -135,7 +135,8 @@ pub fn download(table: Table, format: ExportFormat, stem: &str) -> ApiResult<Htt
 pub type Workbook = Vec<(String, Vec<Vec<String>>)>;
 
 pub fn read_xlsx(content: Vec<u8>) -> Result<Workbook, String> {
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(content)).map_err(|e: calamine::XlsxError| e.to_string())?;
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(content)).map_err(|e: calamine::XlsxError| e.to_string())?;
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
         let range = workbook.worksheet_range(&name).map_err(|e| e.to_string())?;

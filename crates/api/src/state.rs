@@ -3,8 +3,8 @@ use std::path::PathBuf;
 use ocop_persistence::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
-use crate::files::FileStore;
 use crate::auth::throttle::{Limits, LoginThrottle};
+use crate::files::FileStore;
 
 /// What the API needs from the outside world; the server binary fills it from settings.
 #[derive(Clone)]

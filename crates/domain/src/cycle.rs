@@ -210,8 +210,20 @@ const MOVES: &[Move] = {
             by: FILERS,
             needs: DossierNeed::Filed(Stage::Evaluation),
         },
-        Move { action: Action::Return, from: PlanSubmitted, to: IdeaRegistered, by: OFFICER, needs: DossierNeed::Nothing },
-        Move { action: Action::Return, from: PlanApproved, to: PlanSubmitted, by: OFFICER, needs: DossierNeed::Nothing },
+        Move {
+            action: Action::Return,
+            from: PlanSubmitted,
+            to: IdeaRegistered,
+            by: OFFICER,
+            needs: DossierNeed::Nothing,
+        },
+        Move {
+            action: Action::Return,
+            from: PlanApproved,
+            to: PlanSubmitted,
+            by: OFFICER,
+            needs: DossierNeed::Nothing,
+        },
         Move {
             action: Action::Return,
             from: SubmittedForEvaluation,
@@ -230,7 +242,9 @@ pub enum MoveError {
     WrongParty,
     #[error("a reason is required to return an application")]
     ReasonRequired,
-    #[error("the dossier is not complete for this move: missing {missing:?}, to fix {needs_fix:?}, not yet accepted {pending:?}")]
+    #[error(
+        "the dossier is not complete for this move: missing {missing:?}, to fix {needs_fix:?}, not yet accepted {pending:?}"
+    )]
     DossierIncomplete { missing: Vec<String>, needs_fix: Vec<String>, pending: Vec<String> },
 }
 
@@ -303,7 +317,10 @@ mod tests {
         let c = complete();
         assert_eq!(check_move(Action::SubmitPlan, IdeaRegistered, Party::Producer, None, Some(&c)), Ok(PlanSubmitted));
         assert_eq!(check_move(Action::ApprovePlan, PlanSubmitted, Party::Officer, None, Some(&c)), Ok(PlanApproved));
-        assert_eq!(check_move(Action::StartImplementation, PlanApproved, Party::Producer, None, None), Ok(Implementing));
+        assert_eq!(
+            check_move(Action::StartImplementation, PlanApproved, Party::Producer, None, None),
+            Ok(Implementing)
+        );
         assert_eq!(
             check_move(Action::SubmitForEvaluation, Implementing, Party::Producer, None, Some(&c)),
             Ok(SubmittedForEvaluation)
@@ -317,7 +334,10 @@ mod tests {
             check_move(Action::ApprovePlan, PlanSubmitted, Party::Producer, None, Some(&c)),
             Err(MoveError::WrongParty)
         );
-        assert_eq!(check_move(Action::Return, PlanSubmitted, Party::Producer, Some("x"), None), Err(MoveError::WrongParty));
+        assert_eq!(
+            check_move(Action::Return, PlanSubmitted, Party::Producer, Some("x"), None),
+            Err(MoveError::WrongParty)
+        );
     }
 
     #[test]
@@ -331,9 +351,18 @@ mod tests {
 
     #[test]
     fn returning_needs_a_reason_and_goes_back_one_step() {
-        assert_eq!(check_move(Action::Return, PlanSubmitted, Party::Officer, Some("  "), None), Err(MoveError::ReasonRequired));
-        assert_eq!(check_move(Action::Return, PlanSubmitted, Party::Officer, Some("Thiếu phương án"), None), Ok(IdeaRegistered));
-        assert_eq!(check_move(Action::Return, SubmittedForEvaluation, Party::Officer, Some("Bổ sung"), None), Ok(Implementing));
+        assert_eq!(
+            check_move(Action::Return, PlanSubmitted, Party::Officer, Some("  "), None),
+            Err(MoveError::ReasonRequired)
+        );
+        assert_eq!(
+            check_move(Action::Return, PlanSubmitted, Party::Officer, Some("Thiếu phương án"), None),
+            Ok(IdeaRegistered)
+        );
+        assert_eq!(
+            check_move(Action::Return, SubmittedForEvaluation, Party::Officer, Some("Bổ sung"), None),
+            Ok(Implementing)
+        );
     }
 
     #[test]
@@ -344,7 +373,10 @@ mod tests {
             Err(MoveError::DossierIncomplete { .. })
         ));
         let filed = filed_not_accepted();
-        assert_eq!(check_move(Action::SubmitPlan, IdeaRegistered, Party::Producer, None, Some(&filed)), Ok(PlanSubmitted));
+        assert_eq!(
+            check_move(Action::SubmitPlan, IdeaRegistered, Party::Producer, None, Some(&filed)),
+            Ok(PlanSubmitted)
+        );
         assert!(matches!(
             check_move(Action::ApprovePlan, PlanSubmitted, Party::Officer, None, Some(&filed)),
             Err(MoveError::DossierIncomplete { pending, .. }) if pending == vec!["business_plan".to_owned()]

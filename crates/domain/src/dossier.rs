@@ -125,7 +125,11 @@ mod tests {
     use super::*;
 
     fn kinds() -> Vec<KindRule> {
-        let k = |code: &str, at: Option<Stage>, not_for_services| KindRule { code: code.into(), required_at: at, not_for_services };
+        let k = |code: &str, at: Option<Stage>, not_for_services| KindRule {
+            code: code.into(),
+            required_at: at,
+            not_for_services,
+        };
         vec![
             k("idea_form", Some(Stage::IdeaRegistration), false),
             k("business_plan", Some(Stage::BusinessPlan), false),

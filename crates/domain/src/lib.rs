@@ -3,8 +3,8 @@
 pub mod access;
 pub mod account;
 pub mod admin_unit;
-pub mod text;
 pub mod cycle;
 pub mod dossier;
 pub mod product;
 pub mod subject;
+pub mod text;

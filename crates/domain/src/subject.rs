@@ -90,14 +90,17 @@ pub fn check_upgrade(from: LegalForm, to: LegalForm) -> Result<(), UpgradeError>
 pub struct TaxCode(String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a tax code has 10 digits, or 10 digits, a hyphen and 3 digits; a household registration number 8–15 letters and digits")]
+#[error(
+    "a tax code has 10 digits, or 10 digits, a hyphen and 3 digits; a household registration number 8–15 letters and digits"
+)]
 pub struct InvalidTaxCode;
 
 impl TaxCode {
     pub fn parse(raw: &str, form: LegalForm) -> Result<Self, InvalidTaxCode> {
         let code: String = raw.trim().to_uppercase().chars().filter(|c| *c != ' ' && *c != '.').collect();
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-        let tax = digits(&code, 10) || code.split_once('-').is_some_and(|(main, branch)| digits(main, 10) && digits(branch, 3));
+        let tax = digits(&code, 10)
+            || code.split_once('-').is_some_and(|(main, branch)| digits(main, 10) && digits(branch, 3));
         let household_registration = form == LegalForm::Household
             && (8..=15).contains(&code.len())
             && code.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -121,7 +124,8 @@ pub struct InvalidPhone;
 impl Phone {
     pub fn parse(raw: &str) -> Result<Self, InvalidPhone> {
         let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
-        let national = match compact.strip_prefix("+84").or_else(|| compact.strip_prefix("84").filter(|r| r.len() == 9)) {
+        let national = match compact.strip_prefix("+84").or_else(|| compact.strip_prefix("84").filter(|r| r.len() == 9))
+        {
             Some(rest) => format!("0{rest}"),
             None => compact,
         };

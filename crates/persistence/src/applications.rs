@@ -70,7 +70,10 @@ fn condition(filter: &Filter) -> Condition {
         let mut sub = Query::select();
         sub.column(product::Column::Id).from(product::Entity).cond_where(words_condition(
             q,
-            &[Expr::col((product::Entity, product::Column::NameFolded)), Expr::col((product::Entity, product::Column::Code))],
+            &[
+                Expr::col((product::Entity, product::Column::NameFolded)),
+                Expr::col((product::Entity, product::Column::Code)),
+            ],
         ));
         cond = cond.add(Column::ProductId.in_subquery(sub.to_owned()));
     }

@@ -3,8 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -113,7 +113,12 @@ pub async fn insert_node(
     .await
 }
 
-pub async fn insert_kind(db: &impl ConnectionTrait, version_id: Uuid, k: &KindFile, sort: i32) -> Result<kind::Model, DbErr> {
+pub async fn insert_kind(
+    db: &impl ConnectionTrait,
+    version_id: Uuid,
+    k: &KindFile,
+    sort: i32,
+) -> Result<kind::Model, DbErr> {
     kind::ActiveModel {
         id: Set(crate::new_id()),
         version_id: Set(version_id),

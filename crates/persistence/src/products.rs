@@ -4,8 +4,8 @@ use chrono::Utc;
 use ocop_domain::access::Visibility;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Set,
 };
 use uuid::Uuid;
 
@@ -90,7 +90,9 @@ pub async fn list(
         SortKey::Code => Column::Code,
         SortKey::CreatedAt => Column::CreatedAt,
     };
-    let select = Entity::find().join(JoinType::InnerJoin, crate::entities::product::Relation::Subject.def()).filter(condition(filter));
+    let select = Entity::find()
+        .join(JoinType::InnerJoin, crate::entities::product::Relation::Subject.def())
+        .filter(condition(filter));
     fetch_page(db, select, paging, |q| q.order_by(column, direction.into()).order_by_asc(Column::Id)).await
 }
 

@@ -200,9 +200,33 @@ fn new_unit(
 
 /// Demo subjects: (legal form, name, tax code, representative, phone, commune code, address).
 const DEMO_SUBJECTS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
-    ("enterprise", "Công ty TNHH Thực phẩm Biển Hạ Long", "5701234567", "Trần Thị Hoa", "0912345678", "06637", "Số 12 phố Hạ Long, phường Hồng Gai"),
-    ("cooperative", "Hợp tác xã Dược liệu Ba Chẽ", "5701765432", "Hoàng Văn Sơn", "0987654321", "06739", "Thôn Khe Tâm, xã Thanh Sơn"),
-    ("household", "Hộ kinh doanh Nguyễn Văn An", "22A8001234", "Nguyễn Văn An", "0203382567", "06688", "Thôn Nam Mẫu, xã Thượng Yên Công"),
+    (
+        "enterprise",
+        "Công ty TNHH Thực phẩm Biển Hạ Long",
+        "5701234567",
+        "Trần Thị Hoa",
+        "0912345678",
+        "06637",
+        "Số 12 phố Hạ Long, phường Hồng Gai",
+    ),
+    (
+        "cooperative",
+        "Hợp tác xã Dược liệu Ba Chẽ",
+        "5701765432",
+        "Hoàng Văn Sơn",
+        "0987654321",
+        "06739",
+        "Thôn Khe Tâm, xã Thanh Sơn",
+    ),
+    (
+        "household",
+        "Hộ kinh doanh Nguyễn Văn An",
+        "22A8001234",
+        "Nguyễn Văn An",
+        "0203382567",
+        "06688",
+        "Thôn Nam Mẫu, xã Thượng Yên Công",
+    ),
 ];
 
 /// Demo products: (subject index, name, classification code in the 2023 set, unit, price VND).
@@ -303,7 +327,9 @@ async fn seed_registry(txn: &sea_orm::DatabaseTransaction) -> Result<Vec<uuid::U
     )
     .await?;
     // Two applications already under way, so the board and the dashboard show something.
-    for (product, status) in [(&product_rows[2], ApplicationStatus::PlanSubmitted), (&product_rows[4], ApplicationStatus::IdeaRegistered)] {
+    for (product, status) in
+        [(&product_rows[2], ApplicationStatus::PlanSubmitted), (&product_rows[4], ApplicationStatus::IdeaRegistered)]
+    {
         let application = applications::insert(
             txn,
             applications::NewApplication {

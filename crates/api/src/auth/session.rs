@@ -32,7 +32,11 @@ impl AuthUser {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor { role: self.role, unit_path: self.unit.as_ref().map(|u| u.path.clone()), subject_id: self.user.subject_id }
+        Actor {
+            role: self.role,
+            unit_path: self.unit.as_ref().map(|u| u.path.clone()),
+            subject_id: self.user.subject_id,
+        }
     }
 
     pub fn audit(&self) -> AuditContext {

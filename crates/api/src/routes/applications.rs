@@ -9,7 +9,9 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::access::{party, registry_visibility};
-use ocop_domain::cycle::{Action, ApplicationStatus, DossierNeed, MoveError, Stage, check_move, dossier_need, is_overdue, moves_from};
+use ocop_domain::cycle::{
+    Action, ApplicationStatus, DossierNeed, MoveError, Stage, check_move, dossier_need, is_overdue, moves_from,
+};
 use ocop_domain::dossier::{Completeness, FiledDocument, KindRule, Review, completeness, safe_file_name};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{application, application_event, cycle_stage, document, document_kind};
@@ -360,7 +362,11 @@ pub async fn filter(state: &AppState, user: &AuthUser, query: &ListQuery) -> Api
     (status = 200, description = "A page of applications", body = Page<Application>),
 ))]
 #[get("/applications")]
-pub async fn list(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<web::Json<Page<Application>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> ApiResult<web::Json<Page<Application>>> {
     Ok(web::Json(page(&state, &user, &query).await?))
 }
 
@@ -381,7 +387,11 @@ pub async fn page(state: &AppState, user: &AuthUser, query: &ListQuery) -> ApiRe
     )),
 ))]
 #[get("/applications/export")]
-pub async fn export(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<HttpResponse> {
+pub async fn export(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
     let page = applications::list(&state.db, &filter, Paging { limit: EXPORT_LIMIT, offset: 0 }).await?;
@@ -404,7 +414,8 @@ pub async fn export(state: web::Data<AppState>, user: AuthUser, query: web::Quer
             ]
         })
         .collect();
-    let headers: &[&str] = &["Mã sản phẩm", "Tên sản phẩm", "Bước", "Trạng thái", "Phiên bản hồ sơ", "Ngày chuyển bước", "Hạn", "Quá hạn"];
+    let headers: &[&str] =
+        &["Mã sản phẩm", "Tên sản phẩm", "Bước", "Trạng thái", "Phiên bản hồ sơ", "Ngày chuyển bước", "Hạn", "Quá hạn"];
     download(Table { sheet: "Hồ sơ", headers, rows }, query.format.unwrap_or_default(), "ho-so")
 }
 
@@ -427,13 +438,17 @@ pub struct RegisterIdea {
     (status = 409, description = "Already registered in this cycle / Đã đăng ký trong chu trình", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/applications")]
-pub async fn register(state: web::Data<AppState>, user: AuthUser, body: ApiJson<RegisterIdea>) -> ApiResult<HttpResponse> {
+pub async fn register(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ApiJson<RegisterIdea>,
+) -> ApiResult<HttpResponse> {
     let body = body.0;
     body.validate()?;
     let product = guard::product(&state, &user, body.product_id, Need::Manage).await?;
-    let cycle = cycles::find(&state.db, body.cycle_id)
-        .await?
-        .ok_or_else(|| ApiError::invalid_field("cycle_id", "not_found", "Không tìm thấy chu trình.", "The cycle does not exist."))?;
+    let cycle = cycles::find(&state.db, body.cycle_id).await?.ok_or_else(|| {
+        ApiError::invalid_field("cycle_id", "not_found", "Không tìm thấy chu trình.", "The cycle does not exist.")
+    })?;
     if applications::find_for(&state.db, cycle.id, product.id).await?.is_some() {
         return Err(ApiError::conflict(
             "Sản phẩm đã được đăng ký trong chu trình này.",
@@ -473,10 +488,13 @@ pub async fn register(state: web::Data<AppState>, user: AuthUser, body: ApiJson<
     )
     .await?;
     let after = serde_json::json!({ "application": &created, "carried_documents": carried });
-    audit::record::<(), _>(&txn, &user.audit(), "application.register", "application", created.id, None, Some(&after)).await?;
+    audit::record::<(), _>(&txn, &user.audit(), "application.register", "application", created.id, None, Some(&after))
+        .await?;
     txn.commit().await?;
     let detail = detail(&state, &user, created).await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/applications/{}", detail.application.id))).json(detail))
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/applications/{}", detail.application.id)))
+        .json(detail))
 }
 
 /// Copies the previous dossier's current documents into the new one (kinds matched by code in
@@ -488,8 +506,11 @@ async fn carry_forward(
     version_id: Uuid,
 ) -> ApiResult<usize> {
     let old_cycle = cycles::find(db, previous.cycle_id).await?.ok_or_else(|| ApiError::internal("cycle missing"))?;
-    let old_kinds: HashMap<Uuid, String> =
-        classifications::kinds(db, old_cycle.classification_version_id).await?.into_iter().map(|k| (k.id, k.code)).collect();
+    let old_kinds: HashMap<Uuid, String> = classifications::kinds(db, old_cycle.classification_version_id)
+        .await?
+        .into_iter()
+        .map(|k| (k.id, k.code))
+        .collect();
     let new_kinds: HashMap<String, Uuid> =
         classifications::kinds(db, version_id).await?.into_iter().map(|k| (k.code, k.id)).collect();
     let mut carried = 0;
@@ -520,7 +541,11 @@ async fn carry_forward(
     (status = 200, description = "The application", body = ApplicationDetail),
 ))]
 #[get("/applications/{id}")]
-pub async fn get(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<ApplicationDetail>> {
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<ApplicationDetail>> {
     let app = guard::application(&state, &user, id.into_inner(), Need::Manage).await?;
     Ok(web::Json(detail(&state, &user, app).await?))
 }
@@ -537,9 +562,13 @@ pub struct MoveInput {
 
 fn move_error(e: MoveError) -> ApiError {
     match &e {
-        MoveError::NotAllowedFrom { .. } => ApiError::conflict("Không thể thực hiện thao tác này ở trạng thái hiện tại.", e.to_string()),
+        MoveError::NotAllowedFrom { .. } => {
+            ApiError::conflict("Không thể thực hiện thao tác này ở trạng thái hiện tại.", e.to_string())
+        }
         MoveError::WrongParty => ApiError::forbidden(),
-        MoveError::ReasonRequired => ApiError::invalid_field("note", "required", "Cần nêu lý do trả lại hồ sơ.", e.to_string()),
+        MoveError::ReasonRequired => {
+            ApiError::invalid_field("note", "required", "Cần nêu lý do trả lại hồ sơ.", e.to_string())
+        }
         MoveError::DossierIncomplete { missing, needs_fix, pending } => {
             let join = |l: &[String]| if l.is_empty() { "—".to_owned() } else { l.join(", ") };
             ApiError::conflict(
@@ -589,7 +618,10 @@ pub async fn make_move(
     // Re-read inside the transaction: a concurrent move must not be overwritten.
     let current = applications::find(&txn, app.id).await?.ok_or_else(ApiError::not_found)?;
     if current.status != app.status {
-        return Err(ApiError::conflict("Hồ sơ vừa được người khác chuyển bước; hãy tải lại.", "The application was just moved by someone else; reload it."));
+        return Err(ApiError::conflict(
+            "Hồ sơ vừa được người khác chuyển bước; hãy tải lại.",
+            "The application was just moved by someone else; reload it.",
+        ));
     }
     let moved = applications::set_status(&txn, current, to.as_str(), to.stage().as_str(), returned_reason).await?;
     applications::record_event(
@@ -605,7 +637,16 @@ pub async fn make_move(
         },
     )
     .await?;
-    audit::record(&txn, &user.audit(), &format!("application.{}", body.action.as_str()), "application", moved.id, Some(&app), Some(&moved)).await?;
+    audit::record(
+        &txn,
+        &user.audit(),
+        &format!("application.{}", body.action.as_str()),
+        "application",
+        moved.id,
+        Some(&app),
+        Some(&moved),
+    )
+    .await?;
     txn.commit().await?;
     Ok(web::Json(detail(&state, &user, moved).await?))
 }
@@ -622,10 +663,16 @@ pub async fn make_move(
         (status = 201, description = "Stored / Đã lưu", body = Document),
     ))]
 #[post("/applications/{id}/documents")]
-pub async fn upload(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>, payload: Multipart) -> ApiResult<HttpResponse> {
+pub async fn upload(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    payload: Multipart,
+) -> ApiResult<HttpResponse> {
     let app = guard::application(&state, &user, id.into_inner(), Need::Manage).await?;
     let (fields, file) = read_multipart(payload, state.upload_limit_bytes).await?;
-    let field_error = |field: &str, vi: &str, en: &str| ApiError::invalid_field(field, "required", vi.to_owned(), en.to_owned());
+    let field_error =
+        |field: &str, vi: &str, en: &str| ApiError::invalid_field(field, "required", vi.to_owned(), en.to_owned());
     let kind_id: Uuid = fields
         .get("kind_id")
         .and_then(|v| v.parse().ok())
@@ -638,15 +685,31 @@ pub async fn upload(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uu
     let kind = classifications::find_kind(&state.db, kind_id)
         .await?
         .filter(|k| k.version_id == cycle.classification_version_id)
-        .ok_or_else(|| ApiError::invalid_field("kind_id", "not_found", "Loại tài liệu không thuộc bộ phân loại của chu trình.", "The kind is not one of this cycle's classification."))?;
+        .ok_or_else(|| {
+            ApiError::invalid_field(
+                "kind_id",
+                "not_found",
+                "Loại tài liệu không thuộc bộ phân loại của chu trình.",
+                "The kind is not one of this cycle's classification.",
+            )
+        })?;
     let replaces = match fields.get("replaces").filter(|v| !v.is_empty()) {
         Some(raw) => {
-            let id: Uuid = raw.parse().map_err(|_| ApiError::invalid_field("replaces", "uuid", "Mã tài liệu không hợp lệ.", "Not a document id."))?;
+            let id: Uuid = raw.parse().map_err(|_| {
+                ApiError::invalid_field("replaces", "uuid", "Mã tài liệu không hợp lệ.", "Not a document id.")
+            })?;
             Some(
                 applications::find_document(&state.db, id)
                     .await?
                     .filter(|d| d.application_id == app.id && d.superseded_at.is_none())
-                    .ok_or_else(|| ApiError::invalid_field("replaces", "not_found", "Không tìm thấy tài liệu cần thay.", "The document to replace is not in this dossier."))?,
+                    .ok_or_else(|| {
+                        ApiError::invalid_field(
+                            "replaces",
+                            "not_found",
+                            "Không tìm thấy tài liệu cần thay.",
+                            "The document to replace is not in this dossier.",
+                        )
+                    })?,
             )
         }
         None => None,
@@ -680,7 +743,8 @@ pub async fn upload(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uu
         },
     )
     .await?;
-    audit::record(&txn, &user.audit(), "document.upload", "document", saved.id, replaces.as_ref(), Some(&saved)).await?;
+    audit::record(&txn, &user.audit(), "document.upload", "document", saved.id, replaces.as_ref(), Some(&saved))
+        .await?;
     txn.commit().await?;
     let kinds = HashMap::from([(kind.id, kind)]);
     Ok(HttpResponse::Created().json(document_dto(saved, &kinds)))
@@ -697,7 +761,12 @@ pub struct UploadForm {
     replaces: Option<Uuid>,
 }
 
-async fn document_for(state: &AppState, user: &AuthUser, id: Uuid, need: Need) -> ApiResult<(document::Model, application::Model)> {
+async fn document_for(
+    state: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+    need: Need,
+) -> ApiResult<(document::Model, application::Model)> {
     let doc = applications::find_document(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
     let app = guard::application(state, user, doc.application_id, need).await?;
     Ok((doc, app))
@@ -752,17 +821,29 @@ pub async fn review(
     body.validate()?;
     let (doc, app) = document_for(&state, &user, id.into_inner(), Need::Review).await?;
     if doc.superseded_at.is_some() {
-        return Err(ApiError::conflict("Tài liệu đã được thay bằng tệp mới.", "The document was replaced by a newer file."));
+        return Err(ApiError::conflict(
+            "Tài liệu đã được thay bằng tệp mới.",
+            "The document was replaced by a newer file.",
+        ));
     }
     let comment = body.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
     if body.review == Review::NeedsFix && comment.is_none() {
-        return Err(ApiError::invalid_field("comment", "required", "Cần ghi rõ nội dung cần bổ sung.", "Say what needs fixing."));
+        return Err(ApiError::invalid_field(
+            "comment",
+            "required",
+            "Cần ghi rõ nội dung cần bổ sung.",
+            "Say what needs fixing.",
+        ));
     }
     let txn = state.db.begin().await?;
     let reviewed = applications::review_document(&txn, doc.clone(), body.review.as_str(), comment, user.id()).await?;
     audit::record(&txn, &user.audit(), "document.review", "document", reviewed.id, Some(&doc), Some(&reviewed)).await?;
     txn.commit().await?;
     let cycle = cycles::find(&state.db, app.cycle_id).await?.ok_or_else(|| ApiError::internal("cycle missing"))?;
-    let kinds = classifications::kinds(&state.db, cycle.classification_version_id).await?.into_iter().map(|k| (k.id, k)).collect();
+    let kinds = classifications::kinds(&state.db, cycle.classification_version_id)
+        .await?
+        .into_iter()
+        .map(|k| (k.id, k))
+        .collect();
     Ok(web::Json(document_dto(reviewed, &kinds)))
 }

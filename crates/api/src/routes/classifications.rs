@@ -46,7 +46,15 @@ pub struct ClassificationNode {
 
 impl From<classification_node::Model> for ClassificationNode {
     fn from(n: classification_node::Model) -> Self {
-        Self { id: n.id, parent_id: n.parent_id, code: n.code, name: n.name, name_en: n.name_en, level: n.level, is_service: n.is_service }
+        Self {
+            id: n.id,
+            parent_id: n.parent_id,
+            code: n.code,
+            name: n.name,
+            name_en: n.name_en,
+            level: n.level,
+            is_service: n.is_service,
+        }
     }
 }
 
@@ -99,7 +107,11 @@ pub async fn list(state: web::Data<AppState>, _user: AuthUser) -> ApiResult<web:
     (status = 200, description = "The nodes, parents before children", body = Vec<ClassificationNode>),
 ))]
 #[get("/classifications/{id}/nodes")]
-pub async fn nodes(state: web::Data<AppState>, _user: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<Vec<ClassificationNode>>> {
+pub async fn nodes(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Vec<ClassificationNode>>> {
     let version = version(&state, id.into_inner()).await?;
     Ok(web::Json(classifications::nodes(&state.db, version.id).await?.into_iter().map(Into::into).collect()))
 }
@@ -141,7 +153,14 @@ pub async fn create_node(
             classifications::find_node(&state.db, pid)
                 .await?
                 .filter(|p| p.version_id == version.id && p.level != "product_set")
-                .ok_or_else(|| ApiError::invalid_field("parent_id", "invalid_parent", "Nhóm cha phải là nhóm hoặc phân nhóm của cùng phiên bản.", "The parent must be a group or subgroup of the same version."))?,
+                .ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "parent_id",
+                        "invalid_parent",
+                        "Nhóm cha phải là nhóm hoặc phân nhóm của cùng phiên bản.",
+                        "The parent must be a group or subgroup of the same version.",
+                    )
+                })?,
         ),
         None => None,
     };
@@ -166,8 +185,28 @@ pub async fn create_node(
     let is_service = body.is_service || parent.as_ref().is_some_and(|p| p.is_service);
     let txn = state.db.begin().await?;
     let sort = classifications::max_sort(&txn, version.id).await? + 1;
-    let node = classifications::insert_node(&txn, version.id, body.parent_id, code, body.name.trim(), body.name_en.trim(), level, is_service, sort).await?;
-    audit::record::<classification_node::Model, _>(&txn, &user.audit(), "classification.extend", "classification_node", node.id, None, Some(&node)).await?;
+    let node = classifications::insert_node(
+        &txn,
+        version.id,
+        body.parent_id,
+        code,
+        body.name.trim(),
+        body.name_en.trim(),
+        level,
+        is_service,
+        sort,
+    )
+    .await?;
+    audit::record::<classification_node::Model, _>(
+        &txn,
+        &user.audit(),
+        "classification.extend",
+        "classification_node",
+        node.id,
+        None,
+        Some(&node),
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(ClassificationNode::from(node)))
 }
@@ -177,7 +216,11 @@ pub async fn create_node(
     (status = 200, description = "Required items first, then evidence", body = Vec<DocumentKind>),
 ))]
 #[get("/classifications/{id}/document-kinds")]
-pub async fn document_kinds(state: web::Data<AppState>, _user: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<Vec<DocumentKind>>> {
+pub async fn document_kinds(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Vec<DocumentKind>>> {
     let version = version(&state, id.into_inner()).await?;
     Ok(web::Json(classifications::kinds(&state.db, version.id).await?.into_iter().map(Into::into).collect()))
 }
@@ -216,7 +259,12 @@ pub async fn create_document_kind(
     body.validate()?;
     let code = body.code.trim();
     if !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-        return Err(ApiError::invalid_field("code", "kind_code", "Mã chỉ gồm chữ thường không dấu, số và dấu gạch dưới.", "Use lower-case letters, digits and underscores."));
+        return Err(ApiError::invalid_field(
+            "code",
+            "kind_code",
+            "Mã chỉ gồm chữ thường không dấu, số và dấu gạch dưới.",
+            "Use lower-case letters, digits and underscores.",
+        ));
     }
     let existing = classifications::kinds(&state.db, version.id).await?;
     if existing.iter().any(|k| k.code == code) {
@@ -233,7 +281,16 @@ pub async fn create_document_kind(
     let txn = state.db.begin().await?;
     let sort = i32::try_from(existing.len()).unwrap_or(i32::MAX);
     let kind = classifications::insert_kind(&txn, version.id, &file, sort).await?;
-    audit::record::<document_kind::Model, _>(&txn, &user.audit(), "document_kind.create", "document_kind", kind.id, None, Some(&kind)).await?;
+    audit::record::<document_kind::Model, _>(
+        &txn,
+        &user.audit(),
+        "document_kind.create",
+        "document_kind",
+        kind.id,
+        None,
+        Some(&kind),
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(DocumentKind::from(kind)))
 }

@@ -103,7 +103,12 @@ fn check_dates(stages: &[StageDates]) -> ApiResult<()> {
             ));
         }
         if stages[..i].iter().any(|o| o.stage == s.stage) {
-            return Err(ApiError::invalid_field(&format!("stages[{i}].stage"), "duplicate_stage", "Mỗi bước chỉ khai báo một lần.", "Each stage appears once."));
+            return Err(ApiError::invalid_field(
+                &format!("stages[{i}].stage"),
+                "duplicate_stage",
+                "Mỗi bước chỉ khai báo một lần.",
+                "Each stage appears once.",
+            ));
         }
     }
     Ok(())
@@ -138,9 +143,19 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
         Some(id) => classifications::find_version(&state.db, id).await?,
         None => classifications::latest_version(&state.db).await?,
     }
-    .ok_or_else(|| ApiError::invalid_field("classification_version_id", "not_found", "Không tìm thấy phiên bản phân loại.", "The classification version does not exist."))?;
+    .ok_or_else(|| {
+        ApiError::invalid_field(
+            "classification_version_id",
+            "not_found",
+            "Không tìm thấy phiên bản phân loại.",
+            "The classification version does not exist.",
+        )
+    })?;
     if cycles::find_by_year(&state.db, body.year).await?.is_some() {
-        return Err(ApiError::conflict(format!("Năm {} đã có chu trình.", body.year), format!("The year {} already has a cycle.", body.year)));
+        return Err(ApiError::conflict(
+            format!("Năm {} đã có chu trình.", body.year),
+            format!("The year {} already has a cycle.", body.year),
+        ));
     }
     let dates = Stage::ALL
         .into_iter()
@@ -157,7 +172,16 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
     let created = cycles::insert(&txn, body.year, body.name.trim().to_owned(), version.id, dates).await?;
     let stages = cycles::stages(&txn, created.id).await?;
     let dto = Cycle::new(created, &stages);
-    audit::record::<(), _>(&txn, &user.audit(), "cycle.create", "cycle", dto.id, None, Some(&serde_json::to_value(&dto).map_err(ApiError::internal)?)).await?;
+    audit::record::<(), _>(
+        &txn,
+        &user.audit(),
+        "cycle.create",
+        "cycle",
+        dto.id,
+        None,
+        Some(&serde_json::to_value(&dto).map_err(ApiError::internal)?),
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/cycles/{}", dto.id))).json(dto))
 }
@@ -192,7 +216,11 @@ pub async fn update(
     let dates = body
         .stages
         .iter()
-        .map(|s| cycles::StageDates { stage: s.stage.as_str().to_owned(), starts_on: s.starts_on, deadline: s.deadline })
+        .map(|s| cycles::StageDates {
+            stage: s.stage.as_str().to_owned(),
+            starts_on: s.starts_on,
+            deadline: s.deadline,
+        })
         .collect();
     let txn = state.db.begin().await?;
     let updated = cycles::update(&txn, found, body.name.map(|n| n.trim().to_owned()), dates).await?;

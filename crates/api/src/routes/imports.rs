@@ -92,7 +92,11 @@ pub async fn template(_user: AuthUser) -> ApiResult<HttpResponse> {
                 "Trà hoa vàng sấy lạnh".into(),
             ]],
         },
-        Table { sheet: "Hướng dẫn", headers: &["Hướng dẫn nhập liệu"], rows: guide.iter().map(|g| vec![Cell::from(*g)]).collect() },
+        Table {
+            sheet: "Hướng dẫn",
+            headers: &["Hướng dẫn nhập liệu"],
+            rows: guide.iter().map(|g| vec![Cell::from(*g)]).collect(),
+        },
     ];
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, XLSX))
@@ -248,12 +252,17 @@ struct Plan {
 }
 
 /// Checks every row and builds the rows to write.
-async fn plan(state: &AppState, user: &AuthUser, workbook: &[(String, Vec<Vec<String>>)]) -> ApiResult<(Plan, Vec<RowError>, usize, usize)> {
+async fn plan(
+    state: &AppState,
+    user: &AuthUser,
+    workbook: &[(String, Vec<Vec<String>>)],
+) -> ApiResult<(Plan, Vec<RowError>, usize, usize)> {
     let subject_sheet = sheet(workbook, SUBJECT_SHEET);
     let product_sheet = sheet(workbook, PRODUCT_SHEET);
     let communes: HashMap<String, admin_unit::Model> =
         admin_units::communes_by_code(&state.db).await?.into_iter().map(|u| (u.code.clone(), u)).collect();
-    let version = classifications::latest_version(&state.db).await?.ok_or_else(|| ApiError::internal("no classification"))?;
+    let version =
+        classifications::latest_version(&state.db).await?.ok_or_else(|| ApiError::internal("no classification"))?;
     let nodes: HashMap<String, ocop_persistence::entities::classification_node::Model> =
         classifications::nodes(&state.db, version.id).await?.into_iter().map(|n| (n.code.clone(), n)).collect();
     let today = Utc::now().date_naive();
@@ -263,11 +272,17 @@ async fn plan(state: &AppState, user: &AuthUser, workbook: &[(String, Vec<Vec<St
     let mut tax_codes_in_file: HashMap<String, usize> = HashMap::new();
 
     for (row, cells) in &subject_sheet.rows {
-        let mut r = RowReader { sheet: subject_sheet.name, row: *row, cells, columns: SUBJECT_COLUMNS, errors: &mut errors };
+        let mut r =
+            RowReader { sheet: subject_sheet.name, row: *row, cells, columns: SUBJECT_COLUMNS, errors: &mut errors };
         let form_text = r.text(2);
         let form = LegalForm::parse_label(&form_text);
         if form.is_none() {
-            r.error("legal_form", "legal_form", format!("Loại hình «{form_text}» không hợp lệ."), format!("Unknown legal form “{form_text}”."));
+            r.error(
+                "legal_form",
+                "legal_form",
+                format!("Loại hình «{form_text}» không hợp lệ."),
+                format!("Unknown legal form “{form_text}”."),
+            );
         }
         let members = r.number(9, "members");
         let employees = r.number(10, "employees");
@@ -289,11 +304,26 @@ async fn plan(state: &AppState, user: &AuthUser, workbook: &[(String, Vec<Vec<St
         match check_subject(&input, form.unwrap_or(LegalForm::Enterprise), commune, today) {
             Ok(data) if form.is_some() => {
                 if check_create_in_area(&actor, &data.area_path).is_err() {
-                    r.error("commune_id", "outside_area", "Xã nằm ngoài địa bàn bạn quản lý.", "The commune lies outside your area.");
+                    r.error(
+                        "commune_id",
+                        "outside_area",
+                        "Xã nằm ngoài địa bàn bạn quản lý.",
+                        "The commune lies outside your area.",
+                    );
                 } else if let Some(first) = tax_codes_in_file.insert(data.tax_code.clone(), *row) {
-                    r.error("tax_code", "duplicate", format!("Trùng mã số thuế với dòng {first}."), format!("Same tax code as row {first}."));
+                    r.error(
+                        "tax_code",
+                        "duplicate",
+                        format!("Trùng mã số thuế với dòng {first}."),
+                        format!("Same tax code as row {first}."),
+                    );
                 } else if subjects::find_by_tax_code(&state.db, &data.tax_code).await?.is_some() {
-                    r.error("tax_code", "exists", "Mã số thuế đã có trong hệ thống.", "The tax code is already registered.");
+                    r.error(
+                        "tax_code",
+                        "exists",
+                        "Mã số thuế đã có trong hệ thống.",
+                        "The tax code is already registered.",
+                    );
                 } else {
                     plan.subjects.push(data);
                 }
@@ -304,16 +334,23 @@ async fn plan(state: &AppState, user: &AuthUser, workbook: &[(String, Vec<Vec<St
     }
 
     for (row, cells) in &product_sheet.rows {
-        let mut r = RowReader { sheet: product_sheet.name, row: *row, cells, columns: PRODUCT_COLUMNS, errors: &mut errors };
+        let mut r =
+            RowReader { sheet: product_sheet.name, row: *row, cells, columns: PRODUCT_COLUMNS, errors: &mut errors };
         let tax_code = r.text(1);
-        let in_file = plan.subjects.iter().find(|s| s.tax_code == tax_code).map(|s| (s.commune_id, s.area_path.clone()));
+        let in_file =
+            plan.subjects.iter().find(|s| s.tax_code == tax_code).map(|s| (s.commune_id, s.area_path.clone()));
         let existing = match in_file {
             Some(_) => None,
             None => subjects::find_by_tax_code(&state.db, &tax_code).await?,
         };
         let subject_commune = in_file.as_ref().map(|s| s.0).or(existing.as_ref().map(|s| s.commune_id));
         if subject_commune.is_none() {
-            r.error("subject_id", "not_found", format!("Không có chủ thể mã số thuế «{tax_code}»."), format!("No subject has the tax code “{tax_code}”."));
+            r.error(
+                "subject_id",
+                "not_found",
+                format!("Không có chủ thể mã số thuế «{tax_code}»."),
+                format!("No subject has the tax code “{tax_code}”."),
+            );
         }
         let commune = match r.optional(3) {
             Some(code) => communes.get(&code),
@@ -338,9 +375,15 @@ async fn plan(state: &AppState, user: &AuthUser, workbook: &[(String, Vec<Vec<St
         match check_product(&input, nodes.get(&r.text(2))) {
             Ok(data) => {
                 if let (Some(commune), Some(_)) = (commune, subject_commune) {
-                    let owner = Owner { subject_id: existing.as_ref().map_or(Uuid::nil(), |s| s.id), area_path: &commune.path };
+                    let owner =
+                        Owner { subject_id: existing.as_ref().map_or(Uuid::nil(), |s| s.id), area_path: &commune.path };
                     if check_create_in_area(&actor, owner.area_path).is_err() {
-                        r.error("commune_id", "outside_area", "Xã nằm ngoài địa bàn bạn quản lý.", "The commune lies outside your area.");
+                        r.error(
+                            "commune_id",
+                            "outside_area",
+                            "Xã nằm ngoài địa bàn bạn quản lý.",
+                            "The commune lies outside your area.",
+                        );
                     } else {
                         plan.products.push((data, commune.clone(), tax_code));
                     }
@@ -375,12 +418,16 @@ pub async fn run(
         return Err(ApiError::forbidden());
     }
     let (_, file) = read_multipart(payload, state.upload_limit_bytes).await?;
-    let (_, content) = file.ok_or_else(|| ApiError::invalid_field("file", "required", "Hãy chọn tệp Excel.", "Attach the workbook."))?;
+    let (_, content) =
+        file.ok_or_else(|| ApiError::invalid_field("file", "required", "Hãy chọn tệp Excel.", "Attach the workbook."))?;
     if sniff(&content) != Some(XLSX) {
-        return Err(ApiError::new(ErrorCode::UnsupportedMediaType)
-            .with_message("Chỉ nhận tệp Excel .xlsx theo mẫu.", "Only .xlsx workbooks (see the template) are accepted."));
+        return Err(ApiError::new(ErrorCode::UnsupportedMediaType).with_message(
+            "Chỉ nhận tệp Excel .xlsx theo mẫu.",
+            "Only .xlsx workbooks (see the template) are accepted.",
+        ));
     }
-    let workbook = read_xlsx(content).map_err(|e| ApiError::invalid_field("file", "unreadable", "Không đọc được tệp Excel.", e))?;
+    let workbook = read_xlsx(content)
+        .map_err(|e| ApiError::invalid_field("file", "unreadable", "Không đọc được tệp Excel.", e))?;
     let (plan, errors, subject_rows, product_rows) = plan(&state, &user, &workbook).await?;
     let mut report = ImportReport { dry_run: query.dry_run, committed: false, subject_rows, product_rows, errors };
     if query.dry_run {
@@ -392,7 +439,12 @@ pub async fn run(
             format!("{} errors; nothing was imported.", report.errors.len()),
         );
         for e in report.errors {
-            problem = problem.with_field(FieldError::new(format!("{}!{}: {}", e.sheet, e.row, e.column), e.code, e.message_vi, e.message_en));
+            problem = problem.with_field(FieldError::new(
+                format!("{}!{}: {}", e.sheet, e.row, e.column),
+                e.code,
+                e.message_vi,
+                e.message_en,
+            ));
         }
         return Err(problem);
     }
@@ -406,13 +458,19 @@ pub async fn run(
     for (data, commune, tax_code) in plan.products {
         let subject_id = match ids.get(&tax_code) {
             Some(id) => *id,
-            None => subjects::find_by_tax_code(&txn, &tax_code).await?.ok_or_else(|| ApiError::internal("subject vanished"))?.id,
+            None => {
+                subjects::find_by_tax_code(&txn, &tax_code)
+                    .await?
+                    .ok_or_else(|| ApiError::internal("subject vanished"))?
+                    .id
+            }
         };
         let placement = place(&txn, subject_id, &commune, year).await?;
         products::insert(&txn, placement, data).await?;
     }
     let summary = serde_json::json!({ "subjects": subject_rows, "products": product_rows });
-    audit::record::<(), _>(&txn, &user.audit(), "registry.import", "import", Uuid::now_v7(), None, Some(&summary)).await?;
+    audit::record::<(), _>(&txn, &user.audit(), "registry.import", "import", Uuid::now_v7(), None, Some(&summary))
+        .await?;
     txn.commit().await?;
     report.committed = true;
     Ok(web::Json(report))

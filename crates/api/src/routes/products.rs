@@ -183,11 +183,21 @@ pub fn check_product(
     let node = match node {
         Some(n) if n.level == "product_set" => Some(n),
         Some(_) => {
-            errors.push(FieldError::new("classification_node_id", "not_a_product_set", "Hãy chọn một bộ sản phẩm (cấp cuối của phân loại).", "Choose a product set (the last level of the classification)."));
+            errors.push(FieldError::new(
+                "classification_node_id",
+                "not_a_product_set",
+                "Hãy chọn một bộ sản phẩm (cấp cuối của phân loại).",
+                "Choose a product set (the last level of the classification).",
+            ));
             None
         }
         None => {
-            errors.push(FieldError::new("classification_node_id", "not_found", "Không tìm thấy phân loại.", "The classification does not exist."));
+            errors.push(FieldError::new(
+                "classification_node_id",
+                "not_found",
+                "Không tìm thấy phân loại.",
+                "The classification does not exist.",
+            ));
             None
         }
     };
@@ -309,7 +319,11 @@ fn sort(sort: Option<ProductSort>) -> (products::SortKey, Direction) {
     (status = 200, description = "A page of products", body = Page<Product>),
 ))]
 #[get("/products")]
-pub async fn list(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<web::Json<Page<Product>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> ApiResult<web::Json<Page<Product>>> {
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
     let (key, direction) = sort(query.sort);
@@ -340,7 +354,11 @@ pub const PRODUCT_HEADERS: &[&str] = &[
     )),
 ))]
 #[get("/products/export")]
-pub async fn export(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<HttpResponse> {
+pub async fn export(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
     let (key, direction) = sort(query.sort);
@@ -378,27 +396,37 @@ pub async fn export(state: web::Data<AppState>, user: AuthUser, query: web::Quer
     (status = 409, description = "GTIN already used / GTIN đã được dùng", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/products")]
-pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<ProductInput>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ApiJson<ProductInput>,
+) -> ApiResult<HttpResponse> {
     let body = body.0;
-    let subject = guard::subject(&state, &user, body.subject_id, Need::Read)
-        .await
-        .map_err(|e| match e.code {
-            ErrorCode::NotFound => {
-                ApiError::invalid_field("subject_id", "not_found", "Không tìm thấy chủ thể.", "The subject does not exist.")
-            }
-            _ => e,
-        })?;
+    let subject = guard::subject(&state, &user, body.subject_id, Need::Read).await.map_err(|e| match e.code {
+        ErrorCode::NotFound => {
+            ApiError::invalid_field("subject_id", "not_found", "Không tìm thấy chủ thể.", "The subject does not exist.")
+        }
+        _ => e,
+    })?;
     let commune = admin_units::find(&state.db, body.commune_id.unwrap_or(subject.commune_id))
         .await?
         .filter(|u| u.level == "commune" && u.valid_to.is_none())
-        .ok_or_else(|| ApiError::invalid_field("commune_id", "not_a_commune", "Phải chọn một xã đang hoạt động.", "Choose a current commune."))?;
+        .ok_or_else(|| {
+            ApiError::invalid_field(
+                "commune_id",
+                "not_a_commune",
+                "Phải chọn một xã đang hoạt động.",
+                "Choose a current commune.",
+            )
+        })?;
     check_manage_registry(&user.actor(), Owner { subject_id: subject.id, area_path: &commune.path })?;
     let node = classifications::find_node(&state.db, body.classification_node_id).await?;
     let data = check_product(&body, node.as_ref()).map_err(invalid)?;
     let txn = state.db.begin().await?;
     let placement = place(&txn, subject.id, &commune, Utc::now().year()).await?;
     let created = products::insert(&txn, placement, data).await?;
-    audit::record::<Model, _>(&txn, &user.audit(), "product.create", "product", created.id, None, Some(&created)).await?;
+    audit::record::<Model, _>(&txn, &user.audit(), "product.create", "product", created.id, None, Some(&created))
+        .await?;
     txn.commit().await?;
     let refs = Refs::load(&state, std::slice::from_ref(&created)).await?;
     Ok(HttpResponse::Created()

@@ -94,7 +94,9 @@ async fn area(state: &AppState, user: &AuthUser, area_id: Option<Uuid>) -> ApiRe
         Some(id) => admin_units::find(&state.db, id).await?,
         None => admin_units::root(&state.db).await?,
     };
-    found.ok_or_else(|| ApiError::invalid_field("area_id", "not_found", "Không tìm thấy đơn vị.", "The unit does not exist."))
+    found.ok_or_else(|| {
+        ApiError::invalid_field("area_id", "not_found", "Không tìm thấy đơn vị.", "The unit does not exist.")
+    })
 }
 
 /// Applications per stage and area / Tiến độ theo bước và địa bàn.
@@ -102,10 +104,14 @@ async fn area(state: &AppState, user: &AuthUser, area_id: Option<Uuid>) -> ApiRe
     (status = 200, description = "Counts for the area and each unit below it", body = StageProgress),
 ))]
 #[get("/progress/stages")]
-pub async fn by_stage(state: web::Data<AppState>, user: AuthUser, query: web::Query<ProgressQuery>) -> ApiResult<web::Json<StageProgress>> {
-    let cycle = cycles::find(&state.db, query.cycle_id)
-        .await?
-        .ok_or_else(|| ApiError::invalid_field("cycle_id", "not_found", "Không tìm thấy chu trình.", "The cycle does not exist."))?;
+pub async fn by_stage(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ProgressQuery>,
+) -> ApiResult<web::Json<StageProgress>> {
+    let cycle = cycles::find(&state.db, query.cycle_id).await?.ok_or_else(|| {
+        ApiError::invalid_field("cycle_id", "not_found", "Không tìm thấy chu trình.", "The cycle does not exist.")
+    })?;
     let area = area(&state, &user, query.area_id).await?;
     let mut filter = applications::Filter::new(registry_visibility(&user.actor()));
     filter.cycle_id = Some(cycle.id);
@@ -179,7 +185,11 @@ pub struct OverdueQuery {
     (status = 200, description = "A page of overdue applications, longest waiting first", body = Page<Application>),
 ))]
 #[get("/progress/overdue")]
-pub async fn overdue_list(state: web::Data<AppState>, user: AuthUser, query: web::Query<OverdueQuery>) -> ApiResult<web::Json<Page<Application>>> {
+pub async fn overdue_list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<OverdueQuery>,
+) -> ApiResult<web::Json<Page<Application>>> {
     let list = apps::ListQuery {
         cycle_id: Some(query.cycle_id),
         status: None,
@@ -225,11 +235,20 @@ pub struct SubjectsQuery {
     (status = 200, description = "A page of subjects with their applications per state", body = Page<SubjectProgress>),
 ))]
 #[get("/progress/subjects")]
-pub async fn by_subject(state: web::Data<AppState>, user: AuthUser, query: web::Query<SubjectsQuery>) -> ApiResult<web::Json<Page<SubjectProgress>>> {
+pub async fn by_subject(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<SubjectsQuery>,
+) -> ApiResult<web::Json<Page<SubjectProgress>>> {
     query.validate()?;
     let visibility = registry_visibility(&user.actor());
     let area_path = crate::routes::subjects::area_path(&state, query.area_id).await?;
-    let filter = subjects::Filter { visibility: visibility.clone(), q: query.q.as_deref().map(fold), legal_form: None, area_path };
+    let filter = subjects::Filter {
+        visibility: visibility.clone(),
+        q: query.q.as_deref().map(fold),
+        legal_form: None,
+        area_path,
+    };
     let page = subjects::list(
         &state.db,
         &filter,
@@ -240,7 +259,9 @@ pub async fn by_subject(state: web::Data<AppState>, user: AuthUser, query: web::
     .await?;
     let mut app_filter = applications::Filter::new(visibility);
     app_filter.cycle_id = Some(query.cycle_id);
-    let rows = applications::counts_by_subject_and_status(&state.db, &app_filter, page.items.iter().map(|s| s.id).collect()).await?;
+    let rows =
+        applications::counts_by_subject_and_status(&state.db, &app_filter, page.items.iter().map(|s| s.id).collect())
+            .await?;
     Ok(web::Json(Page::map(page, |s| {
         let counts: BTreeMap<String, i64> =
             rows.iter().filter(|(id, _, _)| *id == s.id).map(|(_, status, n)| (status.clone(), *n)).collect();

@@ -161,7 +161,12 @@ pub fn check_subject(
         Err(e) => ApiError::from(e).field_errors(),
     };
     let tax_code = TaxCode::parse(&input.tax_code, form).map_err(|e| {
-        FieldError::new("tax_code", "tax_code", "Mã số thuế gồm 10 chữ số (chi nhánh: 10 số - 3 số); hộ kinh doanh có thể dùng số ĐKKD.", e.to_string())
+        FieldError::new(
+            "tax_code",
+            "tax_code",
+            "Mã số thuế gồm 10 chữ số (chi nhánh: 10 số - 3 số); hộ kinh doanh có thể dùng số ĐKKD.",
+            e.to_string(),
+        )
     });
     let phone = Phone::parse(&input.phone).map_err(|e| {
         FieldError::new("phone", "phone", "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84).", e.to_string())
@@ -174,13 +179,26 @@ pub fn check_subject(
     };
     let commune = match commune {
         Some(unit) if unit.level == "commune" && unit.valid_to.is_none() => Ok(unit),
-        Some(_) => Err(FieldError::new("commune_id", "not_a_commune", "Phải chọn một xã, phường, thị trấn đang hoạt động.", "Choose a current commune, ward or township.")),
+        Some(_) => Err(FieldError::new(
+            "commune_id",
+            "not_a_commune",
+            "Phải chọn một xã, phường, thị trấn đang hoạt động.",
+            "Choose a current commune, ward or township.",
+        )),
         None => Err(FieldError::new("commune_id", "not_found", "Không tìm thấy xã.", "The commune does not exist.")),
     };
     if input.founded_on.is_some_and(|d| d > today) {
-        errors.push(FieldError::new("founded_on", "future_date", "Ngày thành lập không được ở tương lai.", "The founding date cannot be in the future."));
+        errors.push(FieldError::new(
+            "founded_on",
+            "future_date",
+            "Ngày thành lập không được ở tương lai.",
+            "The founding date cannot be in the future.",
+        ));
     }
-    for e in [tax_code.as_ref().err(), phone.as_ref().err(), email.as_ref().err(), commune.as_ref().err()].into_iter().flatten() {
+    for e in [tax_code.as_ref().err(), phone.as_ref().err(), email.as_ref().err(), commune.as_ref().err()]
+        .into_iter()
+        .flatten()
+    {
         errors.push(e.clone());
     }
     match (tax_code, phone, email, commune) {
@@ -264,7 +282,14 @@ pub async fn area_path(state: &AppState, area_id: Option<Uuid>) -> ApiResult<Opt
         Some(id) => Ok(Some(
             admin_units::find(&state.db, id)
                 .await?
-                .ok_or_else(|| ApiError::invalid_field("area_id", "not_found", "Không tìm thấy đơn vị.", "The unit does not exist."))?
+                .ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "area_id",
+                        "not_found",
+                        "Không tìm thấy đơn vị.",
+                        "The unit does not exist.",
+                    )
+                })?
                 .path,
         )),
         None => Ok(None),
@@ -293,7 +318,11 @@ pub async fn communes(state: &AppState, ids: Vec<Uuid>) -> ApiResult<HashMap<Uui
     (status = 200, description = "A page of subjects", body = Page<Subject>),
 ))]
 #[get("/subjects")]
-pub async fn list(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<web::Json<Page<Subject>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> ApiResult<web::Json<Page<Subject>>> {
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
     let (key, direction) = sort(query.sort);
@@ -316,7 +345,11 @@ pub const EXPORT_LIMIT: u64 = 50_000;
     )),
 ))]
 #[get("/subjects/export")]
-pub async fn export(state: web::Data<AppState>, user: AuthUser, query: web::Query<ListQuery>) -> ApiResult<HttpResponse> {
+pub async fn export(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
     let (key, direction) = sort(query.sort);
@@ -371,7 +404,11 @@ pub const SUBJECT_HEADERS: &[&str] = &[
     (status = 409, description = "Tax code already registered / Mã số thuế đã đăng ký", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/subjects")]
-pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<SubjectInput>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ApiJson<SubjectInput>,
+) -> ApiResult<HttpResponse> {
     let body = body.0;
     let commune = admin_units::find(&state.db, body.commune_id).await?;
     let data = check_subject(&body, body.legal_form, commune.as_ref(), Utc::now().date_naive()).map_err(invalid)?;
@@ -381,7 +418,8 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Su
     }
     let txn = state.db.begin().await?;
     let created = subjects::insert(&txn, data).await?;
-    audit::record::<Model, _>(&txn, &user.audit(), "subject.create", "subject", created.id, None, Some(&created)).await?;
+    audit::record::<Model, _>(&txn, &user.audit(), "subject.create", "subject", created.id, None, Some(&created))
+        .await?;
     txn.commit().await?;
     let commune = commune.map(AdminUnitRef::from);
     Ok(HttpResponse::Created()
@@ -394,7 +432,11 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Su
     (status = 200, description = "The subject", body = SubjectDetail),
 ))]
 #[get("/subjects/{id}")]
-pub async fn get(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult<web::Json<SubjectDetail>> {
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<SubjectDetail>> {
     let subject = guard::subject(&state, &user, id.into_inner(), Need::Read).await?;
     let upgrades = subjects::upgrades(&state.db, subject.id).await?;
     let commune = admin_units::find(&state.db, subject.commune_id).await?.map(AdminUnitRef::from);
@@ -477,12 +519,19 @@ pub async fn upgrade(
         ApiError::invalid_field("to_form", "not_an_upgrade", vi, e.to_string())
     })?;
     if body.upgraded_on > Utc::now().date_naive() {
-        return Err(ApiError::invalid_field("upgraded_on", "future_date", "Ngày nâng cấp không được ở tương lai.", "The date cannot be in the future."));
+        return Err(ApiError::invalid_field(
+            "upgraded_on",
+            "future_date",
+            "Ngày nâng cấp không được ở tương lai.",
+            "The date cannot be in the future.",
+        ));
     }
     let txn = state.db.begin().await?;
     let (updated, upgrade) =
-        subjects::record_upgrade(&txn, subject.clone(), body.to_form.as_str(), body.upgraded_on, body.note, user.id()).await?;
-    audit::record(&txn, &user.audit(), "subject.upgrade", "subject", updated.id, Some(&subject), Some(&upgrade)).await?;
+        subjects::record_upgrade(&txn, subject.clone(), body.to_form.as_str(), body.upgraded_on, body.note, user.id())
+            .await?;
+    audit::record(&txn, &user.audit(), "subject.upgrade", "subject", updated.id, Some(&subject), Some(&upgrade))
+        .await?;
     txn.commit().await?;
     let upgrades = subjects::upgrades(&state.db, updated.id).await?;
     let commune = admin_units::find(&state.db, updated.commune_id).await?.map(AdminUnitRef::from);

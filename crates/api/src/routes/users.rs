@@ -174,7 +174,12 @@ async fn check_subject_binding(state: &AppState, role: Role, subject_id: Option<
         ));
     }
     if ocop_persistence::subjects::find(&state.db, id).await?.is_none() {
-        return Err(ApiError::invalid_field("subject_id", "not_found", "Không tìm thấy chủ thể.", "The subject does not exist."));
+        return Err(ApiError::invalid_field(
+            "subject_id",
+            "not_found",
+            "Không tìm thấy chủ thể.",
+            "The subject does not exist.",
+        ));
     }
     Ok(())
 }

@@ -107,6 +107,43 @@ impl TestApp {
         self.request(Method::PATCH, path).bearer_auth(token).json(body)
     }
 
+    pub fn put(&self, path: &str, token: &str, body: &Value) -> RequestBuilder {
+        self.request(Method::PUT, path).bearer_auth(token).json(body)
+    }
+
+    /// POST with a JSON body, expecting `status`; returns the body.
+    pub async fn post_expect(&self, path: &str, token: &str, body: &Value, status: u16) -> Value {
+        let response = self.post(path, token, body).send().await.expect("request");
+        let got = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(got, status, "POST {path}: {body}");
+        body
+    }
+
+    /// Uploads a dossier document.
+    pub async fn upload(
+        &self,
+        application: &str,
+        token: &str,
+        kind_id: &str,
+        name: &str,
+        content: Vec<u8>,
+        replaces: Option<&str>,
+    ) -> Response {
+        let mut form = reqwest::multipart::Form::new()
+            .text("kind_id", kind_id.to_owned())
+            .part("file", reqwest::multipart::Part::bytes(content).file_name(name.to_owned()));
+        if let Some(id) = replaces {
+            form = form.text("replaces", id.to_owned());
+        }
+        self.request(Method::POST, &format!("/api/v1/applications/{application}/documents"))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload")
+    }
+
     pub async fn login_response(&self, email: &str, password: &str) -> Response {
         self.request(Method::POST, "/api/v1/auth/login")
             .json(&json!({"email": email, "password": password}))
@@ -149,6 +186,14 @@ impl Drop for TestApp {
             .ok();
         }
     }
+}
+
+/// A small but real PDF.
+pub fn pdf(text: &str) -> Vec<u8> {
+    format!(
+        "%PDF-1.4\n%\u{e2}\u{e3}\n1 0 obj << /Type /Catalog >> endobj\n% {text}\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
 }
 
 /// Hashing is slow by design: hash the demo password once per test binary.

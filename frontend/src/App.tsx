@@ -10,6 +10,14 @@ import { NotFoundPage } from "./pages/NotFoundPage";
 const AdminUnitsPage = lazy(() => import("./pages/AdminUnitsPage").then((m) => ({ default: m.AdminUnitsPage })));
 const UsersPage = lazy(() => import("./pages/UsersPage").then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import("./pages/AuditPage").then((m) => ({ default: m.AuditPage })));
+const SubjectsPage = lazy(() => import("./pages/SubjectsPage").then((m) => ({ default: m.SubjectsPage })));
+const ProductsPage = lazy(() => import("./pages/ProductsPage").then((m) => ({ default: m.ProductsPage })));
+const ProductPage = lazy(() => import("./pages/ProductPage").then((m) => ({ default: m.ProductPage })));
+const ApplicationPage = lazy(() => import("./pages/ApplicationPage").then((m) => ({ default: m.ApplicationPage })));
+const CycleBoardPage = lazy(() => import("./pages/CycleBoardPage").then((m) => ({ default: m.CycleBoardPage })));
+const ProgressPage = lazy(() => import("./pages/ProgressPage").then((m) => ({ default: m.ProgressPage })));
+const ImportPage = lazy(() => import("./pages/ImportPage").then((m) => ({ default: m.ImportPage })));
+const MinePage = lazy(() => import("./pages/MinePage").then((m) => ({ default: m.MinePage })));
 
 export function App() {
   const session = useSession();
@@ -21,11 +29,20 @@ export function App() {
     );
   }
   const isAdmin = session.user.role === "admin";
+  const canImport = isAdmin || session.user.role.endsWith("_officer");
   return (
     <Routes>
       <Route element={<AppLayout />}>
         <Route index element={<HomePage />} />
         <Route path="admin-units" element={<AdminUnitsPage />} />
+        <Route path="mine" element={<MinePage />} />
+        <Route path="subjects" element={<SubjectsPage />} />
+        <Route path="products" element={<ProductsPage />} />
+        <Route path="products/:id" element={<ProductPage />} />
+        <Route path="applications/:id" element={<ApplicationPage />} />
+        <Route path="cycle" element={<CycleBoardPage />} />
+        <Route path="progress" element={<ProgressPage />} />
+        <Route path="import" element={canImport ? <ImportPage /> : <Navigate to="/" replace />} />
         <Route path="users" element={isAdmin ? <UsersPage /> : <Navigate to="/" replace />} />
         <Route path="audit" element={isAdmin ? <AuditPage /> : <Navigate to="/" replace />} />
         <Route path="login" element={<Navigate to="/" replace />} />

@@ -23,6 +23,7 @@ pub struct Filter {
     pub stage: Option<String>,
     pub area_path: Option<String>,
     pub subject_id: Option<Uuid>,
+    pub product_id: Option<Uuid>,
     pub group_code: Option<String>,
     /// Folded words matched in the product's name and code.
     pub q: Option<String>,
@@ -39,6 +40,7 @@ impl Filter {
             stage: None,
             area_path: None,
             subject_id: None,
+            product_id: None,
             group_code: None,
             q: None,
             overdue_on: None,
@@ -62,6 +64,9 @@ fn condition(filter: &Filter) -> Condition {
     }
     if let Some(subject) = filter.subject_id {
         cond = cond.add(Column::SubjectId.eq(subject));
+    }
+    if let Some(product) = filter.product_id {
+        cond = cond.add(Column::ProductId.eq(product));
     }
     if let Some(group) = &filter.group_code {
         cond = cond.add(Column::GroupCode.eq(group.as_str()));

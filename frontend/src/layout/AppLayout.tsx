@@ -1,7 +1,7 @@
 import { Suspense, useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Dropdown, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
-import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined } from "@ant-design/icons";
 import { useSession } from "../auth/session";
 import { signOut } from "../api/client";
 import { useI18n } from "../i18n";
@@ -14,10 +14,20 @@ interface NavItem {
   label: MessageKey;
   icon: React.ReactNode;
   adminOnly?: boolean;
+  /** Shown only to these roles (default: everyone). */
+  roles?: (role: string) => boolean;
 }
+
+const isOfficer = (role: string) => role === "admin" || role.endsWith("_officer");
 
 const NAV: NavItem[] = [
   { path: "/", label: "nav.home", icon: <HomeOutlined /> },
+  { path: "/mine", label: "nav.mine", icon: <FolderOpenOutlined />, roles: (r) => r === "producer" },
+  { path: "/subjects", label: "nav.subjects", icon: <ShopOutlined /> },
+  { path: "/products", label: "nav.products", icon: <GiftOutlined /> },
+  { path: "/cycle", label: "nav.board", icon: <ProjectOutlined />, roles: (r) => r !== "council_member" },
+  { path: "/progress", label: "nav.progress", icon: <BarChartOutlined /> },
+  { path: "/import", label: "nav.import", icon: <FileExcelOutlined />, roles: isOfficer },
   { path: "/admin-units", label: "nav.adminUnits", icon: <ApartmentOutlined /> },
   { path: "/users", label: "nav.users", icon: <TeamOutlined />, adminOnly: true },
   { path: "/audit", label: "nav.audit", icon: <AuditOutlined />, adminOnly: true },
@@ -31,7 +41,7 @@ export function AppLayout() {
   const [passwordOpen, setPasswordOpen] = useState(false);
   if (!session) return null;
   const isAdmin = session.user.role === "admin";
-  const items = NAV.filter((n) => !n.adminOnly || isAdmin).map((n) => ({
+  const items = NAV.filter((n) => (!n.adminOnly || isAdmin) && (!n.roles || n.roles(session.user.role))).map((n) => ({
     key: n.path,
     icon: n.icon,
     label: <Link to={n.path}>{t(n.label)}</Link>,

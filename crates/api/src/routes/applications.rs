@@ -327,6 +327,8 @@ pub struct ListQuery {
     /// Only applications for products made inside this unit.
     pub area_id: Option<Uuid>,
     pub subject_id: Option<Uuid>,
+    /// The applications of one product (its cycle years).
+    pub product_id: Option<Uuid>,
     /// Top-level product group code.
     #[validate(length(max = 8))]
     pub group: Option<String>,
@@ -349,6 +351,7 @@ pub async fn filter(state: &AppState, user: &AuthUser, query: &ListQuery) -> Api
     filter.stage = query.stage.map(|s| s.as_str().to_owned());
     filter.area_path = area_path(state, query.area_id).await?;
     filter.subject_id = query.subject_id;
+    filter.product_id = query.product_id;
     filter.group_code = query.group.clone();
     filter.q = query.q.as_deref().map(fold);
     filter.overdue_on = query.overdue.filter(|o| *o).map(|_| Utc::now().date_naive());

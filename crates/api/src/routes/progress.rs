@@ -196,6 +196,7 @@ pub async fn overdue_list(
         stage: None,
         area_id: query.area_id,
         subject_id: None,
+        product_id: None,
         group: None,
         q: None,
         overdue: Some(true),

@@ -1,0 +1,120 @@
+import { expect, test, type Page } from "@playwright/test";
+
+const PASSWORD = "OcopDemo@2026";
+
+async function signIn(page: Page, email: string) {
+  await page.goto("/");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Mật khẩu").fill(PASSWORD);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page.getByRole("heading", { name: /Xin chào/ })).toBeVisible();
+}
+
+async function signOut(page: Page) {
+  await page.getByTestId("user-menu").hover();
+  await page.getByText("Đăng xuất").click();
+  await expect(page.getByRole("heading", { name: "Đăng nhập" })).toBeVisible();
+}
+
+function pdf(name: string) {
+  return { name, mimeType: "application/pdf", buffer: Buffer.from(`%PDF-1.4\n% ${name}\n%%EOF\n`) };
+}
+
+const KINDS = {
+  idea: "Phiếu đăng ký ý tưởng sản phẩm / sản phẩm",
+  plan: "Phương án, dự án sản xuất kinh doanh",
+  profile: "Bản giới thiệu về tổ chức, cá nhân",
+  registration: "Bản sao giấy đăng ký kinh doanh",
+};
+
+async function progressTotal(page: Page) {
+  await page.getByRole("link", { name: "Tiến độ" }).click();
+  const total = page.getByTestId("progress-total").locator(".ant-statistic-content-value");
+  await expect(total).toBeVisible();
+  return total;
+}
+
+async function openOnBoard(page: Page, column: string, product: string) {
+  await page.getByRole("link", { name: "Chu trình OCOP" }).click();
+  await page.getByTestId(`column-${column}`).getByRole("link", { name: product }).click();
+  await expect(page.getByRole("heading", { name: new RegExp(`Hồ sơ: ${product}`) })).toBeVisible();
+}
+
+test("an idea goes from the producer's portal through review and a fix to an approved plan", async ({ page }) => {
+  // The district officer's dashboard starts empty for Hạ Long.
+  await signIn(page, "halong@ocop.demo");
+  await expect(await progressTotal(page)).toHaveText("0");
+  await signOut(page);
+
+  // The producer registers the idea and files the four documents the plan needs.
+  await signIn(page, "chuthe@ocop.demo");
+  await page.getByRole("link", { name: "Hồ sơ của tôi" }).click();
+  const product = page.locator("tr", { hasText: "Chả mực Hạ Long" });
+  await product.getByRole("button", { name: "Đăng ký ý tưởng vào chu trình" }).click();
+  await expect(page.getByRole("heading", { name: /Hồ sơ: Chả mực Hạ Long/ })).toBeVisible();
+  await expect(page.getByTestId("completeness-business_plan")).toContainText("Chưa nộp");
+  for (const [key, kind] of Object.entries(KINDS)) {
+    const row = page.locator("tr", { hasText: kind });
+    await row.locator("input[type=file]").setInputFiles(pdf(`${key}.pdf`));
+    await expect(row.getByText(`${key}.pdf`)).toBeVisible();
+  }
+  await expect(page.getByTestId("completeness-business_plan")).toContainText("Đã nộp đủ");
+  await page.getByTestId("moves").getByRole("button", { name: "Nộp phương án" }).click();
+  await expect(page.getByText("Đã nộp phương án").first()).toBeVisible();
+  await signOut(page);
+
+  // The officer accepts three documents and returns the plan for a fix.
+  await signIn(page, "halong@ocop.demo");
+  await openOnBoard(page, "plan_submitted", "Chả mực Hạ Long");
+  for (const kind of [KINDS.idea, KINDS.profile, KINDS.registration]) {
+    const row = page.locator("tr", { hasText: kind });
+    await row.getByRole("button", { name: /Đạt/ }).click();
+    await expect(row.getByRole("button", { name: /Đạt/ })).toHaveCount(0);
+  }
+  const plan = page.locator("tr", { hasText: KINDS.plan });
+  await plan.getByRole("button", { name: /Yêu cầu bổ sung/ }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Nội dung cần bổ sung").fill("Bổ sung kế hoạch tài chính 3 năm");
+  await dialog.getByRole("button", { name: "Yêu cầu bổ sung" }).click();
+  await expect(plan.getByText("Cần bổ sung")).toBeVisible();
+  await page.getByTestId("moves").getByRole("button", { name: "Duyệt phương án" }).click();
+  await expect(page.getByText(/Hồ sơ chưa đủ/)).toBeVisible();
+  await signOut(page);
+
+  // The producer sees the comment and replaces the file.
+  await signIn(page, "chuthe@ocop.demo");
+  await page.getByRole("link", { name: "Hồ sơ của tôi" }).click();
+  await page.locator("tr", { hasText: "Chả mực Hạ Long" }).getByRole("link", { name: "Mở hồ sơ" }).click();
+  const returned = page.locator("tr", { hasText: KINDS.plan });
+  await expect(returned).toContainText("Bổ sung kế hoạch tài chính 3 năm");
+  await returned.locator("input[type=file]").first().setInputFiles(pdf("plan-v2.pdf"));
+  await expect(returned.getByText("plan-v2.pdf")).toBeVisible();
+  await expect(returned.getByText("Cần bổ sung")).toHaveCount(0);
+  await signOut(page);
+
+  // The officer accepts the new file and approves the plan; the dashboard counts it.
+  await signIn(page, "halong@ocop.demo");
+  await openOnBoard(page, "plan_submitted", "Chả mực Hạ Long");
+  await page.locator("tr", { hasText: KINDS.plan }).getByRole("button", { name: /Đạt/ }).click();
+  await expect(page.getByTestId("completeness-business_plan")).toContainText("Đã được duyệt đủ");
+  await page.getByTestId("moves").getByRole("button", { name: "Duyệt phương án" }).click();
+  await expect(page.getByText("Phương án được duyệt").first()).toBeVisible();
+  await expect(page.locator(".ant-timeline")).toContainText("Cán bộ TP Hạ Long (demo)");
+  await expect(await progressTotal(page)).toHaveText("1");
+  await expect(page.locator("tr", { hasText: "Phường Hồng Gai" })).toBeVisible();
+});
+
+test("products are found without diacritics and exported", async ({ page }) => {
+  await signIn(page, "tinh@ocop.demo");
+  await page.getByRole("link", { name: "Sản phẩm" }).click();
+  const search = page.getByPlaceholder("Gõ có dấu hoặc không dấu, ví dụ: ha long");
+  await search.fill("cha muc ha long");
+  await search.press("Enter");
+  const rows = page.locator(".ant-table-tbody tr.ant-table-row");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("Chả mực Hạ Long");
+  await expect(rows.first()).toContainText("450.000 ₫");
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: /Xuất Excel/ }).click();
+  expect((await download).suggestedFilename()).toMatch(/^san-pham-\d{8}\.xlsx$/);
+});

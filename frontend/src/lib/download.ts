@@ -1,0 +1,54 @@
+// Authenticated downloads (exports, dossier files, templates): fetched with the session's
+// token, then handed to the browser as a file.
+import { getSession } from "../auth/session";
+import { ApiProblem, type Problem } from "./problem";
+
+function fileName(response: Response, fallback: string): string {
+  const header = response.headers.get("content-disposition") ?? "";
+  const extended = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (extended?.[1]) return decodeURIComponent(extended[1]);
+  const plain = /filename="([^"]+)"/i.exec(header);
+  return plain?.[1] ?? fallback;
+}
+
+export async function download(path: string, fallback = "tai-xuong"): Promise<void> {
+  const session = getSession();
+  const response = await fetch(path, { headers: session ? { Authorization: `Bearer ${session.accessToken}` } : {} });
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as Problem;
+    throw new ApiProblem(response.status, problem);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName(response, fallback);
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Builds a query string from defined values only. */
+export function query(params: Record<string, string | number | boolean | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") search.set(k, String(v));
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+/** Uploads a dossier file (multipart); resolves with the stored document. */
+export async function uploadDocument(applicationId: string, kindId: string, file: File, replaces?: string): Promise<unknown> {
+  const session = getSession();
+  const form = new FormData();
+  form.set("kind_id", kindId);
+  if (replaces) form.set("replaces", replaces);
+  form.set("file", file, file.name);
+  const response = await fetch(`/api/v1/applications/${applicationId}/documents`, {
+    method: "POST",
+    headers: session ? { Authorization: `Bearer ${session.accessToken}` } : {},
+    body: form,
+  });
+  const body = (await response.json().catch(() => ({}))) as Problem;
+  if (!response.ok) throw new ApiProblem(response.status, body);
+  return body;
+}

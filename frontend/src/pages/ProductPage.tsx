@@ -1,0 +1,89 @@
+import { useState } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { App, Button, Card, Descriptions, Space, Table, Typography } from "antd";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "../api/client";
+import { useSession } from "../auth/session";
+import { useI18n } from "../i18n";
+import { formatDate, formatVnd } from "../lib/format";
+import { problemMessage } from "../lib/problem";
+import { CycleSelect, StatusTag } from "../components/registry";
+import { ProductForm } from "./ProductsPage";
+
+export function ProductPage() {
+  const { id = "" } = useParams();
+  const { t, tk, lang } = useI18n();
+  const session = useSession();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [cycle, setCycle] = useState<string | undefined>();
+  const product = useQuery({ queryKey: ["products", "detail", id], queryFn: async () => unwrap(await api.GET("/api/v1/products/{id}", { params: { path: { id } } })) });
+  const applications = useQuery({
+    queryKey: ["applications", "product", id],
+    queryFn: async () => unwrap(await api.GET("/api/v1/applications", { params: { query: { product_id: id, limit: 50 } } })),
+  });
+  const register = useMutation({
+    mutationFn: async () => unwrap(await api.POST("/api/v1/applications", { body: { cycle_id: cycle ?? "", product_id: id } })),
+    onSuccess: (app) => {
+      message.success(t("app.registered"));
+      queryClient.invalidateQueries({ queryKey: ["applications"] });
+      navigate(`/applications/${app.id}`);
+    },
+    onError: (e) => message.error(problemMessage(e, lang)),
+  });
+  const p = product.data;
+  if (!p) return product.error ? <Typography.Text type="danger">{problemMessage(product.error, lang)}</Typography.Text> : null;
+  const canManage = session?.user.role !== "council_member";
+  return (
+    <>
+      <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 16 }} wrap>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {p.name}
+        </Typography.Title>
+        {canManage && <Button onClick={() => setEditing(true)}>{t("edit")}</Button>}
+      </Space>
+      <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
+        <Descriptions.Item label={t("product.code")}>{p.code}</Descriptions.Item>
+        <Descriptions.Item label={t("product.classification")}>{p.classification ? `${p.classification.code} ${p.classification.name}` : ""}</Descriptions.Item>
+        <Descriptions.Item label={t("product.subject")}>{p.subject?.name}</Descriptions.Item>
+        <Descriptions.Item label={t("product.commune")}>{p.commune?.name}</Descriptions.Item>
+        <Descriptions.Item label={t("product.unit")}>{p.unit}</Descriptions.Item>
+        <Descriptions.Item label={t("product.price")}>{p.price_vnd == null ? "" : formatVnd(p.price_vnd)}</Descriptions.Item>
+        <Descriptions.Item label={t("product.gtin")}>{p.gtin}</Descriptions.Item>
+        <Descriptions.Item label={t("product.status")}>{tk("pstatus", p.status)}</Descriptions.Item>
+        <Descriptions.Item label={t("product.description")} span={2}>{p.description}</Descriptions.Item>
+        <Descriptions.Item label={t("product.story")} span={2}>
+          <Typography.Paragraph style={{ whiteSpace: "pre-wrap", margin: 0 }}>{p.story}</Typography.Paragraph>
+        </Descriptions.Item>
+      </Descriptions>
+      <Card title={t("product.applications")} style={{ marginTop: 16 }}
+        extra={canManage && (
+          <Space>
+            <CycleSelect value={cycle} onChange={setCycle} />
+            <Button type="primary" loading={register.isPending} disabled={!cycle} onClick={() => register.mutate()}>
+              {t("product.register")}
+            </Button>
+          </Space>
+        )}
+      >
+        <Table
+          rowKey="id"
+          size="small"
+          pagination={false}
+          loading={applications.isFetching}
+          dataSource={applications.data?.items}
+          locale={{ emptyText: t("cycle.noApplications") }}
+          columns={[
+            { title: t("app.version"), dataIndex: "dossier_version" },
+            { title: t("product.status"), dataIndex: "status", render: (s: string) => <StatusTag status={s} /> },
+            { title: t("cycle.deadline"), dataIndex: "deadline", render: (d?: string | null) => formatDate(d) },
+            { title: "", render: (_, a) => <Link to={`/applications/${a.id}`}>{t("mine.open")}</Link> },
+          ]}
+        />
+      </Card>
+      {editing && <ProductForm product={p} onClose={() => { setEditing(false); queryClient.invalidateQueries({ queryKey: ["products", "detail", id] }); }} />}
+    </>
+  );
+}

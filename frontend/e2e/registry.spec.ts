@@ -106,7 +106,7 @@ test("an idea goes from the producer's portal through review and a fix to an app
 
 test("products are found without diacritics and exported", async ({ page }) => {
   await signIn(page, "tinh@ocop.demo");
-  await page.getByRole("link", { name: "Sản phẩm" }).click();
+  await page.getByRole("link", { name: "Sản phẩm", exact: true }).click();
   const search = page.getByPlaceholder("Gõ có dấu hoặc không dấu, ví dụ: ha long");
   await search.fill("cha muc ha long");
   await search.press("Enter");

@@ -563,7 +563,7 @@ pub struct MoveInput {
     pub note: Option<String>,
 }
 
-fn move_error(e: MoveError) -> ApiError {
+fn move_error(e: MoveError, kinds: &[document_kind::Model]) -> ApiError {
     match &e {
         MoveError::NotAllowedFrom { .. } => {
             ApiError::conflict("Không thể thực hiện thao tác này ở trạng thái hiện tại.", e.to_string())
@@ -573,15 +573,31 @@ fn move_error(e: MoveError) -> ApiError {
             ApiError::invalid_field("note", "required", "Cần nêu lý do trả lại hồ sơ.", e.to_string())
         }
         MoveError::DossierIncomplete { missing, needs_fix, pending } => {
-            let join = |l: &[String]| if l.is_empty() { "—".to_owned() } else { l.join(", ") };
+            let join = |codes: &[String], vi: bool| {
+                if codes.is_empty() {
+                    return "—".to_owned();
+                }
+                let name = |code: &String| {
+                    kinds
+                        .iter()
+                        .find(|k| &k.code == code)
+                        .map_or(code.clone(), |k| if vi { k.name.clone() } else { k.name_en.clone() })
+                };
+                codes.iter().map(name).collect::<Vec<_>>().join("; ")
+            };
             ApiError::conflict(
                 format!(
-                    "Hồ sơ chưa đủ: thiếu {}; cần bổ sung {}; chưa thẩm định {}.",
-                    join(missing),
-                    join(needs_fix),
-                    join(pending)
+                    "Hồ sơ chưa đủ. Chưa nộp: {}. Cần bổ sung: {}. Chưa thẩm định: {}.",
+                    join(missing, true),
+                    join(needs_fix, true),
+                    join(pending, true)
                 ),
-                e.to_string(),
+                format!(
+                    "The dossier is not complete. Not filed: {}. To fix: {}. Not yet accepted: {}.",
+                    join(missing, false),
+                    join(needs_fix, false),
+                    join(pending, false)
+                ),
             )
         }
     }
@@ -609,13 +625,15 @@ pub async fn make_move(
     let app = guard::application(&state, &user, id.into_inner(), Need::Manage).await?;
     let from: ApplicationStatus = app.status.parse().map_err(ApiError::internal)?;
     let note = body.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    let completeness = match dossier_need(body.action, from) {
-        DossierNeed::Nothing => None,
+    let (completeness, kinds) = match dossier_need(body.action, from) {
+        DossierNeed::Nothing => (None, Vec::new()),
         DossierNeed::Filed(stage) | DossierNeed::Accepted(stage) => {
-            Some(Dossier::load(&state.db, &app).await?.completeness(stage, app.is_service))
+            let dossier = Dossier::load(&state.db, &app).await?;
+            (Some(dossier.completeness(stage, app.is_service)), dossier.kinds)
         }
     };
-    let to = check_move(body.action, from, party(&user.actor()), note, completeness.as_ref()).map_err(move_error)?;
+    let to = check_move(body.action, from, party(&user.actor()), note, completeness.as_ref())
+        .map_err(|e| move_error(e, &kinds))?;
     let returned_reason = (body.action == Action::Return).then(|| note.unwrap_or_default().to_owned());
     let txn = state.db.begin().await?;
     // Re-read inside the transaction: a concurrent move must not be overwritten.

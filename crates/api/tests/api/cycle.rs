@@ -55,7 +55,8 @@ async fn an_idea_goes_through_review_return_and_approval(app: TestApp) {
 
     // Nothing filed yet: the plan cannot be submitted.
     let refused = assert_problem(make_move(&app, &producer, &id, "submit_plan", None).await, 409, "conflict").await;
-    assert!(refused["message_vi"].as_str().expect("msg").contains("business_plan"));
+    assert!(refused["message_vi"].as_str().expect("msg").contains("Phương án, dự án sản xuất kinh doanh"), "{refused}");
+    assert!(refused["message_en"].as_str().expect("msg").contains("Production and business plan"), "{refused}");
 
     for code in PLAN_KINDS {
         let response =

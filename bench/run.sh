@@ -2,6 +2,11 @@
 # Load benchmarks with wrk against a release server, on SQLite and on PostgreSQL:
 #   /healthz                               (no database)
 #   /api/v1/admin-units?limit=20           (authenticated: JWT check, user reload, count + page)
+# and, over the demo plus 20,000 synthetic products (BENCH_PRODUCTS) with their applications:
+#   /api/v1/progress/stages?cycle_id=      (the progress dashboard: grouped counts per area)
+#   /api/v1/progress/overdue?cycle_id=     (overdue applications against stage deadlines)
+#   /api/v1/products?q=cha%20muc%20ha%20long (diacritics-insensitive word search, count + page)
+#   /api/v1/applications?cycle_id=&status= (the cycle board's column)
 # Raw wrk output goes to bench/results/<date>-<db>-<target>.txt; a summary table to
 # bench/results/latest.md. Loopback only; every run is bounded in time.
 set -euo pipefail
@@ -10,6 +15,7 @@ bin=${OCOP_BIN:-target/release/ocop}
 duration=${BENCH_DURATION:-15s}
 connections=${BENCH_CONNECTIONS:-32}
 threads=${BENCH_THREADS:-2}
+products=${BENCH_PRODUCTS:-20000}
 pg_base=${OCOP_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 results=bench/results
 stamp=$(date -u +%Y%m%d-%H%M%S)
@@ -54,6 +60,7 @@ bench_db() { # db port
     psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)" -c "CREATE DATABASE ocop_bench"
     env+=(OCOP_DATABASE_URL="${pg_base%/*}/ocop_bench")
   fi
+  env "${env[@]}" "$bin" seed --demo --synthetic "$products" > "$data/seed.log"
   env "${env[@]}" "$bin" serve --bind "127.0.0.1:$port" > "$data/server.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
@@ -62,6 +69,13 @@ bench_db() { # db port
     -d '{"email":"admin@ocop.demo","password":"OcopDemo@2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   run_wrk "$db" healthz "http://127.0.0.1:$port/healthz"
   run_wrk "$db" admin-units-list "http://127.0.0.1:$port/api/v1/admin-units?limit=20" "$token"
+  local cycle api="http://127.0.0.1:$port/api/v1"
+  cycle=$(curl -sf -H "Authorization: Bearer $token" "$api/cycles" |
+    python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin) if c["year"] == 2026][0])')
+  run_wrk "$db" progress-stages "$api/progress/stages?cycle_id=$cycle" "$token"
+  run_wrk "$db" progress-overdue "$api/progress/overdue?cycle_id=$cycle" "$token"
+  run_wrk "$db" products-search "$api/products?q=cha%20muc%20ha%20long" "$token"
+  run_wrk "$db" board-column "$api/applications?cycle_id=$cycle&status=plan_submitted" "$token"
   kill "$pid"
   wait "$pid" 2>/dev/null || true
 }

@@ -358,3 +358,119 @@ async fn seed_registry(txn: &sea_orm::DatabaseTransaction) -> Result<Vec<uuid::U
     }
     Ok(subject_ids)
 }
+
+/// Synthetic volume for benchmarks: `products` products (and a third as many subjects) spread
+/// over every commune, each with an application in the 2026 cycle at one of the states.
+/// Loaded on top of the demo dataset, in one transaction, in batches.
+pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), SeedError> {
+    use sea_orm::{EntityTrait, Set};
+
+    use crate::entities::{application, product, subject};
+
+    const WORDS: [&str; 8] =
+        ["Chả mực", "Nước mắm", "Trà hoa vàng", "Rượu ba kích", "Mật ong rừng", "Miến dong", "Sá sùng khô", "Gà đồi"];
+    const BATCH: usize = 500;
+    let txn = db.begin().await?;
+    let communes = admin_units::communes_by_code(&txn).await?;
+    let version = classifications::find_version_by_code(&txn, "2023")
+        .await?
+        .ok_or_else(|| SeedError::Code("classification 2023".into()))?;
+    let sets: Vec<_> =
+        classifications::nodes(&txn, version.id).await?.into_iter().filter(|n| n.level == "product_set").collect();
+    let cycle = cycles::find_by_year(&txn, 2026).await?.ok_or_else(|| SeedError::Code("cycle 2026".into()))?;
+    let now = chrono::Utc::now();
+    let subject_count = (products / 3).max(1) as usize;
+    let mut subject_rows = Vec::with_capacity(subject_count);
+    for i in 0..subject_count {
+        let commune = &communes[i % communes.len()];
+        let name = format!("Hợp tác xã {} {}", WORDS[i % WORDS.len()], i);
+        subject_rows.push(subject::ActiveModel {
+            id: Set(crate::new_id()),
+            legal_form: Set(["household", "cooperative_group", "cooperative", "enterprise"][i % 4].into()),
+            name_folded: Set(fold(&name)),
+            name: Set(name),
+            tax_code: Set(format!("59{i:08}")),
+            representative: Set("Người đại diện".into()),
+            phone: Set("0912345678".into()),
+            email: Set(None),
+            address: Set(commune.name.clone()),
+            commune_id: Set(commune.id),
+            area_path: Set(commune.path.clone()),
+            founded_on: Set(None),
+            members: Set(None),
+            employees: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
+    }
+    let subjects: Vec<(uuid::Uuid, usize)> = subject_rows
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone().unwrap(), i % communes.len()))
+        .collect();
+    for chunk in subject_rows.chunks(BATCH) {
+        subject::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    }
+    let mut seq = vec![0i32; communes.len()];
+    let mut product_rows = Vec::with_capacity(products as usize);
+    let mut application_rows = Vec::with_capacity(products as usize);
+    for i in 0..products as usize {
+        let (subject_id, commune_index) = subjects[i % subjects.len()];
+        let commune = &communes[commune_index];
+        let set = &sets[i % sets.len()];
+        seq[commune_index] += 1;
+        let place = code_place(&commune.path).ok_or_else(|| SeedError::Code(commune.path.clone()))?;
+        let name = format!("{} {} {}", WORDS[i % WORDS.len()], commune.name, i);
+        let id = crate::new_id();
+        product_rows.push(product::ActiveModel {
+            id: Set(id),
+            code: Set(product_code(&place, u32::try_from(seq[commune_index]).unwrap_or(0), 2025)),
+            commune_seq: Set(seq[commune_index]),
+            code_year: Set(2025),
+            name_folded: Set(fold(&name)),
+            name: Set(name),
+            classification_node_id: Set(set.id),
+            group_code: Set(classifications::group_code(&set.code).to_owned()),
+            is_service: Set(set.is_service),
+            subject_id: Set(subject_id),
+            commune_id: Set(commune.id),
+            area_path: Set(commune.path.clone()),
+            description: Set(None),
+            story: Set(None),
+            gtin: Set(None),
+            unit: Set("kg".into()),
+            price_vnd: Set(Some(100_000)),
+            status: Set("active".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
+        let status = ApplicationStatus::ALL[i % ApplicationStatus::ALL.len()];
+        application_rows.push(application::ActiveModel {
+            id: Set(crate::new_id()),
+            cycle_id: Set(cycle.id),
+            product_id: Set(id),
+            subject_id: Set(subject_id),
+            area_path: Set(commune.path.clone()),
+            group_code: Set(classifications::group_code(&set.code).to_owned()),
+            is_service: Set(set.is_service),
+            status: Set(status.as_str().into()),
+            stage: Set(status.stage().as_str().into()),
+            dossier_version: Set(1),
+            previous_application_id: Set(None),
+            returned_reason: Set(None),
+            status_changed_at: Set(now),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
+    }
+    for chunk in product_rows.chunks(BATCH) {
+        product::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    }
+    for chunk in application_rows.chunks(BATCH) {
+        application::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    }
+    let summary = serde_json::json!({ "dataset": "synthetic", "products": products, "subjects": subject_count });
+    audit::record::<(), _>(&txn, &AuditContext::default(), "seed", "dataset", "synthetic", None, Some(&summary)).await?;
+    txn.commit().await?;
+    Ok(())
+}

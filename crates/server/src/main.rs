@@ -30,11 +30,16 @@ enum Command {
     },
     /// Apply pending database migrations.
     Migrate,
-    /// Load a dataset into an empty database.
+    /// Load a dataset: the demo (into an empty database), then optionally synthetic volume.
+    #[command(group(clap::ArgGroup::new("dataset").required(true).multiple(true).args(["demo", "synthetic"])))]
     Seed {
         /// The demo dataset (Quảng Ninh).
-        #[arg(long, required = true)]
+        #[arg(long)]
         demo: bool,
+        /// Add this many synthetic products (with subjects and 2026 applications) on top of
+        /// the demo dataset, for benchmarks.
+        #[arg(long, value_name = "PRODUCTS")]
+        synthetic: Option<u32>,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -69,9 +74,13 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Seed { .. } => {
-            if !seed_demo(&db).await? {
+        Command::Seed { demo, synthetic } => {
+            if demo && !seed_demo(&db).await? {
                 bail!("the database is not empty; demo data is only loaded into an empty database");
+            }
+            if let Some(products) = synthetic {
+                seed::synthetic(&db, products).await?;
+                println!("Added {products} synthetic products with their subjects and 2026 applications.");
             }
             Ok(())
         }

@@ -237,7 +237,10 @@ impl MigrationTrait for Migration {
             )
             .await?;
         unique(manager, "ux_applications_cycle_product", Applications, &["cycle_id", "product_id"]).await?;
-        index(manager, "ix_applications_cycle_area", Applications, &["cycle_id", "area_path"]).await?;
+        // Covering the progress view's grouped count, and the board's column in waiting order.
+        index(manager, "ix_applications_cycle_area_status", Applications, &["cycle_id", "area_path", "status"]).await?;
+        index(manager, "ix_applications_cycle_status", Applications, &["cycle_id", "status", "status_changed_at"])
+            .await?;
         index(manager, "ix_applications_cycle_stage", Applications, &["cycle_id", "stage"]).await?;
         index(manager, "ix_applications_subject", Applications, &["subject_id"]).await?;
         manager

@@ -361,9 +361,9 @@ async fn seed_registry(txn: &sea_orm::DatabaseTransaction) -> Result<Vec<uuid::U
 
 /// Synthetic volume for benchmarks: `products` products (and a third as many subjects) spread
 /// over every commune, each with an application in the 2026 cycle at one of the states.
-/// Loaded on top of the demo dataset, in one transaction, in batches.
+/// Loaded on top of the demo dataset, in one transaction, in batches; may be run again.
 pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), SeedError> {
-    use sea_orm::{EntityTrait, Set};
+    use sea_orm::{EntityTrait, PaginatorTrait, Set};
 
     use crate::entities::{application, product, subject};
 
@@ -379,6 +379,8 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), See
         classifications::nodes(&txn, version.id).await?.into_iter().filter(|n| n.level == "product_set").collect();
     let cycle = cycles::find_by_year(&txn, 2026).await?.ok_or_else(|| SeedError::Code("cycle 2026".into()))?;
     let now = chrono::Utc::now();
+    // Continue numbering after earlier runs, so tax codes and product codes stay unique.
+    let offset = subject::Entity::find().count(&txn).await? as usize;
     let subject_count = (products / 3).max(1) as usize;
     let mut subject_rows = Vec::with_capacity(subject_count);
     for i in 0..subject_count {
@@ -389,7 +391,7 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), See
             legal_form: Set(["household", "cooperative_group", "cooperative", "enterprise"][i % 4].into()),
             name_folded: Set(fold(&name)),
             name: Set(name),
-            tax_code: Set(format!("59{i:08}")),
+            tax_code: Set(format!("59{:08}", offset + i)),
             representative: Set("Người đại diện".into()),
             phone: Set("0912345678".into()),
             email: Set(None),
@@ -403,15 +405,15 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), See
             updated_at: Set(now),
         });
     }
-    let subjects: Vec<(uuid::Uuid, usize)> = subject_rows
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.clone().unwrap(), i % communes.len()))
-        .collect();
+    let subjects: Vec<(uuid::Uuid, usize)> =
+        subject_rows.iter().enumerate().map(|(i, s)| (s.id.clone().unwrap(), i % communes.len())).collect();
     for chunk in subject_rows.chunks(BATCH) {
         subject::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
     }
-    let mut seq = vec![0i32; communes.len()];
+    let mut seq = Vec::with_capacity(communes.len());
+    for commune in &communes {
+        seq.push(products::next_seq(&txn, commune.id, 2025).await? - 1);
+    }
     let mut product_rows = Vec::with_capacity(products as usize);
     let mut application_rows = Vec::with_capacity(products as usize);
     for i in 0..products as usize {
@@ -470,7 +472,8 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), See
         application::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
     }
     let summary = serde_json::json!({ "dataset": "synthetic", "products": products, "subjects": subject_count });
-    audit::record::<(), _>(&txn, &AuditContext::default(), "seed", "dataset", "synthetic", None, Some(&summary)).await?;
+    audit::record::<(), _>(&txn, &AuditContext::default(), "seed", "dataset", "synthetic", None, Some(&summary))
+        .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -131,3 +131,33 @@ fn demo_seed_loads_once_and_serve_keeps_its_development_secret() {
     assert!(text(&again).contains("Demo dataset present: sign in as admin@ocop.demo"), "{}", text(&again));
     assert_eq!(std::fs::read_to_string(&secret_path).expect("secret"), secret, "kept, not regenerated");
 }
+
+#[test]
+fn synthetic_volume_adds_up_across_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = ocop(dir.path(), None, &[], &["seed", "--demo", "--synthetic", "30"]);
+    assert!(first.status.success(), "{}", text(&first));
+    let second = ocop(dir.path(), None, &[], &["seed", "--synthetic", "30"]);
+    assert!(second.status.success(), "{}", text(&second));
+    assert!(!ocop(dir.path(), None, &[], &["seed"]).status.success(), "a dataset must be named");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let count = |table: &str| {
+        runtime.block_on(async {
+            let db = ocop_persistence::connect(&format!("sqlite://{}", dir.path().join("ocop.db").display()))
+                .await
+                .expect("db");
+            let row = db
+                .query_one_raw(ocop_persistence::Statement::from_string(
+                    db.get_database_backend(),
+                    format!("SELECT COUNT(*) AS n FROM {table}"),
+                ))
+                .await
+                .expect("query")
+                .expect("row");
+            row.try_get::<i64>("", "n").expect("n")
+        })
+    };
+    assert_eq!(count("products"), 5 + 60, "the demo's five and twice thirty");
+    assert_eq!(count("applications"), 2 + 60);
+    assert_eq!(count("subjects"), 3 + 20);
+}

@@ -2907,6 +2907,8 @@ export interface operations {
                 /** @description Only applications for products made inside this unit. */
                 area_id?: string;
                 subject_id?: string;
+                /** @description The applications of one product (its cycle years). */
+                product_id?: string;
                 /** @description Top-level product group code. */
                 group?: string;
                 /** @description Words searched in product names and codes, ignoring diacritics. */
@@ -2989,6 +2991,8 @@ export interface operations {
                 /** @description Only applications for products made inside this unit. */
                 area_id?: string;
                 subject_id?: string;
+                /** @description The applications of one product (its cycle years). */
+                product_id?: string;
                 /** @description Top-level product group code. */
                 group?: string;
                 /** @description Words searched in product names and codes, ignoring diacritics. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatDate, formatDateTime, formatVnd } from "./format";
 import { fold } from "./fold";
 import { problemMessage, ApiProblem } from "./problem";
+import { query } from "./download";
 
 describe("format", () => {
   it("shows calendar dates as dd/mm/yyyy", () => {
@@ -42,5 +43,12 @@ describe("problemMessage", () => {
 
   it("falls back for errors that are not problems", () => {
     expect(problemMessage(new Error("network down"), "en")).toBe("network down");
+  });
+});
+
+describe("query", () => {
+  it("keeps only the values that are set, encoded", () => {
+    expect(query({ q: "chả mực", group: undefined, status: "", limit: 20, overdue: false })).toBe("?q=ch%E1%BA%A3+m%E1%BB%B1c&limit=20&overdue=false");
+    expect(query({ q: undefined })).toBe("");
   });
 });

@@ -155,7 +155,7 @@ export function ProductForm({ product, subjectId, onClose }: { product?: Product
         </Space>
         {product && (
           <Form.Item name="status" label={t("product.status")}>
-            <Select options={["active", "certified", "discontinued"].map((s) => ({ value: s, label: tk("pstatus", s) }))} />
+            <Select options={(product.status === "certified" ? ["active", "certified", "discontinued"] : ["active", "discontinued"]).map((s) => ({ value: s, label: tk("pstatus", s) }))} />
           </Form.Item>
         )}
         <Form.Item name="description" label={t("product.description")}>

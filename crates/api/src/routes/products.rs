@@ -239,6 +239,19 @@ pub async fn place(
     })
 }
 
+/// `certified` is the scoring module's to set (through a certificate), never a form's.
+fn check_status_change(requested: &str, current: Option<&str>) -> ApiResult<()> {
+    if requested == ProductStatus::Certified.as_str() && current != Some(requested) {
+        return Err(ApiError::invalid_field(
+            "status",
+            "certified_by_council",
+            "Trạng thái «đã chứng nhận» chỉ được ghi nhận qua quyết định công nhận của hội đồng.",
+            "Only a council's recognition decision makes a product certified.",
+        ));
+    }
+    Ok(())
+}
+
 pub fn invalid(errors: Vec<FieldError>) -> ApiError {
     errors.into_iter().fold(ApiError::new(ErrorCode::ValidationFailed), ApiError::with_field)
 }
@@ -422,6 +435,7 @@ pub async fn create(
     check_manage_registry(&user.actor(), Owner { subject_id: subject.id, area_path: &commune.path })?;
     let node = classifications::find_node(&state.db, body.classification_node_id).await?;
     let data = check_product(&body, node.as_ref()).map_err(invalid)?;
+    check_status_change(&data.status, None)?;
     let txn = state.db.begin().await?;
     let placement = place(&txn, subject.id, &commune, Utc::now().year()).await?;
     let created = products::insert(&txn, placement, data).await?;
@@ -462,6 +476,7 @@ pub async fn update(
     let body = body.0;
     let node = classifications::find_node(&state.db, body.classification_node_id).await?;
     let data = check_product(&body, node.as_ref()).map_err(invalid)?;
+    check_status_change(&data.status, Some(&product.status))?;
     let txn = state.db.begin().await?;
     let updated = products::update(&txn, product.clone(), data).await?;
     audit::record(&txn, &user.audit(), "product.update", "product", updated.id, Some(&product), Some(&updated)).await?;

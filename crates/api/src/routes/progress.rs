@@ -7,7 +7,7 @@ use actix_web::{get, web};
 use chrono::Utc;
 use ocop_domain::access::registry_visibility;
 use ocop_domain::admin_unit::is_within;
-use ocop_domain::cycle::{ApplicationStatus, Stage};
+use ocop_domain::cycle::{ApplicationStatus, Stage, is_overdue};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::admin_unit;
 use ocop_persistence::{admin_units, applications, cycles, subjects};
@@ -116,26 +116,28 @@ pub async fn by_stage(
     let mut filter = applications::Filter::new(registry_visibility(&user.actor()));
     filter.cycle_id = Some(cycle.id);
     filter.area_path = Some(area.path.clone());
+    // One grouped query; whether a state is overdue follows from its stage's deadline.
     let rows = applications::counts_by_area_and_status(&state.db, &filter).await?;
-    filter.overdue_on = Some(Utc::now().date_naive());
-    let overdue_rows = applications::counts_by_area_and_status(&state.db, &filter).await?;
     let children = admin_units::children(&state.db, area.id).await?;
     let deadlines = cycles::stages(&state.db, cycle.id).await?;
+    let today = Utc::now().date_naive();
+    let overdue_status = |status: &str| {
+        status
+            .parse::<ApplicationStatus>()
+            .is_ok_and(|s| deadlines.iter().any(|d| d.stage == s.stage().as_str() && is_overdue(d.deadline, today)))
+    };
 
     let child_of = |path: &str| children.iter().position(|c| is_within(path, &c.path));
     let mut total_by_status: BTreeMap<String, i64> = BTreeMap::new();
     let mut per_child: Vec<(BTreeMap<String, i64>, i64)> = vec![(BTreeMap::new(), 0); children.len()];
+    let mut overdue = 0;
     for (path, status, n) in &rows {
+        let late = if overdue_status(status) { *n } else { 0 };
+        overdue += late;
         *total_by_status.entry(status.clone()).or_default() += n;
         if let Some(i) = child_of(path) {
             *per_child[i].0.entry(status.clone()).or_default() += n;
-        }
-    }
-    let mut overdue = 0;
-    for (path, _, n) in &overdue_rows {
-        overdue += n;
-        if let Some(i) = child_of(path) {
-            per_child[i].1 += n;
+            per_child[i].1 += late;
         }
     }
     let by_stage = Stage::ALL

@@ -141,6 +141,22 @@ async fn products_get_codes_and_are_found_without_diacritics(app: TestApp) {
     let again = app.post("/api/v1/products", &officer, &body).send().await.expect("req");
     assert_problem(again, 409, "conflict").await; // the GTIN is taken
 
+    let id = created["id"].as_str().expect("id");
+    body["status"] = json!("certified");
+    let self_certified = app.put(&format!("/api/v1/products/{id}"), &officer, &body).send().await.expect("req");
+    assert_problem(self_certified, 422, "validation_failed").await;
+    body["status"] = json!("discontinued");
+    let edited: Value = app
+        .put(&format!("/api/v1/products/{id}"), &officer, &body)
+        .send()
+        .await
+        .expect("req")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(edited["status"], "discontinued");
+    assert_eq!(edited["code"], created["code"], "the code never changes");
+
     let groups = app.get_json("/api/v1/products?group=2", &officer).await;
     assert_eq!(groups["total"], 0, "Hạ Long has no beverages");
     let admin = app.token("admin@ocop.demo").await;

@@ -102,6 +102,12 @@ test("an idea goes from the producer's portal through review and a fix to an app
   await expect(page.locator(".ant-timeline")).toContainText("Cán bộ TP Hạ Long (demo)");
   await expect(await progressTotal(page)).toHaveText("1");
   await expect(page.locator("tr", { hasText: "Phường Hồng Gai" })).toBeVisible();
+
+  // Moves without a reason can be made straight from the board.
+  await page.getByRole("link", { name: "Chu trình OCOP" }).click();
+  await page.getByTestId("column-plan_approved").getByRole("button", { name: "Bắt đầu triển khai" }).click();
+  await expect(page.getByTestId("column-implementing")).toContainText("Chả mực Hạ Long");
+  await expect(page.getByTestId("column-plan_approved")).not.toContainText("Chả mực Hạ Long");
 });
 
 test("products are found without diacritics and exported", async ({ page }) => {

@@ -863,6 +863,10 @@ export interface components {
         /**
          * @description An application: one product in one cycle year.
          * @example {
+         *       "allowed_moves": [
+         *         "approve_plan",
+         *         "return"
+         *       ],
          *       "created_at": "2026-04-02T03:00:00Z",
          *       "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
          *       "deadline": "2026-06-30",
@@ -883,6 +887,7 @@ export interface components {
          *     }
          */
         Application: {
+            allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return")[];
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -952,7 +957,6 @@ export interface components {
          *     }
          */
         ApplicationDetail: components["schemas"]["Application"] & {
-            allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return")[];
             /** @description Whether the caller reviews documents here. */
             can_review: boolean;
             /** @description For idea registration, business plan and evaluation. */
@@ -1569,6 +1573,7 @@ export interface components {
         };
         Page_Application: {
             items: {
+                allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return")[];
                 /** Format: date-time */
                 created_at: string;
                 /** Format: uuid */

@@ -1,16 +1,33 @@
 import { useState } from "react";
 import { Link } from "react-router-dom";
-import { Badge, Card, Col, Empty, Input, Row, Space, Tag, Typography } from "antd";
-import { useQuery } from "@tanstack/react-query";
+import { App, Badge, Button, Card, Col, Empty, Input, Row, Space, Tag, Typography } from "antd";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import { useI18n } from "../i18n";
 import { formatDate } from "../lib/format";
+import { problemMessage } from "../lib/problem";
+import type { components } from "../api/schema";
 import { query } from "../lib/download";
 import { CycleSelect, ExportButtons, STATUSES } from "../components/registry";
 
 /** The cycle board: applications in columns by state, oldest waiting first. */
+type Action = components["schemas"]["MoveInput"]["action"];
+
 export function CycleBoardPage() {
-  const { t, tk } = useI18n();
+  const { t, tk, lang } = useI18n();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  // Moves straight from the board; returning needs a reason, so it is made on the dossier page.
+  const move = useMutation({
+    mutationFn: async ({ id, action }: { id: string; action: Action }) =>
+      unwrap(await api.POST("/api/v1/applications/{id}/moves", { params: { path: { id } }, body: { action } })),
+    onSuccess: () => {
+      message.success(t("app.moved"));
+      queryClient.invalidateQueries({ queryKey: ["applications"] });
+      queryClient.invalidateQueries({ queryKey: ["progress"] });
+    },
+    onError: (e) => message.error(problemMessage(e, lang)),
+  });
   const [cycle, setCycle] = useState<string | undefined>();
   const [q, setQ] = useState("");
   const board = useQuery({
@@ -50,6 +67,15 @@ export function CycleBoardPage() {
                       <Space size={4} wrap>
                         {a.returned_reason && <Tag color="orange">{t("app.returned")}</Tag>}
                         {a.deadline && <Tag color={a.overdue ? "red" : "default"}>{formatDate(a.deadline)}</Tag>}
+                      </Space>
+                      <Space size={4} wrap style={{ marginTop: 4 }}>
+                        {a.allowed_moves
+                          .filter((m) => m !== "return")
+                          .map((m) => (
+                            <Button key={m} size="small" loading={move.isPending} onClick={() => move.mutate({ id: a.id, action: m as Action })}>
+                              {tk("action", m)}
+                            </Button>
+                          ))}
                       </Space>
                     </Card>
                   ))}

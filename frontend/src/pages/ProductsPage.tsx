@@ -12,6 +12,7 @@ import { query } from "../lib/download";
 import { ApiProblem, problemMessage } from "../lib/problem";
 import { ClassificationSelect, GroupSelect } from "../components/ClassificationSelect";
 import { ExportButtons } from "../components/registry";
+import { SubjectPicker } from "../components/SubjectPicker";
 
 export type Product = components["schemas"]["Product"];
 const PAGE_SIZE = 20;
@@ -82,26 +83,6 @@ interface ProductValues {
   description?: string;
   story?: string;
   status?: Product["status"];
-}
-
-/** The subjects a caller may file products for (a producer: their own). */
-function SubjectPicker({ value, onChange, id }: { value?: string; onChange?: (v: string) => void; id?: string }) {
-  const [q, setQ] = useState("");
-  const subjects = useQuery({
-    queryKey: ["subjects", "picker", q],
-    queryFn: async () => unwrap(await api.GET("/api/v1/subjects", { params: { query: { q: q || undefined, limit: 30 } } })).items,
-  });
-  return (
-    <Select
-      id={id}
-      showSearch
-      filterOption={false}
-      onSearch={setQ}
-      value={value}
-      onChange={onChange}
-      options={(subjects.data ?? []).map((s) => ({ value: s.id, label: `${s.name} (${s.tax_code})` }))}
-    />
-  );
 }
 
 export function ProductForm({ product, subjectId, onClose }: { product?: Product; subjectId?: string; onClose: () => void }) {

@@ -8,6 +8,7 @@ import { useI18n } from "../i18n";
 import { formatDateTime } from "../lib/format";
 import { problemMessage } from "../lib/problem";
 import { UnitSelect } from "../components/UnitSelect";
+import { SubjectPicker } from "../components/SubjectPicker";
 
 type User = components["schemas"]["User"];
 type Role = User["role"];
@@ -96,6 +97,7 @@ interface FormValues {
   password: string;
   role: Role;
   admin_unit_id?: string | null;
+  subject_id?: string | null;
   active?: boolean;
   new_password: string;
 }
@@ -109,13 +111,14 @@ function UserForm({ editing, onClose }: { editing: Editing; onClose: () => void 
   const save = useMutation({
     mutationFn: async (v: FormValues) => {
       const unit = OFFICER_LEVEL[v.role] ? (v.admin_unit_id ?? null) : null;
+      const subject = v.role === "producer" ? (v.subject_id ?? null) : null;
       if (editing?.mode === "edit") {
-        return unwrap(await api.PATCH("/api/v1/users/{id}", { params: { path: { id: editing.user.id } }, body: { display_name: v.display_name, role: v.role, admin_unit_id: unit, active: v.active } }));
+        return unwrap(await api.PATCH("/api/v1/users/{id}", { params: { path: { id: editing.user.id } }, body: { display_name: v.display_name, role: v.role, admin_unit_id: unit, subject_id: subject, active: v.active } }));
       }
       if (editing?.mode === "reset") {
         return unwrap(await api.POST("/api/v1/users/{id}/password-reset", { params: { path: { id: editing.user.id } }, body: { new_password: v.new_password } }));
       }
-      return unwrap(await api.POST("/api/v1/users", { body: { email: v.email, display_name: v.display_name, password: v.password, role: v.role, admin_unit_id: unit } }));
+      return unwrap(await api.POST("/api/v1/users", { body: { email: v.email, display_name: v.display_name, password: v.password, role: v.role, admin_unit_id: unit, subject_id: subject } }));
     },
     onSuccess: () => {
       message.success(editing?.mode === "reset" ? t("users.passwordReset") : t("saved"));
@@ -133,7 +136,7 @@ function UserForm({ editing, onClose }: { editing: Editing; onClose: () => void 
       <Form
         form={form}
         layout="vertical"
-        initialValues={user ? { display_name: user.display_name, role: user.role, admin_unit_id: user.admin_unit?.id, active: user.active } : { role: "commune_officer" }}
+        initialValues={user ? { display_name: user.display_name, role: user.role, admin_unit_id: user.admin_unit?.id, subject_id: user.subject_id, active: user.active } : { role: "commune_officer" }}
         onFinish={(v) => save.mutate(v)}
       >
         {editing.mode === "reset" ? (
@@ -161,6 +164,11 @@ function UserForm({ editing, onClose }: { editing: Editing; onClose: () => void 
             {level && (
               <Form.Item name="admin_unit_id" label={t("users.unit")} rules={[{ required: true }]}>
                 <UnitSelect level={level} initialLabel={user?.admin_unit ? `${user.admin_unit.name} (${user.admin_unit.code})` : undefined} />
+              </Form.Item>
+            )}
+            {role === "producer" && (
+              <Form.Item name="subject_id" label={t("product.subject")}>
+                <SubjectPicker />
               </Form.Item>
             )}
             {editing.mode === "edit" && (

@@ -10,7 +10,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::access::{party, registry_visibility};
 use ocop_domain::cycle::{
-    Action, ApplicationStatus, DossierNeed, MoveError, Stage, check_move, dossier_need, is_overdue, moves_from,
+    Action, ApplicationStatus, DossierNeed, MoveError, Party, Stage, check_move, dossier_need, is_overdue, moves_from,
 };
 use ocop_domain::dossier::{Completeness, FiledDocument, KindRule, Review, completeness, safe_file_name};
 use ocop_domain::text::fold;
@@ -49,7 +49,8 @@ pub struct ProductRef {
     "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-193-06637-001-2026", "name": "Chả mực Hạ Long"},
     "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "group_code": "1",
     "status": "plan_submitted", "stage": "business_plan", "dossier_version": 1, "returned_reason": null,
-    "status_changed_at": "2026-06-02T03:00:00Z", "deadline": "2026-06-30", "overdue": false, "created_at": "2026-04-02T03:00:00Z"
+    "status_changed_at": "2026-06-02T03:00:00Z", "deadline": "2026-06-30", "overdue": false, "created_at": "2026-04-02T03:00:00Z",
+    "allowed_moves": ["approve_plan", "return"]
 }))]
 pub struct Application {
     pub id: Uuid,
@@ -70,16 +71,21 @@ pub struct Application {
     pub deadline: Option<NaiveDate>,
     pub overdue: bool,
     pub created_at: DateTime<Utc>,
+    /// Moves the caller may attempt now (the dossier is checked when the move is made).
+    #[schema(schema_with = crate::schemas::actions)]
+    pub allowed_moves: Vec<String>,
 }
 
 struct Context {
     products: HashMap<Uuid, ProductRef>,
     deadlines: HashMap<(Uuid, String), Option<NaiveDate>>,
     today: NaiveDate,
+    /// The caller's side, or `None` when they only read (council members).
+    party: Option<Party>,
 }
 
 impl Context {
-    async fn load(state: &AppState, rows: &[application::Model]) -> ApiResult<Self> {
+    async fn load(state: &AppState, user: &AuthUser, rows: &[application::Model]) -> ApiResult<Self> {
         let products = products::find_many(&state.db, rows.iter().map(|a| a.product_id).collect())
             .await?
             .into_iter()
@@ -93,12 +99,19 @@ impl Context {
             .into_iter()
             .map(|s: cycle_stage::Model| ((s.cycle_id, s.stage), s.deadline))
             .collect();
-        Ok(Self { products, deadlines, today: Utc::now().date_naive() })
+        let actor = user.actor();
+        let party = (actor.role != ocop_domain::account::Role::CouncilMember).then(|| party(&actor));
+        Ok(Self { products, deadlines, today: Utc::now().date_naive(), party })
     }
 
     fn application(&self, a: application::Model) -> Application {
         let deadline = self.deadlines.get(&(a.cycle_id, a.stage.clone())).copied().flatten();
+        let allowed_moves = match (self.party, a.status.parse::<ApplicationStatus>()) {
+            (Some(party), Ok(status)) => moves_from(status, party).into_iter().map(|m| m.as_str().to_owned()).collect(),
+            _ => Vec::new(),
+        };
         Application {
+            allowed_moves,
             id: a.id,
             cycle_id: a.cycle_id,
             product: self.products.get(&a.product_id).cloned(),
@@ -236,7 +249,7 @@ impl StageCompleteness {
     "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "group_code": "1",
     "status": "idea_registered", "stage": "idea_registration", "dossier_version": 1, "returned_reason": null,
     "status_changed_at": "2026-04-02T03:00:00Z", "deadline": "2026-04-30", "overdue": false, "created_at": "2026-04-02T03:00:00Z",
-    "history": [], "documents": [], "document_kinds": [], "completeness": [], "allowed_moves": ["submit_plan"], "can_review": false
+    "allowed_moves": ["submit_plan"], "history": [], "documents": [], "document_kinds": [], "completeness": [], "can_review": false
 }))]
 pub struct ApplicationDetail {
     #[serde(flatten)]
@@ -248,9 +261,6 @@ pub struct ApplicationDetail {
     pub document_kinds: Vec<DocumentKind>,
     /// For idea registration, business plan and evaluation.
     pub completeness: Vec<StageCompleteness>,
-    /// Moves the caller may attempt now.
-    #[schema(schema_with = crate::schemas::actions)]
-    pub allowed_moves: Vec<String>,
     /// Whether the caller reviews documents here.
     pub can_review: bool,
 }
@@ -299,14 +309,11 @@ async fn detail(state: &AppState, user: &AuthUser, app: application::Model) -> A
     let history = applications::events(&state.db, app.id).await?;
     let all_docs = applications::all_documents(&state.db, app.id).await?;
     let kinds: HashMap<Uuid, document_kind::Model> = dossier.kinds.iter().map(|k| (k.id, k.clone())).collect();
-    let status: ApplicationStatus = app.status.parse().map_err(ApiError::internal)?;
-    let actor = user.actor();
     let completeness =
         SHOWN_STAGES.into_iter().map(|s| StageCompleteness::new(s, dossier.completeness(s, app.is_service))).collect();
     let can_review = guard::may_review(user, &app);
-    let context = Context::load(state, std::slice::from_ref(&app)).await?;
+    let context = Context::load(state, user, std::slice::from_ref(&app)).await?;
     Ok(ApplicationDetail {
-        allowed_moves: moves_from(status, party(&actor)).into_iter().map(|a| a.as_str().to_owned()).collect(),
         can_review,
         history: history.into_iter().map(Into::into).collect(),
         documents: all_docs.into_iter().map(|d| document_dto(d, &kinds)).collect(),
@@ -378,7 +385,7 @@ pub async fn page(state: &AppState, user: &AuthUser, query: &ListQuery) -> ApiRe
     query.validate()?;
     let filter = filter(state, user, query).await?;
     let page = applications::list(&state.db, &filter, paging(query.limit, query.offset)).await?;
-    let context = Context::load(state, &page.items).await?;
+    let context = Context::load(state, user, &page.items).await?;
     Ok(Page::map(page, |a| context.application(a)))
 }
 
@@ -398,7 +405,7 @@ pub async fn export(
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
     let page = applications::list(&state.db, &filter, Paging { limit: EXPORT_LIMIT, offset: 0 }).await?;
-    let context = Context::load(&state, &page.items).await?;
+    let context = Context::load(&state, &user, &page.items).await?;
     let rows = page
         .items
         .into_iter()

@@ -362,5 +362,13 @@ async fn progress_counts_stages_areas_and_overdue(app: TestApp) {
     assert_eq!(count(ba_che_subject, "by_status", "plan_submitted"), 1);
     let board = app.get_json(&format!("/api/v1/applications?cycle_id={cycle}&status=plan_submitted"), &admin).await;
     assert_eq!(board["items"][0]["product"]["name"], "Rượu ba kích Ba Chẽ");
+    assert_eq!(board["items"][0]["allowed_moves"], json!(["approve_plan", "return"]));
+    let council = app
+        .get_json(
+            &format!("/api/v1/applications?cycle_id={cycle}&status=plan_submitted"),
+            &app.token("hoidong@ocop.demo").await,
+        )
+        .await;
+    assert_eq!(council["items"][0]["allowed_moves"], json!([]), "council members read, they do not move");
 }
 both!(progress_counts_stages_areas_and_overdue);

@@ -63,9 +63,11 @@ test("an idea goes from the producer's portal through review and a fix to an app
   await expect(page.getByText("Đã nộp phương án").first()).toBeVisible();
   await signOut(page);
 
-  // The officer accepts three documents and returns the plan for a fix.
+  // The officer finds it in the review queue, accepts three documents and asks for a fix.
   await signIn(page, "halong@ocop.demo");
-  await openOnBoard(page, "plan_submitted", "Chả mực Hạ Long");
+  await page.getByRole("link", { name: "Thẩm định hồ sơ" }).click();
+  await page.locator("tr", { hasText: "22-193-06637-" }).getByRole("link", { name: "Chả mực Hạ Long" }).click();
+  await expect(page.getByRole("heading", { name: /Hồ sơ: Chả mực Hạ Long/ })).toBeVisible();
   for (const kind of [KINDS.idea, KINDS.profile, KINDS.registration]) {
     const row = page.locator("tr", { hasText: kind });
     await row.getByRole("button", { name: /Đạt/ }).click();

@@ -17,6 +17,7 @@ const ApplicationPage = lazy(() => import("./pages/ApplicationPage").then((m) =>
 const CycleBoardPage = lazy(() => import("./pages/CycleBoardPage").then((m) => ({ default: m.CycleBoardPage })));
 const ProgressPage = lazy(() => import("./pages/ProgressPage").then((m) => ({ default: m.ProgressPage })));
 const ImportPage = lazy(() => import("./pages/ImportPage").then((m) => ({ default: m.ImportPage })));
+const ReviewQueuePage = lazy(() => import("./pages/ReviewQueuePage").then((m) => ({ default: m.ReviewQueuePage })));
 const MinePage = lazy(() => import("./pages/MinePage").then((m) => ({ default: m.MinePage })));
 
 export function App() {
@@ -29,6 +30,7 @@ export function App() {
     );
   }
   const isAdmin = session.user.role === "admin";
+  // Officers (and admins) review dossiers and import spreadsheets.
   const canImport = isAdmin || session.user.role.endsWith("_officer");
   return (
     <Routes>
@@ -41,6 +43,7 @@ export function App() {
         <Route path="products/:id" element={<ProductPage />} />
         <Route path="applications/:id" element={<ApplicationPage />} />
         <Route path="cycle" element={<CycleBoardPage />} />
+        <Route path="review" element={canImport ? <ReviewQueuePage /> : <Navigate to="/" replace />} />
         <Route path="progress" element={<ProgressPage />} />
         <Route path="import" element={canImport ? <ImportPage /> : <Navigate to="/" replace />} />
         <Route path="users" element={isAdmin ? <UsersPage /> : <Navigate to="/" replace />} />

@@ -29,6 +29,8 @@ pub struct Filter {
     pub q: Option<String>,
     /// Only applications past the deadline of their current stage on this day.
     pub overdue_on: Option<NaiveDate>,
+    /// Only applications with a current document awaiting review.
+    pub awaiting_review: bool,
 }
 
 impl Filter {
@@ -44,6 +46,7 @@ impl Filter {
             group_code: None,
             q: None,
             overdue_on: None,
+            awaiting_review: false,
         }
     }
 }
@@ -91,6 +94,16 @@ fn condition(filter: &Filter) -> Condition {
             .and_where(Expr::col((cycle_stage::Entity, cycle_stage::Column::Deadline)).lt(today))
             .to_owned();
         cond = cond.add(Expr::exists(overdue));
+    }
+    if filter.awaiting_review {
+        let pending = Query::select()
+            .expr(Expr::val(1))
+            .from(document::Entity)
+            .and_where(Expr::col((document::Entity, document::Column::ApplicationId)).equals((Entity, Column::Id)))
+            .and_where(Expr::col((document::Entity, document::Column::SupersededAt)).is_null())
+            .and_where(Expr::col((document::Entity, document::Column::Review)).eq("pending"))
+            .to_owned();
+        cond = cond.add(Expr::exists(pending));
     }
     cond
 }

@@ -2920,6 +2920,8 @@ export interface operations {
                 q?: string;
                 /** @description Only applications past the deadline of their current stage. */
                 overdue?: boolean;
+                /** @description Only applications with a document awaiting review (the officers' review queue). */
+                awaiting_review?: boolean;
                 limit?: number;
                 offset?: number;
                 /** @description For the export only: `xlsx` (default) or `csv`. */
@@ -3004,6 +3006,8 @@ export interface operations {
                 q?: string;
                 /** @description Only applications past the deadline of their current stage. */
                 overdue?: boolean;
+                /** @description Only applications with a document awaiting review (the officers' review queue). */
+                awaiting_review?: boolean;
                 limit?: number;
                 offset?: number;
                 /** @description For the export only: `xlsx` (default) or `csv`. */

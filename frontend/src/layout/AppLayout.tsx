@@ -25,6 +25,7 @@ const NAV: NavItem[] = [
   { path: "/mine", label: "nav.mine", icon: <FolderOpenOutlined />, roles: (r) => r === "producer" },
   { path: "/subjects", label: "nav.subjects", icon: <ShopOutlined /> },
   { path: "/products", label: "nav.products", icon: <GiftOutlined /> },
+  { path: "/review", label: "nav.review", icon: <AuditOutlined />, roles: isOfficer },
   { path: "/cycle", label: "nav.board", icon: <ProjectOutlined />, roles: (r) => r !== "council_member" },
   { path: "/progress", label: "nav.progress", icon: <BarChartOutlined /> },
   { path: "/import", label: "nav.import", icon: <FileExcelOutlined />, roles: isOfficer },

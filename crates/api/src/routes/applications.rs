@@ -344,6 +344,8 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// Only applications past the deadline of their current stage.
     pub overdue: Option<bool>,
+    /// Only applications with a document awaiting review (the officers' review queue).
+    pub awaiting_review: Option<bool>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
     /// For the export only: `xlsx` (default) or `csv`.
@@ -362,6 +364,7 @@ pub async fn filter(state: &AppState, user: &AuthUser, query: &ListQuery) -> Api
     filter.group_code = query.group.clone();
     filter.q = query.q.as_deref().map(fold);
     filter.overdue_on = query.overdue.filter(|o| *o).map(|_| Utc::now().date_naive());
+    filter.awaiting_review = query.awaiting_review.unwrap_or(false);
     Ok(filter)
 }
 
@@ -456,6 +459,12 @@ pub async fn register(
     let body = body.0;
     body.validate()?;
     let product = guard::product(&state, &user, body.product_id, Need::Manage).await?;
+    if product.status == ocop_domain::product::ProductStatus::Discontinued.as_str() {
+        return Err(ApiError::conflict(
+            "Sản phẩm đã ngừng sản xuất, không thể đăng ký vào chu trình.",
+            "A discontinued product cannot join a cycle.",
+        ));
+    }
     let cycle = cycles::find(&state.db, body.cycle_id).await?.ok_or_else(|| {
         ApiError::invalid_field("cycle_id", "not_found", "Không tìm thấy chu trình.", "The cycle does not exist.")
     })?;

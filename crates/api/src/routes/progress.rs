@@ -202,6 +202,7 @@ pub async fn overdue_list(
         group: None,
         q: None,
         overdue: Some(true),
+        awaiting_review: None,
         limit: query.limit,
         offset: query.offset,
         format: None,

@@ -88,6 +88,11 @@ async fn an_idea_goes_through_review_return_and_approval(app: TestApp) {
         .expect("req");
     assert_problem(review, 403, "forbidden").await;
 
+    // The application waits in the officer's review queue, not in another district's.
+    let queue = app.get_json("/api/v1/applications?awaiting_review=true", &officer).await;
+    assert_eq!(queue["total"], 1);
+    assert_eq!(queue["items"][0]["id"], id.as_str());
+    assert_eq!(app.get_json("/api/v1/applications?awaiting_review=true", &app.token(UONG_BI).await).await["total"], 0);
     // The officer sees the same dossier, approves nothing until every document is accepted.
     let seen = app.get_json(&format!("/api/v1/applications/{id}"), &officer).await;
     assert_eq!(seen["can_review"], true);
@@ -159,6 +164,7 @@ async fn an_idea_goes_through_review_return_and_approval(app: TestApp) {
         .await
         .expect("req");
     let approved: Value = make_move(&app, &officer, &id, "approve_plan", None).await.json().await.expect("json");
+    assert_eq!(app.get_json("/api/v1/applications?awaiting_review=true", &officer).await["total"], 0, "queue emptied");
     assert_eq!(approved["status"], "plan_approved");
     let implementing: Value =
         make_move(&app, &producer, &id, "start_implementation", None).await.json().await.expect("json");

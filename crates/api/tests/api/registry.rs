@@ -156,6 +156,13 @@ async fn products_get_codes_and_are_found_without_diacritics(app: TestApp) {
         .expect("json");
     assert_eq!(edited["status"], "discontinued");
     assert_eq!(edited["code"], created["code"], "the code never changes");
+    let cycle = cycle_2026(&app, &officer).await;
+    let register = app
+        .post("/api/v1/applications", &officer, &json!({"cycle_id": cycle, "product_id": id}))
+        .send()
+        .await
+        .expect("req");
+    assert_problem(register, 409, "conflict").await; // discontinued products stay out of cycles
 
     let groups = app.get_json("/api/v1/products?group=2", &officer).await;
     assert_eq!(groups["total"], 0, "Hạ Long has no beverages");

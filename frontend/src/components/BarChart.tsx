@@ -20,9 +20,10 @@ export function BarChart({ categories, series, stacked, height = 280, label }: {
     chart.setOption({
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: series.length > 1 ? { top: 0 } : undefined,
+      legend: series.length > 1 ? { top: 0, type: "scroll" } : undefined,
       grid: { left: 8, right: 8, bottom: 8, top: series.length > 1 ? 40 : 16, containLabel: true },
-      xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 } },
+      // Long Vietnamese labels slant rather than overlap.
+      xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: categories.length * Math.max(...categories.map((c) => c.length)) > 60 ? 30 : 0 } },
       yAxis: { type: "value", minInterval: 1 },
       series: series.map((s) => ({ type: "bar", name: s.name, data: s.values, stack: stacked ? "total" : undefined })),
     });

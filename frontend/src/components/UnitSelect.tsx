@@ -45,6 +45,7 @@ export function UnitSelect({
       loading={results.isFetching}
       options={options}
       data-testid="unit-select"
+      style={{ width: "100%", minWidth: 200 }}
     />
   );
 }

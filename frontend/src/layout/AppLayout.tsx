@@ -47,7 +47,9 @@ export function AppLayout() {
     icon: n.icon,
     label: <Link to={n.path}>{t(n.label)}</Link>,
   }));
-  const selected = NAV.filter((n) => n.path !== "/" && location.pathname.startsWith(n.path)).map((n) => n.path);
+  // A dossier page belongs to the cycle board in the menu.
+  const path = location.pathname.startsWith("/applications/") ? "/cycle" : location.pathname;
+  const selected = NAV.filter((n) => n.path !== "/" && path.startsWith(n.path)).map((n) => n.path);
   return (
     <Layout style={{ minHeight: "100vh" }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={230}>

@@ -52,7 +52,7 @@ export function CycleBoardPage() {
         {STATUSES.map((status) => {
           const column = items.filter((a) => a.status === status);
           return (
-            <Col key={status} flex="0 0 260px" data-testid={`column-${status}`}>
+            <Col key={status} flex="1 0 210px" data-testid={`column-${status}`}>
               <Card size="small" title={<Space>{tk("status", status)} <Badge count={column.length} showZero color="#999" /></Space>} styles={{ body: { minHeight: 120 } }}>
                 {column.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("cycle.noApplications")} />}
                 <Space direction="vertical" style={{ width: "100%" }}>

@@ -129,17 +129,40 @@ pub fn download(table: Table, format: ExportFormat, stem: &str) -> ApiResult<Htt
         .body(body))
 }
 
+/// A workbook may unpack to at most this many times the upload limit: a small file can be a
+/// zip bomb. Real workbooks compress 5–10 times.
+pub const UNPACK_RATIO: u128 = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    #[error("the workbook unpacks to more than {0} bytes")]
+    TooLarge(u128),
+    #[error("unreadable workbook: {0}")]
+    Unreadable(String),
+}
+
 /// Reads every sheet of an `.xlsx` workbook as rows of trimmed text (numbers without a
-/// trailing `.0`, dates as `dd/mm/yyyy`).
+/// trailing `.0`, dates as `dd/mm/yyyy`), after checking its unpacked size.
 /// The sheets of a workbook: (name, rows of cells).
 pub type Workbook = Vec<(String, Vec<Vec<String>>)>;
 
-pub fn read_xlsx(content: Vec<u8>) -> Result<Workbook, String> {
+pub fn read_xlsx(content: Vec<u8>, max_unpacked: u128) -> Result<Workbook, SheetError> {
+    let unreadable = |e: &dyn std::fmt::Display| SheetError::Unreadable(e.to_string());
+    // Sizes as the central directory declares them (present even when entries use data
+    // descriptors, which `decompressed_size` gives up on).
+    let mut archive = zip::ZipArchive::new(Cursor::new(content.as_slice())).map_err(|e| unreadable(&e))?;
+    let mut unpacked = 0u128;
+    for i in 0..archive.len() {
+        unpacked += u128::from(archive.by_index_raw(i).map_err(|e| unreadable(&e))?.size());
+        if unpacked > max_unpacked {
+            return Err(SheetError::TooLarge(max_unpacked));
+        }
+    }
     let mut workbook: Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(content)).map_err(|e: calamine::XlsxError| e.to_string())?;
+        calamine::open_workbook_from_rs(Cursor::new(content)).map_err(|e: calamine::XlsxError| unreadable(&e))?;
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&name).map_err(|e| e.to_string())?;
+        let range = workbook.worksheet_range(&name).map_err(|e| unreadable(&e))?;
         let rows = range.rows().map(|row| row.iter().map(cell_text).collect()).collect();
         sheets.push((name, rows));
     }

@@ -62,7 +62,8 @@ async fn imports_report_rows_and_write_all_or_nothing(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
     let template = app.get("/api/v1/imports/template", &admin).send().await.expect("req");
     assert_eq!(template.status(), 200);
-    let sheets = ocop_api::sheets::read_xlsx(template.bytes().await.expect("bytes").to_vec()).expect("workbook");
+    let sheets =
+        ocop_api::sheets::read_xlsx(template.bytes().await.expect("bytes").to_vec(), u128::MAX).expect("workbook");
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["Chủ thể", "Sản phẩm", "Hướng dẫn"]);
 
@@ -152,3 +153,32 @@ async fn imports_report_rows_and_write_all_or_nothing(app: TestApp) {
     assert_problem(import(&app, &admin, pdf("not a workbook"), true).await, 415, "unsupported_media_type").await;
 }
 both!(imports_report_rows_and_write_all_or_nothing);
+
+/// A workbook that is small on the wire but unpacks far past ten times the upload limit.
+async fn zip_bombs_are_refused_before_unpacking(backend: crate::helpers::Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.upload_limit_bytes = 64 * 1024).await else { return };
+    let admin = app.token("admin@ocop.demo").await;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    // About 1.3 MB of shared strings that compress to a few kilobytes.
+    for row in 0..2_000u32 {
+        sheet.write_string(row, 0, format!("{row} {}", "x".repeat(600))).expect("write");
+    }
+    let bomb = book.save_to_buffer().expect("xlsx");
+    assert!(bomb.len() < 64 * 1024, "small on the wire: {} bytes", bomb.len());
+    assert_problem(import(&app, &admin, bomb, true).await, 413, "payload_too_large").await;
+}
+
+mod zip_bombs {
+    use crate::helpers::Backend;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::zip_bombs_are_refused_before_unpacking(Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::zip_bombs_are_refused_before_unpacking(Backend::Postgres).await;
+    }
+}

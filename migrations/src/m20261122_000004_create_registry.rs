@@ -157,6 +157,7 @@ impl MigrationTrait for Migration {
                     .col(integer(CodeYear))
                     .col(string_len(Name, 300))
                     .col(string_len(NameFolded, 300))
+                    .col(string_len(SearchFolded, 800))
                     .col(uuid(ClassificationNodeId))
                     .col(string_len(GroupCode, 32))
                     .col(boolean(IsService))
@@ -342,6 +343,7 @@ enum Registry {
     Name,
     NameEn,
     NameFolded,
+    SearchFolded,
     Decision,
     CreatedAt,
     UpdatedAt,

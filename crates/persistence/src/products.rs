@@ -40,14 +40,7 @@ pub struct Filter {
 fn condition(filter: &Filter) -> Condition {
     let mut cond = visibility_condition(&filter.visibility, (Entity, Column::SubjectId), (Entity, Column::AreaPath));
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        cond = cond.add(words_condition(
-            q,
-            &[
-                Expr::col((Entity, Column::NameFolded)),
-                Expr::col((Entity, Column::Code)),
-                Expr::col((subject::Entity, subject::Column::NameFolded)),
-            ],
-        ));
+        cond = cond.add(words_condition(q, &[Expr::col((Entity, Column::SearchFolded))]));
     }
     if let Some(path) = &filter.area_path {
         cond = cond.add(Expr::col((Entity, Column::AreaPath)).like(prefix(path)));
@@ -146,9 +139,20 @@ pub struct Placement {
     pub area_path: String,
 }
 
-pub async fn insert(db: &impl ConnectionTrait, placement: Placement, data: ProductData) -> Result<Model, DbErr> {
+/// What a search matches: the product's name and code and its subject's name, folded.
+fn search_text(name: &str, code: &str, subject_name: &str) -> String {
+    ocop_domain::text::fold(&format!("{name} {code} {subject_name}"))
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    placement: Placement,
+    data: ProductData,
+    subject_name: &str,
+) -> Result<Model, DbErr> {
     let now = Utc::now();
     ActiveModel {
+        search_folded: Set(search_text(&data.name, &placement.code, subject_name)),
         id: Set(crate::new_id()),
         code: Set(placement.code),
         commune_seq: Set(placement.commune_seq),
@@ -175,8 +179,15 @@ pub async fn insert(db: &impl ConnectionTrait, placement: Placement, data: Produ
 }
 
 /// Replaces the editable attributes; the code, subject and commune are fixed.
-pub async fn update(db: &impl ConnectionTrait, product: Model, data: ProductData) -> Result<Model, DbErr> {
+pub async fn update(
+    db: &impl ConnectionTrait,
+    product: Model,
+    data: ProductData,
+    subject_name: &str,
+) -> Result<Model, DbErr> {
+    let search = search_text(&data.name, &product.code, subject_name);
     let mut active: ActiveModel = product.into();
+    active.search_folded = Set(search);
     active.name_folded = Set(ocop_domain::text::fold(&data.name));
     active.name = Set(data.name);
     active.classification_node_id = Set(data.classification_node_id);
@@ -190,4 +201,15 @@ pub async fn update(db: &impl ConnectionTrait, product: Model, data: ProductData
     active.status = Set(data.status);
     active.updated_at = Set(Utc::now());
     active.update(db).await
+}
+
+/// Keeps the products' search text in step with a renamed subject.
+pub async fn rename_subject(db: &impl ConnectionTrait, subject_id: Uuid, subject_name: &str) -> Result<(), DbErr> {
+    for product in by_subject(db, subject_id).await? {
+        let search = search_text(&product.name, &product.code, subject_name);
+        let mut active: ActiveModel = product.into();
+        active.search_folded = Set(search);
+        active.update(db).await?;
+    }
+    Ok(())
 }

@@ -298,6 +298,7 @@ async fn seed_registry(txn: &sea_orm::DatabaseTransaction) -> Result<Vec<uuid::U
                 price_vnd: Some(*price),
                 status: "active".into(),
             },
+            &subject.name,
         )
         .await?;
         product_rows.push(product);
@@ -407,6 +408,7 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), See
     }
     let subjects: Vec<(uuid::Uuid, usize)> =
         subject_rows.iter().enumerate().map(|(i, s)| (s.id.clone().unwrap(), i % communes.len())).collect();
+    let subject_names: Vec<String> = subject_rows.iter().map(|s| s.name.clone().unwrap()).collect();
     for chunk in subject_rows.chunks(BATCH) {
         subject::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
     }
@@ -424,9 +426,11 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), See
         let place = code_place(&commune.path).ok_or_else(|| SeedError::Code(commune.path.clone()))?;
         let name = format!("{} {} {}", WORDS[i % WORDS.len()], commune.name, i);
         let id = crate::new_id();
+        let code = product_code(&place, u32::try_from(seq[commune_index]).unwrap_or(0), 2025);
         product_rows.push(product::ActiveModel {
             id: Set(id),
-            code: Set(product_code(&place, u32::try_from(seq[commune_index]).unwrap_or(0), 2025)),
+            search_folded: Set(fold(&format!("{name} {code} {}", subject_names[i % subjects.len()]))),
+            code: Set(code),
             commune_seq: Set(seq[commune_index]),
             code_year: Set(2025),
             name_folded: Set(fold(&name)),

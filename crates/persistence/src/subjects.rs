@@ -147,6 +147,9 @@ pub async fn insert(db: &impl ConnectionTrait, data: SubjectData) -> Result<Mode
 
 /// Replaces the editable attributes (the legal form changes only through an upgrade).
 pub async fn update(db: &impl ConnectionTrait, subject: Model, data: SubjectData) -> Result<Model, DbErr> {
+    if data.name != subject.name {
+        crate::products::rename_subject(db, subject.id, &data.name).await?;
+    }
     let mut active: ActiveModel = subject.into();
     active.name_folded = Set(ocop_domain::text::fold(&data.name));
     active.name = Set(data.name);

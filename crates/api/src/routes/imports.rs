@@ -456,24 +456,24 @@ pub async fn run(
         return Err(problem);
     }
     let txn = state.db.begin().await?;
-    let mut ids: HashMap<String, Uuid> = HashMap::new();
+    let mut created_subjects: HashMap<String, (Uuid, String)> = HashMap::new();
     for data in plan.subjects {
         let created = subjects::insert(&txn, data).await?;
-        ids.insert(created.tax_code.clone(), created.id);
+        created_subjects.insert(created.tax_code.clone(), (created.id, created.name));
     }
     let year = Utc::now().year();
     for (data, commune, tax_code) in plan.products {
-        let subject_id = match ids.get(&tax_code) {
-            Some(id) => *id,
+        let (subject_id, subject_name) = match created_subjects.get(&tax_code) {
+            Some(known) => known.clone(),
             None => {
-                subjects::find_by_tax_code(&txn, &tax_code)
+                let found = subjects::find_by_tax_code(&txn, &tax_code)
                     .await?
-                    .ok_or_else(|| ApiError::internal("subject vanished"))?
-                    .id
+                    .ok_or_else(|| ApiError::internal("subject vanished"))?;
+                (found.id, found.name)
             }
         };
         let placement = place(&txn, subject_id, &commune, year).await?;
-        products::insert(&txn, placement, data).await?;
+        products::insert(&txn, placement, data, &subject_name).await?;
     }
     let summary = serde_json::json!({ "subjects": subject_rows, "products": product_rows });
     audit::record::<(), _>(&txn, &user.audit(), "registry.import", "import", Uuid::now_v7(), None, Some(&summary))

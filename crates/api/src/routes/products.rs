@@ -438,7 +438,7 @@ pub async fn create(
     check_status_change(&data.status, None)?;
     let txn = state.db.begin().await?;
     let placement = place(&txn, subject.id, &commune, Utc::now().year()).await?;
-    let created = products::insert(&txn, placement, data).await?;
+    let created = products::insert(&txn, placement, data, &subject.name).await?;
     audit::record::<Model, _>(&txn, &user.audit(), "product.create", "product", created.id, None, Some(&created))
         .await?;
     txn.commit().await?;
@@ -477,8 +477,10 @@ pub async fn update(
     let node = classifications::find_node(&state.db, body.classification_node_id).await?;
     let data = check_product(&body, node.as_ref()).map_err(invalid)?;
     check_status_change(&data.status, Some(&product.status))?;
+    let subject =
+        subjects::find(&state.db, product.subject_id).await?.ok_or_else(|| ApiError::internal("subject missing"))?;
     let txn = state.db.begin().await?;
-    let updated = products::update(&txn, product.clone(), data).await?;
+    let updated = products::update(&txn, product.clone(), data, &subject.name).await?;
     audit::record(&txn, &user.audit(), "product.update", "product", updated.id, Some(&product), Some(&updated)).await?;
     txn.commit().await?;
     let refs = Refs::load(&state, std::slice::from_ref(&updated)).await?;

@@ -110,6 +110,20 @@ async fn products_get_codes_and_are_found_without_diacritics(app: TestApp) {
     assert_eq!(by_subject["items"][0]["name"], "Sá sùng khô Quan Lạn");
 
     let subject_id = found["items"][0]["subject"]["id"].as_str().expect("subject").to_owned();
+    // Renaming the subject moves its products' search words with it.
+    let subject = app.get_json(&format!("/api/v1/subjects/{subject_id}"), &officer).await;
+    let rename = json!({
+        "legal_form": subject["legal_form"], "name": "Công ty Hải sản Vịnh Bắc Bộ", "tax_code": subject["tax_code"],
+        "representative": subject["representative"], "phone": subject["phone"], "address": subject["address"],
+        "commune_id": subject["commune"]["id"]
+    });
+    assert_eq!(
+        app.put(&format!("/api/v1/subjects/{subject_id}"), &officer, &rename).send().await.expect("req").status(),
+        200
+    );
+    let renamed = app.get_json("/api/v1/products?q=hai%20san%20vinh%20bac%20bo%20sa%20sung", &officer).await;
+    assert_eq!(renamed["items"][0]["name"], "Sá sùng khô Quan Lạn");
+    assert_eq!(app.get_json("/api/v1/products?q=thuc%20pham%20bien%20sa%20sung", &officer).await["total"], 0);
     let versions = app.get_json("/api/v1/classifications", &officer).await;
     let v2023 = versions.as_array().expect("versions").iter().find(|v| v["code"] == "2023").expect("2023")["id"]
         .as_str()

@@ -13,6 +13,9 @@ pub struct Model {
     pub name: String,
     #[serde(skip)]
     pub name_folded: String,
+    /// Folded name, code and subject name: what a search matches.
+    #[serde(skip)]
+    pub search_folded: String,
     pub classification_node_id: Uuid,
     /// Code of the top-level group, kept for filters and counts.
     pub group_code: String,

@@ -1,8 +1,8 @@
 //! Who may do what. Small named checks, each answering one question.
 
-use crate::account::Role;
 use uuid::Uuid;
 
+use crate::account::Role;
 use crate::admin_unit::{AdminLevel, is_within};
 use crate::cycle::Party;
 

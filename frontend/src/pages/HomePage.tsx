@@ -12,6 +12,14 @@ export function HomePage() {
     queryKey: ["admin-units", "count"],
     queryFn: async () => unwrap(await api.GET("/api/v1/admin-units", { params: { query: { limit: 1 } } })).total,
   });
+  const subjects = useQuery({
+    queryKey: ["subjects", "count"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/subjects", { params: { query: { limit: 1 } } })).total,
+  });
+  const products = useQuery({
+    queryKey: ["products", "count"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/products", { params: { query: { limit: 1 } } })).total,
+  });
   const users = useQuery({
     queryKey: ["users", "count"],
     enabled: isAdmin,
@@ -37,6 +45,16 @@ export function HomePage() {
         <Col xs={12} md={6}>
           <Card>
             <Statistic title={t("home.units")} value={units.data ?? "…"} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic title={t("nav.subjects")} value={subjects.data ?? "…"} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic title={t("nav.products")} value={products.data ?? "…"} />
           </Card>
         </Col>
         {isAdmin && (

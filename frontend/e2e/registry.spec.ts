@@ -126,3 +126,17 @@ test("products are found without diacritics and exported", async ({ page }) => {
   await page.getByRole("button", { name: /Xuất Excel/ }).click();
   expect((await download).suggestedFilename()).toMatch(/^san-pham-\d{8}\.xlsx$/);
 });
+
+test("an admin extends the classification's document kinds", async ({ page }) => {
+  await signIn(page, "admin@ocop.demo");
+  await page.getByRole("link", { name: "Phân loại sản phẩm" }).click();
+  await expect(page.locator(".ant-tree")).toContainText("1.3.5 Chế biến từ thủy, hải sản");
+  const kinds = page.locator(".ant-card", { hasText: "Danh mục tài liệu hồ sơ" });
+  await kinds.getByRole("button", { name: /Thêm mới/ }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Mã").fill("vietgap_certificate");
+  await dialog.getByLabel("Tên (tiếng Việt)").fill("Giấy chứng nhận VietGAP");
+  await dialog.getByLabel("Tên (tiếng Anh)").fill("VietGAP certificate");
+  await dialog.getByRole("button", { name: "Lưu" }).click();
+  await expect(kinds.locator("tr", { hasText: "vietgap_certificate" })).toContainText("Minh chứng");
+});

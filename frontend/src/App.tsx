@@ -18,6 +18,7 @@ const CycleBoardPage = lazy(() => import("./pages/CycleBoardPage").then((m) => (
 const ProgressPage = lazy(() => import("./pages/ProgressPage").then((m) => ({ default: m.ProgressPage })));
 const ImportPage = lazy(() => import("./pages/ImportPage").then((m) => ({ default: m.ImportPage })));
 const ReviewQueuePage = lazy(() => import("./pages/ReviewQueuePage").then((m) => ({ default: m.ReviewQueuePage })));
+const ClassificationsPage = lazy(() => import("./pages/ClassificationsPage").then((m) => ({ default: m.ClassificationsPage })));
 const MinePage = lazy(() => import("./pages/MinePage").then((m) => ({ default: m.MinePage })));
 
 export function App() {
@@ -48,6 +49,7 @@ export function App() {
         <Route path="import" element={canImport ? <ImportPage /> : <Navigate to="/" replace />} />
         <Route path="users" element={isAdmin ? <UsersPage /> : <Navigate to="/" replace />} />
         <Route path="audit" element={isAdmin ? <AuditPage /> : <Navigate to="/" replace />} />
+        <Route path="classifications" element={isAdmin ? <ClassificationsPage /> : <Navigate to="/" replace />} />
         <Route path="login" element={<Navigate to="/" replace />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

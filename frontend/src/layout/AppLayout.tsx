@@ -1,7 +1,7 @@
 import { Suspense, useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Dropdown, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
-import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined } from "@ant-design/icons";
 import { useSession } from "../auth/session";
 import { signOut } from "../api/client";
 import { useI18n } from "../i18n";
@@ -30,6 +30,7 @@ const NAV: NavItem[] = [
   { path: "/progress", label: "nav.progress", icon: <BarChartOutlined /> },
   { path: "/import", label: "nav.import", icon: <FileExcelOutlined />, roles: isOfficer },
   { path: "/admin-units", label: "nav.adminUnits", icon: <ApartmentOutlined /> },
+  { path: "/classifications", label: "nav.classifications", icon: <PartitionOutlined />, adminOnly: true },
   { path: "/users", label: "nav.users", icon: <TeamOutlined />, adminOnly: true },
   { path: "/audit", label: "nav.audit", icon: <AuditOutlined />, adminOnly: true },
 ];

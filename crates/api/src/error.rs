@@ -202,6 +202,11 @@ impl ApiError {
         Self::new(ErrorCode::ValidationFailed).with_field(FieldError::new(field, code, vi, en))
     }
 
+    /// A validation failure over several fields.
+    pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+        errors.into_iter().fold(Self::new(ErrorCode::ValidationFailed), Self::with_field)
+    }
+
     pub fn malformed(en: impl Into<String>) -> Self {
         let en = en.into();
         Self::new(ErrorCode::MalformedRequest)

@@ -66,6 +66,9 @@ pub enum ExportFormat {
     Csv,
 }
 
+/// At most this many rows per export, to keep one request bounded.
+pub const EXPORT_ROWS: ocop_persistence::paging::Paging = ocop_persistence::paging::Paging { limit: 50_000, offset: 0 };
+
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn xlsx(tables: &[Table]) -> ApiResult<Vec<u8>> {

@@ -1,5 +1,7 @@
 //! Administrative units: list and search, read, subtree, create, edit, retire.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::access::check_manage_unit;
@@ -20,6 +22,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::paging::{Page, paging};
+use crate::state::AppState;
 
 /// An administrative unit (tỉnh / huyện / xã).
 #[derive(Debug, Serialize, ToSchema)]
@@ -217,7 +220,6 @@ pub async fn tree(
 
 /// Units arrive ordered by path, so every parent precedes its children.
 fn build_tree(root: Model, units: Vec<Model>) -> AdminUnitNode {
-    use std::collections::HashMap;
     let mut children: HashMap<Uuid, Vec<Model>> = HashMap::new();
     for unit in units {
         if let Some(parent) = unit.parent_id.filter(|_| unit.id != root.id) {
@@ -427,6 +429,31 @@ pub async fn retire(
         .await?;
     txn.commit().await?;
     Ok(web::Json(retired.into()))
+}
+
+/// The materialised path of an area filter.
+pub async fn area_path(state: &AppState, area_id: Option<Uuid>) -> ApiResult<Option<String>> {
+    match area_id {
+        Some(id) => Ok(Some(
+            admin_units::find(&state.db, id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "area_id",
+                        "not_found",
+                        "Không tìm thấy đơn vị.",
+                        "The unit does not exist.",
+                    )
+                })?
+                .path,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// References to the units of a page of rows, in one query.
+pub async fn unit_refs(state: &AppState, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, AdminUnitRef>> {
+    Ok(admin_units::find_many(&state.db, ids).await?.into_iter().map(|u| (u.id, AdminUnitRef::from(u))).collect())
 }
 
 fn code_error_vi(e: &ocop_domain::admin_unit::AdminUnitCodeError, level: AdminLevel) -> String {

@@ -15,7 +15,6 @@ use ocop_domain::cycle::{
 use ocop_domain::dossier::{Completeness, FiledDocument, KindRule, Review, completeness, safe_file_name};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{application, application_event, cycle_stage, document, document_kind};
-use ocop_persistence::paging::Paging;
 use ocop_persistence::{TransactionTrait, applications, audit, classifications, cycles, products};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -28,9 +27,9 @@ use crate::extract::ApiJson;
 use crate::files::{read_multipart, sha256_hex, sniff, storage_key};
 use crate::guard::{self, Need};
 use crate::paging::{Page, paging};
+use crate::routes::admin_units::area_path;
 use crate::routes::classifications::DocumentKind;
-use crate::routes::subjects::{EXPORT_LIMIT, area_path};
-use crate::sheets::{Cell, ExportFormat, Table, download};
+use crate::sheets::{Cell, EXPORT_ROWS, ExportFormat, Table, download};
 use crate::state::AppState;
 
 /// A short reference to a product.
@@ -407,7 +406,7 @@ pub async fn export(
 ) -> ApiResult<HttpResponse> {
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
-    let page = applications::list(&state.db, &filter, Paging { limit: EXPORT_LIMIT, offset: 0 }).await?;
+    let page = applications::list(&state.db, &filter, EXPORT_ROWS).await?;
     let context = Context::load(&state, &user, &page.items).await?;
     let rows = page
         .items

@@ -10,7 +10,7 @@ use ocop_domain::product::{Gtin, InvalidGtin, ProductStatus, code_place, product
 use ocop_domain::subject::LegalForm;
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{admin_unit, classification_node, product::Model};
-use ocop_persistence::paging::{Direction, Paging};
+use ocop_persistence::paging::Direction;
 use ocop_persistence::{TransactionTrait, admin_units, audit, classifications, products, subjects};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -22,9 +22,9 @@ use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::extract::ApiJson;
 use crate::guard::{self, Need};
 use crate::paging::{Page, paging};
-use crate::routes::admin_units::AdminUnitRef;
-use crate::routes::subjects::{EXPORT_LIMIT, area_path, communes};
-use crate::sheets::{Cell, ExportFormat, Table, download};
+use crate::routes::admin_units::{AdminUnitRef, area_path, unit_refs};
+
+use crate::sheets::{Cell, EXPORT_ROWS, ExportFormat, Table, download};
 use crate::state::AppState;
 
 /// A short reference to a subject.
@@ -94,7 +94,7 @@ impl Refs {
             .into_iter()
             .map(|s| (s.id, SubjectRef { id: s.id, name: s.name }))
             .collect();
-        let communes = communes(state, rows.iter().map(|p| p.commune_id).collect()).await?;
+        let communes = unit_refs(state, rows.iter().map(|p| p.commune_id).collect()).await?;
         let nodes = classifications::find_nodes(&state.db, rows.iter().map(|p| p.classification_node_id).collect())
             .await?
             .into_iter()
@@ -252,10 +252,6 @@ fn check_status_change(requested: &str, current: Option<&str>) -> ApiResult<()> 
     Ok(())
 }
 
-pub fn invalid(errors: Vec<FieldError>) -> ApiError {
-    errors.into_iter().fold(ApiError::new(ErrorCode::ValidationFailed), ApiError::with_field)
-}
-
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 pub enum ProductSort {
     #[serde(rename = "name")]
@@ -375,7 +371,7 @@ pub async fn export(
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
     let (key, direction) = sort(query.sort);
-    let page = products::list(&state.db, &filter, key, direction, Paging { limit: EXPORT_LIMIT, offset: 0 }).await?;
+    let page = products::list(&state.db, &filter, key, direction, EXPORT_ROWS).await?;
     let refs = Refs::load(&state, &page.items).await?;
     let rows = page
         .items
@@ -434,7 +430,7 @@ pub async fn create(
         })?;
     check_manage_registry(&user.actor(), Owner { subject_id: subject.id, area_path: &commune.path })?;
     let node = classifications::find_node(&state.db, body.classification_node_id).await?;
-    let data = check_product(&body, node.as_ref()).map_err(invalid)?;
+    let data = check_product(&body, node.as_ref()).map_err(ApiError::invalid_fields)?;
     check_status_change(&data.status, None)?;
     let txn = state.db.begin().await?;
     let placement = place(&txn, subject.id, &commune, Utc::now().year()).await?;
@@ -475,7 +471,7 @@ pub async fn update(
     let product = guard::product(&state, &user, id.into_inner(), Need::Manage).await?;
     let body = body.0;
     let node = classifications::find_node(&state.db, body.classification_node_id).await?;
-    let data = check_product(&body, node.as_ref()).map_err(invalid)?;
+    let data = check_product(&body, node.as_ref()).map_err(ApiError::invalid_fields)?;
     check_status_change(&data.status, Some(&product.status))?;
     let subject =
         subjects::find(&state.db, product.subject_id).await?.ok_or_else(|| ApiError::internal("subject missing"))?;

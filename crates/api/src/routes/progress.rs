@@ -246,7 +246,7 @@ pub async fn by_subject(
 ) -> ApiResult<web::Json<Page<SubjectProgress>>> {
     query.validate()?;
     let visibility = registry_visibility(&user.actor());
-    let area_path = crate::routes::subjects::area_path(&state, query.area_id).await?;
+    let area_path = crate::routes::admin_units::area_path(&state, query.area_id).await?;
     let filter = subjects::Filter {
         visibility: visibility.clone(),
         q: query.q.as_deref().map(fold),

@@ -1,7 +1,5 @@
 //! OCOP subjects (chủ thể): list and search, export, create, read, edit, record an upgrade.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::access::{check_create_in_area, registry_visibility};
@@ -9,7 +7,7 @@ use ocop_domain::account::Email;
 use ocop_domain::subject::{LegalForm, Phone, TaxCode, UpgradeError, check_upgrade};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{admin_unit, subject::Model, subject_upgrade};
-use ocop_persistence::paging::{Direction, Paging};
+use ocop_persistence::paging::Direction;
 use ocop_persistence::{TransactionTrait, admin_units, audit, subjects};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,12 +15,12 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::extract::ApiJson;
 use crate::guard::{self, Need};
 use crate::paging::{Page, paging};
-use crate::routes::admin_units::AdminUnitRef;
-use crate::sheets::{Cell, ExportFormat, Table, download};
+use crate::routes::admin_units::{AdminUnitRef, area_path, unit_refs};
+use crate::sheets::{Cell, EXPORT_ROWS, ExportFormat, Table, download};
 use crate::state::AppState;
 
 /// An OCOP subject: the organisation or household that makes products.
@@ -220,10 +218,6 @@ pub fn check_subject(
     }
 }
 
-fn invalid(errors: Vec<FieldError>) -> ApiError {
-    errors.into_iter().fold(ApiError::new(ErrorCode::ValidationFailed), ApiError::with_field)
-}
-
 fn duplicate_tax_code(tax_code: &str) -> ApiError {
     ApiError::conflict(
         format!("Mã số thuế {tax_code} đã được đăng ký cho chủ thể khác."),
@@ -276,26 +270,6 @@ async fn filter(state: &AppState, user: &AuthUser, query: &ListQuery) -> ApiResu
     })
 }
 
-/// The materialised path of an area filter.
-pub async fn area_path(state: &AppState, area_id: Option<Uuid>) -> ApiResult<Option<String>> {
-    match area_id {
-        Some(id) => Ok(Some(
-            admin_units::find(&state.db, id)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::invalid_field(
-                        "area_id",
-                        "not_found",
-                        "Không tìm thấy đơn vị.",
-                        "The unit does not exist.",
-                    )
-                })?
-                .path,
-        )),
-        None => Ok(None),
-    }
-}
-
 fn sort(sort: Option<SubjectSort>) -> (subjects::SortKey, Direction) {
     match sort.unwrap_or(SubjectSort::NameAsc) {
         SubjectSort::NameAsc => (subjects::SortKey::Name, Direction::Asc),
@@ -304,11 +278,6 @@ fn sort(sort: Option<SubjectSort>) -> (subjects::SortKey, Direction) {
         SubjectSort::CreatedDesc => (subjects::SortKey::CreatedAt, Direction::Desc),
         SubjectSort::TaxCodeAsc => (subjects::SortKey::TaxCode, Direction::Asc),
     }
-}
-
-/// The communes of a page of rows, in one query.
-pub async fn communes(state: &AppState, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, AdminUnitRef>> {
-    Ok(admin_units::find_many(&state.db, ids).await?.into_iter().map(|u| (u.id, AdminUnitRef::from(u))).collect())
 }
 
 /// List and search subjects / Danh sách chủ thể OCOP.
@@ -327,15 +296,12 @@ pub async fn list(
     let filter = filter(&state, &user, &query).await?;
     let (key, direction) = sort(query.sort);
     let page = subjects::list(&state.db, &filter, key, direction, paging(query.limit, query.offset)).await?;
-    let units = communes(&state, page.items.iter().map(|s| s.commune_id).collect()).await?;
+    let units = unit_refs(&state, page.items.iter().map(|s| s.commune_id).collect()).await?;
     Ok(web::Json(Page::map(page, |s| {
         let commune = units.get(&s.commune_id).cloned();
         Subject::new(s, commune)
     })))
 }
-
-/// Rows exported at most, to keep one request bounded.
-pub const EXPORT_LIMIT: u64 = 50_000;
 
 /// Export the filtered subjects / Xuất danh sách chủ thể (.xlsx or .csv).
 #[utoipa::path(operation_id = "export_subjects", tag = "subjects", security(("bearer" = [])), params(ListQuery), responses(
@@ -353,8 +319,8 @@ pub async fn export(
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
     let (key, direction) = sort(query.sort);
-    let page = subjects::list(&state.db, &filter, key, direction, Paging { limit: EXPORT_LIMIT, offset: 0 }).await?;
-    let units = communes(&state, page.items.iter().map(|s| s.commune_id).collect()).await?;
+    let page = subjects::list(&state.db, &filter, key, direction, EXPORT_ROWS).await?;
+    let units = unit_refs(&state, page.items.iter().map(|s| s.commune_id).collect()).await?;
     let rows = page
         .items
         .into_iter()
@@ -411,7 +377,8 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
     let commune = admin_units::find(&state.db, body.commune_id).await?;
-    let data = check_subject(&body, body.legal_form, commune.as_ref(), Utc::now().date_naive()).map_err(invalid)?;
+    let data = check_subject(&body, body.legal_form, commune.as_ref(), Utc::now().date_naive())
+        .map_err(ApiError::invalid_fields)?;
     check_create_in_area(&user.actor(), &data.area_path)?;
     if subjects::find_by_tax_code(&state.db, &data.tax_code).await?.is_some() {
         return Err(duplicate_tax_code(&data.tax_code));
@@ -464,7 +431,8 @@ pub async fn update(
     let body = body.0;
     let form: LegalForm = subject.legal_form.parse().map_err(ApiError::internal)?;
     let commune = admin_units::find(&state.db, body.commune_id).await?;
-    let data = check_subject(&body, form, commune.as_ref(), Utc::now().date_naive()).map_err(invalid)?;
+    let data =
+        check_subject(&body, form, commune.as_ref(), Utc::now().date_naive()).map_err(ApiError::invalid_fields)?;
     // Moving a subject to another commune must stay inside the caller's area.
     if data.area_path != subject.area_path && user.role != ocop_domain::account::Role::Producer {
         check_create_in_area(&user.actor(), &data.area_path)?;

@@ -82,6 +82,12 @@ pub fn check_manage_programme(actor: &Actor) -> Result<(), Denied> {
     }
 }
 
+/// Importing subjects and products from a spreadsheet: officers (each row inside their area)
+/// and admins.
+pub fn check_import(actor: &Actor) -> Result<(), Denied> {
+    if actor.is_admin() || actor.role.officer_level().is_some() { Ok(()) } else { Err(Denied::Role) }
+}
+
 /// Where a registry object (subject, product, dossier, application) belongs.
 #[derive(Debug, Clone, Copy)]
 pub struct Owner<'a> {

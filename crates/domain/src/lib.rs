@@ -3,6 +3,7 @@
 pub mod access;
 pub mod account;
 pub mod admin_unit;
+pub mod classification;
 pub mod cycle;
 pub mod dossier;
 pub mod product;

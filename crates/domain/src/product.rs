@@ -63,6 +63,19 @@ impl FromStr for ProductStatus {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("only a council's recognition decision makes a product certified")]
+pub struct CertifiedByCouncil;
+
+/// A form may keep a product certified, never make it so: certification comes from scoring.
+pub fn check_status_change(requested: ProductStatus, current: Option<ProductStatus>) -> Result<(), CertifiedByCouncil> {
+    if requested == ProductStatus::Certified && current != Some(ProductStatus::Certified) {
+        Err(CertifiedByCouncil)
+    } else {
+        Ok(())
+    }
+}
+
 /// A GS1 Global Trade Item Number: 8, 12, 13 or 14 digits with a valid check digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Gtin(String);
@@ -112,6 +125,15 @@ mod tests {
         let place = code_place("/22/06649/").expect("place");
         assert_eq!(product_code(&place, 1234, 2026), "22-000-06649-1234-2026");
         assert_eq!(code_place("/22/193/"), None);
+    }
+
+    #[test]
+    fn only_councils_certify() {
+        use ProductStatus::*;
+        assert_eq!(check_status_change(Certified, Some(Active)), Err(CertifiedByCouncil));
+        assert_eq!(check_status_change(Certified, None), Err(CertifiedByCouncil));
+        assert!(check_status_change(Certified, Some(Certified)).is_ok());
+        assert!(check_status_change(Discontinued, Some(Certified)).is_ok());
     }
 
     #[test]

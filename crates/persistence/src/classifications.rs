@@ -2,6 +2,7 @@
 //! kinds of each version. Shipped as JSON seed files, loaded once, extended by admins.
 
 use chrono::Utc;
+use ocop_domain::classification::NodeLevel;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set, TransactionTrait,
@@ -47,8 +48,6 @@ pub struct KindFile {
     pub not_for_services: bool,
 }
 
-pub const LEVELS: [&str; 3] = ["group", "subgroup", "product_set"];
-
 /// Loads the shipped versions that are not in the database yet. Idempotent.
 pub async fn load_seeds(db: &DatabaseConnection) -> Result<(), DbErr> {
     let txn = db.begin().await?;
@@ -76,7 +75,7 @@ pub async fn insert_version(db: &impl ConnectionTrait, file: &VersionFile) -> Re
     let mut stack: Vec<(&NodeFile, Option<Uuid>, usize)> = file.groups.iter().rev().map(|g| (g, None, 0)).collect();
     while let Some((n, parent, depth)) = stack.pop() {
         sort += 1;
-        let level = LEVELS[depth.min(2)];
+        let level = [NodeLevel::Group, NodeLevel::Subgroup, NodeLevel::ProductSet][depth.min(2)].as_str();
         let id = insert_node(db, saved.id, parent, &n.code, &n.name, &n.name_en, level, n.service, sort).await?.id;
         stack.extend(n.children.iter().rev().map(|c| (c, Some(id), depth + 1)));
     }
@@ -195,7 +194,4 @@ pub async fn find_kind(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<kin
     kind::Entity::find_by_id(id).one(db).await
 }
 
-/// The top-level group a node belongs to: the first part of its dotted code.
-pub fn group_code(node_code: &str) -> &str {
-    node_code.split('.').next().unwrap_or(node_code)
-}
+pub use ocop_domain::classification::group_code;

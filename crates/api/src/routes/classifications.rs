@@ -1,6 +1,7 @@
 //! Product classifications (versioned) and the dossier document kinds of each version.
 
 use actix_web::{HttpResponse, get, post, web};
+use ocop_domain::classification::{NodeError, NodeLevel, check_new_node, is_kind_code};
 use ocop_domain::cycle::Stage;
 use ocop_persistence::entities::{classification_node, classification_version, document_kind};
 use ocop_persistence::{TransactionTrait, audit, classifications};
@@ -148,37 +149,37 @@ pub async fn create_node(
     let version = version(&state, id.into_inner()).await?;
     let body = body.0;
     body.validate()?;
+    let invalid_parent = || {
+        ApiError::invalid_field(
+            "parent_id",
+            "invalid_parent",
+            "Nhóm cha phải là nhóm hoặc phân nhóm của cùng phiên bản.",
+            "The parent must be a group or subgroup of the same version.",
+        )
+    };
     let parent = match body.parent_id {
         Some(pid) => Some(
             classifications::find_node(&state.db, pid)
                 .await?
-                .filter(|p| p.version_id == version.id && p.level != "product_set")
-                .ok_or_else(|| {
-                    ApiError::invalid_field(
-                        "parent_id",
-                        "invalid_parent",
-                        "Nhóm cha phải là nhóm hoặc phân nhóm của cùng phiên bản.",
-                        "The parent must be a group or subgroup of the same version.",
-                    )
-                })?,
+                .filter(|p| p.version_id == version.id)
+                .ok_or_else(invalid_parent)?,
         ),
         None => None,
     };
     let code = body.code.trim();
-    let (expected_prefix, level) = match &parent {
-        None => (String::new(), "group"),
-        Some(p) if p.level == "group" => (format!("{}.", p.code), "subgroup"),
-        Some(p) => (format!("{}.", p.code), "product_set"),
+    let parent_place = match &parent {
+        Some(p) => Some((p.code.as_str(), NodeLevel::parse(&p.level).ok_or_else(|| ApiError::internal("node level"))?)),
+        None => None,
     };
-    let tail = code.strip_prefix(expected_prefix.as_str()).unwrap_or("");
-    if tail.is_empty() || !tail.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::invalid_field(
+    let level = check_new_node(parent_place, code).map_err(|e| match &e {
+        NodeError::LeafParent => invalid_parent(),
+        NodeError::Code { expected_prefix } => ApiError::invalid_field(
             "code",
             "node_code",
             format!("Mã phải có dạng {expected_prefix}<số>."),
-            format!("The code must read {expected_prefix}<number>."),
-        ));
-    }
+            e.to_string(),
+        ),
+    })?;
     if classifications::find_node_by_code(&state.db, version.id, code).await?.is_some() {
         return Err(ApiError::conflict(format!("Mã {code} đã tồn tại."), format!("The code {code} already exists.")));
     }
@@ -192,7 +193,7 @@ pub async fn create_node(
         code,
         body.name.trim(),
         body.name_en.trim(),
-        level,
+        level.as_str(),
         is_service,
         sort,
     )
@@ -258,7 +259,7 @@ pub async fn create_document_kind(
     let body = body.0;
     body.validate()?;
     let code = body.code.trim();
-    if !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+    if !is_kind_code(code) {
         return Err(ApiError::invalid_field(
             "code",
             "kind_code",

@@ -7,7 +7,7 @@ use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{Datelike, NaiveDate, Utc};
-use ocop_domain::access::{Owner, check_create_in_area};
+use ocop_domain::access::{check_create_in_area, check_import};
 use ocop_domain::subject::LegalForm;
 use ocop_domain::text::fold;
 use ocop_persistence::entities::admin_unit;
@@ -375,9 +375,7 @@ async fn plan(
         match check_product(&input, nodes.get(&r.text(2))) {
             Ok(data) => {
                 if let (Some(commune), Some(_)) = (commune, subject_commune) {
-                    let owner =
-                        Owner { subject_id: existing.as_ref().map_or(Uuid::nil(), |s| s.id), area_path: &commune.path };
-                    if check_create_in_area(&actor, owner.area_path).is_err() {
+                    if check_create_in_area(&actor, &commune.path).is_err() {
                         r.error(
                             "commune_id",
                             "outside_area",
@@ -414,9 +412,7 @@ pub async fn run(
     query: web::Query<ImportQuery>,
     payload: Multipart,
 ) -> ApiResult<web::Json<ImportReport>> {
-    if !matches!(user.role, ocop_domain::account::Role::Admin) && user.role.officer_level().is_none() {
-        return Err(ApiError::forbidden());
-    }
+    check_import(&user.actor())?;
     let (_, file) = read_multipart(payload, state.upload_limit_bytes).await?;
     let (_, content) =
         file.ok_or_else(|| ApiError::invalid_field("file", "required", "Hãy chọn tệp Excel.", "Attach the workbook."))?;

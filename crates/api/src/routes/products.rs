@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Datelike, Utc};
 use ocop_domain::access::{Owner, check_manage_registry, registry_visibility};
 use ocop_domain::cycle::Stage;
-use ocop_domain::product::{Gtin, InvalidGtin, ProductStatus, code_place, product_code};
+use ocop_domain::product::{Gtin, InvalidGtin, ProductStatus, check_status_change, code_place, product_code};
 use ocop_domain::subject::LegalForm;
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{admin_unit, classification_node, product::Model};
@@ -239,17 +239,18 @@ pub async fn place(
     })
 }
 
-/// `certified` is the scoring module's to set (through a certificate), never a form's.
-fn check_status_change(requested: &str, current: Option<&str>) -> ApiResult<()> {
-    if requested == ProductStatus::Certified.as_str() && current != Some(requested) {
-        return Err(ApiError::invalid_field(
+/// `certified` comes from a council's decision, never from a form.
+fn check_status(requested: &str, current: Option<&str>) -> ApiResult<()> {
+    let parse = |s: &str| s.parse::<ProductStatus>().map_err(ApiError::internal);
+    let current = current.map(parse).transpose()?;
+    check_status_change(parse(requested)?, current).map_err(|e| {
+        ApiError::invalid_field(
             "status",
             "certified_by_council",
             "Trạng thái «đã chứng nhận» chỉ được ghi nhận qua quyết định công nhận của hội đồng.",
-            "Only a council's recognition decision makes a product certified.",
-        ));
-    }
-    Ok(())
+            e.to_string(),
+        )
+    })
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -431,7 +432,7 @@ pub async fn create(
     check_manage_registry(&user.actor(), Owner { subject_id: subject.id, area_path: &commune.path })?;
     let node = classifications::find_node(&state.db, body.classification_node_id).await?;
     let data = check_product(&body, node.as_ref()).map_err(ApiError::invalid_fields)?;
-    check_status_change(&data.status, None)?;
+    check_status(&data.status, None)?;
     let txn = state.db.begin().await?;
     let placement = place(&txn, subject.id, &commune, Utc::now().year()).await?;
     let created = products::insert(&txn, placement, data, &subject.name).await?;
@@ -472,7 +473,7 @@ pub async fn update(
     let body = body.0;
     let node = classifications::find_node(&state.db, body.classification_node_id).await?;
     let data = check_product(&body, node.as_ref()).map_err(ApiError::invalid_fields)?;
-    check_status_change(&data.status, Some(&product.status))?;
+    check_status(&data.status, Some(&product.status))?;
     let subject =
         subjects::find(&state.db, product.subject_id).await?.ok_or_else(|| ApiError::internal("subject missing"))?;
     let txn = state.db.begin().await?;

@@ -96,8 +96,13 @@ pub struct TaxCode(String);
 pub struct InvalidTaxCode;
 
 impl TaxCode {
+    /// The written form codes are compared in: upper case, without spaces or dots.
+    pub fn normalize(raw: &str) -> String {
+        raw.trim().to_uppercase().chars().filter(|c| *c != ' ' && *c != '.').collect()
+    }
+
     pub fn parse(raw: &str, form: LegalForm) -> Result<Self, InvalidTaxCode> {
-        let code: String = raw.trim().to_uppercase().chars().filter(|c| *c != ' ' && *c != '.').collect();
+        let code = Self::normalize(raw);
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
         let tax = digits(&code, 10)
             || code.split_once('-').is_some_and(|(main, branch)| digits(main, 10) && digits(branch, 3));

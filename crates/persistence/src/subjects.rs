@@ -97,6 +97,13 @@ pub async fn find_by_tax_code(db: &impl ConnectionTrait, tax_code: &str) -> Resu
     Entity::find().filter(Column::TaxCode.eq(tax_code)).one(db).await
 }
 
+pub async fn find_by_tax_codes(db: &impl ConnectionTrait, codes: Vec<String>) -> Result<Vec<Model>, DbErr> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find().filter(Column::TaxCode.is_in(codes)).all(db).await
+}
+
 pub async fn find_many(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<Model>, DbErr> {
     if ids.is_empty() {
         return Ok(Vec::new());

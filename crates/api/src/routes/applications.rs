@@ -270,12 +270,18 @@ struct Dossier {
     current: Vec<document::Model>,
 }
 
+/// The document kinds of an application's cycle.
+async fn cycle_kinds(
+    db: &impl ocop_persistence::ConnectionTrait,
+    app: &application::Model,
+) -> ApiResult<Vec<document_kind::Model>> {
+    let cycle = cycles::find(db, app.cycle_id).await?.ok_or_else(|| ApiError::internal("cycle missing"))?;
+    Ok(classifications::kinds(db, cycle.classification_version_id).await?)
+}
+
 impl Dossier {
     async fn load(db: &impl ocop_persistence::ConnectionTrait, app: &application::Model) -> ApiResult<Self> {
-        let cycle = cycles::find(db, app.cycle_id).await?.ok_or_else(|| ApiError::internal("cycle missing"))?;
-        let kinds = classifications::kinds(db, cycle.classification_version_id).await?;
-        let current = applications::current_documents(db, app.id).await?;
-        Ok(Self { kinds, current })
+        Ok(Self { kinds: cycle_kinds(db, app).await?, current: applications::current_documents(db, app.id).await? })
     }
 
     fn completeness(&self, stage: Stage, is_service: bool) -> Completeness {
@@ -304,9 +310,11 @@ impl Dossier {
 const SHOWN_STAGES: [Stage; 3] = [Stage::IdeaRegistration, Stage::BusinessPlan, Stage::Evaluation];
 
 async fn detail(state: &AppState, user: &AuthUser, app: application::Model) -> ApiResult<ApplicationDetail> {
-    let dossier = Dossier::load(&state.db, &app).await?;
-    let history = applications::events(&state.db, app.id).await?;
+    // Every document once: the current ones make the dossier, all of them the file history.
     let all_docs = applications::all_documents(&state.db, app.id).await?;
+    let current = all_docs.iter().filter(|d| d.superseded_at.is_none()).cloned().collect();
+    let dossier = Dossier { kinds: cycle_kinds(&state.db, &app).await?, current };
+    let history = applications::events(&state.db, app.id).await?;
     let kinds: HashMap<Uuid, document_kind::Model> = dossier.kinds.iter().map(|k| (k.id, k.clone())).collect();
     let completeness =
         SHOWN_STAGES.into_iter().map(|s| StageCompleteness::new(s, dossier.completeness(s, app.is_service))).collect();
@@ -797,15 +805,11 @@ pub struct UploadForm {
     replaces: Option<Uuid>,
 }
 
-async fn document_for(
-    state: &AppState,
-    user: &AuthUser,
-    id: Uuid,
-    need: Need,
-) -> ApiResult<(document::Model, application::Model)> {
+/// A document, once the caller's right to its dossier is checked.
+async fn document_for(state: &AppState, user: &AuthUser, id: Uuid, need: Need) -> ApiResult<document::Model> {
     let doc = applications::find_document(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
-    let app = guard::application(state, user, doc.application_id, need).await?;
-    Ok((doc, app))
+    guard::application(state, user, doc.application_id, need).await?;
+    Ok(doc)
 }
 
 /// Download a document's file / Tải tệp tài liệu.
@@ -814,7 +818,7 @@ async fn document_for(
 ))]
 #[get("/documents/{id}/file")]
 pub async fn download_file(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    let (doc, _) = document_for(&state, &user, id.into_inner(), Need::Manage).await?;
+    let doc = document_for(&state, &user, id.into_inner(), Need::Manage).await?;
     let content = state.files.get(&doc.storage_key).await.map_err(ApiError::internal)?;
     let disposition = header::ContentDisposition {
         disposition: header::DispositionType::Attachment,
@@ -855,7 +859,7 @@ pub async fn review(
 ) -> ApiResult<web::Json<Document>> {
     let body = body.0;
     body.validate()?;
-    let (doc, app) = document_for(&state, &user, id.into_inner(), Need::Review).await?;
+    let doc = document_for(&state, &user, id.into_inner(), Need::Review).await?;
     if doc.superseded_at.is_some() {
         return Err(ApiError::conflict(
             "Tài liệu đã được thay bằng tệp mới.",
@@ -875,11 +879,6 @@ pub async fn review(
     let reviewed = applications::review_document(&txn, doc.clone(), body.review.as_str(), comment, user.id()).await?;
     audit::record(&txn, &user.audit(), "document.review", "document", reviewed.id, Some(&doc), Some(&reviewed)).await?;
     txn.commit().await?;
-    let cycle = cycles::find(&state.db, app.cycle_id).await?.ok_or_else(|| ApiError::internal("cycle missing"))?;
-    let kinds = classifications::kinds(&state.db, cycle.classification_version_id)
-        .await?
-        .into_iter()
-        .map(|k| (k.id, k))
-        .collect();
+    let kinds = classifications::find_kind(&state.db, reviewed.kind_id).await?.into_iter().map(|k| (k.id, k)).collect();
     Ok(web::Json(document_dto(reviewed, &kinds)))
 }

@@ -8,9 +8,9 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use ocop_domain::access::{check_create_in_area, check_import};
-use ocop_domain::subject::LegalForm;
+use ocop_domain::subject::{LegalForm, TaxCode};
 use ocop_domain::text::fold;
-use ocop_persistence::entities::admin_unit;
+use ocop_persistence::entities::{admin_unit, subject};
 use ocop_persistence::{TransactionTrait, admin_units, audit, classifications, products, subjects};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -270,6 +270,17 @@ async fn plan(
     let mut errors = Vec::new();
     let mut plan = Plan { subjects: Vec::new(), products: Vec::new() };
     let mut tax_codes_in_file: HashMap<String, usize> = HashMap::new();
+    // Every subject the file names that is already registered, in one query.
+    let mut named: Vec<String> = Vec::new();
+    for (sheet, column, columns) in [(&subject_sheet, 0, SUBJECT_COLUMNS), (&product_sheet, 1, PRODUCT_COLUMNS)] {
+        for (_, cells) in &sheet.rows {
+            if let Some(code) = cells.get(&header_key(columns[column])) {
+                named.push(TaxCode::normalize(code));
+            }
+        }
+    }
+    let registered: HashMap<String, subject::Model> =
+        subjects::find_by_tax_codes(&state.db, named).await?.into_iter().map(|s| (s.tax_code.clone(), s)).collect();
 
     for (row, cells) in &subject_sheet.rows {
         let mut r =
@@ -317,7 +328,7 @@ async fn plan(
                         format!("Trùng mã số thuế với dòng {first}."),
                         format!("Same tax code as row {first}."),
                     );
-                } else if subjects::find_by_tax_code(&state.db, &data.tax_code).await?.is_some() {
+                } else if registered.contains_key(&data.tax_code) {
                     r.error(
                         "tax_code",
                         "exists",
@@ -336,12 +347,12 @@ async fn plan(
     for (row, cells) in &product_sheet.rows {
         let mut r =
             RowReader { sheet: product_sheet.name, row: *row, cells, columns: PRODUCT_COLUMNS, errors: &mut errors };
-        let tax_code = r.text(1);
+        let tax_code = TaxCode::normalize(&r.text(1));
         let in_file =
             plan.subjects.iter().find(|s| s.tax_code == tax_code).map(|s| (s.commune_id, s.area_path.clone()));
         let existing = match in_file {
             Some(_) => None,
-            None => subjects::find_by_tax_code(&state.db, &tax_code).await?,
+            None => registered.get(&tax_code),
         };
         let subject_commune = in_file.as_ref().map(|s| s.0).or(existing.as_ref().map(|s| s.commune_id));
         if subject_commune.is_none() {

@@ -64,9 +64,21 @@ pub enum StoreError {
 impl FileStore {
     /// `s3://bucket/prefix` uses S3-compatible storage configured from the usual `AWS_*`
     /// variables (`AWS_ENDPOINT` for MinIO and others); anything else is a local directory.
+    /// Nothing is contacted until the first file is stored.
     pub fn open(location: &str) -> Result<Self, StoreError> {
         let store: Arc<dyn ObjectStore> = if location.starts_with("s3://") {
-            Arc::new(object_store::aws::AmazonS3Builder::from_env().with_url(location).build()?)
+            // As `AmazonS3Builder::from_env`, but an empty variable (compose passes unset ones
+            // as empty) means unset.
+            let mut builder = object_store::aws::AmazonS3Builder::new();
+            for (key, value) in std::env::vars() {
+                if key.starts_with("AWS_")
+                    && !value.trim().is_empty()
+                    && let Ok(config) = key.to_ascii_lowercase().parse()
+                {
+                    builder = builder.with_config(config, value);
+                }
+            }
+            Arc::new(builder.with_url(location).build()?)
         } else {
             let dir = location.strip_prefix("file://").unwrap_or(location);
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Directory(dir.to_owned(), e))?;
@@ -153,6 +165,23 @@ mod tests {
         assert_eq!(sniff(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0"), None);
         assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff"), None);
         assert_eq!(sniff(b"hello, world"), None);
+    }
+
+    #[test]
+    fn stores_open_by_location() {
+        let dir = std::env::temp_dir().join(format!("ocop-files-{}", std::process::id()));
+        assert!(FileStore::open(&format!("file://{}", dir.display())).is_ok());
+        assert!(dir.is_dir(), "the local directory is created");
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(FileStore::open("s3://ocop-files/dossiers").is_ok(), "S3 is configured, not contacted");
+    }
+
+    #[tokio::test]
+    async fn a_stored_file_reads_back() {
+        let store = FileStore::in_memory();
+        store.put("dossier/ab/abc", bytes::Bytes::from_static(b"%PDF-1.7")).await.expect("put");
+        assert_eq!(store.get("dossier/ab/abc").await.expect("get").as_ref(), b"%PDF-1.7");
+        assert!(store.get("dossier/ab/missing").await.is_err());
     }
 
     #[test]

@@ -84,7 +84,11 @@ impl Settings {
     }
 
     pub fn file_store(&self) -> String {
-        self.file_store.clone().unwrap_or_else(|| self.data_dir.join("files").display().to_string())
+        // An empty value (as compose passes an unset variable) means the default.
+        self.file_store
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| self.data_dir.join("files").display().to_string())
     }
 
     pub fn demo_enabled(&self) -> bool {

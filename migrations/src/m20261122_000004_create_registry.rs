@@ -293,8 +293,13 @@ impl MigrationTrait for Migration {
         match manager.get_database_backend() {
             DbBackend::Postgres => {
                 db.execute_unprepared(
+                    "CREATE FUNCTION application_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                     BEGIN RAISE EXCEPTION 'application_events is append-only'; END $$;",
+                )
+                .await?;
+                db.execute_unprepared(
                     "CREATE TRIGGER application_events_no_change BEFORE UPDATE OR DELETE ON application_events \
-                     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();",
+                     FOR EACH ROW EXECUTE FUNCTION application_events_append_only();",
                 )
                 .await?;
             }
@@ -313,6 +318,12 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use Registry::*;
+        if manager.get_database_backend() == DbBackend::Postgres {
+            manager
+                .get_connection()
+                .execute_unprepared("DROP FUNCTION IF EXISTS application_events_append_only() CASCADE;")
+                .await?;
+        }
         for table in [Documents, ApplicationEvents, Applications, CycleStages, Cycles, Products, SubjectUpgrades] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }

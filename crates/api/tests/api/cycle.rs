@@ -194,6 +194,8 @@ async fn an_idea_goes_through_review_return_and_approval(app: TestApp) {
     // The history is append-only at the database level too.
     let rewrite = app.db.execute_unprepared("UPDATE application_events SET note = 'sửa lén'").await;
     assert!(rewrite.is_err(), "application_events must refuse updates");
+    let erase = app.db.execute_unprepared("DELETE FROM application_events").await;
+    assert!(erase.is_err_and(|e| e.to_string().contains("append-only")), "and deletes");
 
     // Downloads return the stored bytes to those allowed to see the dossier.
     let file = app.get(&format!("/api/v1/documents/{new_doc}/file"), &officer).send().await.expect("req");

@@ -2,6 +2,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod append_only;
 mod m20261122_000001_create_admin_units;
 mod m20261122_000002_create_accounts;
 mod m20261122_000003_create_audit_log;

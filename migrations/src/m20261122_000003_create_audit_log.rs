@@ -1,4 +1,4 @@
-use sea_orm_migration::{prelude::*, schema::*, sea_orm::DbBackend};
+use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -43,40 +43,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // The audit trail is append-only, whatever path a write takes.
-        let db = manager.get_connection();
-        match manager.get_database_backend() {
-            DbBackend::Postgres => {
-                db.execute_unprepared(
-                    "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
-                     BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;",
-                )
-                .await?;
-                db.execute_unprepared(
-                    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log \
-                     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();",
-                )
-                .await?;
-            }
-            _ => {
-                for op in ["UPDATE", "DELETE"] {
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER audit_log_no_{op} BEFORE {op} ON audit_log \
-                         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
-                    ))
-                    .await?;
-                }
-            }
-        }
-        Ok(())
+        crate::append_only::forbid_changes(manager, "audit_log").await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() == DbBackend::Postgres {
-            manager
-                .get_connection()
-                .execute_unprepared("DROP FUNCTION IF EXISTS audit_log_append_only() CASCADE;")
-                .await?;
-        }
+        crate::append_only::drop_function(manager, "audit_log").await?;
         manager.drop_table(Table::drop().table(AuditLog::Table).to_owned()).await
     }
 }

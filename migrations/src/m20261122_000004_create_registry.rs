@@ -289,41 +289,12 @@ impl MigrationTrait for Migration {
             .await?;
         index(manager, "ix_documents_application", Documents, &["application_id"]).await?;
         // The history of moves is append-only, like the audit trail.
-        let db = manager.get_connection();
-        match manager.get_database_backend() {
-            DbBackend::Postgres => {
-                db.execute_unprepared(
-                    "CREATE FUNCTION application_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
-                     BEGIN RAISE EXCEPTION 'application_events is append-only'; END $$;",
-                )
-                .await?;
-                db.execute_unprepared(
-                    "CREATE TRIGGER application_events_no_change BEFORE UPDATE OR DELETE ON application_events \
-                     FOR EACH ROW EXECUTE FUNCTION application_events_append_only();",
-                )
-                .await?;
-            }
-            _ => {
-                for op in ["UPDATE", "DELETE"] {
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER application_events_no_{op} BEFORE {op} ON application_events \
-                         BEGIN SELECT RAISE(ABORT, 'application_events is append-only'); END;"
-                    ))
-                    .await?;
-                }
-            }
-        }
-        Ok(())
+        crate::append_only::forbid_changes(manager, "application_events").await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use Registry::*;
-        if manager.get_database_backend() == DbBackend::Postgres {
-            manager
-                .get_connection()
-                .execute_unprepared("DROP FUNCTION IF EXISTS application_events_append_only() CASCADE;")
-                .await?;
-        }
+        crate::append_only::drop_function(manager, "application_events").await?;
         for table in [Documents, ApplicationEvents, Applications, CycleStages, Cycles, Products, SubjectUpgrades] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }

@@ -19,6 +19,13 @@ const ProgressPage = lazy(() => import("./pages/ProgressPage").then((m) => ({ de
 const ImportPage = lazy(() => import("./pages/ImportPage").then((m) => ({ default: m.ImportPage })));
 const ReviewQueuePage = lazy(() => import("./pages/ReviewQueuePage").then((m) => ({ default: m.ReviewQueuePage })));
 const ClassificationsPage = lazy(() => import("./pages/ClassificationsPage").then((m) => ({ default: m.ClassificationsPage })));
+const CouncilsPage = lazy(() => import("./pages/CouncilsPage").then((m) => ({ default: m.CouncilsPage })));
+const CouncilPage = lazy(() => import("./pages/CouncilPage").then((m) => ({ default: m.CouncilPage })));
+const SessionPage = lazy(() => import("./pages/SessionPage").then((m) => ({ default: m.SessionPage })));
+const ScoreSheetPage = lazy(() => import("./pages/ScoreSheetPage").then((m) => ({ default: m.ScoreSheetPage })));
+const CriteriaSetsPage = lazy(() => import("./pages/CriteriaSetsPage").then((m) => ({ default: m.CriteriaSetsPage })));
+const CertificatesPage = lazy(() => import("./pages/CertificatesPage").then((m) => ({ default: m.CertificatesPage })));
+const CertificatePage = lazy(() => import("./pages/CertificatePage").then((m) => ({ default: m.CertificatePage })));
 const MinePage = lazy(() => import("./pages/MinePage").then((m) => ({ default: m.MinePage })));
 
 export function App() {
@@ -47,6 +54,13 @@ export function App() {
         <Route path="review" element={canImport ? <ReviewQueuePage /> : <Navigate to="/" replace />} />
         <Route path="progress" element={<ProgressPage />} />
         <Route path="import" element={canImport ? <ImportPage /> : <Navigate to="/" replace />} />
+        <Route path="councils" element={session.user.role === "producer" ? <Navigate to="/" replace /> : <CouncilsPage />} />
+        <Route path="councils/:id" element={<CouncilPage />} />
+        <Route path="sessions/:id" element={<SessionPage />} />
+        <Route path="session-items/:id" element={<ScoreSheetPage />} />
+        <Route path="criteria-sets" element={<CriteriaSetsPage />} />
+        <Route path="certificates" element={<CertificatesPage />} />
+        <Route path="certificates/:id" element={<CertificatePage />} />
         <Route path="users" element={isAdmin ? <UsersPage /> : <Navigate to="/" replace />} />
         <Route path="audit" element={isAdmin ? <AuditPage /> : <Navigate to="/" replace />} />
         <Route path="classifications" element={isAdmin ? <ClassificationsPage /> : <Navigate to="/" replace />} />

@@ -7,6 +7,7 @@ mod m20261122_000001_create_admin_units;
 mod m20261122_000002_create_accounts;
 mod m20261122_000003_create_audit_log;
 mod m20261122_000004_create_registry;
+mod m20261122_000005_create_scoring;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_accounts::Migration),
             Box::new(m20261122_000003_create_audit_log::Migration),
             Box::new(m20261122_000004_create_registry::Migration),
+            Box::new(m20261122_000005_create_scoring::Migration),
         ]
     }
 }

@@ -9,11 +9,16 @@ use crate::m20261122_000002_create_accounts::Users;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(from: impl IntoIden, column: impl IntoIden, to: impl IntoIden) -> ForeignKeyCreateStatement {
+pub(crate) fn fk(from: impl IntoIden, column: impl IntoIden, to: impl IntoIden) -> ForeignKeyCreateStatement {
     ForeignKey::create().from_tbl(from).from_col(column).to_tbl(to).to_col(Alias::new("id")).to_owned()
 }
 
-async fn index(manager: &SchemaManager<'_>, name: &str, table: impl IntoIden, columns: &[&str]) -> Result<(), DbErr> {
+pub(crate) async fn index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+    columns: &[&str],
+) -> Result<(), DbErr> {
     let mut index = Index::create();
     index.name(name).table(table);
     for column in columns {
@@ -22,7 +27,12 @@ async fn index(manager: &SchemaManager<'_>, name: &str, table: impl IntoIden, co
     manager.create_index(index.to_owned()).await
 }
 
-async fn unique(manager: &SchemaManager<'_>, name: &str, table: impl IntoIden, columns: &[&str]) -> Result<(), DbErr> {
+pub(crate) async fn unique(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+    columns: &[&str],
+) -> Result<(), DbErr> {
     let mut index = Index::create();
     index.name(name).table(table).unique();
     for column in columns {
@@ -308,7 +318,7 @@ impl MigrationTrait for Migration {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum Registry {
+pub(crate) enum Registry {
     ClassificationVersions,
     ClassificationNodes,
     DocumentKinds,

@@ -2,9 +2,10 @@
 //! right to it is checked by the domain rules. Producers asking for another subject's object
 //! get 404, as if it did not exist; officers outside their area get 403.
 
-use ocop_domain::access::{Owner, check_manage_registry, check_read_registry, check_review};
+use ocop_domain::access::{Owner, check_manage_registry, check_read_application, check_read_registry, check_review};
+use ocop_domain::account::Role;
 use ocop_persistence::entities::{application, product, subject};
-use ocop_persistence::{applications, products, subjects};
+use ocop_persistence::{applications, councils, products, subjects};
 use uuid::Uuid;
 
 use crate::auth::AuthUser;
@@ -45,7 +46,15 @@ pub async fn product(state: &AppState, user: &AuthUser, id: Uuid, need: Need) ->
 
 pub async fn application(state: &AppState, user: &AuthUser, id: Uuid, need: Need) -> ApiResult<application::Model> {
     let found = applications::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
-    check(user, Owner { subject_id: found.subject_id, area_path: &found.area_path }, need)?;
+    let owner = Owner { subject_id: found.subject_id, area_path: &found.area_path };
+    if need == Need::Read {
+        let on_agenda = user.role == Role::CouncilMember
+            && councils::on_agenda_of(&state.db, found.id, councils::councils_of_user(&state.db, user.id()).await?)
+                .await?;
+        check_read_application(&user.actor(), owner, on_agenda)?;
+    } else {
+        check(user, owner, need)?;
+    }
     Ok(found)
 }
 

@@ -35,6 +35,9 @@ use crate::error::{ApiError, ErrorCode, FieldError, Problem};
         (name = "applications", description = "A product in a cycle: moves, history, dossier documents and reviews / Hồ sơ tham gia chu trình"),
         (name = "progress", description = "Progress per stage, area and subject / Tiến độ"),
         (name = "imports", description = "Spreadsheet import of subjects and products / Nhập liệu từ Excel"),
+        (name = "scoring", description = "Criteria sets (parts A/B/C, 100 points) and the configured council levels / Bộ tiêu chí và cấu hình cấp hội đồng"),
+        (name = "councils", description = "Evaluation councils, members, sessions, score sheets, results / Hội đồng đánh giá, phân hạng; phiên họp; phiếu chấm"),
+        (name = "certificates", description = "OCOP certificates: issue, revoke, expiry, a product's star history / Giấy chứng nhận sản phẩm OCOP"),
     ),
     components(schemas(Problem, FieldError, ErrorCode)),
 )]

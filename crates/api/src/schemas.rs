@@ -3,6 +3,7 @@
 
 use ocop_domain::account::Role;
 use ocop_domain::admin_unit::{AdminLevel, AdminUnitKind};
+use ocop_domain::council::{CertificateStatus, CouncilLevel, MemberRole};
 use ocop_domain::cycle::{Action, ApplicationStatus, Stage};
 use ocop_domain::dossier::Review;
 use ocop_domain::product::ProductStatus;
@@ -86,6 +87,30 @@ pub fn review() -> Object {
 
 pub fn product_status() -> Object {
     string_enum(ProductStatus::ALL.iter().map(|s| s.as_str()), "active", "Trạng thái sản phẩm / product status")
+}
+
+pub fn council_level() -> Object {
+    string_enum(
+        CouncilLevel::ALL.iter().map(|l| l.as_str()),
+        "province",
+        "Cấp hội đồng: commune_check (cấp xã), district (cấp huyện), province (cấp tỉnh), national (cấp trung ương)",
+    )
+}
+
+pub fn member_role() -> Object {
+    string_enum(
+        MemberRole::ALL.iter().map(|r| r.as_str()),
+        "member",
+        "Vai trò trong hội đồng: chair (chủ tịch), vice_chair (phó chủ tịch), member (thành viên), secretary (thư ký, không chấm điểm)",
+    )
+}
+
+pub fn certificate_status() -> Object {
+    string_enum(
+        CertificateStatus::ALL.iter().map(|s| s.as_str()),
+        "active",
+        "Tình trạng giấy chứng nhận: active (còn hiệu lực), expired (hết hạn), revoked (thu hồi), superseded (được thay thế)",
+    )
 }
 
 /// For PATCH bodies: distinguishes an absent field (`None`) from an explicit `null`

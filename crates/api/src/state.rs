@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use ocop_domain::council::LevelRules;
 use ocop_persistence::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
@@ -24,6 +25,8 @@ pub struct ApiConfig {
     pub files: FileStore,
     /// Largest accepted upload (dossier file or import workbook).
     pub upload_limit_bytes: usize,
+    /// Council levels and the rules between them.
+    pub council_rules: LevelRules,
 }
 
 impl ApiConfig {
@@ -39,6 +42,7 @@ impl ApiConfig {
             trust_proxy: false,
             files: FileStore::in_memory(),
             upload_limit_bytes: 20 * 1024 * 1024,
+            council_rules: LevelRules::two_level_2025(),
         }
     }
 }
@@ -53,6 +57,7 @@ pub struct AppState {
     pub dummy_password_hash: String,
     pub files: FileStore,
     pub upload_limit_bytes: usize,
+    pub council_rules: LevelRules,
 }
 
 impl AppState {
@@ -75,6 +80,7 @@ impl AppState {
             dummy_password_hash: crate::auth::password::hash("not-a-real-password-0").unwrap_or_default(),
             files: config.files.clone(),
             upload_limit_bytes: config.upload_limit_bytes,
+            council_rules: config.council_rules.clone(),
         }
     }
 }

@@ -104,6 +104,8 @@ pub enum Visibility {
     Area(String),
     /// Only this subject's objects.
     Subject(Uuid),
+    /// Applications on the sessions of the councils this user (a council member) sits on.
+    Agenda(Uuid),
     Nothing,
 }
 
@@ -113,6 +115,50 @@ pub fn registry_visibility(actor: &Actor) -> Visibility {
         Role::Producer => actor.subject_id.map_or(Visibility::Nothing, Visibility::Subject),
         _ => actor.unit_path.clone().map_or(Visibility::Nothing, Visibility::Area),
     }
+}
+
+/// Which applications a list shows: like the registry, except that council members see only
+/// the applications on their councils' sessions.
+pub fn application_visibility(actor: &Actor, user_id: Uuid) -> Visibility {
+    match actor.role {
+        Role::CouncilMember => Visibility::Agenda(user_id),
+        _ => registry_visibility(actor),
+    }
+}
+
+/// Reading one application: council members only when it is on their council's agenda.
+pub fn check_read_application(actor: &Actor, owner: Owner<'_>, on_my_agenda: bool) -> Result<(), Denied> {
+    match actor.role {
+        Role::CouncilMember if on_my_agenda => Ok(()),
+        Role::CouncilMember => Err(Denied::Hidden),
+        _ => check_read_registry(actor, owner),
+    }
+}
+
+/// Setting up councils, their members and sessions, and placing products on sessions: admins
+/// anywhere; officers for councils whose area lies inside their own unit.
+pub fn check_manage_council(actor: &Actor, council_area_path: &str) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin => Ok(()),
+        Role::CouncilMember | Role::Producer => Err(Denied::Role),
+        _ => in_area(actor, Owner { subject_id: Uuid::nil(), area_path: council_area_path }),
+    }
+}
+
+/// Seeing a council, its sessions and results: those who manage it, and its members.
+pub fn check_read_council(actor: &Actor, council_area_path: &str, is_member: bool) -> Result<(), Denied> {
+    if is_member { Ok(()) } else { check_manage_council(actor, council_area_path) }
+}
+
+/// Issuing and revoking certificates (recognition decisions of the province): admins and
+/// province officers.
+pub fn check_certify(actor: &Actor) -> Result<(), Denied> {
+    check_manage_programme(actor)
+}
+
+/// Reopening a finalized result: admins only, with a reason.
+pub fn check_reopen(actor: &Actor) -> Result<(), Denied> {
+    check_admin(actor)
 }
 
 /// Officers act inside their own unit (inclusive): a commune officer serves its commune.
@@ -199,6 +245,24 @@ mod tests {
         assert_eq!(registry_visibility(&Actor { subject_id: None, ..producer }), Visibility::Nothing);
         assert_eq!(check_create_in_area(&other, "/22/193/06649/"), Err(Denied::OutsideArea));
         assert!(check_create_in_area(&officer(Role::ProvinceOfficer, "/22/"), "/22/193/06649/").is_ok());
+    }
+
+    #[test]
+    fn council_members_read_only_their_agenda() {
+        let owner = Owner { subject_id: Uuid::from_u128(2), area_path: "/22/193/06649/" };
+        let member = Actor { role: Role::CouncilMember, unit_path: None, subject_id: None };
+        assert!(check_read_application(&member, owner, true).is_ok());
+        assert_eq!(check_read_application(&member, owner, false), Err(Denied::Hidden));
+        let user = Uuid::from_u128(9);
+        assert_eq!(application_visibility(&member, user), Visibility::Agenda(user));
+        let district = officer(Role::DistrictOfficer, "/22/193/");
+        assert!(check_read_application(&district, owner, false).is_ok());
+        assert!(check_manage_council(&district, "/22/193/").is_ok());
+        assert_eq!(check_manage_council(&district, "/22/"), Err(Denied::OutsideArea));
+        assert!(check_read_council(&member, "/22/", true).is_ok());
+        assert_eq!(check_read_council(&member, "/22/", false), Err(Denied::Role));
+        assert_eq!(check_certify(&district), Err(Denied::Role));
+        assert_eq!(check_reopen(&officer(Role::ProvinceOfficer, "/22/")), Err(Denied::Role));
     }
 
     #[test]

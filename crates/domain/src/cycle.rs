@@ -67,8 +67,7 @@ impl FromStr for Stage {
     }
 }
 
-/// Where an application stands. The evaluation and promotion states are added by the scoring
-/// module; the machine below is a table, so they join as new rows.
+/// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
@@ -76,16 +75,29 @@ pub enum ApplicationStatus {
     PlanSubmitted,
     PlanApproved,
     Implementing,
+    /// Waiting in the entry level council's queue.
     SubmittedForEvaluation,
+    /// On a session of a council.
+    InEvaluation,
+    /// Waiting in a higher level council's queue.
+    Forwarded,
+    /// The council's result is final at this level (certified or not).
+    Ranked,
+    /// Recognised: a certificate was issued.
+    Certified,
 }
 
 impl ApplicationStatus {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 9] = [
         Self::IdeaRegistered,
         Self::PlanSubmitted,
         Self::PlanApproved,
         Self::Implementing,
         Self::SubmittedForEvaluation,
+        Self::InEvaluation,
+        Self::Forwarded,
+        Self::Ranked,
+        Self::Certified,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -95,6 +107,10 @@ impl ApplicationStatus {
             Self::PlanApproved => "plan_approved",
             Self::Implementing => "implementing",
             Self::SubmittedForEvaluation => "submitted_for_evaluation",
+            Self::InEvaluation => "in_evaluation",
+            Self::Forwarded => "forwarded",
+            Self::Ranked => "ranked",
+            Self::Certified => "certified",
         }
     }
 
@@ -104,7 +120,8 @@ impl ApplicationStatus {
             Self::IdeaRegistered => Stage::IdeaRegistration,
             Self::PlanSubmitted | Self::PlanApproved => Stage::BusinessPlan,
             Self::Implementing => Stage::Implementation,
-            Self::SubmittedForEvaluation => Stage::Evaluation,
+            Self::SubmittedForEvaluation | Self::InEvaluation | Self::Forwarded | Self::Ranked => Stage::Evaluation,
+            Self::Certified => Stage::TradePromotion,
         }
     }
 }
@@ -130,11 +147,31 @@ pub enum Action {
     SubmitForEvaluation,
     /// An officer sends the application back one step, with a reason.
     Return,
+    /// Placed on an evaluation session.
+    PlaceInSession,
+    /// The council's finalized result sends it to the next level.
+    Forward,
+    /// The council's finalized result ranks it at this level.
+    Rank,
+    /// A certificate was issued from the result.
+    Certify,
+    /// An admin reopened a finalized result (with a reason).
+    Reopen,
 }
 
 impl Action {
-    pub const ALL: [Self; 5] =
-        [Self::SubmitPlan, Self::ApprovePlan, Self::StartImplementation, Self::SubmitForEvaluation, Self::Return];
+    pub const ALL: [Self; 10] = [
+        Self::SubmitPlan,
+        Self::ApprovePlan,
+        Self::StartImplementation,
+        Self::SubmitForEvaluation,
+        Self::Return,
+        Self::PlaceInSession,
+        Self::Forward,
+        Self::Rank,
+        Self::Certify,
+        Self::Reopen,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -143,6 +180,11 @@ impl Action {
             Self::StartImplementation => "start_implementation",
             Self::SubmitForEvaluation => "submit_for_evaluation",
             Self::Return => "return",
+            Self::PlaceInSession => "place_in_session",
+            Self::Forward => "forward",
+            Self::Rank => "rank",
+            Self::Certify => "certify",
+            Self::Reopen => "reopen",
         }
     }
 }
@@ -154,6 +196,9 @@ pub enum Party {
     Producer,
     /// An officer (or admin) whose area contains the product.
     Officer,
+    /// The evaluation workflow (sessions, finalized results, certificates): never a button on
+    /// the application, always the consequence of a council's or issuer's act.
+    Scoring,
 }
 
 /// What a move needs from the dossier before it can happen.
@@ -176,6 +221,7 @@ struct Move {
 
 const FILERS: &[Party] = &[Party::Producer, Party::Officer];
 const OFFICER: &[Party] = &[Party::Officer];
+const SCORING: &[Party] = &[Party::Scoring];
 
 /// The machine. Producers file; officers approve and return. Officers may also file on a
 /// producer's behalf (many households bring paper to the commune office).
@@ -231,6 +277,25 @@ const MOVES: &[Move] = {
             by: OFFICER,
             needs: DossierNeed::Nothing,
         },
+        Move {
+            action: Action::PlaceInSession,
+            from: SubmittedForEvaluation,
+            to: InEvaluation,
+            by: SCORING,
+            needs: DossierNeed::Nothing,
+        },
+        Move {
+            action: Action::PlaceInSession,
+            from: Forwarded,
+            to: InEvaluation,
+            by: SCORING,
+            needs: DossierNeed::Nothing,
+        },
+        Move { action: Action::Forward, from: InEvaluation, to: Forwarded, by: SCORING, needs: DossierNeed::Nothing },
+        Move { action: Action::Rank, from: InEvaluation, to: Ranked, by: SCORING, needs: DossierNeed::Nothing },
+        Move { action: Action::Certify, from: Ranked, to: Certified, by: SCORING, needs: DossierNeed::Nothing },
+        Move { action: Action::Reopen, from: Ranked, to: InEvaluation, by: SCORING, needs: DossierNeed::Nothing },
+        Move { action: Action::Reopen, from: Forwarded, to: InEvaluation, by: SCORING, needs: DossierNeed::Nothing },
     ]
 };
 
@@ -390,6 +455,21 @@ mod tests {
         assert_eq!(moves_from(PlanSubmitted, Party::Officer), vec![Action::ApprovePlan, Action::Return]);
         assert_eq!(moves_from(PlanSubmitted, Party::Producer), Vec::<Action>::new());
         assert_eq!(moves_from(IdeaRegistered, Party::Producer), vec![Action::SubmitPlan]);
+    }
+
+    #[test]
+    fn evaluation_moves_belong_to_the_scoring_workflow() {
+        assert_eq!(
+            check_move(Action::PlaceInSession, SubmittedForEvaluation, Party::Scoring, None, None),
+            Ok(InEvaluation)
+        );
+        assert_eq!(check_move(Action::Forward, InEvaluation, Party::Scoring, None, None), Ok(Forwarded));
+        assert_eq!(check_move(Action::PlaceInSession, Forwarded, Party::Scoring, None, None), Ok(InEvaluation));
+        assert_eq!(check_move(Action::Rank, InEvaluation, Party::Scoring, None, None), Ok(Ranked));
+        assert_eq!(check_move(Action::Certify, Ranked, Party::Scoring, None, None), Ok(Certified));
+        assert_eq!(check_move(Action::Rank, InEvaluation, Party::Officer, None, None), Err(MoveError::WrongParty));
+        assert!(moves_from(InEvaluation, Party::Officer).is_empty());
+        assert_eq!(Certified.stage(), Stage::TradePromotion);
     }
 
     #[test]

@@ -52,7 +52,10 @@ impl Filter {
 }
 
 fn condition(filter: &Filter) -> Condition {
-    let mut cond = visibility_condition(&filter.visibility, (Entity, Column::SubjectId), (Entity, Column::AreaPath));
+    let mut cond = match filter.visibility {
+        Visibility::Agenda(user_id) => crate::councils::on_user_agenda(user_id),
+        ref other => visibility_condition(other, (Entity, Column::SubjectId), (Entity, Column::AreaPath)),
+    };
     if let Some(cycle) = filter.cycle_id {
         cond = cond.add(Column::CycleId.eq(cycle));
     }
@@ -197,6 +200,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewApplication) -> Result<Mo
         dossier_version: Set(new.dossier_version),
         previous_application_id: Set(new.previous_application_id),
         returned_reason: Set(None),
+        evaluation_level: Set(None),
         status_changed_at: Set(now),
         created_at: Set(now),
         updated_at: Set(now),

@@ -5,7 +5,10 @@
 pub mod admin_units;
 pub mod applications;
 pub mod audit;
+pub mod certificates;
 pub mod classifications;
+pub mod councils;
+pub mod criteria_sets;
 pub mod cycles;
 pub mod entities;
 pub mod paging;
@@ -51,7 +54,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// document kinds) that is not there yet.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
-    classifications::load_seeds(db).await
+    classifications::load_seeds(db).await?;
+    criteria_sets::load_seeds(db).await
+}
+
+/// JSON text for a column that keeps a structure whole (criteria sets, sheet answers).
+pub fn to_json(value: &impl serde::Serialize) -> Result<String, DbErr> {
+    serde_json::to_string(value).map_err(|e| DbErr::Custom(e.to_string()))
 }
 
 /// Readiness: the database answers a trivial query.

@@ -213,3 +213,11 @@ pub async fn rename_subject(db: &impl ConnectionTrait, subject_id: Uuid, subject
     }
     Ok(())
 }
+
+/// Certification changes a product's status (only the scoring module calls this).
+pub async fn set_status(db: &impl ConnectionTrait, product: Model, status: &str) -> Result<Model, DbErr> {
+    let mut active: ActiveModel = product.into();
+    active.status = Set(status.to_owned());
+    active.updated_at = Set(chrono::Utc::now());
+    active.update(db).await
+}

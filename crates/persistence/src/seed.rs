@@ -11,7 +11,7 @@ use ocop_domain::cycle::{ApplicationStatus, Stage};
 use ocop_domain::product::{code_place, product_code};
 
 use crate::audit::{self, AuditContext};
-use crate::{admin_units, applications, classifications, cycles, products, subjects, users};
+use crate::{admin_units, applications, classifications, councils, cycles, products, subjects, users};
 
 pub const DEMO_PASSWORD: &str = "OcopDemo@2026";
 pub const DEMO_ADMIN_EMAIL: &str = "admin@ocop.demo";
@@ -22,7 +22,9 @@ pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
     ("tinh@ocop.demo", "Cán bộ OCOP tỉnh (demo)", "province_officer", Some("22")),
     ("halong@ocop.demo", "Cán bộ TP Hạ Long (demo)", "district_officer", Some("193")),
     ("uongbi@ocop.demo", "Cán bộ TP Uông Bí (demo)", "district_officer", Some("196")),
+    ("chutich@ocop.demo", "Chủ tịch hội đồng tỉnh (demo)", "council_member", None),
     ("hoidong@ocop.demo", "Thành viên hội đồng (demo)", "council_member", None),
+    ("hoidong2@ocop.demo", "Thành viên hội đồng 2 (demo)", "council_member", None),
     ("chuthe@ocop.demo", "Chủ thể OCOP (demo)", "producer", None),
 ];
 
@@ -172,6 +174,7 @@ pub async fn demo(db: &DatabaseConnection, password_hash: &str) -> Result<(), Se
         )
         .await?;
     }
+    seed_council(&txn, &province).await?;
     let summary = serde_json::json!({ "dataset": "demo", "province": "22" });
     audit::record::<(), _>(&txn, &ctx, "seed", "dataset", "demo", None, Some(&summary)).await?;
     txn.commit().await?;
@@ -327,10 +330,13 @@ async fn seed_registry(txn: &sea_orm::DatabaseTransaction) -> Result<Vec<uuid::U
             .collect(),
     )
     .await?;
-    // Two applications already under way, so the board and the dashboard show something.
-    for (product, status) in
-        [(&product_rows[2], ApplicationStatus::PlanSubmitted), (&product_rows[4], ApplicationStatus::IdeaRegistered)]
-    {
+    // Applications already under way, so the board, the dashboard and the province council's
+    // queue show something.
+    for (product, status) in [
+        (&product_rows[2], ApplicationStatus::PlanSubmitted),
+        (&product_rows[4], ApplicationStatus::IdeaRegistered),
+        (&product_rows[3], ApplicationStatus::SubmittedForEvaluation),
+    ] {
         let application = applications::insert(
             txn,
             applications::NewApplication {
@@ -358,6 +364,36 @@ async fn seed_registry(txn: &sea_orm::DatabaseTransaction) -> Result<Vec<uuid::U
         .await?;
     }
     Ok(subject_ids)
+}
+
+/// The province council of the 2026 cycle: a chair and two members (the demo council accounts).
+async fn seed_council(
+    txn: &sea_orm::DatabaseTransaction,
+    province: &crate::entities::admin_unit::Model,
+) -> Result<(), SeedError> {
+    let cycle = cycles::find_by_year(txn, 2026).await?.ok_or_else(|| SeedError::Code("cycle 2026".into()))?;
+    let council = councils::insert(
+        txn,
+        councils::NewCouncil {
+            level: "province".into(),
+            area_unit_id: province.id,
+            area_path: province.path.clone(),
+            cycle_id: cycle.id,
+            name: "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng Ninh năm 2026".into(),
+            decision_number: "2345/QĐ-UBND".into(),
+            decision_date: NaiveDate::from_ymd_opt(2026, 9, 15).ok_or_else(|| SeedError::Code("date".into()))?,
+        },
+    )
+    .await?;
+    for (email, role, organisation) in [
+        ("chutich@ocop.demo", "chair", "UBND tỉnh Quảng Ninh"),
+        ("hoidong@ocop.demo", "member", "Sở Nông nghiệp và Môi trường"),
+        ("hoidong2@ocop.demo", "member", "Sở Công Thương"),
+    ] {
+        let user = users::find_by_email(txn, email).await?.ok_or_else(|| SeedError::Code(email.into()))?;
+        councils::insert_member(txn, council.id, user.id, role, Some(organisation.into())).await?;
+    }
+    Ok(())
 }
 
 /// Synthetic volume for benchmarks: `products` products (and a third as many subjects) spread
@@ -450,7 +486,9 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), See
             created_at: Set(now),
             updated_at: Set(now),
         });
-        let status = ApplicationStatus::ALL[i % ApplicationStatus::ALL.len()];
+        // Synthetic applications stop before evaluation: later states need councils' results.
+        let before_evaluation = &ApplicationStatus::ALL[..5];
+        let status = before_evaluation[i % before_evaluation.len()];
         application_rows.push(application::ActiveModel {
             id: Set(crate::new_id()),
             cycle_id: Set(cycle.id),
@@ -464,6 +502,7 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), See
             dossier_version: Set(1),
             previous_application_id: Set(None),
             returned_reason: Set(None),
+            evaluation_level: Set(None),
             status_changed_at: Set(now),
             created_at: Set(now),
             updated_at: Set(now),

@@ -23,7 +23,8 @@ pub fn visibility_condition(
         Visibility::All => Condition::all(),
         Visibility::Area(path) => Condition::all().add(Expr::col(area_column).like(prefix(path))),
         Visibility::Subject(id) => Condition::all().add(Expr::col(subject_column).eq(*id)),
-        Visibility::Nothing => Condition::all().add(Expr::val(1).eq(0)),
+        // The agenda of a council member is resolved by the applications query.
+        Visibility::Nothing | Visibility::Agenda(_) => Condition::all().add(Expr::val(1).eq(0)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Settings, layered: built-in defaults, then an optional TOML file (`OCOP_CONFIG`, default
 //! `./ocop.toml`), then `OCOP_*` environment variables.
 
+use ocop_domain::council::LevelRules;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -38,6 +39,9 @@ pub struct Settings {
     pub file_store: Option<String>,
     /// Largest accepted upload (dossier file, import workbook), in bytes.
     pub upload_limit_bytes: usize,
+    /// Council levels and the rules between them: `two_level_2025` (default),
+    /// `three_level_2019`, or the path of a JSON file with the deployment's own rules.
+    pub council_rules: String,
 }
 
 impl Default for Settings {
@@ -57,6 +61,7 @@ impl Default for Settings {
             trust_proxy: false,
             file_store: None,
             upload_limit_bytes: 20 * 1024 * 1024,
+            council_rules: "two_level_2025".into(),
         }
     }
 }
@@ -89,6 +94,21 @@ impl Settings {
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| self.data_dir.join("files").display().to_string())
+    }
+
+    /// The configured council rules: a preset by name, else a JSON file; checked before use.
+    pub fn council_rules(&self) -> anyhow::Result<LevelRules> {
+        let rules = match LevelRules::preset(&self.council_rules) {
+            Some(rules) => rules,
+            None => {
+                let text = std::fs::read_to_string(&self.council_rules).with_context(|| {
+                    format!("OCOP_COUNCIL_RULES is neither a preset nor a readable file: {}", self.council_rules)
+                })?;
+                serde_json::from_str(&text).context("OCOP_COUNCIL_RULES: invalid JSON rules")?
+            }
+        };
+        rules.validate().context("OCOP_COUNCIL_RULES")?;
+        Ok(rules)
     }
 
     pub fn demo_enabled(&self) -> bool {

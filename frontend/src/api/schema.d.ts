@@ -296,6 +296,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Certificates / Danh sách giấy chứng nhận OCOP.
+         * @description Officers see their area, producers their own products. With `expiring_within_days=90`:
+         *     the certificates to renew, soonest first.
+         */
+        get: operations["list_certificates"];
+        put?: never;
+        /**
+         * Issue a certificate / Cấp giấy chứng nhận (admins, province officers).
+         * @description From a finalized result ranked at a level that recognises its star (3★ and above). Valid
+         *     36 months from the decision date. A product's earlier active certificate is superseded.
+         */
+        post: operations["issue_certificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One certificate (printable) / Giấy chứng nhận. */
+        get: operations["get_certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a certificate / Thu hồi giấy chứng nhận (admins, province officers). */
+        post: operations["revoke_certificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/classifications": {
         parameters: {
             query?: never;
@@ -343,6 +403,179 @@ export interface paths {
         put?: never;
         /** Extend a classification / Bổ sung phân loại (admin). */
         post: operations["create_classification_node"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/council-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The configured council levels / Cấu hình các cấp hội đồng.
+         * @description Which levels evaluate, in order; when a result goes on to the next level; which stars each
+         *     level recognises. A deployment sets this with `OCOP_COUNCIL_RULES` (`two_level_2025`,
+         *     `three_level_2019`, or its own rules as JSON).
+         */
+        get: operations["get_council_rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Councils the caller manages or sits on / Danh sách hội đồng. */
+        get: operations["list_councils"];
+        put?: never;
+        /** Set up a council / Thành lập hội đồng (admins; officers inside their area). */
+        post: operations["create_council"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A council with members and sessions / Chi tiết hội đồng. */
+        get: operations["get_council"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a member / Thêm thành viên hội đồng. */
+        post: operations["add_council_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}/members/{member_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member who has not sat yet / Bỏ thành viên (chưa dự phiên nào). */
+        delete: operations["remove_council_member"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Applications waiting for this council / Sản phẩm chờ hội đồng đánh giá.
+         * @description At the entry level (the first configured level) these are the applications submitted for
+         *     evaluation in the council's area and cycle; at higher levels, the ones forwarded to it.
+         */
+        get: operations["council_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/councils/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a session / Tạo phiên họp đánh giá. */
+        post: operations["create_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/criteria-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Criteria sets / Danh sách bộ tiêu chí. */
+        get: operations["list_criteria_sets"];
+        put?: never;
+        /**
+         * Import a criteria set / Nhập bộ tiêu chí (admins).
+         * @description The body is the set in the documented JSON format (README, "Criteria set format"): `code`,
+         *     `name`, `decision`, `classification_version`, `applies_to` (classification codes), and
+         *     `parts` A, B, C → `sections` → `criteria` (`code`, `text`, optional `minimum_points`) →
+         *     `options` (`code`, `text`, `points`). The set is checked before it is stored: the parts
+         *     add up to 100, each section's best options add up to its points and none exceeds it, codes
+         *     and options are unique. Every problem is reported at once, with its path. A stored set is
+         *     never changed: a corrected text is imported under a new code.
+         */
+        post: operations["import_criteria_set"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/criteria-sets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One criteria set with its parts, sections, criteria and options / Chi tiết bộ tiêu chí. */
+        get: operations["get_criteria_set"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -519,6 +752,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products/{id}/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product's evaluations and stars / Lịch sử đánh giá, hạng sao của sản phẩm. */
+        get: operations["product_evaluations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/progress/overdue": {
         parameters: {
             query?: never;
@@ -562,6 +812,192 @@ export interface paths {
         };
         /** Per-subject overview of a cycle / Tiến độ theo chủ thể. */
         get: operations["progress_by_subject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product on a session with its criteria and sheets / Phiếu chấm điểm của một sản phẩm. */
+        get: operations["get_session_item"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session-items/{id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize the result / Chủ tịch chốt kết quả.
+         * @description By the chair, once every present member has submitted. The council's rules decide whether
+         *     the product is ranked here or forwarded to the next level (for example 90 points and more
+         *     go from the province to the national council). A finalized result cannot change (409),
+         *     except through an admin reopen.
+         */
+        post: operations["finalize_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session-items/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a finalized result / Mở lại kết quả đã chốt (admins, with a reason).
+         * @description Only while no active certificate was issued from it (revoke that first) and the application
+         *     has not moved on to another council.
+         */
+        post: operations["reopen_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session-items/{id}/sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Save my draft sheet / Lưu nháp phiếu chấm. */
+        put: operations["save_sheet"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session-items/{id}/sheet/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit my sheet / Nộp phiếu chấm.
+         * @description The body may carry the final answers (else the saved draft is submitted). Every criterion
+         *     must be answered. Once every present member has submitted, the average, spread and star are
+         *     computed; when totals differ by more than 10 points members may submit revised sheets
+         *     (every revision is kept).
+         */
+        post: operations["submit_sheet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session board / Bảng tổng hợp phiên họp.
+         * @description Products × present members: who has a draft or has submitted, members' totals as far as
+         *     blind scoring allows, results and divergence flags.
+         */
+        get: operations["get_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record who is present / Điểm danh thành viên.
+         * @description By those who manage the council, its chair or its secretary; only before the first sheet
+         *     is started, so that no one scores who was not counted.
+         */
+        put: operations["set_attendance"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Place products on the session / Đưa sản phẩm vào phiên họp.
+         * @description Each application must be in the council's queue; the criteria set is the most specific one
+         *     for the product's classification.
+         */
+        post: operations["add_session_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session's minutes / Biên bản phiên họp (.xlsx).
+         * @description Three sheets: the results (average, spread, star, decision), every member's totals by part,
+         *     and every member's choice for every criterion. Blind scoring applies: a product's sheets
+         *     appear once the caller may see them.
+         */
+        get: operations["session_minutes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -745,6 +1181,38 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @example {
+         *       "application_ids": [
+         *         "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0"
+         *       ]
+         *     }
+         */
+        AddItems: {
+            /** @description Applications from the council's queue. */
+            application_ids: string[];
+        };
+        /**
+         * @example {
+         *       "organisation": "UBND tỉnh Quảng Ninh",
+         *       "role": "chair",
+         *       "user_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a11"
+         *     }
+         */
+        AddMember: {
+            organisation?: string | null;
+            /**
+             * @description Vai trò trong hội đồng: chair (chủ tịch), vice_chair (phó chủ tịch), member (thành viên), secretary (thư ký, không chấm điểm)
+             * @example member
+             * @enum {string}
+             */
+            role: "chair" | "vice_chair" | "member" | "secretary";
+            /**
+             * Format: uuid
+             * @description The account the member signs in and scores with (any active account except producers).
+             */
+            user_id: string;
+        };
+        /**
          * @description An administrative unit (tỉnh / huyện / xã).
          * @example {
          *       "code": "06658",
@@ -887,7 +1355,7 @@ export interface components {
          *     }
          */
         Application: {
-            allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return")[];
+            allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return" | "place_in_session" | "forward" | "rank" | "certify" | "reopen")[];
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -902,6 +1370,8 @@ export interface components {
              * @description 1 for a product's first dossier; one more at each re-evaluation.
              */
             dossier_version: number;
+            /** @description The council level whose queue a forwarded application waits in. */
+            evaluation_level?: string | null;
             group_code: string;
             /** Format: uuid */
             id: string;
@@ -920,7 +1390,7 @@ export interface components {
              * @example plan_submitted
              * @enum {string}
              */
-            status: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation";
+            status: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation" | "in_evaluation" | "forwarded" | "ranked" | "certified";
             /** Format: date-time */
             status_changed_at: string;
             /** Format: uuid */
@@ -1024,6 +1494,33 @@ export interface components {
             unit: components["schemas"]["AdminUnitRef"];
         };
         /**
+         * @example {
+         *       "present": [
+         *         "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *         "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d12"
+         *       ]
+         *     }
+         */
+        Attendance: {
+            /** @description Members present; every other member is recorded absent. */
+            present: string[];
+        };
+        /**
+         * @description A present or absent member.
+         * @example {
+         *       "display_name": "Trần Văn Chủ Tịch",
+         *       "email": "chutich@ocop.demo",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *       "organisation": "UBND tỉnh",
+         *       "present": true,
+         *       "role": "chair",
+         *       "user_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a11"
+         *     }
+         */
+        Attendee: components["schemas"]["Member"] & {
+            present: boolean;
+        };
+        /**
          * @description One recorded change.
          * @example {
          *       "action": "admin_unit.create",
@@ -1058,6 +1555,107 @@ export interface components {
             /** Format: date-time */
             occurred_at: string;
             request_id?: string | null;
+        };
+        /**
+         * @description One cell of the session board: a member's sheet for a product.
+         * @example {
+         *       "member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *       "revision": 1,
+         *       "state": "submitted",
+         *       "total": 74
+         *     }
+         */
+        BoardCell: {
+            /** Format: uuid */
+            member_id: string;
+            /** Format: int32 */
+            revision: number;
+            /** @description `none`, `draft` or `submitted`. */
+            state: string;
+            /**
+             * Format: int32
+             * @description Shown once the viewer may see this member's sheet (blind scoring).
+             */
+            total?: number | null;
+        };
+        /**
+         * @description A certificate.
+         * @example {
+         *       "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *       "created_at": "2026-11-22T08:00:00Z",
+         *       "days_left": 1096,
+         *       "decision_date": "2026-11-22",
+         *       "decision_number": "3456/QĐ-UBND",
+         *       "expiring_soon": false,
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f01",
+         *       "issuing_body": "Ủy ban nhân dân tỉnh Quảng Ninh",
+         *       "item_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31",
+         *       "level": "province",
+         *       "number": "OCOP-22-2026-00001",
+         *       "product": {
+         *         "code": "22-193-06637-001-2026",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
+         *         "name": "Chả mực Hạ Long"
+         *       },
+         *       "revoked_reason": null,
+         *       "score": 72.67,
+         *       "star": 4,
+         *       "status": "active",
+         *       "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60",
+         *       "subject_name": "Hợp tác xã Chả mực Hạ Long",
+         *       "superseded_by": null,
+         *       "valid_from": "2026-11-22",
+         *       "valid_until": "2029-11-22"
+         *     }
+         */
+        Certificate: {
+            /** Format: uuid */
+            application_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Days until expiry (negative once expired).
+             */
+            days_left: number;
+            /** Format: date */
+            decision_date: string;
+            decision_number: string;
+            /** @description Active and expiring within 90 days. */
+            expiring_soon: boolean;
+            /** Format: uuid */
+            id: string;
+            issuing_body: string;
+            /** Format: uuid */
+            item_id: string;
+            /**
+             * @description Cấp hội đồng: commune_check (cấp xã), district (cấp huyện), province (cấp tỉnh), national (cấp trung ương)
+             * @example province
+             * @enum {string}
+             */
+            level: "commune_check" | "district" | "province" | "national";
+            number: string;
+            product?: components["schemas"]["ProductRef"] | null;
+            revoked_reason?: string | null;
+            /** Format: double */
+            score: number;
+            /** Format: int32 */
+            star: number;
+            /**
+             * @description Tình trạng giấy chứng nhận: active (còn hiệu lực), expired (hết hạn), revoked (thu hồi), superseded (được thay thế)
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "expired" | "revoked" | "superseded";
+            /** Format: uuid */
+            subject_id: string;
+            subject_name?: string | null;
+            /** Format: uuid */
+            superseded_by?: string | null;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_until: string;
         };
         /**
          * @example {
@@ -1124,6 +1722,88 @@ export interface components {
             name: string;
         };
         /**
+         * @description A council.
+         * @example {
+         *       "area": {
+         *         "code": "22",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e01",
+         *         "level": "province",
+         *         "name": "Tỉnh Quảng Ninh",
+         *         "path": "/22/"
+         *       },
+         *       "created_at": "2026-09-15T03:00:00Z",
+         *       "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
+         *       "decision_date": "2026-09-15",
+         *       "decision_number": "3012/QĐ-UBND",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d01",
+         *       "level": "province",
+         *       "name": "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh năm 2026"
+         *     }
+         */
+        Council: {
+            area?: components["schemas"]["AdminUnitRef"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            cycle_id: string;
+            /** Format: date */
+            decision_date: string;
+            decision_number: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Cấp hội đồng: commune_check (cấp xã), district (cấp huyện), province (cấp tỉnh), national (cấp trung ương)
+             * @example province
+             * @enum {string}
+             */
+            level: "commune_check" | "district" | "province" | "national";
+            name: string;
+        };
+        /**
+         * @description A council with its members and sessions, and what the caller may do with it.
+         * @example {
+         *       "area": null,
+         *       "can_manage": true,
+         *       "created_at": "2026-09-15T03:00:00Z",
+         *       "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
+         *       "decision_date": "2026-09-15",
+         *       "decision_number": "2345/QĐ-UBND",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d01",
+         *       "level": "province",
+         *       "members": [
+         *         {
+         *           "display_name": "Trần Văn Chủ Tịch",
+         *           "email": "chutich@ocop.demo",
+         *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *           "organisation": null,
+         *           "role": "chair",
+         *           "user_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a11"
+         *         }
+         *       ],
+         *       "my_member_id": null,
+         *       "name": "Hội đồng OCOP tỉnh năm 2026",
+         *       "sessions": [
+         *         {
+         *           "council_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d01",
+         *           "held_on": "2026-10-20",
+         *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21",
+         *           "place": null
+         *         }
+         *       ]
+         *     }
+         */
+        CouncilDetail: components["schemas"]["Council"] & {
+            /** @description The caller sets up this council (members, sessions, products). */
+            can_manage: boolean;
+            members: components["schemas"]["Member"][];
+            /**
+             * Format: uuid
+             * @description The caller's seat on this council, if any.
+             */
+            my_member_id?: string | null;
+            sessions: components["schemas"]["Session"][];
+        };
+        /**
          * @example {
          *       "code": "06661",
          *       "kind": "ward",
@@ -1148,6 +1828,37 @@ export interface components {
             parent_id?: string | null;
             /** Format: date */
             valid_from?: string | null;
+        };
+        /**
+         * @example {
+         *       "area_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e01",
+         *       "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
+         *       "decision_date": "2026-09-15",
+         *       "decision_number": "3012/QĐ-UBND",
+         *       "level": "province",
+         *       "name": "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh năm 2026"
+         *     }
+         */
+        CreateCouncil: {
+            /**
+             * Format: uuid
+             * @description The unit the council serves: a commune, district or the province (national councils
+             *     are registered on the province).
+             */
+            area_id: string;
+            /** Format: uuid */
+            cycle_id: string;
+            /** Format: date */
+            decision_date: string;
+            /** @description Number of the decision that set up the council. */
+            decision_number: string;
+            /**
+             * @description Cấp hội đồng: commune_check (cấp xã), district (cấp huyện), province (cấp tỉnh), national (cấp trung ương)
+             * @example province
+             * @enum {string}
+             */
+            level: "commune_check" | "district" | "province" | "national";
+            name: string;
         };
         /**
          * @example {
@@ -1219,6 +1930,17 @@ export interface components {
         };
         /**
          * @example {
+         *       "held_on": "2026-10-20",
+         *       "place": "Hội trường UBND tỉnh"
+         *     }
+         */
+        CreateSession: {
+            /** Format: date */
+            held_on: string;
+            place?: string | null;
+        };
+        /**
+         * @example {
          *       "admin_unit_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
          *       "display_name": "Trần Thị Bình",
          *       "email": "xa.thongnhat@quangninh.gov.vn",
@@ -1246,6 +1968,81 @@ export interface components {
              * @description For producers: the subject the account acts for (it sees only that subject's data).
              */
             subject_id?: string | null;
+        };
+        /**
+         * @description A criteria set with its whole text.
+         * @example {
+         *       "applies_to": [],
+         *       "classification_version": "2023",
+         *       "code": "2023-chung",
+         *       "created_at": "2026-11-22T08:00:00Z",
+         *       "criteria": 24,
+         *       "decision": "148/QĐ-TTg ngày 24/02/2023",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *       "name": "Bộ tiêu chí 2023",
+         *       "part_points": [
+         *         40,
+         *         25,
+         *         35
+         *       ],
+         *       "set": {
+         *         "applies_to": [],
+         *         "classification_version": "2023",
+         *         "code": "2023-chung",
+         *         "name": "Bộ tiêu chí 2023",
+         *         "parts": [
+         *           {
+         *             "code": "A",
+         *             "name": "Sản phẩm và sức mạnh cộng đồng",
+         *             "points": 40,
+         *             "sections": [
+         *               "…"
+         *             ]
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        CriteriaSetDetail: components["schemas"]["CriteriaSetSummary"] & {
+            /** @description The set in its import format (see `import_criteria_set`). */
+            set: Record<string, never>;
+        };
+        /**
+         * @description A criteria set without its text.
+         * @example {
+         *       "applies_to": [],
+         *       "classification_version": "2023",
+         *       "code": "2023-chung",
+         *       "created_at": "2026-11-22T08:00:00Z",
+         *       "criteria": 24,
+         *       "decision": "148/QĐ-TTg ngày 24/02/2023",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *       "name": "Bộ tiêu chí đánh giá, phân hạng sản phẩm OCOP 2023 (cấu trúc chung)",
+         *       "part_points": [
+         *         40,
+         *         25,
+         *         35
+         *       ]
+         *     }
+         */
+        CriteriaSetSummary: {
+            /**
+             * @description Classification codes the set applies to; empty: every product of the version without
+             *     a more specific set.
+             */
+            applies_to: string[];
+            classification_version: string;
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Number of criteria. */
+            criteria: number;
+            decision?: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description Points of parts A, B and C. */
+            part_points: number[];
         };
         CursorPage_AuditEntry: {
             items: {
@@ -1404,6 +2201,47 @@ export interface components {
          */
         ErrorCode: "malformed_request" | "validation_failed" | "invalid_credentials" | "unauthenticated" | "invalid_refresh_token" | "account_disabled" | "forbidden" | "outside_area" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "internal" | "unavailable";
         /**
+         * @description One finalized evaluation of a product.
+         * @example {
+         *       "average": 72.67,
+         *       "certificate_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f01",
+         *       "council_name": "Hội đồng OCOP tỉnh năm 2026",
+         *       "decision": "ranked",
+         *       "forwarded_to": null,
+         *       "held_on": "2026-10-20",
+         *       "item_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31",
+         *       "level": "province",
+         *       "session_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21",
+         *       "star": 4
+         *     }
+         */
+        Evaluation: {
+            /** Format: double */
+            average?: number | null;
+            /** Format: uuid */
+            certificate_id?: string | null;
+            council_name: string;
+            decision?: string | null;
+            forwarded_to?: string | null;
+            /** Format: date */
+            held_on?: string | null;
+            /** Format: uuid */
+            item_id: string;
+            /**
+             * @description Cấp hội đồng: commune_check (cấp xã), district (cấp huyện), province (cấp tỉnh), national (cấp trung ương)
+             * @example province
+             * @enum {string}
+             */
+            level: "commune_check" | "district" | "province" | "national";
+            /** Format: uuid */
+            session_id: string;
+            /**
+             * Format: int32
+             * @description `null`: not ranked (a minimum requirement failed).
+             */
+            star?: number | null;
+        };
+        /**
          * @description A problem with one field of the request.
          * @example {
          *       "code": "email",
@@ -1418,6 +2256,15 @@ export interface components {
             field: string;
             message_en: string;
             message_vi: string;
+        };
+        /**
+         * @example {
+         *       "discussion_note": "Hội đồng đã thảo luận, thống nhất kết quả"
+         *     }
+         */
+        FinalizeInput: {
+            /** @description Required when members' totals still differ by more than 10 points. */
+            discussion_note?: string | null;
         };
         /**
          * @example {
@@ -1463,6 +2310,189 @@ export interface components {
             errors: components["schemas"]["RowError"][];
             product_rows: number;
             subject_rows: number;
+        };
+        /**
+         * @example {
+         *       "decision_date": "2026-11-22",
+         *       "decision_number": "3456/QĐ-UBND",
+         *       "issuing_body": "Ủy ban nhân dân tỉnh Quảng Ninh",
+         *       "item_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31"
+         *     }
+         */
+        IssueCertificate: {
+            /** Format: date */
+            decision_date: string;
+            /** @description The recognition decision (quyết định công nhận). */
+            decision_number: string;
+            issuing_body: string;
+            /**
+             * Format: uuid
+             * @description The finalized result (a product on a session) the certificate recognises.
+             */
+            item_id: string;
+        };
+        /**
+         * @description A product on a session.
+         * @example {
+         *       "all_submitted": false,
+         *       "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *       "cells": [
+         *         {
+         *           "member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *           "revision": 1,
+         *           "state": "submitted",
+         *           "total": null
+         *         }
+         *       ],
+         *       "certificate_id": null,
+         *       "criteria_set_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31",
+         *       "level": "province",
+         *       "product": {
+         *         "code": "22-202-06739-002-2026",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
+         *         "name": "Trà hoa vàng Ba Chẽ"
+         *       },
+         *       "result": null,
+         *       "session_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21",
+         *       "status": "scoring"
+         *     }
+         */
+        Item: {
+            all_submitted: boolean;
+            /** Format: uuid */
+            application_id: string;
+            cells: components["schemas"]["BoardCell"][];
+            /**
+             * Format: uuid
+             * @description The certificate issued from this result, if any.
+             */
+            certificate_id?: string | null;
+            /** Format: uuid */
+            criteria_set_id: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Cấp hội đồng: commune_check (cấp xã), district (cấp huyện), province (cấp tỉnh), national (cấp trung ương)
+             * @example province
+             * @enum {string}
+             */
+            level: "commune_check" | "district" | "province" | "national";
+            product?: components["schemas"]["ProductRef"] | null;
+            result?: components["schemas"]["ItemResult"] | null;
+            /** Format: uuid */
+            session_id: string;
+            /** @description `scoring` or `finalized`. */
+            status: string;
+        };
+        /**
+         * @description A product on a session, with its criteria set and the sheets the caller may see.
+         * @example {
+         *       "can_finalize": false,
+         *       "can_reopen": false,
+         *       "can_revise": false,
+         *       "can_score": true,
+         *       "criteria_set": {
+         *         "applies_to": [],
+         *         "classification_version": "2023",
+         *         "code": "2023-chung",
+         *         "created_at": "2026-11-22T08:00:00Z",
+         *         "criteria": 24,
+         *         "decision": null,
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *         "name": "Bộ tiêu chí 2023",
+         *         "part_points": [
+         *           40,
+         *           25,
+         *           35
+         *         ],
+         *         "set": {
+         *           "code": "2023-chung",
+         *           "parts": [
+         *             "…"
+         *           ]
+         *         }
+         *       },
+         *       "item": {
+         *         "all_submitted": false,
+         *         "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *         "cells": [
+         *           {
+         *             "member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *             "revision": 1,
+         *             "state": "submitted",
+         *             "total": null
+         *           }
+         *         ],
+         *         "certificate_id": null,
+         *         "criteria_set_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31",
+         *         "level": "province",
+         *         "product": {
+         *           "code": "22-202-06739-002-2026",
+         *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
+         *           "name": "Trà hoa vàng Ba Chẽ"
+         *         },
+         *         "result": null,
+         *         "session_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21",
+         *         "status": "scoring"
+         *       },
+         *       "my_sheet": null,
+         *       "revisions": [],
+         *       "sheets": []
+         *     }
+         */
+        ItemDetail: {
+            can_finalize: boolean;
+            can_reopen: boolean;
+            /** @description The caller may submit a revised sheet (results diverge by more than 10 points). */
+            can_revise: boolean;
+            /** @description The caller may fill or submit a sheet now. */
+            can_score: boolean;
+            criteria_set: components["schemas"]["CriteriaSetDetail"];
+            item: components["schemas"]["Item"];
+            my_sheet?: components["schemas"]["Sheet"] | null;
+            revisions: components["schemas"]["Revision"][];
+            /** @description Other members' sheets, once blind scoring allows. */
+            sheets: components["schemas"]["Sheet"][];
+        };
+        /**
+         * @description The result of a product on a session, once every present member has submitted.
+         * @example {
+         *       "average": 72.67,
+         *       "decision": "ranked",
+         *       "discussion_note": null,
+         *       "divergent": false,
+         *       "failed_minimums": [],
+         *       "finalized_at": "2026-10-20T09:00:00Z",
+         *       "forwarded_to": null,
+         *       "not_ranked": false,
+         *       "spread": 6,
+         *       "star": 4
+         *     }
+         */
+        ItemResult: {
+            /** Format: double */
+            average: number;
+            decision?: string | null;
+            discussion_note?: string | null;
+            /** @description Totals differ by more than 10 points: discuss, members may revise. */
+            divergent: boolean;
+            failed_minimums: string[];
+            /** Format: date-time */
+            finalized_at?: string | null;
+            /**
+             * @description Cấp hội đồng: commune_check (cấp xã), district (cấp huyện), province (cấp tỉnh), national (cấp trung ương)
+             * @example province
+             * @enum {string}
+             */
+            forwarded_to?: "commune_check" | "district" | "province" | "national";
+            /** @description A minimum requirement is failed: not ranked whatever the total. */
+            not_ranked: boolean;
+            /** Format: int32 */
+            spread: number;
+            /** Format: int32 */
+            star?: number | null;
         };
         /**
          * @example {
@@ -1512,6 +2542,32 @@ export interface components {
             subject_id?: string | null;
         };
         /**
+         * @description A council member.
+         * @example {
+         *       "display_name": "Trần Văn Chủ Tịch",
+         *       "email": "chutich@ocop.demo",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *       "organisation": "UBND tỉnh",
+         *       "role": "chair",
+         *       "user_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a11"
+         *     }
+         */
+        Member: {
+            display_name: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            organisation?: string | null;
+            /**
+             * @description Vai trò trong hội đồng: chair (chủ tịch), vice_chair (phó chủ tịch), member (thành viên), secretary (thư ký, không chấm điểm)
+             * @example member
+             * @enum {string}
+             */
+            role: "chair" | "vice_chair" | "member" | "secretary";
+            /** Format: uuid */
+            user_id: string;
+        };
+        /**
          * @example {
          *       "action": "return",
          *       "note": "Phương án chưa có kế hoạch tài chính"
@@ -1523,7 +2579,7 @@ export interface components {
              * @example approve_plan
              * @enum {string}
              */
-            action: "submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return";
+            action: "submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return" | "place_in_session" | "forward" | "rank" | "certify" | "reopen";
             /** @description Required when returning; kept in the history. */
             note?: string | null;
         };
@@ -1573,7 +2629,7 @@ export interface components {
         };
         Page_Application: {
             items: {
-                allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return")[];
+                allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return" | "place_in_session" | "forward" | "rank" | "certify" | "reopen")[];
                 /** Format: date-time */
                 created_at: string;
                 /** Format: uuid */
@@ -1588,6 +2644,8 @@ export interface components {
                  * @description 1 for a product's first dossier; one more at each re-evaluation.
                  */
                 dossier_version: number;
+                /** @description The council level whose queue a forwarded application waits in. */
+                evaluation_level?: string | null;
                 group_code: string;
                 /** Format: uuid */
                 id: string;
@@ -1606,11 +2664,68 @@ export interface components {
                  * @example plan_submitted
                  * @enum {string}
                  */
-                status: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation";
+                status: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation" | "in_evaluation" | "forwarded" | "ranked" | "certified";
                 /** Format: date-time */
                 status_changed_at: string;
                 /** Format: uuid */
                 subject_id: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
+        Page_Certificate: {
+            items: {
+                /** Format: uuid */
+                application_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /**
+                 * Format: int64
+                 * @description Days until expiry (negative once expired).
+                 */
+                days_left: number;
+                /** Format: date */
+                decision_date: string;
+                decision_number: string;
+                /** @description Active and expiring within 90 days. */
+                expiring_soon: boolean;
+                /** Format: uuid */
+                id: string;
+                issuing_body: string;
+                /** Format: uuid */
+                item_id: string;
+                /**
+                 * @description Cấp hội đồng: commune_check (cấp xã), district (cấp huyện), province (cấp tỉnh), national (cấp trung ương)
+                 * @example province
+                 * @enum {string}
+                 */
+                level: "commune_check" | "district" | "province" | "national";
+                number: string;
+                product?: components["schemas"]["ProductRef"] | null;
+                revoked_reason?: string | null;
+                /** Format: double */
+                score: number;
+                /** Format: int32 */
+                star: number;
+                /**
+                 * @description Tình trạng giấy chứng nhận: active (còn hiệu lực), expired (hết hạn), revoked (thu hồi), superseded (được thay thế)
+                 * @example active
+                 * @enum {string}
+                 */
+                status: "active" | "expired" | "revoked" | "superseded";
+                /** Format: uuid */
+                subject_id: string;
+                subject_name?: string | null;
+                /** Format: uuid */
+                superseded_by?: string | null;
+                /** Format: date */
+                valid_from: string;
+                /** Format: date */
+                valid_until: string;
             }[];
             /**
              * Format: int64
@@ -1912,6 +3027,32 @@ export interface components {
             name: string;
         };
         /**
+         * @description An application waiting for a council.
+         * @example {
+         *       "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *       "product": {
+         *         "code": "22-193-06637-001-2026",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
+         *         "name": "Chả mực Hạ Long"
+         *       },
+         *       "status": "submitted_for_evaluation",
+         *       "waiting_since": "2026-09-02T03:00:00Z"
+         *     }
+         */
+        QueueEntry: {
+            /** Format: uuid */
+            application_id: string;
+            product?: components["schemas"]["ProductRef"] | null;
+            /**
+             * @description Trạng thái hồ sơ tham gia chu trình / application status
+             * @example plan_submitted
+             * @enum {string}
+             */
+            status: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation" | "in_evaluation" | "forwarded" | "ranked" | "certified";
+            /** Format: date-time */
+            waiting_since: string;
+        };
+        /**
          * @example {
          *       "refresh_token": "q0pI2lQ0b1m3Yx6fH1lJcB7i4l0Jg8pWkq3oQx9n2sA"
          *     }
@@ -1932,6 +3073,14 @@ export interface components {
             note?: string | null;
             /** Format: uuid */
             product_id: string;
+        };
+        /**
+         * @example {
+         *       "reason": "Khiếu nại của chủ thể được chấp nhận, hội đồng chấm lại"
+         *     }
+         */
+        ReopenInput: {
+            reason: string;
         };
         /**
          * @example {
@@ -1978,6 +3127,33 @@ export interface components {
             review: "pending" | "accepted" | "needs_fix";
         };
         /**
+         * @description A submitted revision of a sheet (every one is kept).
+         * @example {
+         *       "member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *       "revision": 2,
+         *       "submitted_at": "2026-10-20T08:30:00Z",
+         *       "total": 74
+         *     }
+         */
+        Revision: {
+            /** Format: uuid */
+            member_id: string;
+            /** Format: int32 */
+            revision: number;
+            /** Format: date-time */
+            submitted_at: string;
+            /** Format: int32 */
+            total: number;
+        };
+        /**
+         * @example {
+         *       "reason": "Sản phẩm không duy trì chất lượng theo kết quả kiểm tra"
+         *     }
+         */
+        RevokeCertificate: {
+            reason: string;
+        };
+        /**
          * @description A problem with one cell of the workbook.
          * @example {
          *       "code": "tax_code",
@@ -1996,6 +3172,183 @@ export interface components {
             /** @description Row number as the spreadsheet shows it (the header is row 1). */
             row: number;
             sheet: string;
+        };
+        /**
+         * @description A session of a council.
+         * @example {
+         *       "council_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d01",
+         *       "held_on": "2026-10-20",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21",
+         *       "place": "Hội trường UBND tỉnh"
+         *     }
+         */
+        Session: {
+            /** Format: uuid */
+            council_id: string;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            place?: string | null;
+        };
+        /**
+         * @description The session board: products × members.
+         * @example {
+         *       "can_manage": false,
+         *       "council": {
+         *         "area": null,
+         *         "created_at": "2026-09-15T03:00:00Z",
+         *         "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
+         *         "decision_date": "2026-09-15",
+         *         "decision_number": "2345/QĐ-UBND",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d01",
+         *         "level": "province",
+         *         "name": "Hội đồng OCOP tỉnh năm 2026"
+         *       },
+         *       "i_chair": true,
+         *       "i_score": true,
+         *       "items": [
+         *         {
+         *           "all_submitted": false,
+         *           "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *           "cells": [
+         *             {
+         *               "member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *               "revision": 1,
+         *               "state": "submitted",
+         *               "total": null
+         *             }
+         *           ],
+         *           "certificate_id": null,
+         *           "criteria_set_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31",
+         *           "level": "province",
+         *           "product": {
+         *             "code": "22-202-06739-002-2026",
+         *             "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
+         *             "name": "Trà hoa vàng Ba Chẽ"
+         *           },
+         *           "result": null,
+         *           "session_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21",
+         *           "status": "scoring"
+         *         }
+         *       ],
+         *       "members": [
+         *         {
+         *           "display_name": "Trần Văn Chủ Tịch",
+         *           "email": "chutich@ocop.demo",
+         *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *           "organisation": null,
+         *           "present": true,
+         *           "role": "chair",
+         *           "user_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a11"
+         *         }
+         *       ],
+         *       "my_member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *       "quorum_message_en": null,
+         *       "quorum_message_vi": null,
+         *       "quorum_met": true,
+         *       "session": {
+         *         "council_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d01",
+         *         "held_on": "2026-10-20",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21",
+         *         "place": null
+         *       }
+         *     }
+         */
+        SessionBoard: {
+            can_manage: boolean;
+            council: components["schemas"]["Council"];
+            /** @description The caller chairs this session (finalizes results). */
+            i_chair: boolean;
+            /** @description The caller scores at this session. */
+            i_score: boolean;
+            items: components["schemas"]["Item"][];
+            members: components["schemas"]["Attendee"][];
+            /** Format: uuid */
+            my_member_id?: string | null;
+            quorum_message_en?: string | null;
+            quorum_message_vi?: string | null;
+            /** @description Whether the session may score (75% of scoring members present, the chair included). */
+            quorum_met: boolean;
+            session: components["schemas"]["Session"];
+        };
+        /**
+         * @description One member's sheet.
+         * @example {
+         *       "answers": {
+         *         "A1.1": "c",
+         *         "A1.2": "b"
+         *       },
+         *       "comment": null,
+         *       "failed_minimums": [],
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d41",
+         *       "member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
+         *       "member_name": "Trần Văn Chủ Tịch",
+         *       "member_role": "chair",
+         *       "part_totals": [
+         *         12,
+         *         0,
+         *         0
+         *       ],
+         *       "revision": 0,
+         *       "status": "draft",
+         *       "submitted_at": null,
+         *       "total": 12,
+         *       "unanswered": 22
+         *     }
+         */
+        Sheet: {
+            /** @description Criterion code → chosen option code. */
+            answers: {
+                [key: string]: string;
+            };
+            comment?: string | null;
+            /** @description Minimum requirements the chosen options fail. */
+            failed_minimums: string[];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            member_id: string;
+            member_name: string;
+            /**
+             * @description Vai trò trong hội đồng: chair (chủ tịch), vice_chair (phó chủ tịch), member (thành viên), secretary (thư ký, không chấm điểm)
+             * @example member
+             * @enum {string}
+             */
+            member_role: "chair" | "vice_chair" | "member" | "secretary";
+            /** @description Subtotals of parts A, B, C. */
+            part_totals: number[];
+            /**
+             * Format: int32
+             * @description Number of submissions so far (every one is kept).
+             */
+            revision: number;
+            /** @description `draft` or `submitted`. */
+            status: string;
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /** Format: int32 */
+            total: number;
+            /** @description Criteria not answered yet. */
+            unanswered: number;
+        };
+        /**
+         * @example {
+         *       "answers": {
+         *         "A1.1": "c",
+         *         "A1.2": "b",
+         *         "B1.1": "b"
+         *       },
+         *       "comment": "Bao bì cần bổ sung mã truy xuất"
+         *     }
+         */
+        SheetInput: {
+            /** @description Criterion code → option code; a draft may be partial. */
+            answers?: {
+                [key: string]: string;
+            };
+            comment?: string | null;
         };
         /**
          * @description How complete the dossier is for one stage (lists of kind codes).
@@ -2138,7 +3491,7 @@ export interface components {
              * @example plan_submitted
              * @enum {string}
              */
-            status: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation";
+            status: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation" | "in_evaluation" | "forwarded" | "ranked" | "certified";
         };
         /**
          * @description An OCOP subject: the organisation or household that makes products.
@@ -2907,7 +4260,7 @@ export interface operations {
         parameters: {
             query?: {
                 cycle_id?: string;
-                status?: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation";
+                status?: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation" | "in_evaluation" | "forwarded" | "ranked" | "certified";
                 stage?: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
                 /** @description Only applications for products made inside this unit. */
                 area_id?: string;
@@ -2993,7 +4346,7 @@ export interface operations {
         parameters: {
             query?: {
                 cycle_id?: string;
-                status?: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation";
+                status?: "idea_registered" | "plan_submitted" | "plan_approved" | "implementing" | "submitted_for_evaluation" | "in_evaluation" | "forwarded" | "ranked" | "certified";
                 stage?: "promotion" | "idea_registration" | "business_plan" | "implementation" | "evaluation" | "trade_promotion";
                 /** @description Only applications for products made inside this unit. */
                 area_id?: string;
@@ -3367,6 +4720,162 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    list_certificates: {
+        parameters: {
+            query?: {
+                product_id?: string;
+                /** @description Only certificates of products made inside this unit. */
+                area_id?: string;
+                star?: number;
+                status?: "active" | "expired" | "revoked" | "superseded";
+                /** @description Only active certificates expiring within this many days (90 for the warning list). */
+                expiring_within_days?: number;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of certificates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Certificate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    issue_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueCertificate"];
+            };
+        };
+        responses: {
+            /** @description Issued / Đã cấp */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not finalized, not certifiable here, or already issued / Không thể cấp */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Certificate id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such certificate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revoke_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Certificate id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeCertificate"];
+            };
+        };
+        responses: {
+            /** @description Revoked / Đã thu hồi */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not active / Không còn hiệu lực */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     list_classifications: {
         parameters: {
             query?: never;
@@ -3532,6 +5041,472 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_council_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "levels": [
+                     *         {
+                     *           "certifies": [
+                     *             3,
+                     *             4
+                     *           ],
+                     *           "forward_from_points": 90,
+                     *           "forward_to": "national",
+                     *           "level": "province"
+                     *         },
+                     *         {
+                     *           "certifies": [
+                     *             5,
+                     *             5
+                     *           ],
+                     *           "level": "national"
+                     *         }
+                     *       ],
+                     *       "name": "two_level_2025"
+                     *     }
+                     */
+                    "application/json": Record<string, never>;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_councils: {
+        parameters: {
+            query?: {
+                cycle_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Councils, newest decision first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Council"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_council: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCouncil"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Level not configured, or the area is not of the council's level / Cấp hội đồng không phù hợp */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_council: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Council id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The council */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such council, or not one of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    add_council_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Council id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddMember"];
+            };
+        };
+        responses: {
+            /** @description Added / Đã thêm */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Already a member, or the council has a chair / Đã là thành viên hoặc đã có chủ tịch */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    remove_council_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Council id */
+                id: string;
+                /** @description Member id */
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed / Đã bỏ */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The member has sat at a session and stays for the record / Thành viên đã dự phiên */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    council_queue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Council id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueEntry"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Council id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSession"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_criteria_sets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every set, newest classification first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetSummary"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    import_criteria_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The set in its JSON format */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "applies_to": [
+                 *         "1.3"
+                 *       ],
+                 *       "classification_version": "2023",
+                 *       "code": "2023-1.3.1",
+                 *       "decision": "148/QĐ-TTg ngày 24/02/2023",
+                 *       "name": "Bộ tiêu chí nhóm thực phẩm chế biến",
+                 *       "parts": [
+                 *         {
+                 *           "code": "A",
+                 *           "name": "Sản phẩm và sức mạnh cộng đồng",
+                 *           "points": 40,
+                 *           "sections": [
+                 *             {
+                 *               "code": "A1",
+                 *               "criteria": [
+                 *                 {
+                 *                   "code": "A1.1",
+                 *                   "minimum_points": 1,
+                 *                   "options": [
+                 *                     {
+                 *                       "code": "a",
+                 *                       "points": 0,
+                 *                       "text": "Mua ngoài"
+                 *                     },
+                 *                     {
+                 *                       "code": "b",
+                 *                       "points": 40,
+                 *                       "text": "Tại địa phương"
+                 *                     }
+                 *                   ],
+                 *                   "text": "Nguồn nguyên liệu"
+                 *                 }
+                 *               ],
+                 *               "name": "Tổ chức sản xuất",
+                 *               "points": 40
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "code": "B",
+                 *           "name": "Khả năng tiếp thị",
+                 *           "points": 25,
+                 *           "sections": [
+                 *             "…"
+                 *           ]
+                 *         },
+                 *         {
+                 *           "code": "C",
+                 *           "name": "Chất lượng sản phẩm",
+                 *           "points": 35,
+                 *           "sections": [
+                 *             "…"
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Imported / Đã nhập */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The code is taken / Mã đã tồn tại */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The set does not add up; one field error per problem / Bộ tiêu chí không hợp lệ */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_criteria_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Criteria set id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
         };
@@ -3994,6 +5969,35 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    product_evaluations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Finalized evaluations, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evaluation"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     progress_overdue: {
         parameters: {
             query: {
@@ -4081,6 +6085,396 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_session_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    finalize_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinalizeInput"];
+            };
+        };
+        responses: {
+            /** @description Finalized / Đã chốt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Not the present chair / Không phải chủ tịch hội đồng */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description Sheets missing, or already finalized / Chưa đủ phiếu hoặc đã chốt */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Diverging totals need a discussion note / Cần ghi nội dung thảo luận */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    reopen_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenInput"];
+            };
+        };
+        responses: {
+            /** @description Reopened / Đã mở lại */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Not finalized, a certificate stands, or the application moved on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    save_sheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SheetInput"];
+            };
+        };
+        responses: {
+            /** @description Saved / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Not a present scoring member / Không phải thành viên chấm điểm có mặt */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description Already submitted, finalized, or no quorum / Đã nộp, đã chốt hoặc chưa đủ túc số */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    submit_sheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SheetInput"];
+            };
+        };
+        responses: {
+            /** @description Submitted / Đã nộp */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Already submitted (and no divergence), finalized, or no quorum */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Criteria left unanswered / Còn tiêu chí chưa chấm */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The board */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionBoard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such session, or not one of your councils' */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    set_attendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Attendance"];
+            };
+        };
+        responses: {
+            /** @description Recorded / Đã điểm danh */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionBoard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Scoring has started / Đã bắt đầu chấm điểm */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    add_session_items: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddItems"];
+            };
+        };
+        responses: {
+            /** @description Placed / Đã đưa vào phiên */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionBoard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Not in the queue, or no criteria set fits / Không có trong danh sách chờ */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    session_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
         };

@@ -11,7 +11,17 @@ import { problemMessage } from "../lib/problem";
 
 export type Cycle = components["schemas"]["Cycle"];
 export const LEGAL_FORMS = ["household", "cooperative_group", "cooperative", "enterprise", "joint_stock_company"] as const;
-export const STATUSES = ["idea_registered", "plan_submitted", "plan_approved", "implementing", "submitted_for_evaluation"] as const;
+export const STATUSES = [
+  "idea_registered",
+  "plan_submitted",
+  "plan_approved",
+  "implementing",
+  "submitted_for_evaluation",
+  "in_evaluation",
+  "forwarded",
+  "ranked",
+  "certified",
+] as const;
 
 export function useCycles() {
   return useQuery({ queryKey: ["cycles"], queryFn: async () => unwrap(await api.GET("/api/v1/cycles")) });
@@ -48,6 +58,10 @@ const STATUS_COLOR: Record<string, string> = {
   plan_approved: "cyan",
   implementing: "purple",
   submitted_for_evaluation: "green",
+  in_evaluation: "geekblue",
+  forwarded: "magenta",
+  ranked: "orange",
+  certified: "red",
 };
 
 export function StatusTag({ status }: { status: string }) {

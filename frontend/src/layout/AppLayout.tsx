@@ -1,7 +1,7 @@
 import { Suspense, useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Dropdown, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
-import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined, SolutionOutlined, SafetyCertificateOutlined, OrderedListOutlined } from "@ant-design/icons";
 import { useSession } from "../auth/session";
 import { signOut } from "../api/client";
 import { useI18n } from "../i18n";
@@ -28,6 +28,9 @@ const NAV: NavItem[] = [
   { path: "/review", label: "nav.review", icon: <AuditOutlined />, roles: isOfficer },
   { path: "/cycle", label: "nav.board", icon: <ProjectOutlined />, roles: (r) => r !== "council_member" },
   { path: "/progress", label: "nav.progress", icon: <BarChartOutlined /> },
+  { path: "/councils", label: "nav.councils", icon: <SolutionOutlined />, roles: (r) => r !== "producer" },
+  { path: "/certificates", label: "nav.certificates", icon: <SafetyCertificateOutlined /> },
+  { path: "/criteria-sets", label: "nav.criteria", icon: <OrderedListOutlined />, roles: (r) => r !== "producer" },
   { path: "/import", label: "nav.import", icon: <FileExcelOutlined />, roles: isOfficer },
   { path: "/admin-units", label: "nav.adminUnits", icon: <ApartmentOutlined /> },
   { path: "/classifications", label: "nav.classifications", icon: <PartitionOutlined />, adminOnly: true },
@@ -48,8 +51,12 @@ export function AppLayout() {
     icon: n.icon,
     label: <Link to={n.path}>{t(n.label)}</Link>,
   }));
-  // A dossier page belongs to the cycle board in the menu.
-  const path = location.pathname.startsWith("/applications/") ? "/cycle" : location.pathname;
+  // A dossier page belongs to the cycle board in the menu; sessions and sheets to the councils.
+  const path = location.pathname.startsWith("/applications/")
+    ? "/cycle"
+    : /^\/(sessions|session-items)\//.test(location.pathname)
+      ? "/councils"
+      : location.pathname;
   const selected = NAV.filter((n) => n.path !== "/" && path.startsWith(n.path)).map((n) => n.path);
   return (
     <Layout style={{ minHeight: "100vh" }}>

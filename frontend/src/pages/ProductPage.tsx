@@ -8,6 +8,7 @@ import { useI18n } from "../i18n";
 import { formatDate, formatVnd } from "../lib/format";
 import { problemMessage } from "../lib/problem";
 import { CycleSelect, StatusTag } from "../components/registry";
+import { CertificateStatusTag, LevelTag, Stars } from "../components/scoring";
 import { ProductForm } from "./ProductsPage";
 
 export function ProductPage() {
@@ -24,6 +25,14 @@ export function ProductPage() {
     queryKey: ["applications", "product", id],
     queryFn: async () => unwrap(await api.GET("/api/v1/applications", { params: { query: { product_id: id, limit: 50 } } })),
   });
+  const evaluations = useQuery({
+    queryKey: ["products", "evaluations", id],
+    queryFn: async () => unwrap(await api.GET("/api/v1/products/{id}/evaluations", { params: { path: { id } } })),
+  });
+  const certificates = useQuery({
+    queryKey: ["certificates", "product", id],
+    queryFn: async () => unwrap(await api.GET("/api/v1/certificates", { params: { query: { product_id: id, limit: 50 } } })),
+  });
   const register = useMutation({
     mutationFn: async () => unwrap(await api.POST("/api/v1/applications", { body: { cycle_id: cycle ?? "", product_id: id } })),
     onSuccess: (app) => {
@@ -36,12 +45,16 @@ export function ProductPage() {
   const p = product.data;
   if (!p) return product.error ? <Typography.Text type="danger">{problemMessage(product.error, lang)}</Typography.Text> : null;
   const canManage = session?.user.role !== "council_member";
+  const current = certificates.data?.items.find((c) => c.status === "active");
   return (
     <>
       <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 16 }} wrap>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {p.name}
-        </Typography.Title>
+        <Space>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {p.name}
+          </Typography.Title>
+          {current && <Stars star={current.star} />}
+        </Space>
         {canManage && <Button onClick={() => setEditing(true)}>{t("edit")}</Button>}
       </Space>
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
@@ -58,6 +71,39 @@ export function ProductPage() {
           <Typography.Paragraph style={{ whiteSpace: "pre-wrap", margin: 0 }}>{p.story}</Typography.Paragraph>
         </Descriptions.Item>
       </Descriptions>
+      <Card title={t("product.stars")} style={{ marginTop: 16 }} data-testid="star-history">
+        <Table
+          rowKey="id"
+          size="small"
+          pagination={false}
+          dataSource={certificates.data?.items}
+          locale={{ emptyText: t("cert.none") }}
+          columns={[
+            { title: t("cert.number"), dataIndex: "number", render: (n: string, c) => <Link to={`/certificates/${c.id}`}>{n}</Link> },
+            { title: t("cert.star"), dataIndex: "star", render: (s: number) => <Stars star={s} /> },
+            { title: t("cert.score"), dataIndex: "score", render: (s: number) => s.toFixed(2) },
+            { title: t("cert.decision"), render: (_, c) => `${c.decision_number} (${formatDate(c.decision_date)})` },
+            { title: t("cert.validUntil"), dataIndex: "valid_until", render: (d: string) => <span data-testid="cert-valid-until">{formatDate(d)}</span> },
+            { title: t("cert.status"), render: (_, c) => <CertificateStatusTag status={c.status} daysLeft={c.days_left} expiringSoon={c.expiring_soon} /> },
+          ]}
+        />
+        <Table
+          rowKey="item_id"
+          size="small"
+          pagination={false}
+          style={{ marginTop: 12 }}
+          dataSource={evaluations.data}
+          locale={{ emptyText: t("product.noEvaluations") }}
+          columns={[
+            { title: t("council.heldOn"), dataIndex: "held_on", render: (d?: string | null) => formatDate(d) },
+            { title: t("council.name"), dataIndex: "council_name" },
+            { title: t("council.level"), dataIndex: "level", render: (l: string) => <LevelTag level={l} /> },
+            { title: t("session.average"), dataIndex: "average", render: (a?: number | null) => a?.toFixed(2) },
+            { title: t("session.star"), dataIndex: "star", render: (s?: number | null) => <Stars star={s} /> },
+            { title: "", dataIndex: "forwarded_to", render: (f?: string | null) => f && `${t("session.forwardedTo")} ${tk("clevel", f)}` },
+          ]}
+        />
+      </Card>
       <Card title={t("product.applications")} style={{ marginTop: 16 }}
         extra={canManage && (
           <Space>

@@ -8,7 +8,7 @@ use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use ocop_domain::access::{party, registry_visibility};
+use ocop_domain::access::{application_visibility, party};
 use ocop_domain::cycle::{
     Action, ApplicationStatus, DossierNeed, MoveError, Party, Stage, check_move, dossier_need, is_overdue, moves_from,
 };
@@ -65,6 +65,8 @@ pub struct Application {
     pub dossier_version: i32,
     /// Why an officer last sent it back (cleared by the next forward move).
     pub returned_reason: Option<String>,
+    /// The council level whose queue a forwarded application waits in.
+    pub evaluation_level: Option<String>,
     pub status_changed_at: DateTime<Utc>,
     /// Deadline of the current stage.
     pub deadline: Option<NaiveDate>,
@@ -120,6 +122,7 @@ impl Context {
             stage: a.stage,
             dossier_version: a.dossier_version,
             returned_reason: a.returned_reason,
+            evaluation_level: a.evaluation_level,
             status_changed_at: a.status_changed_at,
             deadline,
             overdue: is_overdue(deadline, self.today),
@@ -361,7 +364,7 @@ pub struct ListQuery {
 }
 
 pub async fn filter(state: &AppState, user: &AuthUser, query: &ListQuery) -> ApiResult<applications::Filter> {
-    let mut filter = applications::Filter::new(registry_visibility(&user.actor()));
+    let mut filter = applications::Filter::new(application_visibility(&user.actor(), user.id()));
     filter.cycle_id = query.cycle_id;
     filter.status = query.status.map(|s| s.as_str().to_owned());
     filter.stage = query.stage.map(|s| s.as_str().to_owned());
@@ -572,7 +575,7 @@ pub async fn get(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ApplicationDetail>> {
-    let app = guard::application(&state, &user, id.into_inner(), Need::Manage).await?;
+    let app = guard::application(&state, &user, id.into_inner(), Need::Read).await?;
     Ok(web::Json(detail(&state, &user, app).await?))
 }
 
@@ -818,7 +821,7 @@ async fn document_for(state: &AppState, user: &AuthUser, id: Uuid, need: Need) -
 ))]
 #[get("/documents/{id}/file")]
 pub async fn download_file(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    let doc = document_for(&state, &user, id.into_inner(), Need::Manage).await?;
+    let doc = document_for(&state, &user, id.into_inner(), Need::Read).await?;
     let content = state.files.get(&doc.storage_key).await.map_err(ApiError::internal)?;
     let disposition = header::ContentDisposition {
         disposition: header::DispositionType::Attachment,

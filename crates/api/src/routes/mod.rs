@@ -4,12 +4,16 @@ pub mod admin_units;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod certificates;
 pub mod classifications;
+pub mod councils;
+pub mod criteria_sets;
 pub mod cycles;
 pub mod health;
 pub mod imports;
 pub mod products;
 pub mod progress;
+pub mod sessions;
 pub mod subjects;
 pub mod users;
 
@@ -66,5 +70,30 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(progress::overdue_list)
         .service(progress::by_subject)
         .service(imports::template)
-        .service(imports::run);
+        .service(imports::run)
+        .service(criteria_sets::list)
+        .service(criteria_sets::get)
+        .service(criteria_sets::import)
+        .service(criteria_sets::rules)
+        .service(councils::list)
+        .service(councils::create)
+        .service(councils::get)
+        .service(councils::add_member)
+        .service(councils::remove_member)
+        .service(councils::queue)
+        .service(councils::create_session)
+        .service(sessions::get)
+        .service(sessions::set_attendance)
+        .service(sessions::add_items)
+        .service(sessions::minutes)
+        .service(sessions::get_item)
+        .service(sessions::save_sheet)
+        .service(sessions::submit_sheet)
+        .service(sessions::finalize)
+        .service(sessions::reopen)
+        .service(certificates::list)
+        .service(certificates::get)
+        .service(certificates::issue)
+        .service(certificates::revoke)
+        .service(certificates::evaluations);
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{get, web};
 use chrono::Utc;
-use ocop_domain::access::registry_visibility;
+use ocop_domain::access::{application_visibility, registry_visibility};
 use ocop_domain::admin_unit::is_within;
 use ocop_domain::cycle::{ApplicationStatus, Stage, is_overdue};
 use ocop_domain::text::fold;
@@ -113,7 +113,7 @@ pub async fn by_stage(
         ApiError::invalid_field("cycle_id", "not_found", "Không tìm thấy chu trình.", "The cycle does not exist.")
     })?;
     let area = area(&state, &user, query.area_id).await?;
-    let mut filter = applications::Filter::new(registry_visibility(&user.actor()));
+    let mut filter = applications::Filter::new(application_visibility(&user.actor(), user.id()));
     filter.cycle_id = Some(cycle.id);
     filter.area_path = Some(area.path.clone());
     // One grouped query; whether a state is overdue follows from its stage's deadline.
@@ -261,7 +261,7 @@ pub async fn by_subject(
         paging(query.limit, query.offset),
     )
     .await?;
-    let mut app_filter = applications::Filter::new(visibility);
+    let mut app_filter = applications::Filter::new(application_visibility(&user.actor(), user.id()));
     app_filter.cycle_id = Some(query.cycle_id);
     let rows =
         applications::counts_by_subject_and_status(&state.db, &app_filter, page.items.iter().map(|s| s.id).collect())

@@ -13,5 +13,6 @@ mod health;
 mod imports;
 mod openapi;
 mod registry;
+mod scoring;
 mod spa;
 mod users;

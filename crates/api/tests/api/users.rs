@@ -64,7 +64,7 @@ both!(admins_create_officers_bound_to_units_of_their_level);
 async fn users_are_listed_searched_and_edited(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
     let all: Value = app.get_json("/api/v1/users?limit=2&sort=email", &admin).await;
-    assert_eq!(all["total"], 6);
+    assert_eq!(all["total"], 8);
     assert_eq!(all["items"].as_array().expect("items").len(), 2);
     assert_eq!(all["items"][0]["email"], "admin@ocop.demo");
     let found: Value = app.get_json("/api/v1/users?q=ha%20long", &admin).await;

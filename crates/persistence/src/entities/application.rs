@@ -19,6 +19,8 @@ pub struct Model {
     pub dossier_version: i32,
     pub previous_application_id: Option<Uuid>,
     pub returned_reason: Option<String>,
+    /// The council level whose queue a forwarded application waits in.
+    pub evaluation_level: Option<String>,
     pub status_changed_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

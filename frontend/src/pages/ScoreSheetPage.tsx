@@ -76,7 +76,9 @@ export function ScoreSheetPage() {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [editable, criteria, current, choose]);
-  useEffect(() => rows.current[current]?.scrollIntoView({ block: "nearest" }), [current]);
+  useEffect(() => {
+    rows.current[current]?.scrollIntoView({ block: "nearest" });
+  }, [current]);
   const onError = (e: unknown) => message.error(problemMessage(e, lang));
   const update = (next: unknown) => queryClient.setQueryData(["session-items", id], next);
   const body = { answers, comment: comment || null };
@@ -198,7 +200,9 @@ export function ScoreSheetPage() {
                   <Statistic key={p.code} title={`${t("sheet.part")} ${p.code}`} value={live.parts[i]} suffix={`/${p.points}`} />
                 ))}
               </Space>
-              <Statistic title={t("sheet.total")} value={live.total} suffix="/100" valueStyle={{ fontWeight: 700 }} data-testid="live-total" />
+              <div data-testid="live-total">
+                <Statistic title={t("sheet.total")} value={live.total} suffix="/100" valueStyle={{ fontWeight: 700 }} />
+              </div>
               <Typography.Text type="secondary">{answered}/{criteria.length}</Typography.Text>
               {live.failed.length > 0 && <Alert type="error" message={`${t("sheet.failedMinimum")}: ${live.failed.join(", ")}`} style={{ marginTop: 8 }} />}
               {d.my_sheet && <div><Tag color={d.my_sheet.status === "submitted" ? "green" : "gold"}>{tk("cell", d.my_sheet.status)} {d.my_sheet.revision > 0 ? `#${d.my_sheet.revision}` : ""}</Tag></div>}

@@ -1,0 +1,103 @@
+import { expect, test, type Page } from "@playwright/test";
+
+const PASSWORD = "OcopDemo@2026";
+const COUNCIL = "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng Ninh năm 2026";
+const PRODUCT = "Trà hoa vàng Ba Chẽ";
+
+async function signIn(page: Page, email: string) {
+  await page.goto("/");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Mật khẩu").fill(PASSWORD);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page.getByRole("heading", { name: /Xin chào/ })).toBeVisible();
+}
+
+async function signOut(page: Page) {
+  await page.getByTestId("user-menu").hover();
+  await page.getByText("Đăng xuất").click();
+  await expect(page.getByRole("heading", { name: "Đăng nhập" })).toBeVisible();
+}
+
+/** dd/mm/yyyy in Vietnam's calendar. */
+function vnDate(offsetYears = 0): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit", day: "2-digit" })
+      .formatToParts(new Date())
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.day}/${parts.month}/${Number(parts.year) + offsetYears}`;
+}
+
+async function openSession(page: Page) {
+  await page.getByRole("link", { name: "Hội đồng đánh giá" }).click();
+  await page.getByRole("link", { name: COUNCIL }).click();
+  await page.getByRole("link", { name: vnDate() }).click();
+  await expect(page.getByRole("heading", { name: /Phiên họp ngày/ })).toBeVisible();
+}
+
+test("three members score a product, the chair finalizes, and the certificate shows on the product", async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  // The admin opens a session, takes the attendance and places the tea from the queue.
+  await signIn(page, "admin@ocop.demo");
+  await page.getByRole("link", { name: "Hội đồng đánh giá" }).click();
+  await page.getByRole("link", { name: COUNCIL }).click();
+  await expect(page.getByRole("cell", { name: new RegExp(PRODUCT) })).toBeVisible();
+  await page.getByRole("button", { name: "Tạo phiên họp" }).click();
+  await expect(page.getByRole("heading", { name: /Phiên họp ngày/ })).toBeVisible();
+  await expect(page.getByTestId("quorum")).toContainText("Chủ tịch hội đồng vắng mặt");
+  for (const member of ["Chủ tịch hội đồng tỉnh (demo)", "Thành viên hội đồng (demo)", "Thành viên hội đồng 2 (demo)"]) {
+    await page.getByRole("checkbox", { name: new RegExp(member.replace(/[()]/g, "\\$&")) }).check();
+  }
+  await page.getByRole("button", { name: "Lưu điểm danh" }).click();
+  await expect(page.getByText("Đủ điều kiện chấm điểm")).toBeVisible();
+  await page.getByRole("combobox", { name: "Sản phẩm chờ đánh giá" }).click();
+  await page.locator(".ant-select-item-option", { hasText: PRODUCT }).click();
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Đưa vào phiên họp" }).click();
+  await expect(page.getByRole("link", { name: PRODUCT })).toBeVisible();
+  await signOut(page);
+
+  // Each member scores with the keyboard: "2" picks the second option and moves on.
+  for (const email of ["hoidong@ocop.demo", "hoidong2@ocop.demo", "chutich@ocop.demo"]) {
+    await signIn(page, email);
+    await openSession(page);
+    await page.getByRole("link", { name: "Chấm điểm" }).click();
+    await expect(page.getByRole("heading", { name: `Phiếu chấm điểm: ${PRODUCT}` })).toBeVisible();
+    if (email !== "hoidong@ocop.demo") {
+      // Blind scoring: another member has submitted, but no sheet shows yet.
+      await expect(page.getByText("Phiếu của các thành viên khác hiển thị sau khi bạn nộp phiếu.")).toBeVisible();
+    }
+    for (let i = 0; i < 25; i++) await page.keyboard.press("2");
+    await expect(page.getByTestId("live-total")).toContainText("52");
+    await page.getByRole("button", { name: "Nộp phiếu" }).click();
+    await expect(page.getByText("Đã nộp phiếu.")).toBeVisible();
+    if (email === "chutich@ocop.demo") {
+      await expect(page.getByTestId("result")).toContainText("3 sao");
+      await page.getByRole("button", { name: "Chốt kết quả" }).click();
+      await expect(page.getByTestId("result")).toContainText("Đã chốt");
+    }
+    await signOut(page);
+  }
+
+  // The province officer issues the certificate from the session board.
+  await signIn(page, "tinh@ocop.demo");
+  await openSession(page);
+  await page.getByRole("button", { name: "Cấp giấy chứng nhận" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Số quyết định").fill("3456/QĐ-UBND");
+  await dialog.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.getByText("Đã cấp giấy chứng nhận.")).toBeVisible();
+  await page.getByRole("link", { name: "Giấy chứng nhận" }).last().click();
+  await expect(page.getByTestId("certificate")).toContainText(PRODUCT);
+  await expect(page.getByTestId("valid-until")).toHaveText(vnDate(3));
+
+  // The product shows its star and the certificate's expiry.
+  await page.getByRole("link", { name: PRODUCT }).first().click();
+  await expect(page.getByRole("heading", { name: PRODUCT })).toBeVisible();
+  const history = page.getByTestId("star-history");
+  await expect(history.getByTestId("stars").first()).toContainText("3 sao");
+  await expect(history.getByTestId("cert-valid-until")).toHaveText(vnDate(3));
+  await expect(history).toContainText("Còn hiệu lực");
+  expect(pageErrors).toEqual([]);
+});

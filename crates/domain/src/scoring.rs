@@ -211,6 +211,22 @@ mod tests {
         }
 
         #[test]
+        fn a_majority_failing_a_minimum_is_never_ranked(
+            totals in prop::collection::vec(0u32..=100, 1..10),
+            failing in prop::collection::vec(any::<bool>(), 10),
+        ) {
+            let sheets: Vec<SubmittedSheet> = totals
+                .iter()
+                .zip(&failing)
+                .map(|(t, f)| SubmittedSheet { total: *t, failed_minimums: if *f { vec!["C2.1".into()] } else { vec![] } })
+                .collect();
+            let failed = sheets.iter().filter(|s| !s.failed_minimums.is_empty()).count();
+            let outcome = rank(&sheets).expect("outcome");
+            prop_assert_eq!(outcome.star.is_none(), failed * 2 > sheets.len());
+            prop_assert_eq!(outcome.average, average(&totals).expect("average"));
+        }
+
+        #[test]
         fn divergent_exactly_when_spread_exceeds_ten(totals in prop::collection::vec(0u32..=100, 1..10)) {
             let outcome = rank(&totals.iter().map(|t| sheet(*t)).collect::<Vec<_>>()).expect("outcome");
             let spread = totals.iter().max().expect("max") - totals.iter().min().expect("min");

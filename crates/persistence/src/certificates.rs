@@ -69,6 +69,14 @@ pub async fn find_by_item(db: &impl ConnectionTrait, item_id: Uuid) -> Result<Op
     Entity::find().filter(Column::ItemId.eq(item_id)).one(db).await
 }
 
+/// The certificates issued from these results.
+pub async fn of_items(db: &impl ConnectionTrait, item_ids: Vec<Uuid>) -> Result<Vec<Model>, DbErr> {
+    if item_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find().filter(Column::ItemId.is_in(item_ids)).all(db).await
+}
+
 /// Certificates of products, newest first.
 pub async fn of_products(db: &impl ConnectionTrait, product_ids: Vec<Uuid>) -> Result<Vec<Model>, DbErr> {
     if product_ids.is_empty() {

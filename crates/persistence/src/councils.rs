@@ -141,6 +141,13 @@ pub async fn find_session(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<
     session::Entity::find_by_id(id).one(db).await
 }
 
+pub async fn find_sessions(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<session::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    session::Entity::find().filter(session::Column::Id.is_in(ids)).all(db).await
+}
+
 pub async fn insert_session(
     db: &impl ConnectionTrait,
     council_id: Uuid,

@@ -364,6 +364,7 @@ const vi = {
   "cert.none": "Chưa có giấy chứng nhận.",
   "product.stars": "Hạng sao và chứng nhận OCOP",
   "product.noEvaluations": "Chưa được đánh giá.",
+  "home.expiring": "{n} giấy chứng nhận OCOP sẽ hết hạn trong 90 ngày tới: cần đánh giá lại.",
 };
 
 export type MessageKey = keyof typeof vi;
@@ -733,6 +734,7 @@ const en: Record<MessageKey, string> = {
   "cert.none": "No certificates.",
   "product.stars": "Stars and OCOP certificates",
   "product.noEvaluations": "Not evaluated yet.",
+  "home.expiring": "{n} OCOP certificates expire within 90 days: re-evaluation is due.",
 };
 
 export const messages = { vi, en } as const;

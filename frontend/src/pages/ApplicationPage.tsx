@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 import { useI18n } from "../i18n";
+import { useSession } from "../auth/session";
 import { formatDate, formatDateTime } from "../lib/format";
 import { download, uploadDocument } from "../lib/download";
 import { problemMessage } from "../lib/problem";
@@ -19,6 +20,7 @@ type Action = components["schemas"]["MoveInput"]["action"];
 export function ApplicationPage() {
   const { id = "" } = useParams();
   const { t, tk, lang } = useI18n();
+  const session = useSession();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [returning, setReturning] = useState(false);
@@ -63,6 +65,8 @@ export function ApplicationPage() {
     onError: (e) => message.error(problemMessage(e, lang)),
   });
   const d = detail.data;
+  // Council members read the dossiers on their agenda; they do not file.
+  const canFile = session?.user.role !== "council_member";
   if (!d) return detail.error ? <Alert type="error" message={problemMessage(detail.error, lang)} /> : null;
   const kindName = (code: string) => {
     const k = d.document_kinds.find((x) => x.code === code);
@@ -189,14 +193,14 @@ export function ApplicationPage() {
                             {t("app.needsFix")}
                           </Button>
                         )}
-                        {doc.review === "needs_fix" && uploadButton(k, doc.id)}
+                        {canFile && doc.review === "needs_fix" && uploadButton(k, doc.id)}
                       </Space>
                     ))}
                   </Space>
                 );
               },
             },
-            { title: t("actions"), width: 140, render: (_, k) => uploadButton(k) },
+            ...(canFile ? [{ title: t("actions"), width: 140, render: (_: unknown, k: Kind) => uploadButton(k) }] : []),
           ]}
         />
       </Card>

@@ -1,4 +1,5 @@
-import { Card, Col, Descriptions, Row, Statistic, Typography } from "antd";
+import { Alert, Card, Col, Descriptions, Row, Statistic, Typography } from "antd";
+import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
@@ -25,6 +26,11 @@ export function HomePage() {
     enabled: isAdmin,
     queryFn: async () => unwrap(await api.GET("/api/v1/users", { params: { query: { limit: 1 } } })).total,
   });
+  const expiring = useQuery({
+    queryKey: ["certificates", "expiring-count"],
+    enabled: session?.user.role !== "council_member",
+    queryFn: async () => unwrap(await api.GET("/api/v1/certificates", { params: { query: { expiring_within_days: 90, limit: 1 } } })).total,
+  });
   if (!session) return null;
   return (
     <>
@@ -32,6 +38,14 @@ export function HomePage() {
         {t("home.welcome")}, {session.user.display_name}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t("home.about")}</Typography.Paragraph>
+      {!!expiring.data && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={<Link to="/certificates">{t("home.expiring").replace("{n}", String(expiring.data))}</Link>}
+        />
+      )}
       <Row gutter={16}>
         <Col xs={24} md={12}>
           <Card>

@@ -377,17 +377,27 @@ pub async fn evaluations(
         .collect();
     let certs: HashMap<Uuid, Uuid> =
         certificates::of_products(&state.db, vec![found.id]).await?.into_iter().map(|c| (c.item_id, c.id)).collect();
+    let council_names: HashMap<Uuid, String> =
+        councils::list(&state.db, None, Some(items.iter().map(|i| i.council_id).collect()))
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+    let held_on: HashMap<Uuid, NaiveDate> =
+        councils::find_sessions(&state.db, items.iter().map(|i| i.session_id).collect())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.held_on))
+            .collect();
     let mut out = Vec::with_capacity(items.len());
     for item in items {
-        let council = councils::find(&state.db, item.council_id).await?;
-        let session = councils::find_session(&state.db, item.session_id).await?;
         out.push(Evaluation {
             certificate_id: certs.get(&item.id).copied(),
             item_id: item.id,
             session_id: item.session_id,
-            council_name: council.map(|c| c.name).unwrap_or_default(),
+            council_name: council_names.get(&item.council_id).cloned().unwrap_or_default(),
             level: item.level,
-            held_on: session.map(|s| s.held_on),
+            held_on: held_on.get(&item.session_id).copied(),
             average: item.average_centi.map(|a| Centipoints(u32::try_from(a).unwrap_or(0)).as_points()),
             star: item.star,
             decision: item.decision,

@@ -294,6 +294,11 @@ async fn item_dtos(
             .into_iter()
             .map(|p| (p.id, ProductRef { id: p.id, code: p.code, name: p.name }))
             .collect();
+    let certificates: HashMap<Uuid, Uuid> = certificates::of_items(&state.db, items.iter().map(|i| i.id).collect())
+        .await?
+        .into_iter()
+        .map(|c| (c.item_id, c.id))
+        .collect();
     let scorers = ctx.scorers();
     let mut out = Vec::with_capacity(items.len());
     for item in items {
@@ -314,8 +319,8 @@ async fn item_dtos(
                 }
             })
             .collect();
-        let certificate_id = certificates::find_by_item(&state.db, item.id).await?.map(|c| c.id);
         out.push(Item {
+            certificate_id: certificates.get(&item.id).copied(),
             all_submitted: submitted(&mine, &scorers),
             result: result_dto(&item),
             product: products.get(&item.product_id).cloned(),
@@ -326,7 +331,6 @@ async fn item_dtos(
             level: item.level,
             status: item.status,
             cells,
-            certificate_id,
         });
     }
     Ok(out)

@@ -339,7 +339,6 @@ async fn three_members_score_blind_and_the_chair_finalizes(app: TestApp) {
     .await;
     let audit = app.get_json("/api/v1/audit?entity_type=certificate", &s.admin).await;
     assert!(audit["items"].as_array().expect("audit").iter().any(|e| e["action"] == "certificate.revoke"), "{audit}");
-    let _ = &s.council;
 }
 both!(three_members_score_blind_and_the_chair_finalizes);
 

@@ -157,10 +157,12 @@ pub enum Action {
     Certify,
     /// An admin reopened a finalized result (with a reason).
     Reopen,
+    /// The certificate was revoked (with a reason): back to ranked, so it may be reopened.
+    Revoke,
 }
 
 impl Action {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::SubmitPlan,
         Self::ApprovePlan,
         Self::StartImplementation,
@@ -171,6 +173,7 @@ impl Action {
         Self::Rank,
         Self::Certify,
         Self::Reopen,
+        Self::Revoke,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -185,6 +188,7 @@ impl Action {
             Self::Rank => "rank",
             Self::Certify => "certify",
             Self::Reopen => "reopen",
+            Self::Revoke => "revoke",
         }
     }
 }
@@ -296,6 +300,7 @@ const MOVES: &[Move] = {
         Move { action: Action::Certify, from: Ranked, to: Certified, by: SCORING, needs: DossierNeed::Nothing },
         Move { action: Action::Reopen, from: Ranked, to: InEvaluation, by: SCORING, needs: DossierNeed::Nothing },
         Move { action: Action::Reopen, from: Forwarded, to: InEvaluation, by: SCORING, needs: DossierNeed::Nothing },
+        Move { action: Action::Revoke, from: Certified, to: Ranked, by: SCORING, needs: DossierNeed::Nothing },
     ]
 };
 
@@ -467,6 +472,8 @@ mod tests {
         assert_eq!(check_move(Action::PlaceInSession, Forwarded, Party::Scoring, None, None), Ok(InEvaluation));
         assert_eq!(check_move(Action::Rank, InEvaluation, Party::Scoring, None, None), Ok(Ranked));
         assert_eq!(check_move(Action::Certify, Ranked, Party::Scoring, None, None), Ok(Certified));
+        assert_eq!(check_move(Action::Revoke, Certified, Party::Scoring, None, None), Ok(Ranked));
+        assert_eq!(check_move(Action::Reopen, Ranked, Party::Scoring, None, None), Ok(InEvaluation));
         assert_eq!(check_move(Action::Rank, InEvaluation, Party::Officer, None, None), Err(MoveError::WrongParty));
         assert!(moves_from(InEvaluation, Party::Officer).is_empty());
         assert_eq!(Certified.stage(), Stage::TradePromotion);

@@ -347,7 +347,9 @@ pub async fn finalize(db: &impl ConnectionTrait, item_id: Uuid, f: Finalization)
     Ok(result.rows_affected == 1)
 }
 
-/// Back to scoring (admin reopen); only a finalized item.
+/// Back to scoring (admin reopen); only a finalized item. Members' sheets become drafts again
+/// (their submitted revisions stay in the history) and the result is cleared until everyone
+/// has submitted anew.
 pub async fn reopen(db: &impl ConnectionTrait, item_id: Uuid) -> Result<bool, DbErr> {
     let result = item::Entity::update_many()
         .col_expr(item::Column::Status, Expr::value("scoring"))
@@ -355,12 +357,25 @@ pub async fn reopen(db: &impl ConnectionTrait, item_id: Uuid) -> Result<bool, Db
         .col_expr(item::Column::ForwardedTo, Expr::value(Option::<String>::None))
         .col_expr(item::Column::FinalizedAt, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(item::Column::FinalizedBy, Expr::value(Option::<Uuid>::None))
+        .col_expr(item::Column::AverageCenti, Expr::value(Option::<i32>::None))
+        .col_expr(item::Column::Spread, Expr::value(Option::<i32>::None))
+        .col_expr(item::Column::Star, Expr::value(Option::<i32>::None))
+        .col_expr(item::Column::FailedMinimums, Expr::value(Option::<String>::None))
+        .col_expr(item::Column::Divergent, Expr::value(false))
         .col_expr(item::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(item::Column::Id.eq(item_id))
         .filter(item::Column::Status.eq("finalized"))
         .exec(db)
         .await?;
-    Ok(result.rows_affected == 1)
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    sheet::Entity::update_many()
+        .col_expr(sheet::Column::Status, Expr::value("draft"))
+        .filter(sheet::Column::ItemId.eq(item_id))
+        .exec(db)
+        .await?;
+    Ok(true)
 }
 
 pub async fn sheets(db: &impl ConnectionTrait, item_ids: Vec<Uuid>) -> Result<Vec<sheet::Model>, DbErr> {

@@ -158,6 +158,6 @@ fn synthetic_volume_adds_up_across_runs() {
         })
     };
     assert_eq!(count("products"), 5 + 60, "the demo's five and twice thirty");
-    assert_eq!(count("applications"), 2 + 60);
+    assert_eq!(count("applications"), 3 + 60);
     assert_eq!(count("subjects"), 3 + 20);
 }

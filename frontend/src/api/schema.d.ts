@@ -348,7 +348,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke a certificate / Thu hồi giấy chứng nhận (admins, province officers). */
+        /**
+         * Revoke a certificate / Thu hồi giấy chứng nhận (admins, province officers).
+         * @description The product loses its certified status unless another certificate stands; its application
+         *     goes back to ranked, so an admin may reopen the result for a new evaluation.
+         */
         post: operations["revoke_certificate"];
         delete?: never;
         options?: never;
@@ -1355,7 +1359,7 @@ export interface components {
          *     }
          */
         Application: {
-            allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return" | "place_in_session" | "forward" | "rank" | "certify" | "reopen")[];
+            allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return" | "place_in_session" | "forward" | "rank" | "certify" | "reopen" | "revoke")[];
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -2579,7 +2583,7 @@ export interface components {
              * @example approve_plan
              * @enum {string}
              */
-            action: "submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return" | "place_in_session" | "forward" | "rank" | "certify" | "reopen";
+            action: "submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return" | "place_in_session" | "forward" | "rank" | "certify" | "reopen" | "revoke";
             /** @description Required when returning; kept in the history. */
             note?: string | null;
         };
@@ -2629,7 +2633,7 @@ export interface components {
         };
         Page_Application: {
             items: {
-                allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return" | "place_in_session" | "forward" | "rank" | "certify" | "reopen")[];
+                allowed_moves: ("submit_plan" | "approve_plan" | "start_implementation" | "submit_for_evaluation" | "return" | "place_in_session" | "forward" | "rank" | "certify" | "reopen" | "revoke")[];
                 /** Format: date-time */
                 created_at: string;
                 /** Format: uuid */

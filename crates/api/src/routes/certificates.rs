@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::access::{Owner, check_certify, check_read_registry, registry_visibility};
 use ocop_domain::council::{CertificateStatus, CouncilLevel, EXPIRY_WARNING_DAYS, valid_until};
-use ocop_domain::cycle::Action;
+use ocop_domain::cycle::{Action, ApplicationStatus};
 use ocop_domain::product::ProductStatus;
 use ocop_domain::scoring::{Centipoints, Star};
 use ocop_persistence::entities::{certificate, product};
@@ -307,6 +307,9 @@ pub struct RevokeCertificate {
 }
 
 /// Revoke a certificate / Thu hồi giấy chứng nhận (admins, province officers).
+///
+/// The product loses its certified status unless another certificate stands; its application
+/// goes back to ranked, so an admin may reopen the result for a new evaluation.
 #[utoipa::path(operation_id = "revoke_certificate", tag = "certificates", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Certificate id")), request_body = RevokeCertificate, responses(
     (status = 200, description = "Revoked / Đã thu hồi", body = Certificate),
     (status = 409, description = "Not active / Không còn hiệu lực", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -331,6 +334,13 @@ pub async fn revoke(
         && p.status == ProductStatus::Certified.as_str()
     {
         products::set_status(&txn, p, ProductStatus::Active.as_str()).await?;
+    }
+    // The application it recognised goes back to ranked (and may then be reopened).
+    if let Some(app) = applications::find(&txn, found.application_id).await?
+        && app.status == ApplicationStatus::Certified.as_str()
+    {
+        move_by_scoring(&txn, &user, &app, Action::Revoke, Some(&found.level), Some(body.reason.trim().to_owned()))
+            .await?;
     }
     let after = certificates::find(&txn, found.id).await?.ok_or_else(ApiError::not_found)?;
     audit::record(&txn, &user.audit(), "certificate.revoke", "certificate", found.id, Some(&found), Some(&after))

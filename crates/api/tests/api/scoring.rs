@@ -330,13 +330,16 @@ async fn three_members_score_blind_and_the_chair_finalizes(app: TestApp) {
         "forbidden",
     )
     .await;
-    // The application is certified (its certificate revoked): it does not go back by reopen.
-    assert_problem(
-        app.post(&format!("{item_path}/reopen"), &s.admin, &reopen).send().await.expect("req"),
-        409,
-        "conflict",
-    )
-    .await;
+    // Revoked, the application is ranked again and the admin may reopen the result: sheets
+    // become drafts, members submit anew as their next revision.
+    let application = app.get_json(&format!("/api/v1/applications/{application_id}"), &s.admin).await;
+    assert_eq!(application["status"], "ranked");
+    let reopened = app.post_expect(&format!("{item_path}/reopen"), &s.admin, &reopen, 200).await;
+    assert_eq!(reopened["item"]["result"], Value::Null);
+    assert!(reopened["item"]["cells"].as_array().expect("cells").iter().all(|c| c["state"] == "draft"));
+    let again =
+        app.post_expect(&format!("{item_path}/sheet/submit"), &s.member, &json!({"answers": answers}), 200).await;
+    assert_eq!(again["my_sheet"]["revision"], 2);
     let audit = app.get_json("/api/v1/audit?entity_type=certificate", &s.admin).await;
     assert!(audit["items"].as_array().expect("audit").iter().any(|e| e["action"] == "certificate.revoke"), "{audit}");
 }

@@ -77,6 +77,24 @@ pub async fn of_items(db: &impl ConnectionTrait, item_ids: Vec<Uuid>) -> Result<
     Entity::find().filter(Column::ItemId.is_in(item_ids)).all(db).await
 }
 
+/// The certificates in force on `today` for these products (at most one each, as issuing
+/// supersedes the earlier one).
+pub async fn in_force(
+    db: &impl ConnectionTrait,
+    product_ids: Vec<Uuid>,
+    today: NaiveDate,
+) -> Result<Vec<Model>, DbErr> {
+    if product_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::ProductId.is_in(product_ids))
+        .filter(Column::Status.eq("active"))
+        .filter(Column::ValidUntil.gte(today))
+        .all(db)
+        .await
+}
+
 /// Certificates of products, newest first.
 pub async fn of_products(db: &impl ConnectionTrait, product_ids: Vec<Uuid>) -> Result<Vec<Model>, DbErr> {
     if product_ids.is_empty() {

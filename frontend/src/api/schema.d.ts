@@ -2740,6 +2740,11 @@ export interface components {
         };
         Page_Product: {
             items: {
+                /**
+                 * Format: date
+                 * @description When that certificate expires.
+                 */
+                certified_until?: string | null;
                 classification?: components["schemas"]["ClassificationRef"] | null;
                 /**
                  * @description `{province}-{district}-{commune}-{seq}-{year}`; district `000` for a commune directly
@@ -2762,6 +2767,11 @@ export interface components {
                  * @description Indicative price in VND.
                  */
                 price_vnd?: number | null;
+                /**
+                 * Format: int32
+                 * @description The star of the certificate in force (active, not expired); none without one.
+                 */
+                star?: number | null;
                 /**
                  * @description Trạng thái sản phẩm / product status
                  * @example active
@@ -2906,6 +2916,7 @@ export interface components {
         /**
          * @description A product.
          * @example {
+         *       "certified_until": "2029-11-22",
          *       "classification": {
          *         "code": "1.3.5",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80",
@@ -2927,7 +2938,8 @@ export interface components {
          *       "is_service": false,
          *       "name": "Chả mực Hạ Long",
          *       "price_vnd": 450000,
-         *       "status": "active",
+         *       "star": 4,
+         *       "status": "certified",
          *       "story": null,
          *       "subject": {
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60",
@@ -2938,6 +2950,11 @@ export interface components {
          *     }
          */
         Product: {
+            /**
+             * Format: date
+             * @description When that certificate expires.
+             */
+            certified_until?: string | null;
             classification?: components["schemas"]["ClassificationRef"] | null;
             /**
              * @description `{province}-{district}-{commune}-{seq}-{year}`; district `000` for a commune directly
@@ -2960,6 +2977,11 @@ export interface components {
              * @description Indicative price in VND.
              */
             price_vnd?: number | null;
+            /**
+             * Format: int32
+             * @description The star of the certificate in force (active, not expired); none without one.
+             */
+            star?: number | null;
             /**
              * @description Trạng thái sản phẩm / product status
              * @example active

@@ -45,7 +45,6 @@ export function ProductPage() {
   const p = product.data;
   if (!p) return product.error ? <Typography.Text type="danger">{problemMessage(product.error, lang)}</Typography.Text> : null;
   const canManage = session?.user.role !== "council_member";
-  const current = certificates.data?.items.find((c) => c.status === "active");
   return (
     <>
       <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 16 }} wrap>
@@ -53,7 +52,7 @@ export function ProductPage() {
           <Typography.Title level={3} style={{ margin: 0 }}>
             {p.name}
           </Typography.Title>
-          {current && <Stars star={current.star} />}
+          {p.star && <Stars star={p.star} />}
         </Space>
         {canManage && <Button onClick={() => setEditing(true)}>{t("edit")}</Button>}
       </Space>

@@ -7,6 +7,7 @@ import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 import { useSession } from "../auth/session";
 import { useI18n } from "../i18n";
+import { Stars } from "../components/scoring";
 import { formatVnd } from "../lib/format";
 import { query } from "../lib/download";
 import { ApiProblem, problemMessage } from "../lib/problem";
@@ -66,6 +67,7 @@ export function ProductsPage() {
           { title: t("product.commune"), dataIndex: ["commune", "name"] },
           { title: t("product.price"), dataIndex: "price_vnd", align: "right", render: (v?: number | null) => (v == null ? "" : formatVnd(v)) },
           { title: t("product.status"), dataIndex: "status", render: (v: string) => tk("pstatus", v) },
+          { title: t("session.star"), dataIndex: "star", render: (v?: number | null) => (v ? <Stars star={v} /> : null) },
         ]}
       />
       {creating && <ProductForm onClose={() => setCreating(false)} />}

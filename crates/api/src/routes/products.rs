@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, post, put, web};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use ocop_domain::access::{Owner, check_manage_registry, registry_visibility};
 use ocop_domain::cycle::Stage;
 use ocop_domain::product::{Gtin, InvalidGtin, ProductStatus, check_status_change, code_place, product_code};
@@ -11,7 +11,7 @@ use ocop_domain::subject::LegalForm;
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{admin_unit, classification_node, product::Model};
 use ocop_persistence::paging::Direction;
-use ocop_persistence::{TransactionTrait, admin_units, audit, classifications, products, subjects};
+use ocop_persistence::{TransactionTrait, admin_units, audit, certificates, classifications, products, subjects};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -53,7 +53,7 @@ pub struct ClassificationRef {
     "subject": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "name": "Công ty TNHH Thực phẩm Biển Hạ Long"},
     "commune": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06637", "name": "Phường Hồng Gai", "level": "commune", "path": "/22/193/06637/"},
     "description": "Chả mực giã tay từ mực tươi vùng vịnh Hạ Long.", "story": null, "gtin": "8934588012112",
-    "unit": "kg", "price_vnd": 450000, "status": "active",
+    "unit": "kg", "price_vnd": 450000, "status": "certified", "star": 4, "certified_until": "2029-11-22",
     "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
 }))]
 pub struct Product {
@@ -76,6 +76,10 @@ pub struct Product {
     pub price_vnd: Option<i64>,
     #[schema(schema_with = crate::schemas::product_status)]
     pub status: String,
+    /// The star of the certificate in force (active, not expired); none without one.
+    pub star: Option<i16>,
+    /// When that certificate expires.
+    pub certified_until: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -85,6 +89,8 @@ pub struct Refs {
     subjects: HashMap<Uuid, SubjectRef>,
     communes: HashMap<Uuid, AdminUnitRef>,
     nodes: HashMap<Uuid, ClassificationRef>,
+    /// Product → (star, valid until) of its certificate in force.
+    stars: HashMap<Uuid, (i16, NaiveDate)>,
 }
 
 impl Refs {
@@ -100,7 +106,12 @@ impl Refs {
             .into_iter()
             .map(|n| (n.id, ClassificationRef { id: n.id, code: n.code, name: n.name }))
             .collect();
-        Ok(Self { subjects, communes, nodes })
+        let stars = certificates::in_force(&state.db, rows.iter().map(|p| p.id).collect(), Utc::now().date_naive())
+            .await?
+            .into_iter()
+            .map(|c| (c.product_id, (c.star, c.valid_until)))
+            .collect();
+        Ok(Self { subjects, communes, nodes, stars })
     }
 
     pub fn product(&self, m: Model) -> Product {
@@ -119,6 +130,8 @@ impl Refs {
             unit: m.unit,
             price_vnd: m.price_vnd,
             status: m.status,
+            star: self.stars.get(&m.id).map(|(star, _)| *star),
+            certified_until: self.stars.get(&m.id).map(|(_, until)| *until),
             created_at: m.created_at,
             updated_at: m.updated_at,
         }

@@ -291,6 +291,8 @@ async fn three_members_score_blind_and_the_chair_finalizes(app: TestApp) {
     let product_id = cert["product"]["id"].as_str().expect("product").to_owned();
     let product = app.get_json(&format!("/api/v1/products/{product_id}"), &s.admin).await;
     assert_eq!(product["status"], "certified");
+    assert_eq!(product["star"], 4, "the star of the certificate in force");
+    assert_eq!(product["certified_until"], "2029-11-22");
     let history = app.get_json(&format!("/api/v1/products/{product_id}/evaluations"), &s.admin).await;
     assert_eq!(history[0]["star"], 4);
     assert_eq!(history[0]["certificate_id"], cert["id"]);
@@ -324,6 +326,7 @@ async fn three_members_score_blind_and_the_chair_finalizes(app: TestApp) {
     .await;
     let product = app.get_json(&format!("/api/v1/products/{product_id}"), &s.admin).await;
     assert_eq!(product["status"], "active");
+    assert_eq!(product["star"], Value::Null);
     assert_problem(
         app.post(&format!("{item_path}/reopen"), &officer, &reopen).send().await.expect("req"),
         403,

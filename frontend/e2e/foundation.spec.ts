@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signOut } from "./session";
 
 test("an admin creates a commune, finds it without diacritics, sees it audited, and signs out", async ({ page }) => {
   await page.goto("/");
@@ -37,9 +38,7 @@ test("an admin creates a commune, finds it without diacritics, sees it audited, 
   await expect(entry).toContainText("admin_unit.create");
   await expect(entry).toContainText("admin@ocop.demo");
 
-  await page.getByTestId("user-menu").hover();
-  await page.getByText("Đăng xuất").click();
-  await expect(page.getByRole("heading", { name: "Đăng nhập" })).toBeVisible();
+  await signOut(page);
   // Signed out for real: a reload stays on the sign-in page.
   await page.reload();
   await expect(page.getByRole("heading", { name: "Đăng nhập" })).toBeVisible();

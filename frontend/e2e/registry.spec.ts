@@ -1,20 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-
-const PASSWORD = "OcopDemo@2026";
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Mật khẩu").fill(PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await expect(page.getByRole("heading", { name: /Xin chào/ })).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await page.getByTestId("user-menu").hover();
-  await page.getByText("Đăng xuất").click();
-  await expect(page.getByRole("heading", { name: "Đăng nhập" })).toBeVisible();
-}
+import { signIn, signOut } from "./session";
 
 function pdf(name: string) {
   return { name, mimeType: "application/pdf", buffer: Buffer.from(`%PDF-1.4\n% ${name}\n%%EOF\n`) };

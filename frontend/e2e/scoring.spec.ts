@@ -1,22 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
+import { signIn, signOut } from "./session";
 
-const PASSWORD = "OcopDemo@2026";
 const COUNCIL = "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng Ninh năm 2026";
 const PRODUCT = "Trà hoa vàng Ba Chẽ";
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Mật khẩu").fill(PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await expect(page.getByRole("heading", { name: /Xin chào/ })).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await page.getByTestId("user-menu").hover();
-  await page.getByText("Đăng xuất").click();
-  await expect(page.getByRole("heading", { name: "Đăng nhập" })).toBeVisible();
-}
 
 /** dd/mm/yyyy in Vietnam's calendar. */
 function vnDate(offsetYears = 0): string {

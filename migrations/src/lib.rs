@@ -8,6 +8,7 @@ mod m20261122_000002_create_accounts;
 mod m20261122_000003_create_audit_log;
 mod m20261122_000004_create_registry;
 mod m20261122_000005_create_scoring;
+mod m20261122_000006_create_maps;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_audit_log::Migration),
             Box::new(m20261122_000004_create_registry::Migration),
             Box::new(m20261122_000005_create_scoring::Migration),
+            Box::new(m20261122_000006_create_maps::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod council;
 pub mod criteria;
 pub mod cycle;
 pub mod dossier;
+pub mod geo;
 pub mod product;
 pub mod scoring;
 pub mod subject;

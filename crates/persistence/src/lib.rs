@@ -11,6 +11,7 @@ pub mod councils;
 pub mod criteria_sets;
 pub mod cycles;
 pub mod entities;
+pub mod maps;
 pub mod paging;
 pub mod products;
 pub mod refresh_tokens;

@@ -11,7 +11,7 @@ use ocop_domain::cycle::{ApplicationStatus, Stage};
 use ocop_domain::product::{code_place, product_code};
 
 use crate::audit::{self, AuditContext};
-use crate::{admin_units, applications, classifications, councils, cycles, products, subjects, users};
+use crate::{admin_units, applications, classifications, councils, cycles, maps, products, subjects, users};
 
 pub const DEMO_PASSWORD: &str = "OcopDemo@2026";
 pub const DEMO_ADMIN_EMAIL: &str = "admin@ocop.demo";
@@ -175,6 +175,7 @@ pub async fn demo(db: &DatabaseConnection, password_hash: &str) -> Result<(), Se
         .await?;
     }
     seed_council(&txn, &province).await?;
+    seed_maps(&txn, &demo_subjects).await?;
     let summary = serde_json::json!({ "dataset": "demo", "province": "22" });
     audit::record::<(), _>(&txn, &ctx, "seed", "dataset", "demo", None, Some(&summary)).await?;
     txn.commit().await?;
@@ -392,6 +393,179 @@ async fn seed_council(
     ] {
         let user = users::find_by_email(txn, email).await?.ok_or_else(|| SeedError::Code(email.into()))?;
         councils::insert_member(txn, council.id, user.id, role, Some(organisation.into())).await?;
+    }
+    Ok(())
+}
+
+/// A square of `side` degrees with its south-west corner at (lon, lat), as GeoJSON.
+fn square(lon: f64, lat: f64, side: f64) -> serde_json::Value {
+    serde_json::json!({"type": "Polygon", "coordinates": [[[lon, lat], [lon + side, lat], [lon + side, lat + side], [lon, lat + side], [lon, lat]]]})
+}
+
+/// Two growing areas, two craft villages with tourism services, two OCOP sales points.
+async fn seed_maps(txn: &sea_orm::DatabaseTransaction, subject_ids: &[uuid::Uuid]) -> Result<(), SeedError> {
+    use crate::entities::{craft_village, growing_area, sales_point};
+    use ocop_domain::geo::AreaGeometry;
+    let now = chrono::Utc::now();
+    let commune = |code: &'static str| async move {
+        admin_units::find_by_code(txn, code).await?.ok_or_else(|| SeedError::Code(code.into()))
+    };
+    let areas = [
+        (
+            "VN-22-202-06739-001-24",
+            "Vùng trồng trà hoa vàng Thanh Sơn",
+            "Trà hoa vàng",
+            "Camellia chrysantha",
+            14.0,
+            1,
+            "06739",
+            square(107.27, 21.26, 0.0035),
+            "vietgap",
+        ),
+        (
+            "VN-22-196-06688-002-25",
+            "Vùng trồng mơ lông Thượng Yên Công",
+            "Mơ lông",
+            "Mơ lông Yên Tử",
+            2.0,
+            2,
+            "06688",
+            square(106.76, 21.12, 0.0013),
+            "organic",
+        ),
+    ];
+    for (code, name, crop, variety, declared, subject, commune_code, geometry, standard) in areas {
+        let unit = commune(commune_code).await?;
+        let shape: AreaGeometry = serde_json::from_value(geometry).map_err(|e| SeedError::Code(e.to_string()))?;
+        let bbox = shape.bbox();
+        maps::save_growing_area(
+            txn,
+            growing_area::Model {
+                id: crate::new_id(),
+                code: code.into(),
+                name: name.into(),
+                name_folded: fold(name),
+                crop: crop.into(),
+                crop_folded: fold(crop),
+                variety: Some(variety.into()),
+                crop_cycle: "perennial".into(),
+                plant_age_years: Some(6),
+                seed_origin: Some("Giống bản địa".into()),
+                declared_area_ha: declared,
+                computed_area_ha: shape.area_ha(),
+                subject_id: subject_ids[subject],
+                commune_id: unit.id,
+                area_path: unit.path.clone(),
+                households: Some(12),
+                representative: None,
+                standards: serde_json::json!([{"standard": standard, "certificate_number": format!("{}-2025-01", standard.to_uppercase()), "expires_on": "2027-12-31"}]).to_string(),
+                yields: serde_json::json!([{"season": "2025", "tonnes": 6.5}]).to_string(),
+                geometry: serde_json::to_string(&shape).map_err(|e| SeedError::Code(e.to_string()))?,
+                min_lon: bbox.min_lon,
+                min_lat: bbox.min_lat,
+                max_lon: bbox.max_lon,
+                max_lat: bbox.max_lat,
+                published: true,
+                created_at: now,
+                updated_at: now,
+            },
+            true,
+        )
+        .await?;
+    }
+    let villages = [
+        (
+            "Làng nghề chế biến hải sản Hồng Gai",
+            "Chế biến hải sản",
+            "06637",
+            107.083,
+            20.951,
+            "Nghề giã chả mực và chế biến hải sản khô bên vịnh Hạ Long.",
+            serde_json::json!([{"kind": "workshop", "name": "Trải nghiệm giã chả mực", "contact": "0912 345 678", "price_vnd": 200000, "product_id": null},
+                               {"kind": "tour", "name": "Tham quan chợ hải sản Hạ Long", "contact": "0912 345 678", "price_vnd": 150000, "product_id": null}]),
+        ),
+        (
+            "Làng nghề trồng và chế biến dược liệu Thanh Sơn",
+            "Dược liệu",
+            "06739",
+            107.268,
+            21.262,
+            "Trồng và chế biến trà hoa vàng, ba kích của đồng bào Dao Thanh Y.",
+            serde_json::json!([{"kind": "homestay", "name": "Homestay bản Khe Tâm", "contact": "0987 654 321", "price_vnd": 350000, "product_id": null}]),
+        ),
+    ];
+    for (name, craft, commune_code, lon, lat, description, services) in villages {
+        let unit = commune(commune_code).await?;
+        maps::save_craft_village(
+            txn,
+            craft_village::Model {
+                id: crate::new_id(),
+                name: name.into(),
+                name_folded: fold(name),
+                craft: craft.into(),
+                craft_folded: fold(craft),
+                decision_number: Some("1234/QĐ-UBND".into()),
+                recognised_on: NaiveDate::from_ymd_opt(2016, 5, 20),
+                commune_id: unit.id,
+                area_path: unit.path.clone(),
+                lon,
+                lat,
+                description: Some(description.into()),
+                photos: "[]".into(),
+                product_ids: "[]".into(),
+                services: services.to_string(),
+                published: true,
+                created_at: now,
+                updated_at: now,
+            },
+            true,
+        )
+        .await?;
+    }
+    let points = [
+        (
+            "Điểm bán hàng OCOP tỉnh Quảng Ninh",
+            "province",
+            "Trung tâm Xúc tiến thương mại tỉnh",
+            "Phố Trần Hưng Đạo, phường Hồng Gai, Hạ Long",
+            "06637",
+            107.072,
+            20.957,
+        ),
+        (
+            "Điểm bán hàng OCOP Uông Bí",
+            "district",
+            "UBND thành phố Uông Bí",
+            "Đường Quang Trung, Uông Bí",
+            "06688",
+            106.785,
+            21.038,
+        ),
+    ];
+    for (name, level, operator, address, commune_code, lon, lat) in points {
+        let unit = commune(commune_code).await?;
+        maps::save_sales_point(
+            txn,
+            sales_point::Model {
+                id: crate::new_id(),
+                name: name.into(),
+                name_folded: fold(name),
+                level: level.into(),
+                operator: operator.into(),
+                address: address.into(),
+                opening_hours: Some("8:00–21:00 hằng ngày".into()),
+                commune_id: unit.id,
+                area_path: unit.path.clone(),
+                lon,
+                lat,
+                product_ids: "[]".into(),
+                published: true,
+                created_at: now,
+                updated_at: now,
+            },
+            true,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -542,6 +542,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/craft-villages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a craft village / Thêm làng nghề (officers in their area). */
+        post: operations["create_craft_village"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/craft-villages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a craft village / Sửa làng nghề. */
+        put: operations["update_craft_village"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/criteria-sets": {
         parameters: {
             query?: never;
@@ -650,6 +684,179 @@ export interface paths {
         put?: never;
         /** Review a document / Thẩm định tài liệu (officers of the area). */
         post: operations["review_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/geo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Landing page / Trang giới thiệu dịch vụ bản đồ (OGC API – Features). */
+        get: operations["geo_landing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/geo/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The collections / Các lớp dữ liệu bản đồ. */
+        get: operations["geo_collections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/geo/collections/{collection_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One collection / Một lớp dữ liệu. */
+        get: operations["geo_collection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/geo/collections/{collection_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Features of a collection / Đối tượng của một lớp.
+         * @description `application/geo+json`, filtered by `bbox` (CRS84, edges included), `datetime` (last
+         *     change), the collection's own filters, paged with `limit` and `offset` (`next` and `prev`
+         *     links), with `numberMatched` and `numberReturned`. An unknown parameter is a 400.
+         */
+        get: operations["geo_items"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/geo/collections/{collection_id}/items/{feature_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One feature / Một đối tượng. */
+        get: operations["geo_item"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/geo/conformance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conformance classes / Các lớp tuân thủ. */
+        get: operations["geo_conformance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/growing-areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Growing areas the caller may see, as GeoJSON / Vùng trồng (kể cả chưa công bố). */
+        get: operations["list_growing_areas"];
+        put?: never;
+        /**
+         * Register a growing area / Khai báo vùng trồng.
+         * @description The geometry is checked (closed rings of at least four positions, coordinates in range and
+         *     in lon/lat order, no ring crossing itself) and its geodesic area computed: a declared area
+         *     below the minimum (1 ha perennial, 0.1 ha annual) is refused; one more than 20% away from
+         *     the drawing is accepted with a warning.
+         */
+        post: operations["create_growing_area"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/growing-areas/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import growing areas from GeoJSON / Nhập vùng trồng từ GeoJSON.
+         * @description A FeatureCollection whose features carry a Polygon or MultiPolygon and, as properties, the
+         *     fields of `GrowingAreaInput` (`code`, `name`, `crop`, `crop_cycle`, `declared_area_ha`,
+         *     `subject_id`, …). `dry_run=true` returns the report feature by feature; otherwise every
+         *     feature is written in one transaction, only if none has an error (422 with the report's
+         *     errors otherwise).
+         */
+        post: operations["import_growing_areas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/growing-areas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One growing area / Chi tiết vùng trồng. */
+        get: operations["get_growing_area"];
+        /** Change a growing area / Sửa vùng trồng (its geometry included). */
+        put: operations["update_growing_area"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -817,6 +1024,40 @@ export interface paths {
         /** Per-subject overview of a cycle / Tiến độ theo chủ thể. */
         get: operations["progress_by_subject"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register an OCOP sales point / Thêm điểm bán hàng OCOP (officers in their area). */
+        post: operations["create_sales_point"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales-points/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a sales point / Sửa điểm bán hàng. */
+        put: operations["update_sales_point"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1809,6 +2050,48 @@ export interface components {
         };
         /**
          * @example {
+         *       "commune_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
+         *       "craft": "Gốm sứ",
+         *       "decision_number": "1234/QĐ-UBND",
+         *       "description": "Nghề gốm truyền thống hơn 700 năm.",
+         *       "lat": 21.08,
+         *       "lon": 106.55,
+         *       "name": "Làng nghề gốm Đông Triều",
+         *       "photos": [],
+         *       "product_ids": [],
+         *       "published": true,
+         *       "recognised_on": "2015-05-20",
+         *       "services": [
+         *         {
+         *           "contact": "0912 345 678",
+         *           "kind": "workshop",
+         *           "name": "Trải nghiệm làm gốm",
+         *           "price_vnd": 150000
+         *         }
+         *       ]
+         *     }
+         */
+        CraftVillageInput: {
+            /** Format: uuid */
+            commune_id: string;
+            craft: string;
+            decision_number?: string | null;
+            description?: string | null;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            name: string;
+            /** @description Photo URLs. */
+            photos?: string[];
+            product_ids?: string[];
+            published?: boolean;
+            /** Format: date */
+            recognised_on?: string | null;
+            services?: components["schemas"]["TourismService"][];
+        };
+        /**
+         * @example {
          *       "code": "06661",
          *       "kind": "ward",
          *       "name": "Phường Tuần Châu",
@@ -2048,6 +2331,8 @@ export interface components {
             /** @description Points of parts A, B and C. */
             part_points: number[];
         };
+        /** @enum {string} */
+        CropCycleInput: "perennial" | "annual";
         CursorPage_AuditEntry: {
             items: {
                 /** @description `entity.verb`, e.g. `admin_unit.create`, `user.deactivate`. */
@@ -2269,6 +2554,130 @@ export interface components {
         FinalizeInput: {
             /** @description Required when members' totals still differ by more than 10 points. */
             discussion_note?: string | null;
+        };
+        /**
+         * @description The import's report.
+         * @example {
+         *       "dry_run": true,
+         *       "imported": 0,
+         *       "rows": [],
+         *       "total": 1,
+         *       "valid": 1
+         *     }
+         */
+        GeoImportReport: {
+            dry_run: boolean;
+            imported: number;
+            rows: components["schemas"]["GeoImportRow"][];
+            total: number;
+            valid: number;
+        };
+        /**
+         * @description One feature of an import.
+         * @example {
+         *       "code": "VN-22-202-06739-001-24",
+         *       "errors": [
+         *         {
+         *           "code": "geometry",
+         *           "field": "features[0].geometry.coordinates[0]",
+         *           "message_en": "coordinates[0]: the ring crosses itself",
+         *           "message_vi": "Hình học không hợp lệ: …"
+         *         }
+         *       ],
+         *       "index": 0,
+         *       "ok": false,
+         *       "warnings": []
+         *     }
+         */
+        GeoImportRow: {
+            code?: string | null;
+            errors: components["schemas"]["FieldError"][];
+            index: number;
+            ok: boolean;
+            warnings: components["schemas"]["FieldError"][];
+        };
+        /**
+         * @example {
+         *       "code": "VN-22-202-06739-001-24",
+         *       "crop": "Trà hoa vàng",
+         *       "crop_cycle": "perennial",
+         *       "declared_area_ha": 12,
+         *       "geometry": {
+         *         "coordinates": [
+         *           [
+         *             [
+         *               107.27,
+         *               21.26
+         *             ],
+         *             [
+         *               107.2735,
+         *               21.26
+         *             ],
+         *             [
+         *               107.2735,
+         *               21.2635
+         *             ],
+         *             [
+         *               107.27,
+         *               21.2635
+         *             ],
+         *             [
+         *               107.27,
+         *               21.26
+         *             ]
+         *           ]
+         *         ],
+         *         "type": "Polygon"
+         *       },
+         *       "households": 14,
+         *       "name": "Vùng trồng trà hoa vàng Thanh Sơn",
+         *       "plant_age_years": 6,
+         *       "published": true,
+         *       "representative": "Hoàng Văn Sơn",
+         *       "seed_origin": "Giống bản địa Ba Chẽ",
+         *       "standards": [
+         *         {
+         *           "certificate_number": "VG-22-0123",
+         *           "expires_on": "2027-06-30",
+         *           "standard": "vietgap"
+         *         }
+         *       ],
+         *       "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61",
+         *       "variety": "Camellia chrysantha",
+         *       "yields": [
+         *         {
+         *           "season": "2025",
+         *           "tonnes": 8.5
+         *         }
+         *       ]
+         *     }
+         */
+        GrowingAreaInput: {
+            /**
+             * @description `VN-{province}-{district}-{commune}-{facility}-{YY}`; the commune in the code is where
+             *     the area lies.
+             */
+            code: string;
+            crop: string;
+            /** @description `perennial` (at least 1 ha) or `annual` (at least 0.1 ha). */
+            crop_cycle: components["schemas"]["CropCycleInput"];
+            /** Format: double */
+            declared_area_ha: number;
+            /** @description A GeoJSON Polygon or MultiPolygon in WGS 84 `[lon, lat]`. */
+            geometry: Record<string, never>;
+            /** Format: int32 */
+            households?: number | null;
+            name: string;
+            /** Format: int32 */
+            plant_age_years?: number | null;
+            published?: boolean;
+            representative?: string | null;
+            seed_origin?: string | null;
+            standards?: components["schemas"]["StandardHeld"][];
+            /** Format: uuid */
+            subject_id: string;
+            variety?: string | null;
+            yields?: components["schemas"]["SeasonYield"][];
         };
         /**
          * @example {
@@ -3200,6 +3609,76 @@ export interface components {
             sheet: string;
         };
         /**
+         * @example {
+         *       "address": "Số 1 đường Trần Hưng Đạo, Hạ Long",
+         *       "commune_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
+         *       "lat": 20.96,
+         *       "level": "province",
+         *       "lon": 107.07,
+         *       "name": "Điểm bán hàng OCOP tỉnh Quảng Ninh",
+         *       "opening_hours": "8:00–21:00 hằng ngày",
+         *       "operator": "Trung tâm Xúc tiến thương mại tỉnh",
+         *       "product_ids": [],
+         *       "published": true
+         *     }
+         */
+        SalesPointInput: {
+            address: string;
+            /** Format: uuid */
+            commune_id: string;
+            /** Format: double */
+            lat: number;
+            /** @description `province`, `district` or `commune`. */
+            level: string;
+            /** Format: double */
+            lon: number;
+            name: string;
+            opening_hours?: string | null;
+            operator: string;
+            product_ids?: string[];
+            published?: boolean;
+        };
+        /**
+         * @description A saved growing area: its GeoJSON Feature and any warnings.
+         * @example {
+         *       "feature": {
+         *         "geometry": {
+         *           "coordinates": [],
+         *           "type": "Polygon"
+         *         },
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f71",
+         *         "properties": {
+         *           "code": "VN-22-202-06739-001-24"
+         *         },
+         *         "type": "Feature"
+         *       },
+         *       "warnings": [
+         *         {
+         *           "code": "area_mismatch",
+         *           "field": "declared_area_ha",
+         *           "message_en": "Declared 12 ha, drawn 14.2 ha.",
+         *           "message_vi": "Diện tích khai báo 12 ha, diện tích vẽ 14,2 ha."
+         *         }
+         *       ]
+         *     }
+         */
+        SavedFeature: {
+            feature: Record<string, never>;
+            warnings: components["schemas"]["FieldError"][];
+        };
+        /**
+         * @description The yield of one season.
+         * @example {
+         *       "season": "2025",
+         *       "tonnes": 8.5
+         *     }
+         */
+        SeasonYield: {
+            season: string;
+            /** Format: double */
+            tonnes: number;
+        };
+        /**
          * @description A session of a council.
          * @example {
          *       "council_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d01",
@@ -3503,6 +3982,21 @@ export interface components {
             total: number;
         };
         /**
+         * @description A standard a growing area holds.
+         * @example {
+         *       "certificate_number": "VG-22-0123",
+         *       "expires_on": "2027-06-30",
+         *       "standard": "vietgap"
+         *     }
+         */
+        StandardHeld: {
+            certificate_number?: string | null;
+            /** Format: date */
+            expires_on?: string | null;
+            /** @description `vietgap`, `globalgap` or `organic`. */
+            standard: string;
+        };
+        /**
          * @description Applications in one state.
          * @example {
          *       "count": 12,
@@ -3754,6 +4248,29 @@ export interface components {
             /** @example Bearer */
             token_type: string;
             user: components["schemas"]["Me"];
+        };
+        /**
+         * @description A tourism service of a craft village.
+         * @example {
+         *       "contact": "0912 345 678",
+         *       "kind": "workshop",
+         *       "name": "Trải nghiệm làm gốm",
+         *       "price_vnd": 150000,
+         *       "product_id": null
+         *     }
+         */
+        TourismService: {
+            contact?: string | null;
+            /** @description `tour`, `homestay` or `workshop`. */
+            kind: string;
+            name: string;
+            /** Format: int64 */
+            price_vnd?: number | null;
+            /**
+             * Format: uuid
+             * @description The OCOP product (tourism group) this service is, if any.
+             */
+            product_id?: string | null;
         };
         /**
          * @example {
@@ -5368,6 +5885,72 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    create_craft_village: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CraftVillageInput"];
+            };
+        };
+        responses: {
+            /** @description Saved / Đã lưu */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFeature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_craft_village: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Craft village id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CraftVillageInput"];
+            };
+        };
+        responses: {
+            /** @description Saved / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFeature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     list_criteria_sets: {
         parameters: {
             query?: never;
@@ -5723,6 +6306,545 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             /** @description The document was replaced / Tài liệu đã được thay */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    geo_landing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Links to the API definition, the conformance declaration and the collections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": [
+                     *         {
+                     *           "href": "https://ocop.example.vn/api/v1/geo",
+                     *           "rel": "self",
+                     *           "type": "application/json"
+                     *         }
+                     *       ],
+                     *       "title": "OCOP Quảng Ninh — bản đồ"
+                     *     }
+                     */
+                    "application/json": Record<string, never>;
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    geo_collections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description growing-areas, craft-villages, sales-points */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "collections": [
+                     *         {
+                     *           "id": "growing-areas",
+                     *           "itemType": "feature"
+                     *         }
+                     *       ],
+                     *       "links": []
+                     *     }
+                     */
+                    "application/json": Record<string, never>;
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    geo_collection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description growing-areas, craft-villages or sales-points */
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "craft-villages",
+                     *       "itemType": "feature"
+                     *     }
+                     */
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No such collection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    geo_items: {
+        parameters: {
+            query?: {
+                /** @description `minLon,minLat,maxLon,maxLat` in CRS84 (edges included), or six numbers with heights. */
+                bbox?: string;
+                /** @description 1–1000, default 10 (larger values are clamped). */
+                limit?: number;
+                /** @description Items to skip (the `next` link carries it). */
+                offset?: number;
+                /** @description Last change: an RFC 3339 instant, a date, or an interval `start/end` (`..` open). */
+                datetime?: string;
+                /** @description Code of an administrative unit (province, district or commune): features inside it. */
+                area?: string;
+                /** @description growing-areas: crop, without diacritics. */
+                crop?: string;
+                /** @description growing-areas: `vietgap`, `globalgap` or `organic`. */
+                standard?: string;
+                /** @description craft-villages: the craft, without diacritics. */
+                craft?: string;
+                /** @description sales-points: `province`, `district` or `commune`. */
+                level?: string;
+                /** @description Words in the name, without diacritics. */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                /** @description growing-areas, craft-villages or sales-points */
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A GeoJSON FeatureCollection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "features": [
+                     *         {
+                     *           "geometry": {
+                     *             "coordinates": [
+                     *               106.95,
+                     *               21.05
+                     *             ],
+                     *             "type": "Point"
+                     *           },
+                     *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f81",
+                     *           "properties": {
+                     *             "name": "Làng nghề gốm Đông Triều"
+                     *           },
+                     *           "type": "Feature"
+                     *         }
+                     *       ],
+                     *       "links": [],
+                     *       "numberMatched": 1,
+                     *       "numberReturned": 1,
+                     *       "type": "FeatureCollection"
+                     *     }
+                     */
+                    "application/geo+json": Record<string, never>;
+                };
+            };
+            /** @description Unknown or invalid parameter / Tham số không hợp lệ */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such collection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    geo_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description growing-areas, craft-villages or sales-points */
+                collection_id: string;
+                /** @description Feature id */
+                feature_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A GeoJSON Feature */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "geometry": {
+                     *         "coordinates": [
+                     *           106.95,
+                     *           21.05
+                     *         ],
+                     *         "type": "Point"
+                     *       },
+                     *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f81",
+                     *       "links": [],
+                     *       "properties": {
+                     *         "name": "Làng nghề gốm Đông Triều"
+                     *       },
+                     *       "type": "Feature"
+                     *     }
+                     */
+                    "application/geo+json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No such published feature */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    geo_conformance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conformance classes implemented */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conformsTo": [
+                     *         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": Record<string, never>;
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_growing_areas: {
+        parameters: {
+            query?: {
+                /** @description `minLon,minLat,maxLon,maxLat` (edges included). */
+                bbox?: string;
+                subject_id?: string;
+                /** @description Crop, without diacritics. */
+                crop?: string;
+                /** @description `vietgap`, `globalgap` or `organic`. */
+                standard?: string;
+                /** @description Words in the name. */
+                q?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A FeatureCollection with `numberMatched` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "features": [],
+                     *       "numberMatched": 1,
+                     *       "numberReturned": 1,
+                     *       "type": "FeatureCollection"
+                     *     }
+                     */
+                    "application/geo+json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_growing_area: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrowingAreaInput"];
+            };
+        };
+        responses: {
+            /** @description Saved, with warnings / Đã lưu */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFeature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The code is taken / Mã đã dùng */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid code, geometry or area, with the reason / Dữ liệu không hợp lệ */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    import_growing_areas: {
+        parameters: {
+            query?: {
+                /** @description Check only; nothing is written. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A GeoJSON FeatureCollection */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "features": [
+                 *         {
+                 *           "geometry": {
+                 *             "coordinates": [
+                 *               [
+                 *                 [
+                 *                   107.27,
+                 *                   21.26
+                 *                 ],
+                 *                 [
+                 *                   107.2735,
+                 *                   21.26
+                 *                 ],
+                 *                 [
+                 *                   107.2735,
+                 *                   21.2635
+                 *                 ],
+                 *                 [
+                 *                   107.27,
+                 *                   21.2635
+                 *                 ],
+                 *                 [
+                 *                   107.27,
+                 *                   21.26
+                 *                 ]
+                 *               ]
+                 *             ],
+                 *             "type": "Polygon"
+                 *           },
+                 *           "properties": {
+                 *             "code": "VN-22-202-06739-001-24",
+                 *             "crop": "Trà hoa vàng",
+                 *             "crop_cycle": "perennial",
+                 *             "declared_area_ha": 14,
+                 *             "name": "Vùng trồng trà hoa vàng",
+                 *             "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61"
+                 *           },
+                 *           "type": "Feature"
+                 *         }
+                 *       ],
+                 *       "type": "FeatureCollection"
+                 *     }
+                 */
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Dry run: the report / Kết quả kiểm tra */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoImportReport"];
+                };
+            };
+            /** @description Imported / Đã nhập */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoImportReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Some features are invalid; nothing was written / Có đối tượng không hợp lệ */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_growing_area: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Growing area id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The GeoJSON Feature */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFeature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_growing_area: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Growing area id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrowingAreaInput"];
+            };
+        };
+        responses: {
+            /** @description Saved, with warnings / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFeature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The code is taken / Mã đã dùng */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6111,6 +7233,72 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_sales_point: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SalesPointInput"];
+            };
+        };
+        responses: {
+            /** @description Saved / Đã lưu */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFeature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_sales_point: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Sales point id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SalesPointInput"];
+            };
+        };
+        responses: {
+            /** @description Saved / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFeature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
         };

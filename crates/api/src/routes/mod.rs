@@ -9,8 +9,10 @@ pub mod classifications;
 pub mod councils;
 pub mod criteria_sets;
 pub mod cycles;
+pub mod geo;
 pub mod health;
 pub mod imports;
+pub mod maps;
 pub mod products;
 pub mod progress;
 pub mod sessions;
@@ -95,5 +97,20 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(certificates::get)
         .service(certificates::issue)
         .service(certificates::revoke)
-        .service(certificates::evaluations);
+        .service(certificates::evaluations)
+        .service(maps::list_growing_areas)
+        .service(maps::import_growing_areas)
+        .service(maps::create_growing_area)
+        .service(maps::get_growing_area)
+        .service(maps::update_growing_area)
+        .service(maps::create_craft_village)
+        .service(maps::update_craft_village)
+        .service(maps::create_sales_point)
+        .service(maps::update_sales_point)
+        .service(geo::landing)
+        .service(geo::conformance)
+        .service(geo::collections)
+        .service(geo::get_collection)
+        .service(geo::items)
+        .service(geo::item);
 }

@@ -11,6 +11,7 @@ mod cycle;
 mod errors;
 mod health;
 mod imports;
+mod maps;
 mod openapi;
 mod registry;
 mod scoring;

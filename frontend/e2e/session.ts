@@ -1,0 +1,22 @@
+// Signing in and out as the demo accounts, shared by the specs.
+import { expect, type Page } from "@playwright/test";
+
+const PASSWORD = "OcopDemo@2026";
+
+export async function signIn(page: Page, email: string) {
+  await page.goto("/");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Mật khẩu").fill(PASSWORD);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page.getByRole("heading", { name: /Xin chào/ })).toBeVisible();
+}
+
+/** The account menu opens on hover with an animation; retry until the click lands. */
+export async function signOut(page: Page) {
+  const item = page.getByRole("menuitem", { name: "Đăng xuất" });
+  await expect(async () => {
+    await page.getByTestId("user-menu").hover();
+    await item.click({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByRole("heading", { name: "Đăng nhập" })).toBeVisible();
+}

@@ -1,4 +1,4 @@
-import { lazy } from "react";
+import { lazy, Suspense } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 import { useSession } from "./auth/session";
 import { AppLayout } from "./layout/AppLayout";
@@ -26,6 +26,8 @@ const ScoreSheetPage = lazy(() => import("./pages/ScoreSheetPage").then((m) => (
 const CriteriaSetsPage = lazy(() => import("./pages/CriteriaSetsPage").then((m) => ({ default: m.CriteriaSetsPage })));
 const CertificatesPage = lazy(() => import("./pages/CertificatesPage").then((m) => ({ default: m.CertificatesPage })));
 const CertificatePage = lazy(() => import("./pages/CertificatePage").then((m) => ({ default: m.CertificatePage })));
+const MapPage = lazy(() => import("./pages/MapPage").then((m) => ({ default: m.MapPage })));
+const PublicMapPage = lazy(() => import("./pages/PublicMapPage").then((m) => ({ default: m.PublicMapPage })));
 const MinePage = lazy(() => import("./pages/MinePage").then((m) => ({ default: m.MinePage })));
 
 export function App() {
@@ -33,6 +35,7 @@ export function App() {
   if (!session) {
     return (
       <Routes>
+        <Route path="public/map" element={<Suspense fallback={null}><PublicMapPage /></Suspense>} />
         <Route path="*" element={<LoginPage />} />
       </Routes>
     );
@@ -42,6 +45,7 @@ export function App() {
   const canImport = isAdmin || session.user.role.endsWith("_officer");
   return (
     <Routes>
+      <Route path="public/map" element={<Suspense fallback={null}><PublicMapPage /></Suspense>} />
       <Route element={<AppLayout />}>
         <Route index element={<HomePage />} />
         <Route path="admin-units" element={<AdminUnitsPage />} />
@@ -54,6 +58,7 @@ export function App() {
         <Route path="review" element={canImport ? <ReviewQueuePage /> : <Navigate to="/" replace />} />
         <Route path="progress" element={<ProgressPage />} />
         <Route path="import" element={canImport ? <ImportPage /> : <Navigate to="/" replace />} />
+        <Route path="map" element={<MapPage />} />
         <Route path="councils" element={session.user.role === "producer" ? <Navigate to="/" replace /> : <CouncilsPage />} />
         <Route path="councils/:id" element={<CouncilPage />} />
         <Route path="sessions/:id" element={<SessionPage />} />

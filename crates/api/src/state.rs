@@ -27,6 +27,8 @@ pub struct ApiConfig {
     pub upload_limit_bytes: usize,
     /// Council levels and the rules between them.
     pub council_rules: LevelRules,
+    /// A MapLibre style for the map's base layer, where a tile server is reachable.
+    pub basemap_style_url: Option<String>,
 }
 
 impl ApiConfig {
@@ -43,6 +45,7 @@ impl ApiConfig {
             files: FileStore::in_memory(),
             upload_limit_bytes: 20 * 1024 * 1024,
             council_rules: LevelRules::two_level_2025(),
+            basemap_style_url: None,
         }
     }
 }
@@ -58,6 +61,7 @@ pub struct AppState {
     pub files: FileStore,
     pub upload_limit_bytes: usize,
     pub council_rules: LevelRules,
+    pub basemap_style_url: Option<String>,
 }
 
 impl AppState {
@@ -81,6 +85,7 @@ impl AppState {
             files: config.files.clone(),
             upload_limit_bytes: config.upload_limit_bytes,
             council_rules: config.council_rules.clone(),
+            basemap_style_url: config.basemap_style_url.clone(),
         }
     }
 }

@@ -107,6 +107,7 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     config.trust_proxy = settings.trust_proxy;
     config.upload_limit_bytes = settings.upload_limit_bytes;
     config.council_rules = settings.council_rules()?;
+    config.basemap_style_url = settings.basemap_style_url.clone().filter(|u| !u.trim().is_empty());
     config.files = ocop_api::files::FileStore::open(&settings.file_store())
         .with_context(|| format!("cannot open the file store {}", settings.file_store()))?;
     if config.spa_dir.is_none() {

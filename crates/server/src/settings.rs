@@ -42,6 +42,9 @@ pub struct Settings {
     /// Council levels and the rules between them: `two_level_2025` (default),
     /// `three_level_2019`, or the path of a JSON file with the deployment's own rules.
     pub council_rules: String,
+    /// A MapLibre style URL for the map's base layer; without one the map draws its data on a
+    /// plain background (no tile server is needed).
+    pub basemap_style_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -62,6 +65,7 @@ impl Default for Settings {
             file_store: None,
             upload_limit_bytes: 20 * 1024 * 1024,
             council_rules: "two_level_2025".into(),
+            basemap_style_url: None,
         }
     }
 }

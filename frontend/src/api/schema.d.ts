@@ -903,6 +903,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/map-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The map's settings for the SPA / Cấu hình bản đồ. */
+        get: operations["map_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products": {
         parameters: {
             query?: never;
@@ -2916,6 +2933,19 @@ export interface components {
         LoginRequest: {
             email: string;
             password: string;
+        };
+        /**
+         * @description What the SPA's map needs from the deployment.
+         * @example {
+         *       "basemap_style_url": null
+         *     }
+         */
+        MapSettings: {
+            /**
+             * @description A MapLibre style for the base layer (`OCOP_BASEMAP_STYLE_URL`); without one the data
+             *     is drawn on a plain background.
+             */
+            basemap_style_url?: string | null;
         };
         /**
          * @description The signed-in user.
@@ -6913,6 +6943,27 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    map_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The base map style, if the deployment has one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapSettings"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };

@@ -1,7 +1,7 @@
 import { Suspense, useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Dropdown, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
-import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined, SolutionOutlined, SafetyCertificateOutlined, OrderedListOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined, SolutionOutlined, SafetyCertificateOutlined, OrderedListOutlined, EnvironmentOutlined } from "@ant-design/icons";
 import { useSession } from "../auth/session";
 import { signOut } from "../api/client";
 import { useI18n } from "../i18n";
@@ -28,6 +28,7 @@ const NAV: NavItem[] = [
   { path: "/review", label: "nav.review", icon: <AuditOutlined />, roles: isOfficer },
   { path: "/cycle", label: "nav.board", icon: <ProjectOutlined />, roles: (r) => r !== "council_member" },
   { path: "/progress", label: "nav.progress", icon: <BarChartOutlined /> },
+  { path: "/map", label: "nav.map", icon: <EnvironmentOutlined /> },
   { path: "/councils", label: "nav.councils", icon: <SolutionOutlined />, roles: (r) => r !== "producer" },
   { path: "/certificates", label: "nav.certificates", icon: <SafetyCertificateOutlined /> },
   { path: "/criteria-sets", label: "nav.criteria", icon: <OrderedListOutlined />, roles: (r) => r !== "producer" },

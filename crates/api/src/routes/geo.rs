@@ -138,6 +138,24 @@ pub fn sales_point_feature(p: &sales_point::Model) -> Value {
     })
 }
 
+/// What the SPA's map needs from the deployment.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"basemap_style_url": null}))]
+pub struct MapSettings {
+    /// A MapLibre style for the base layer (`OCOP_BASEMAP_STYLE_URL`); without one the data
+    /// is drawn on a plain background.
+    pub basemap_style_url: Option<String>,
+}
+
+/// The map's settings for the SPA / Cấu hình bản đồ.
+#[utoipa::path(operation_id = "map_settings", tag = "geo", responses(
+    (status = 200, description = "The base map style, if the deployment has one", body = MapSettings),
+))]
+#[get("/map-settings")]
+pub async fn map_settings(state: web::Data<AppState>) -> web::Json<MapSettings> {
+    web::Json(MapSettings { basemap_style_url: state.basemap_style_url.clone() })
+}
+
 /// Landing page / Trang giới thiệu dịch vụ bản đồ (OGC API – Features).
 #[utoipa::path(operation_id = "geo_landing", tag = "geo", responses(
     (status = 200, description = "Links to the API definition, the conformance declaration and the collections", body = Object,

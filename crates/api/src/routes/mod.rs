@@ -107,6 +107,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(maps::update_craft_village)
         .service(maps::create_sales_point)
         .service(maps::update_sales_point)
+        .service(geo::map_settings)
         .service(geo::landing)
         .service(geo::conformance)
         .service(geo::collections)

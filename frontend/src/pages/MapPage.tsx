@@ -1,0 +1,177 @@
+import { useState } from "react";
+import { Alert, App, Button, Checkbox, Form, Input, InputNumber, Modal, Select, Space, Table, Typography, Upload } from "antd";
+import { UploadOutlined } from "@ant-design/icons";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "../api/client";
+import { getSession, useSession } from "../auth/session";
+import { useI18n } from "../i18n";
+import { problemMessage } from "../lib/problem";
+import { SubjectPicker } from "../components/SubjectPicker";
+import { MapPanel } from "../map/MapPanel";
+import { fetchCollection, type Feature } from "../map/geojson";
+import type { components } from "../api/schema";
+
+type Input = components["schemas"]["GrowingAreaInput"];
+type Report = components["schemas"]["GeoImportReport"];
+
+const OGC = "/api/v1/geo/collections";
+
+/** The signed-in map: every layer, growing areas drawn or uploaded. */
+export function MapPage() {
+  const { t, tk, lang } = useI18n();
+  const session = useSession();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const settings = useQuery({ queryKey: ["map-settings"], queryFn: async () => unwrap(await api.GET("/api/v1/map-settings")) });
+  const areas = useQuery({
+    queryKey: ["map", "areas"],
+    queryFn: () => fetchCollection("/api/v1/growing-areas?limit=200", getSession()?.accessToken),
+  });
+  const villages = useQuery({ queryKey: ["map", "villages"], queryFn: () => fetchCollection(`${OGC}/craft-villages/items?limit=1000`) });
+  const points = useQuery({ queryKey: ["map", "points"], queryFn: () => fetchCollection(`${OGC}/sales-points/items?limit=1000`) });
+  const [draft, setDraft] = useState<[number, number][] | undefined>();
+  const [editing, setEditing] = useState<Feature | null>(null);
+  const [formOpen, setFormOpen] = useState(false);
+  const [report, setReport] = useState<{ report: Report; body: unknown } | null>(null);
+  const [form] = Form.useForm();
+  const mayDraw = session?.user.role !== "council_member";
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["map", "areas"] });
+
+  const save = useMutation({
+    mutationFn: async (v: Omit<Input, "geometry">) => {
+      const ring = [...(draft ?? []), (draft ?? [])[0]];
+      // The geometry is free-form GeoJSON in the schema; the server validates it.
+      const body = { ...v, geometry: { type: "Polygon", coordinates: [ring] } } as unknown as Input;
+      return editing
+        ? unwrap(await api.PUT("/api/v1/growing-areas/{id}", { params: { path: { id: String(editing.id) } }, body }))
+        : unwrap(await api.POST("/api/v1/growing-areas", { body }));
+    },
+    onSuccess: (saved) => {
+      message.success(t("saved"));
+      for (const w of saved.warnings) message.warning(lang === "vi" ? w.message_vi : w.message_en);
+      setFormOpen(false);
+      setDraft(undefined);
+      setEditing(null);
+      refresh();
+    },
+    onError: (e) => message.error(problemMessage(e, lang)),
+  });
+  const upload = useMutation({
+    mutationFn: async ({ body, dryRun }: { body: unknown; dryRun: boolean }) =>
+      unwrap(await api.POST("/api/v1/growing-areas/import", { params: { query: { dry_run: dryRun } }, body: body as Record<string, never> })),
+    onSuccess: (r, { body, dryRun }) => {
+      if (dryRun) setReport({ report: r, body });
+      else {
+        message.success(`${t("map.imported")}: ${r.imported}`);
+        setReport(null);
+        refresh();
+      }
+    },
+    onError: (e) => message.error(problemMessage(e, lang)),
+  });
+
+  const startEdit = (f: Feature) => {
+    setEditing(f);
+    setDraft([]);
+  };
+  const finish = () => {
+    const p = editing?.properties;
+    form.setFieldsValue(
+      p
+        ? { code: p.code, name: p.name, crop: p.crop, variety: p.variety, crop_cycle: p.crop_cycle, declared_area_ha: p.declared_area_ha, subject_id: p.subject_id, published: p.published }
+        : { crop_cycle: "perennial", published: false },
+    );
+    setFormOpen(true);
+  };
+  const error = areas.error ?? villages.error ?? points.error;
+  return (
+    <>
+      <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 16 }} wrap>
+        <Typography.Title level={3} style={{ margin: 0 }}>{t("nav.map")}</Typography.Title>
+        {mayDraw && (
+          <Space wrap>
+            {draft ? (
+              <>
+                <Typography.Text>{t("map.vertices")}: {draft.length}</Typography.Text>
+                <Button type="primary" disabled={draft.length < 3} onClick={finish}>{t("map.finish")}</Button>
+                <Button onClick={() => { setDraft(undefined); setEditing(null); }}>{t("cancel")}</Button>
+              </>
+            ) : (
+              <>
+                <Button type="primary" onClick={() => { setEditing(null); setDraft([]); }}>{t("map.draw")}</Button>
+                <Upload accept=".geojson,.json,application/geo+json,application/json" showUploadList={false}
+                  beforeUpload={(file) => {
+                    file.text().then((text) => {
+                      try {
+                        upload.mutate({ body: JSON.parse(text), dryRun: true });
+                      } catch (e) {
+                        message.error(String(e));
+                      }
+                    });
+                    return false;
+                  }}>
+                  <Button icon={<UploadOutlined />} loading={upload.isPending}>{t("map.upload")}</Button>
+                </Upload>
+              </>
+            )}
+          </Space>
+        )}
+      </Space>
+      {draft && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={editing ? `${t("map.redraw")}: ${editing.properties.name}` : t("map.drawHint")} />}
+      {error && <Alert type="error" message={String(error)} />}
+      <MapPanel
+        basemap={settings.data?.basemap_style_url}
+        areas={areas.data?.features ?? []}
+        villages={villages.data?.features ?? []}
+        points={points.data?.features ?? []}
+        draft={draft}
+        onMapClick={draft ? (p) => setDraft([...draft, p]) : undefined}
+        areaActions={mayDraw ? (f) => <Button size="small" onClick={() => startEdit(f)}>{t("map.redraw")}</Button> : undefined}
+      />
+      <Modal open={formOpen} title={editing ? String(editing.properties.name) : t("map.draw")} onCancel={() => setFormOpen(false)} onOk={() => form.submit()} okText={t("save")} cancelText={t("cancel")} confirmLoading={save.isPending} destroyOnHidden>
+        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
+          <Form.Item name="code" label={t("map.code")} rules={[{ required: true }]} extra="VN-22-202-06739-001-24">
+            <Input />
+          </Form.Item>
+          <Form.Item name="name" label={t("council.name")} rules={[{ required: true, min: 2 }]}>
+            <Input />
+          </Form.Item>
+          <Space>
+            <Form.Item name="crop" label={t("map.crop")} rules={[{ required: true, min: 2 }]}>
+              <Input />
+            </Form.Item>
+            <Form.Item name="variety" label={t("map.variety")}>
+              <Input />
+            </Form.Item>
+          </Space>
+          <Space>
+            <Form.Item name="crop_cycle" label={t("map.cropCycle")} rules={[{ required: true }]}>
+              <Select style={{ width: 160 }} options={["perennial", "annual"].map((c) => ({ value: c, label: tk("ccycle", c) }))} />
+            </Form.Item>
+            <Form.Item name="declared_area_ha" label={t("map.declared")} rules={[{ required: true }]}>
+              <InputNumber min={0} step={0.1} />
+            </Form.Item>
+          </Space>
+          <Form.Item name="subject_id" label={t("product.subject")} rules={[{ required: true }]}>
+            <SubjectPicker />
+          </Form.Item>
+          <Form.Item name="published" valuePropName="checked">
+            <Checkbox>{t("map.published")}</Checkbox>
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal open={!!report} title={t("map.importReport")} onCancel={() => setReport(null)} okText={t("map.import")} cancelText={t("cancel")}
+        okButtonProps={{ disabled: !report || report.report.valid < report.report.total }} confirmLoading={upload.isPending}
+        onOk={() => report && upload.mutate({ body: report.body, dryRun: false })} width={720}>
+        {report && (
+          <Table size="small" rowKey="index" pagination={false} dataSource={report.report.rows}
+            columns={[
+              { title: "#", dataIndex: "index" },
+              { title: t("map.code"), dataIndex: "code" },
+              { title: "", render: (_, r) => (r.ok ? "✓" : r.errors.map((e) => (lang === "vi" ? e.message_vi : e.message_en)).join("; ")) },
+            ]} />
+        )}
+      </Modal>
+    </>
+  );
+}

@@ -43,3 +43,30 @@ test("a visitor opens the public map and a craft village's popup", async ({ page
   await expect(popup).toContainText("Trải nghiệm giã chả mực");
   await expect(popup).toContainText("200.000 ₫");
 });
+
+test("a producer draws a growing area on the map and it is saved", async ({ page }) => {
+  await signIn(page, "chuthe@ocop.demo");
+  await page.getByRole("link", { name: "Bản đồ" }).click();
+  const map = page.getByTestId("map");
+  await expect(map).toHaveAttribute("data-loaded", "true");
+  await page.getByRole("button", { name: "Vẽ vùng trồng" }).click();
+  const box = (await map.boundingBox())!;
+  // Four corners of a rectangle in the map's upper left, away from markers and controls.
+  for (const [x, y] of [[0.1, 0.1], [0.3, 0.1], [0.3, 0.3], [0.1, 0.3]] as const) {
+    await page.mouse.click(box.x + box.width * x, box.y + box.height * y);
+  }
+  await expect(page.getByText("Số đỉnh: 4")).toBeVisible();
+  await page.getByRole("button", { name: "Hoàn tất" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Mã số vùng trồng").fill("VN-22-193-06637-009-26");
+  await dialog.getByLabel("Tên", { exact: true }).fill("Vùng trồng na Hồng Gai");
+  await dialog.getByLabel("Cây trồng").fill("Na");
+  await dialog.getByLabel("Diện tích khai báo (ha)").fill("5");
+  await dialog.getByLabel("Chủ thể").click();
+  await page.locator(".ant-select-item-option", { hasText: "Công ty TNHH Thực phẩm Biển Hạ Long" }).click();
+  await dialog.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.getByText("Đã lưu.")).toBeVisible();
+  // The drawing is far larger than declared: saved with a warning.
+  await expect(page.getByText(/chênh lệch quá 20%/)).toBeVisible();
+  await expect(page.getByTestId("feature-list").getByRole("cell", { name: "Vùng trồng na Hồng Gai", exact: true })).toBeVisible();
+});

@@ -101,7 +101,7 @@ export function MapPanel({ basemap, areas, villages, points, draft, onMapClick, 
         dataSource={rows}
         columns={[
           { title: t("map.layer"), render: (_, f) => <Tag>{tk("layer", String(f.properties.layer))}</Tag> },
-          { title: t("council.name"), render: (_, f) => String(f.properties.name ?? "") },
+          { title: t("name"), render: (_, f) => String(f.properties.name ?? "") },
           {
             title: "",
             render: (_, f) =>

@@ -78,7 +78,7 @@ export function CriteriaSetsPage() {
         rowClassName={(s) => (s.id === selected ? "ant-table-row-selected" : "")}
         columns={[
           { title: "Mã", dataIndex: "code" },
-          { title: t("council.name"), dataIndex: "name" },
+          { title: t("name"), dataIndex: "name" },
           { title: t("criteria.version"), dataIndex: "classification_version" },
           { title: t("criteria.appliesTo"), dataIndex: "applies_to", render: (a: string[]) => (a.length ? a.join(", ") : t("criteria.allProducts")) },
           { title: t("criteria.parts"), dataIndex: "part_points", render: (p: number[]) => p.join(" / ") },

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { Link } from "react-router-dom";
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { api, unwrap } from "../api/client";
 import { sessionFromPair, setSession } from "../auth/session";
@@ -54,6 +55,9 @@ export function LoginPage() {
         </Form>
         <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}>
           {t("login.demoHint")}
+        </Typography.Paragraph>
+        <Typography.Paragraph style={{ marginTop: 8, marginBottom: 0 }}>
+          <Link to="/public/map">{t("login.publicMap")}</Link>
         </Typography.Paragraph>
       </Card>
     </div>

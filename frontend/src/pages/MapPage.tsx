@@ -133,7 +133,7 @@ export function MapPage() {
           <Form.Item name="code" label={t("map.code")} rules={[{ required: true }]} extra="VN-22-202-06739-001-24">
             <Input />
           </Form.Item>
-          <Form.Item name="name" label={t("council.name")} rules={[{ required: true, min: 2 }]}>
+          <Form.Item name="name" label={t("name")} rules={[{ required: true, min: 2 }]}>
             <Input />
           </Form.Item>
           <Space>

@@ -100,8 +100,9 @@ impl GeometryError {
     }
 }
 
-/// Positions per geometry a request may carry (a farm boundary needs far fewer).
-pub const MAX_POSITIONS: usize = 20_000;
+/// Positions per geometry a request may carry. A farm boundary needs far fewer; the cap keeps
+/// the quadratic self-intersection check cheap (5,000 positions ≈ 12.5 million segment pairs).
+pub const MAX_POSITIONS: usize = 5_000;
 
 type Ring = Vec<(f64, f64)>;
 
@@ -483,6 +484,11 @@ mod tests {
             ]],
         };
         assert_eq!(bow.validate(), Err(GeometryError::SelfIntersection { path: "coordinates[0]".into() }));
+        let huge: Vec<Vec<f64>> = (0..=MAX_POSITIONS).map(|i| vec![107.0 + i as f64 * 1e-6, 21.0]).collect();
+        assert!(matches!(
+            AreaGeometry::Polygon { coordinates: vec![huge] }.validate(),
+            Err(GeometryError::TooLarge { .. })
+        ));
         let nothing = AreaGeometry::MultiPolygon { coordinates: vec![] };
         assert!(matches!(nothing.validate(), Err(GeometryError::Empty { .. })));
         let bad = AreaGeometry::Polygon { coordinates: vec![vec![vec![107.0]; 4]] };

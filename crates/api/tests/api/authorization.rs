@@ -192,6 +192,9 @@ const IMPORTERS: &[&str] =
 const PROGRAMME: &[&str] = &["admin", "province_officer"];
 const PROVINCE_READERS: &[&str] = &["admin", "province_officer", "council_member"];
 const PROVINCE_MANAGERS: &[&str] = &["admin", "province_officer"];
+/// Everyone but producers (councils are not theirs to see).
+const STAFF: &[&str] =
+    &["admin", "province_officer", "district_officer", "other_district_officer", "commune_officer", "council_member"];
 
 fn minimal_pdf(i: usize) -> Vec<u8> {
     format!("%PDF-1.4\n% tài liệu {i}\n%%EOF\n").into_bytes()
@@ -200,6 +203,7 @@ fn minimal_pdf(i: usize) -> Vec<u8> {
 async fn every_role_meets_the_right_registry_door(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
     let hong_gai = app.unit_id("06637").await;
+    let province = app.unit_id("22").await;
     let officer = json!({"email": "xa.honggai@ocop.demo", "display_name": "Cán bộ phường Hồng Gai", "password": DEMO_PASSWORD, "role": "commune_officer", "admin_unit_id": hong_gai});
     assert_eq!(app.post("/api/v1/users", &admin, &officer).send().await.expect("officer").status(), 201);
 
@@ -305,6 +309,59 @@ async fn every_role_meets_the_right_registry_door(app: TestApp) {
             get("overdue", format!("/api/v1/progress/overdue?cycle_id={cycle}"), EVERYONE, false),
             get("progress by subject", format!("/api/v1/progress/subjects?cycle_id={cycle}"), EVERYONE, false),
             get("import template", "/api/v1/imports/template".into(), EVERYONE, false),
+            get("list criteria sets", "/api/v1/criteria-sets".into(), EVERYONE, false),
+            get("council rules", "/api/v1/council-rules".into(), EVERYONE, false),
+            get("list councils", "/api/v1/councils".into(), STAFF, false),
+            get("list certificates", "/api/v1/certificates".into(), EVERYONE, false),
+            get("list growing areas", "/api/v1/growing-areas".into(), EVERYONE, false),
+            get("public map items", "/api/v1/geo/collections/craft-villages/items".into(), EVERYONE, false),
+            Door {
+                name: "set up a province council",
+                method: Method::POST,
+                path: "/api/v1/councils".into(),
+                body: Some(
+                    json!({"level": "province", "area_id": province, "cycle_id": cycle, "name": format!("Hội đồng {role}"), "decision_number": format!("{i}/QĐ"), "decision_date": "2026-09-01"}),
+                ),
+                allowed: PROGRAMME,
+                ok: 201,
+                hidden_from_producer: false,
+            },
+            // Authorised callers reach the checks (no such result): 422.
+            Door {
+                name: "issue a certificate",
+                method: Method::POST,
+                path: "/api/v1/certificates".into(),
+                body: Some(
+                    json!({"item_id": uuid::Uuid::nil(), "decision_number": "1/QĐ", "decision_date": "2026-11-22", "issuing_body": "UBND tỉnh"}),
+                ),
+                allowed: PROGRAMME,
+                ok: 422,
+                hidden_from_producer: false,
+            },
+            Door {
+                name: "register a growing area",
+                method: Method::POST,
+                path: "/api/v1/growing-areas".into(),
+                body: Some(
+                    json!({"code": format!("VN-22-193-06637-{}-26", 100 + i), "name": format!("Vùng trồng {role}"), "crop": "Na", "crop_cycle": "perennial",
+                    "declared_area_ha": 1.2, "subject_id": own_subject,
+                    "geometry": {"type": "Polygon", "coordinates": [[[107.08, 20.95], [107.081, 20.95], [107.081, 20.951], [107.08, 20.951], [107.08, 20.95]]]}}),
+                ),
+                allowed: MANAGERS,
+                ok: 201,
+                hidden_from_producer: false,
+            },
+            Door {
+                name: "register a craft village",
+                method: Method::POST,
+                path: "/api/v1/craft-villages".into(),
+                body: Some(
+                    json!({"name": format!("Làng nghề {role}"), "craft": "Gốm", "commune_id": hong_gai, "lon": 107.08, "lat": 20.95}),
+                ),
+                allowed: OFFICERS,
+                ok: 201,
+                hidden_from_producer: false,
+            },
             Door {
                 name: "create subject",
                 method: Method::POST,

@@ -863,6 +863,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/growing-areas/{id}/standards/{index}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a standard's certificate / Tải về giấy chứng nhận tiêu chuẩn. */
+        get: operations["download_standard_certificate"];
+        put?: never;
+        /**
+         * Attach a standard's certificate / Tải giấy chứng nhận tiêu chuẩn (VietGAP…) của vùng trồng.
+         * @description `multipart/form-data` with `file` (PDF or image, read from the content); replaces any
+         *     earlier file of that standard.
+         */
+        post: operations["upload_standard_certificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -1920,6 +1942,16 @@ export interface components {
             valid_until: string;
         };
         /**
+         * @description The multipart form of a certificate upload.
+         * @example {
+         *       "file": "(VietGAP 2025.pdf)"
+         *     }
+         */
+        CertificateUpload: {
+            /** Format: binary */
+            file: string;
+        };
+        /**
          * @example {
          *       "current_password": "OcopDemo@2026",
          *       "new_password": "Hạ Long 2026 mới"
@@ -2690,7 +2722,7 @@ export interface components {
             published?: boolean;
             representative?: string | null;
             seed_origin?: string | null;
-            standards?: components["schemas"]["StandardHeld"][];
+            standards?: components["schemas"]["StandardInput"][];
             /** Format: uuid */
             subject_id: string;
             variety?: string | null;
@@ -4012,14 +4044,14 @@ export interface components {
             total: number;
         };
         /**
-         * @description A standard a growing area holds.
+         * @description A standard as a request gives it: the file is never taken from a body.
          * @example {
          *       "certificate_number": "VG-22-0123",
          *       "expires_on": "2027-06-30",
          *       "standard": "vietgap"
          *     }
          */
-        StandardHeld: {
+        StandardInput: {
             certificate_number?: string | null;
             /** Format: date */
             expires_on?: string | null;
@@ -6876,6 +6908,90 @@ export interface operations {
             404: components["responses"]["NotFound"];
             /** @description The code is taken / Mã đã dùng */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    download_standard_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Growing area id */
+                id: string;
+                /** @description Position of the standard */
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    upload_standard_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Growing area id */
+                id: string;
+                /** @description Position of the standard in `standards` */
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CertificateUpload"];
+            };
+        };
+        responses: {
+            /** @description Stored / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFeature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such growing area or standard */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

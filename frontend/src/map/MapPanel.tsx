@@ -51,6 +51,15 @@ function popupFor(f: Feature, t: T, tk: (p: string, v: string) => string): HTMLE
       if (p.opening_hours) line(String(p.opening_hours));
       break;
   }
+  // The feature's public record (published features), and its products for villages.
+  if (p.published !== false && f.id != null) {
+    const a = document.createElement("a");
+    a.href = `/api/v1/geo/collections/${String(p.layer)}/items/${String(f.id)}`;
+    a.target = "_blank";
+    a.rel = "noreferrer";
+    a.textContent = t("map.details");
+    root.appendChild(a);
+  }
   return root;
 }
 

@@ -3,12 +3,14 @@
 //! area), and the GeoJSON import of growing areas. Reading is public through `/geo`; the
 //! signed-in map also reads unpublished growing areas here.
 
+use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{NaiveDate, Utc};
 use ocop_domain::access::{
     Owner, check_create_in_area, check_manage_registry, check_read_registry, registry_visibility,
 };
 use ocop_domain::admin_unit::AdminLevel;
+use ocop_domain::dossier::safe_file_name;
 use ocop_domain::geo::{AreaGeometry, Bbox, CropCycle, GrowingAreaCode, check_area, check_point};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{admin_unit, craft_village, growing_area, sales_point};
@@ -20,20 +22,44 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::extract::ApiJson;
+use crate::files::{read_multipart, sha256_hex, sniff, storage_key};
 use crate::paging::paging;
 use crate::routes::geo::{GEO_JSON, craft_village_feature, growing_area_feature, sales_point_feature};
 use crate::state::AppState;
 
 /// A standard a growing area holds.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"standard": "vietgap", "certificate_number": "VG-22-0123", "expires_on": "2027-06-30"}))]
+#[schema(example = json!({"standard": "vietgap", "certificate_number": "VG-22-0123", "expires_on": "2027-06-30",
+    "certificate_file": {"file_name": "vietgap.pdf", "content_type": "application/pdf", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "size_bytes": 48213}}))]
 pub struct StandardHeld {
     /// `vietgap`, `globalgap` or `organic`.
     pub standard: String,
     pub certificate_number: Option<String>,
     pub expires_on: Option<NaiveDate>,
+    /// The scanned certificate, uploaded with `POST …/standards/{index}/certificate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_file: Option<CertificateFile>,
+}
+
+/// A standard as a request gives it: the file is never taken from a body.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({"standard": "vietgap", "certificate_number": "VG-22-0123", "expires_on": "2027-06-30"}))]
+pub struct StandardInput {
+    /// `vietgap`, `globalgap` or `organic`.
+    pub standard: String,
+    pub certificate_number: Option<String>,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// A stored certificate file (content-addressed by its SHA-256).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CertificateFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub size_bytes: i64,
 }
 
 /// The yield of one season.
@@ -78,7 +104,7 @@ pub struct GrowingAreaInput {
     #[validate(length(max = 200))]
     pub representative: Option<String>,
     #[serde(default)]
-    pub standards: Vec<StandardHeld>,
+    pub standards: Vec<StandardInput>,
     #[serde(default)]
     pub yields: Vec<SeasonYield>,
     /// A GeoJSON Polygon or MultiPolygon in WGS 84 `[lon, lat]`.
@@ -241,6 +267,19 @@ async fn prepare_growing_area(
             ),
         ));
     }
+    // Uploaded certificate files stay with their standard across edits.
+    let kept: Vec<StandardHeld> =
+        existing.and_then(|old| serde_json::from_str(&old.standards).ok()).unwrap_or_default();
+    let standards: Vec<StandardHeld> = input
+        .standards
+        .into_iter()
+        .map(|s| StandardHeld {
+            certificate_file: kept.iter().find(|k| k.standard == s.standard).and_then(|k| k.certificate_file.clone()),
+            standard: s.standard,
+            certificate_number: s.certificate_number,
+            expires_on: s.expires_on,
+        })
+        .collect();
     let bbox = geometry.bbox();
     let now = Utc::now();
     let trimmed = |s: Option<String>| s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
@@ -262,7 +301,7 @@ async fn prepare_growing_area(
         area_path: commune.path.clone(),
         households: input.households,
         representative: trimmed(input.representative),
-        standards: ocop_persistence::to_json(&input.standards)?,
+        standards: ocop_persistence::to_json(&standards)?,
         yields: ocop_persistence::to_json(&input.yields)?,
         geometry: ocop_persistence::to_json(&geometry)?,
         min_lon: bbox.min_lon,
@@ -411,6 +450,110 @@ pub async fn update_growing_area(
         .await?;
     txn.commit().await?;
     Ok(web::Json(SavedFeature { feature: growing_area_feature(&saved), warnings }))
+}
+
+/// The multipart form of a certificate upload.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"file": "(VietGAP 2025.pdf)"}))]
+#[allow(dead_code)]
+pub struct CertificateUpload {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+fn standard_at(row: &growing_area::Model, index: usize) -> ApiResult<(Vec<StandardHeld>, usize)> {
+    let standards: Vec<StandardHeld> = serde_json::from_str(&row.standards).map_err(ApiError::internal)?;
+    if index >= standards.len() {
+        return Err(ApiError::not_found());
+    }
+    Ok((standards, index))
+}
+
+/// Attach a standard's certificate / Tải giấy chứng nhận tiêu chuẩn (VietGAP…) của vùng trồng.
+///
+/// `multipart/form-data` with `file` (PDF or image, read from the content); replaces any
+/// earlier file of that standard.
+#[utoipa::path(operation_id = "upload_standard_certificate", tag = "maps", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Growing area id"), ("index" = usize, Path, description = "Position of the standard in `standards`")),
+    request_body(content = CertificateUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Stored / Đã lưu", body = SavedFeature),
+        (status = 404, description = "No such growing area or standard", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/growing-areas/{id}/standards/{index}/certificate")]
+pub async fn upload_standard_certificate(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Uuid, usize)>,
+    payload: actix_multipart::Multipart,
+) -> ApiResult<web::Json<SavedFeature>> {
+    let (id, index) = path.into_inner();
+    let found = load_growing_area(&state, &user, id).await?;
+    check_manage_registry(&user.actor(), Owner { subject_id: found.subject_id, area_path: &found.area_path })?;
+    let (mut standards, index) = standard_at(&found, index)?;
+    let (_, file) = read_multipart(payload, state.upload_limit_bytes).await?;
+    let (raw_name, content) = file
+        .filter(|(_, c)| !c.is_empty())
+        .ok_or_else(|| ApiError::invalid_field("file", "required", "Hãy chọn tệp.", "Attach a file."))?;
+    let content_type =
+        sniff(&content).filter(|t| *t == "application/pdf" || t.starts_with("image/")).ok_or_else(|| {
+            ApiError::new(ErrorCode::UnsupportedMediaType)
+                .with_message("Giấy chứng nhận là tệp PDF hoặc ảnh.", "A certificate is a PDF or an image.")
+        })?;
+    let sha256 = sha256_hex(&content);
+    let size_bytes = i64::try_from(content.len()).map_err(ApiError::internal)?;
+    state.files.put(&storage_key(&sha256), content.into()).await.map_err(ApiError::internal)?;
+    standards[index].certificate_file = Some(CertificateFile {
+        file_name: safe_file_name(&raw_name),
+        content_type: content_type.to_owned(),
+        sha256,
+        size_bytes,
+    });
+    let mut row = found.clone();
+    row.standards = ocop_persistence::to_json(&standards)?;
+    row.updated_at = Utc::now();
+    let txn = state.db.begin().await?;
+    let saved = maps::save_growing_area(&txn, row, false).await?;
+    audit::record(
+        &txn,
+        &user.audit(),
+        "growing_area.certificate",
+        "growing_area",
+        saved.id,
+        Some(&found),
+        Some(&saved),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(web::Json(SavedFeature { feature: growing_area_feature(&saved), warnings: Vec::new() }))
+}
+
+/// Download a standard's certificate / Tải về giấy chứng nhận tiêu chuẩn.
+#[utoipa::path(operation_id = "download_standard_certificate", tag = "maps", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Growing area id"), ("index" = usize, Path, description = "Position of the standard")),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, description = "No such file", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/growing-areas/{id}/standards/{index}/certificate")]
+pub async fn download_standard_certificate(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Uuid, usize)>,
+) -> ApiResult<HttpResponse> {
+    let (id, index) = path.into_inner();
+    let found = load_growing_area(&state, &user, id).await?;
+    let (standards, index) = standard_at(&found, index)?;
+    let file = standards[index].certificate_file.clone().ok_or_else(ApiError::not_found)?;
+    let content = state.files.get(&storage_key(&file.sha256)).await.map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, file.content_type))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", file.file_name.replace('"', "")),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(content))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

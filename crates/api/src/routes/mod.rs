@@ -103,6 +103,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(maps::create_growing_area)
         .service(maps::get_growing_area)
         .service(maps::update_growing_area)
+        .service(maps::upload_standard_certificate)
+        .service(maps::download_standard_certificate)
         .service(maps::create_craft_village)
         .service(maps::update_craft_village)
         .service(maps::create_sales_point)

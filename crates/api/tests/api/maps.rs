@@ -275,6 +275,31 @@ async fn growing_areas_are_validated_and_scoped(app: TestApp) {
     let again = app.post("/api/v1/growing-areas", &producer, &area(code, &subject, square(107.08, 20.95, 0.001), 1.2));
     assert_problem(again.send().await.expect("req"), 409, "conflict").await;
 
+    // The VietGAP certificate is attached as a file, kept across edits, never set by a body.
+    let certificate = format!("/api/v1/growing-areas/{id}/standards/0/certificate");
+    let upload = |content: Vec<u8>, name: &str| {
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(content).file_name(name.to_owned()));
+        app.request(reqwest::Method::POST, &certificate).bearer_auth(&producer).multipart(form).send()
+    };
+    let exe = upload(b"MZ\x90\x00 not a certificate".to_vec(), "vietgap.pdf").await.expect("req");
+    assert_problem(exe, 415, "unsupported_media_type").await;
+    let stored: Value =
+        upload(crate::helpers::pdf("VietGAP"), "../vietgap.pdf").await.expect("req").json().await.expect("json");
+    assert_eq!(stored["feature"]["properties"]["standards"][0]["certificate_file"]["file_name"], "vietgap.pdf");
+    let file = app.get(&certificate, &producer).send().await.expect("req");
+    assert_eq!(file.status(), 200);
+    assert!(file.bytes().await.expect("body").starts_with(b"%PDF"));
+    assert_problem(
+        app.get("/api/v1/growing-areas/{id}/standards/5/certificate".replace("{id}", &id).as_str(), &producer)
+            .send()
+            .await
+            .expect("req"),
+        404,
+        "not_found",
+    )
+    .await;
+
     // Unpublished: on the signed-in map of its producer, not on the public one.
     let mine = app.get_json("/api/v1/growing-areas?bbox=107.0,20.9,107.1,21.0", &producer).await;
     assert_eq!(mine["numberMatched"], 2);
@@ -285,8 +310,14 @@ async fn growing_areas_are_validated_and_scoped(app: TestApp) {
     // Editing: the producer moves the polygon and publishes it.
     let mut changed = area(code, &subject, square(107.085, 20.95, 0.001), 1.2);
     changed["published"] = json!(true);
+    changed["standards"] = json!([{"standard": "vietgap", "certificate_file": {"file_name": "forged.pdf", "content_type": "application/pdf", "sha256": "00", "size_bytes": 1}}]);
     let updated = app.put(&format!("/api/v1/growing-areas/{id}"), &producer, &changed).send().await.expect("req");
     assert_eq!(updated.status(), 200);
+    let updated: Value = updated.json().await.expect("json");
+    assert_eq!(
+        updated["feature"]["properties"]["standards"][0]["certificate_file"]["file_name"], "vietgap.pdf",
+        "kept, not forged"
+    );
     assert_eq!(geojson(&app, &format!("{GEO}/collections/growing-areas/items/{id}")).await["bbox"][0], 107.085);
 
     // Another subject's area: hidden from this producer; an officer elsewhere is refused.

@@ -36,14 +36,13 @@ export function query(params: Record<string, string | number | boolean | undefin
   return text ? `?${text}` : "";
 }
 
-/** Uploads a dossier file (multipart); resolves with the stored document. */
-export async function uploadDocument(applicationId: string, kindId: string, file: File, replaces?: string): Promise<unknown> {
+/** Posts a multipart form (a `file` and text fields) with the session's token. */
+export async function uploadForm(path: string, file: File, fields: Record<string, string | undefined> = {}): Promise<unknown> {
   const session = getSession();
   const form = new FormData();
-  form.set("kind_id", kindId);
-  if (replaces) form.set("replaces", replaces);
+  for (const [k, v] of Object.entries(fields)) if (v) form.set(k, v);
   form.set("file", file, file.name);
-  const response = await fetch(`/api/v1/applications/${applicationId}/documents`, {
+  const response = await fetch(path, {
     method: "POST",
     headers: session ? { Authorization: `Bearer ${session.accessToken}` } : {},
     body: form,
@@ -51,4 +50,9 @@ export async function uploadDocument(applicationId: string, kindId: string, file
   const body = (await response.json().catch(() => ({}))) as Problem;
   if (!response.ok) throw new ApiProblem(response.status, body);
   return body;
+}
+
+/** Uploads a dossier file (multipart); resolves with the stored document. */
+export function uploadDocument(applicationId: string, kindId: string, file: File, replaces?: string): Promise<unknown> {
+  return uploadForm(`/api/v1/applications/${applicationId}/documents`, file, { kind_id: kindId, replaces });
 }

@@ -6,6 +6,7 @@ import { api, unwrap } from "../api/client";
 import { getSession, useSession } from "../auth/session";
 import { useI18n } from "../i18n";
 import { problemMessage } from "../lib/problem";
+import { uploadForm } from "../lib/download";
 import { SubjectPicker } from "../components/SubjectPicker";
 import { MapPanel } from "../map/MapPanel";
 import { fetchCollection, type Feature } from "../map/geojson";
@@ -126,7 +127,22 @@ export function MapPage() {
         points={points.data?.features ?? []}
         draft={draft}
         onMapClick={draft ? (p) => setDraft([...draft, p]) : undefined}
-        areaActions={mayDraw ? (f) => <Button size="small" onClick={() => startEdit(f)}>{t("map.redraw")}</Button> : undefined}
+        areaActions={mayDraw ? (f) => (
+          <Space>
+            <Button size="small" onClick={() => startEdit(f)}>{t("map.redraw")}</Button>
+            {Array.isArray(f.properties.standards) && f.properties.standards.length > 0 && (
+              <Upload accept=".pdf,image/*" showUploadList={false}
+                beforeUpload={(file) => {
+                  uploadForm(`/api/v1/growing-areas/${String(f.id)}/standards/0/certificate`, file)
+                    .then(() => { message.success(t("saved")); refresh(); })
+                    .catch((e) => message.error(problemMessage(e, lang)));
+                  return false;
+                }}>
+                <Button size="small" icon={<UploadOutlined />}>{t("map.certificate")}</Button>
+              </Upload>
+            )}
+          </Space>
+        ) : undefined}
       />
       <Modal open={formOpen} title={editing ? String(editing.properties.name) : t("map.draw")} onCancel={() => setFormOpen(false)} onOk={() => form.submit()} okText={t("save")} cancelText={t("cancel")} confirmLoading={save.isPending} destroyOnHidden>
         <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>

@@ -74,7 +74,8 @@ test("three members score a product, the chair finalizes, and the certificate sh
   await dialog.getByLabel("Số quyết định").fill("3456/QĐ-UBND");
   await dialog.getByRole("button", { name: "Lưu" }).click();
   await expect(page.getByText("Đã cấp giấy chứng nhận.")).toBeVisible();
-  await page.getByRole("link", { name: "Giấy chứng nhận" }).last().click();
+  // The board's row links to the certificate once it is issued (not the menu's link).
+  await page.getByRole("table").getByRole("link", { name: "Giấy chứng nhận" }).click();
   await expect(page.getByTestId("certificate")).toContainText(PRODUCT);
   await expect(page.getByTestId("valid-until")).toHaveText(vnDate(3));
 

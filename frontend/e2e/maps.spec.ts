@@ -70,3 +70,26 @@ test("a producer draws a growing area on the map and it is saved", async ({ page
   await expect(page.getByText(/chênh lệch quá 20%/)).toBeVisible();
   await expect(page.getByTestId("feature-list").getByRole("cell", { name: "Vùng trồng na Hồng Gai", exact: true })).toBeVisible();
 });
+
+test("an officer places a craft village with a tourism service by clicking the map", async ({ page }) => {
+  await signIn(page, "halong@ocop.demo");
+  await page.getByRole("link", { name: "Bản đồ" }).click();
+  const map = page.getByTestId("map");
+  await expect(map).toHaveAttribute("data-loaded", "true");
+  await page.getByRole("button", { name: "Thêm làng nghề" }).click();
+  const box = (await map.boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.2, box.y + box.height * 0.8);
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Tên", { exact: true }).fill("Làng chài Cửa Vạn");
+  await dialog.getByLabel("Xã, phường, thị trấn").click();
+  await dialog.getByLabel("Xã, phường, thị trấn").fill("hong gai");
+  await page.locator(".ant-select-item-option", { hasText: "Hồng Gai" }).first().click();
+  await dialog.getByLabel("Nghề").fill("Đánh bắt hải sản");
+  await dialog.getByRole("button", { name: "Thêm dịch vụ du lịch" }).click();
+  await dialog.getByPlaceholder("Tên").fill("Chèo thuyền làng chài");
+  await dialog.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.getByText("Đã lưu.")).toBeVisible();
+  await expect(page.getByTestId("feature-list").getByRole("cell", { name: "Làng chài Cửa Vạn", exact: true })).toBeVisible();
+  await map.getByRole("button", { name: "Làng chài Cửa Vạn" }).click();
+  await expect(page.locator(".maplibregl-popup")).toContainText("Chèo thuyền làng chài");
+});

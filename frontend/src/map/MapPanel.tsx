@@ -14,8 +14,8 @@ interface Props {
   points: Feature[];
   draft?: [number, number][];
   onMapClick?: (lonLat: [number, number]) => void;
-  /** Extra actions on a growing area row (edit). */
-  areaActions?: (f: Feature) => React.ReactNode;
+  /** Actions on a row of the list (edit, attach). */
+  rowActions?: (f: Feature) => React.ReactNode;
 }
 
 type T = (key: Parameters<ReturnType<typeof useI18n>["t"]>[0]) => string;
@@ -63,7 +63,7 @@ function popupFor(f: Feature, t: T, tk: (p: string, v: string) => string): HTMLE
   return root;
 }
 
-export function MapPanel({ basemap, areas, villages, points, draft, onMapClick, areaActions }: Props) {
+export function MapPanel({ basemap, areas, villages, points, draft, onMapClick, rowActions }: Props) {
   const { t, tk } = useI18n();
   const [layers, setLayers] = useState<Layers>({ areas: true, villages: true, points: true });
   const crops = useMemo(() => [...new Set(areas.map((a) => String(a.properties.crop ?? "")))].sort(), [areas]);
@@ -120,7 +120,7 @@ export function MapPanel({ basemap, areas, villages, points, draft, onMapClick, 
                   ? String(f.properties.craft ?? "")
                   : String(f.properties.address ?? ""),
           },
-          ...(areaActions ? [{ title: "", render: (_: unknown, f: Feature) => (f.properties.layer === "growing-areas" ? areaActions(f) : null) }] : []),
+          ...(rowActions ? [{ title: "", render: (_: unknown, f: Feature) => rowActions(f) }] : []),
         ]}
       />
       <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t("map.noBasemap")}</Typography.Paragraph>

@@ -9,6 +9,7 @@ import { problemMessage } from "../lib/problem";
 import { uploadForm } from "../lib/download";
 import { SubjectPicker } from "../components/SubjectPicker";
 import { MapPanel } from "../map/MapPanel";
+import { PlaceForm, type PlaceKind } from "../map/PlaceForms";
 import { fetchCollection, type Feature } from "../map/geojson";
 import type { components } from "../api/schema";
 
@@ -35,7 +36,11 @@ export function MapPage() {
   const [formOpen, setFormOpen] = useState(false);
   const [report, setReport] = useState<{ report: Report; body: unknown } | null>(null);
   const [form] = Form.useForm();
-  const mayDraw = session?.user.role !== "council_member";
+  const role = session?.user.role ?? "";
+  const mayDraw = role !== "council_member";
+  // Craft villages and sales points are officers' (and admins') to place.
+  const mayPlace = role === "admin" || role.endsWith("_officer");
+  const [placing, setPlacing] = useState<{ kind: PlaceKind; editing?: Feature | null; at?: [number, number] } | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["map", "areas"] });
 
   const save = useMutation({
@@ -100,6 +105,8 @@ export function MapPage() {
             ) : (
               <>
                 <Button type="primary" onClick={() => { setEditing(null); setDraft([]); }}>{t("map.draw")}</Button>
+                {mayPlace && <Button onClick={() => setPlacing({ kind: "village" })}>{t("map.addVillage")}</Button>}
+                {mayPlace && <Button onClick={() => setPlacing({ kind: "point" })}>{t("map.addPoint")}</Button>}
                 <Upload accept=".geojson,.json,application/geo+json,application/json" showUploadList={false}
                   beforeUpload={(file) => {
                     file.text().then((text) => {
@@ -118,6 +125,11 @@ export function MapPage() {
           </Space>
         )}
       </Space>
+      {placing && !placing.at && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t("map.pickHint")} action={<Button size="small" onClick={() => setPlacing(null)}>{t("cancel")}</Button>} />}
+      {placing?.at && (
+        <PlaceForm kind={placing.kind} at={placing.at} editing={placing.editing} onCancel={() => setPlacing(null)}
+          onDone={() => { setPlacing(null); queryClient.invalidateQueries({ queryKey: ["map"] }); }} />
+      )}
       {draft && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={editing ? `${t("map.redraw")}: ${editing.properties.name}` : t("map.drawHint")} />}
       {error && <Alert type="error" message={String(error)} />}
       <MapPanel
@@ -126,8 +138,10 @@ export function MapPage() {
         villages={villages.data?.features ?? []}
         points={points.data?.features ?? []}
         draft={draft}
-        onMapClick={draft ? (p) => setDraft([...draft, p]) : undefined}
-        areaActions={mayDraw ? (f) => (
+        onMapClick={draft ? (p) => setDraft([...draft, p]) : placing && !placing.at ? (p) => setPlacing({ ...placing, at: p }) : undefined}
+        rowActions={(f) => f.properties.layer !== "growing-areas" ? (
+          mayPlace && <Button size="small" onClick={() => { const c = f.geometry?.coordinates as [number, number]; setPlacing({ kind: f.properties.layer === "craft-villages" ? "village" : "point", editing: f, at: c }); }}>{t("map.edit")}</Button>
+        ) : mayDraw && (
           <Space>
             <Button size="small" onClick={() => startEdit(f)}>{t("map.redraw")}</Button>
             {Array.isArray(f.properties.standards) && f.properties.standards.length > 0 && (
@@ -142,7 +156,7 @@ export function MapPage() {
               </Upload>
             )}
           </Space>
-        ) : undefined}
+        )}
       />
       <Modal open={formOpen} title={editing ? String(editing.properties.name) : t("map.draw")} onCancel={() => setFormOpen(false)} onOk={() => form.submit()} okText={t("save")} cancelText={t("cancel")} confirmLoading={save.isPending} destroyOnHidden>
         <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>

@@ -11,12 +11,13 @@ export async function signIn(page: Page, email: string) {
   await expect(page.getByRole("heading", { name: /Xin chào/ })).toBeVisible();
 }
 
-/** The account menu opens on hover with an animation; retry until the click lands. */
+/** The account menu opens with an animation; retry until we are really signed out. */
 export async function signOut(page: Page) {
-  const item = page.getByRole("menuitem", { name: "Đăng xuất" });
+  const heading = page.getByRole("heading", { name: "Đăng nhập" });
   await expect(async () => {
-    await page.getByTestId("user-menu").hover();
-    await item.click({ timeout: 3_000 });
+    if (await heading.isVisible()) return;
+    await page.getByTestId("user-menu").click();
+    await page.getByRole("menuitem", { name: "Đăng xuất" }).click({ timeout: 3_000 });
+    await expect(heading).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 30_000 });
-  await expect(page.getByRole("heading", { name: "Đăng nhập" })).toBeVisible();
 }

@@ -37,6 +37,7 @@ use crate::error::{ApiError, ErrorCode, FieldError, Problem};
         (name = "imports", description = "Spreadsheet import of subjects and products / Nhập liệu từ Excel"),
         (name = "scoring", description = "Criteria sets (parts A/B/C, 100 points) and the configured council levels / Bộ tiêu chí và cấu hình cấp hội đồng"),
         (name = "councils", description = "Evaluation councils, members, sessions, score sheets, results / Hội đồng đánh giá, phân hạng; phiên họp; phiếu chấm"),
+        (name = "catalog", description = "Public catalog of certified 3★+ OCOP products for e-commerce portals: list, product (JSON or schema.org JSON-LD), change feed; ETag/304 / Danh mục sản phẩm OCOP từ 3 sao cho sàn thương mại điện tử"),
         (name = "maps", description = "Growing areas, craft villages with tourism services, OCOP sales points: writing, GeoJSON import / Vùng trồng, làng nghề, điểm bán"),
         (name = "geo", description = "OGC API – Features (Part 1: Core): published growing areas, craft villages and sales points as GeoJSON, no sign-in / Dịch vụ bản đồ theo chuẩn OGC"),
         (name = "certificates", description = "OCOP certificates: issue, revoke, expiry, a product's star history / Giấy chứng nhận sản phẩm OCOP"),

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod account;
 pub mod admin_unit;
+pub mod catalog;
 pub mod classification;
 pub mod council;
 pub mod criteria;

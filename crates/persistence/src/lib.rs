@@ -5,6 +5,7 @@
 pub mod admin_units;
 pub mod applications;
 pub mod audit;
+pub mod catalog;
 pub mod certificates;
 pub mod classifications;
 pub mod councils;

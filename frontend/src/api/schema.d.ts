@@ -296,6 +296,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The change feed / Biến động danh mục.
+         * @description `listed` (a certificate of 3★+ came into force), `updated` (a listed product or its
+         *     certificate changed, e.g. a renewal or a new star) and `delisted` (revoked, expired, and no
+         *     other certificate in force) since the given instant: what a portal needs to stay in sync
+         *     without reading everything again.
+         */
+        get: operations["catalog_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Certified 3★+ products / Sản phẩm OCOP được chứng nhận từ 3 sao.
+         * @description Only products whose certificate is in force (active, not expired, not revoked) and of 3★ or
+         *     more. Stable ids and a stable cursor (by id). `ETag` + `If-None-Match` → 304;
+         *     `Cache-Control: public, max-age=60`; compressed when the client accepts it.
+         */
+        get: operations["catalog_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One listed product / Một sản phẩm (JSON, or schema.org JSON-LD with `Accept: application/ld+json`). */
+        get: operations["catalog_product"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificates": {
         parameters: {
             query?: never;
@@ -1863,6 +1925,102 @@ export interface components {
             total?: number | null;
         };
         /**
+         * @description The certificate a listed product holds.
+         * @example {
+         *       "decision_number": "3456/QĐ-UBND",
+         *       "issuing_body": "Ủy ban nhân dân tỉnh Quảng Ninh",
+         *       "number": "OCOP-22-2026-00001",
+         *       "star": 4,
+         *       "valid_from": "2026-11-22",
+         *       "valid_until": "2029-11-22"
+         *     }
+         */
+        CatalogCertificate: {
+            decision_number: string;
+            issuing_body: string;
+            number: string;
+            /** Format: int32 */
+            star: number;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_until: string;
+        };
+        /**
+         * @description A listed product, with what a merchant feed needs.
+         * @example {
+         *       "brand": "Hợp tác xã Dược liệu Ba Chẽ",
+         *       "certificate": {
+         *         "decision_number": "3456/QĐ-UBND",
+         *         "issuing_body": "Ủy ban nhân dân tỉnh Quảng Ninh",
+         *         "number": "OCOP-22-2026-00001",
+         *         "star": 4,
+         *         "valid_from": "2026-11-22",
+         *         "valid_until": "2029-11-22"
+         *       },
+         *       "code": "22-202-06739-002-2026",
+         *       "currency": "VND",
+         *       "description": "Trà hoa vàng sấy lạnh.",
+         *       "group_code": "1",
+         *       "gtin": null,
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *       "image_links": [],
+         *       "link": "https://ocop.example.vn/catalog/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *       "origin": {
+         *         "commune": "Xã Thanh Sơn",
+         *         "commune_code": "06739",
+         *         "district": "Huyện Ba Chẽ",
+         *         "province": "Tỉnh Quảng Ninh"
+         *       },
+         *       "price_vnd": 600000,
+         *       "producer": {
+         *         "address": "Thôn Khe Tâm, xã Thanh Sơn",
+         *         "email": null,
+         *         "name": "Hợp tác xã Dược liệu Ba Chẽ",
+         *         "phone": "0987654321"
+         *       },
+         *       "star": 4,
+         *       "title": "Trà hoa vàng Ba Chẽ",
+         *       "unit": "hộp 100 g",
+         *       "updated_at": "2026-11-22T08:00:00Z"
+         *     }
+         */
+        CatalogProduct: {
+            /** @description The producing subject. */
+            brand: string;
+            certificate: components["schemas"]["CatalogCertificate"];
+            code: string;
+            currency: string;
+            description?: string | null;
+            /** @description Top-level product group. */
+            group_code: string;
+            gtin?: string | null;
+            /**
+             * Format: uuid
+             * @description Stable id (the product's).
+             */
+            id: string;
+            image_links: string[];
+            /** @description The product's public page. */
+            link: string;
+            origin: components["schemas"]["Origin"];
+            /**
+             * Format: int64
+             * @description Indicative price.
+             */
+            price_vnd?: number | null;
+            producer: components["schemas"]["Producer"];
+            /** Format: int32 */
+            star: number;
+            title: string;
+            unit: string;
+            /**
+             * Format: date-time
+             * @description The last change of the product or its certificate.
+             */
+            updated_at: string;
+        };
+        /**
          * @description A certificate.
          * @example {
          *       "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
@@ -1952,6 +2110,22 @@ export interface components {
             file: string;
         };
         /**
+         * @description One entry of the change feed.
+         * @example {
+         *       "at": "2026-11-22T09:00:00Z",
+         *       "kind": "delisted",
+         *       "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93"
+         *     }
+         */
+        ChangeEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @description `listed`, `updated` or `delisted`. */
+            kind: string;
+            /** Format: uuid */
+            product_id: string;
+        };
+        /**
          * @example {
          *       "current_password": "OcopDemo@2026",
          *       "new_password": "Hạ Long 2026 mới"
@@ -1960,6 +2134,28 @@ export interface components {
         ChangePasswordRequest: {
             current_password: string;
             new_password: string;
+        };
+        /**
+         * @description The change feed's answer.
+         * @example {
+         *       "changes": [
+         *         {
+         *           "at": "2026-11-22T08:00:00Z",
+         *           "kind": "listed",
+         *           "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93"
+         *         }
+         *       ],
+         *       "next_since": "2026-11-22T10:00:00Z"
+         *     }
+         */
+        Changes: {
+            /** @description Each changed product once, with its last change, oldest first. */
+            changes: components["schemas"]["ChangeEntry"][];
+            /**
+             * Format: date-time
+             * @description Pass as `since` next time.
+             */
+            next_since: string;
         };
         /**
          * @description A group, subgroup or product set.
@@ -2400,6 +2596,48 @@ export interface components {
                 /** Format: date-time */
                 occurred_at: string;
                 request_id?: string | null;
+            }[];
+            /**
+             * @description Pass as `cursor` to get the next page; absent on the last page.
+             * @example MDE5YThmMmUtN2IxYy03ZTNhLTljNTEtM2YwZDJhNmI4ZTUw
+             */
+            next_cursor?: string | null;
+        };
+        CursorPage_CatalogProduct: {
+            items: {
+                /** @description The producing subject. */
+                brand: string;
+                certificate: components["schemas"]["CatalogCertificate"];
+                code: string;
+                currency: string;
+                description?: string | null;
+                /** @description Top-level product group. */
+                group_code: string;
+                gtin?: string | null;
+                /**
+                 * Format: uuid
+                 * @description Stable id (the product's).
+                 */
+                id: string;
+                image_links: string[];
+                /** @description The product's public page. */
+                link: string;
+                origin: components["schemas"]["Origin"];
+                /**
+                 * Format: int64
+                 * @description Indicative price.
+                 */
+                price_vnd?: number | null;
+                producer: components["schemas"]["Producer"];
+                /** Format: int32 */
+                star: number;
+                title: string;
+                unit: string;
+                /**
+                 * Format: date-time
+                 * @description The last change of the product or its certificate.
+                 */
+                updated_at: string;
             }[];
             /**
              * @description Pass as `cursor` to get the next page; absent on the last page.
@@ -3058,6 +3296,21 @@ export interface components {
             /** @description Required when returning; kept in the history. */
             note?: string | null;
         };
+        /**
+         * @description Where it comes from.
+         * @example {
+         *       "commune": "Xã Thanh Sơn",
+         *       "commune_code": "06739",
+         *       "district": "Huyện Ba Chẽ",
+         *       "province": "Tỉnh Quảng Ninh"
+         *     }
+         */
+        Origin: {
+            commune?: string | null;
+            commune_code?: string | null;
+            district?: string | null;
+            province?: string | null;
+        };
         Page_AdminUnit: {
             items: {
                 /** @description Official numeric code (2 digits province, 3 district, 5 commune). */
@@ -3383,6 +3636,21 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        /**
+         * @description Who makes it and how to reach them.
+         * @example {
+         *       "address": "Thôn Khe Tâm, xã Thanh Sơn",
+         *       "email": null,
+         *       "name": "Hợp tác xã Dược liệu Ba Chẽ",
+         *       "phone": "0987654321"
+         *     }
+         */
+        Producer: {
+            address: string;
+            email?: string | null;
+            name: string;
+            phone: string;
         };
         /**
          * @description A product.
@@ -5321,6 +5589,119 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    catalog_changes: {
+        parameters: {
+            query: {
+                /** @description Changes after this instant (the previous answer's `next_since`). */
+                since: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes / Các thay đổi */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changes"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    catalog_products: {
+        parameters: {
+            query?: {
+                /** @description At least this star (3–5, default 3). */
+                star?: number;
+                /** @description Top-level product group code (`1` food … `6` tourism). */
+                group?: string;
+                /** @description Code of an administrative unit: products made inside it. */
+                area?: string;
+                /** @description Words in the title, code or brand, with or without diacritics. */
+                q?: string;
+                /** @description Products or certificates changed since this instant. */
+                updated_since?: string;
+                /** @description From the previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description 1–200, default 50. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of listed products / Danh sách sản phẩm */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorPage_CatalogProduct"];
+                };
+            };
+            /** @description Not modified (ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    catalog_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product; JSON-LD when asked for */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogProduct"];
+                };
+            };
+            /** @description Not modified (ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Not listed (no certificate in force, or below 3★) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
         };

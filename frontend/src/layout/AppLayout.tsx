@@ -80,6 +80,7 @@ export function AppLayout() {
           {session.user.email.endsWith("@ocop.demo") && <Tag color="orange">{t("demoBadge")}</Tag>}
           <LanguageSwitch />
           <Dropdown
+            trigger={["click"]}
             menu={{
               items: [
                 { key: "password", icon: <KeyOutlined />, label: t("changePassword"), onClick: () => setPasswordOpen(true) },

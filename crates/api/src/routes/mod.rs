@@ -4,6 +4,7 @@ pub mod admin_units;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod catalog;
 pub mod certificates;
 pub mod classifications;
 pub mod councils;
@@ -109,6 +110,9 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(maps::update_craft_village)
         .service(maps::create_sales_point)
         .service(maps::update_sales_point)
+        .service(catalog::list)
+        .service(catalog::get)
+        .service(catalog::changes_since)
         .service(geo::map_settings)
         .service(geo::landing)
         .service(geo::conformance)

@@ -7,6 +7,7 @@ mod admin_units;
 mod audit;
 mod auth;
 mod authorization;
+mod catalog;
 mod cycle;
 mod errors;
 mod health;

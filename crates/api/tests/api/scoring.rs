@@ -21,7 +21,7 @@ type Choice = (String, Vec<(String, u64)>, bool, usize);
 
 /// Answers reaching at most `target` points: every criterion at its best option, then
 /// criteria without a minimum requirement lowered to their worst option until the total fits.
-fn answers_for(set: &Value, target: u64) -> (Value, u64) {
+pub(crate) fn answers_for(set: &Value, target: u64) -> (Value, u64) {
     let mut chosen: Vec<Choice> = Vec::new();
     for part in set["parts"].as_array().expect("parts") {
         for section in part["sections"].as_array().expect("sections") {
@@ -60,15 +60,15 @@ fn answers_for(set: &Value, target: u64) -> (Value, u64) {
     (Value::Object(map), sum)
 }
 
-struct Scene {
-    admin: String,
-    chair: String,
-    member: String,
-    member2: String,
-    council: Value,
-    session: String,
-    item: String,
-    set: Value,
+pub(crate) struct Scene {
+    pub(crate) admin: String,
+    pub(crate) chair: String,
+    pub(crate) member: String,
+    pub(crate) member2: String,
+    pub(crate) council: Value,
+    pub(crate) session: String,
+    pub(crate) item: String,
+    pub(crate) set: Value,
 }
 
 async fn demo_council(app: &TestApp, token: &str) -> Value {
@@ -79,7 +79,7 @@ async fn demo_council(app: &TestApp, token: &str) -> Value {
 }
 
 /// The demo province council in session, everyone present, with the queued product on it.
-async fn in_session(app: &TestApp) -> Scene {
+pub(crate) async fn in_session(app: &TestApp) -> Scene {
     let admin = app.token(ADMIN).await;
     let council = demo_council(app, &admin).await;
     let council_id = id(&council);
@@ -124,7 +124,7 @@ async fn in_session(app: &TestApp) -> Scene {
     }
 }
 
-async fn submit(app: &TestApp, token: &str, item: &str, answers: &Value) -> reqwest::Response {
+pub(crate) async fn submit(app: &TestApp, token: &str, item: &str, answers: &Value) -> reqwest::Response {
     app.post(&format!("/api/v1/session-items/{item}/sheet/submit"), token, &json!({"answers": answers}))
         .send()
         .await

@@ -1,0 +1,148 @@
+//! The public catalog: only products with a certificate of 3★+ in force, ETag/304, JSON-LD,
+//! filters, and the change feed that tells a portal when a product must come down.
+
+use chrono::{Duration, Utc};
+use ocop_persistence::ConnectionTrait;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::helpers::{TestApp, assert_problem};
+use crate::scoring::{answers_for, in_session, submit};
+
+const PROVINCE: &str = "tinh@ocop.demo";
+
+async fn public(app: &TestApp, path: &str) -> reqwest::Response {
+    app.request(reqwest::Method::GET, path).send().await.expect("request")
+}
+
+async fn json_of(app: &TestApp, path: &str) -> Value {
+    let response = public(app, path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.expect("json")
+}
+
+/// Scores the queued tea at `target` points, finalizes, and issues its certificate; returns
+/// the certificate.
+async fn certify(app: &TestApp, target: u64, decided: &str) -> Value {
+    let s = in_session(app).await;
+    let (answers, _) = answers_for(&s.set, target);
+    for token in [&s.chair, &s.member, &s.member2] {
+        assert_eq!(submit(app, token, &s.item, &answers).await.status(), 200);
+    }
+    app.post_expect(&format!("/api/v1/session-items/{}/finalize", s.item), &s.chair, &json!({}), 200).await;
+    let officer = app.token(PROVINCE).await;
+    app.post_expect(
+        "/api/v1/certificates",
+        &officer,
+        &json!({"item_id": s.item, "decision_number": "3456/QĐ-UBND", "decision_date": decided, "issuing_body": "Ủy ban nhân dân tỉnh Quảng Ninh"}),
+        201,
+    )
+    .await
+}
+
+async fn certified_products_are_listed_cached_and_fed(app: TestApp) {
+    let start = (Utc::now() - Duration::seconds(2)).to_rfc3339();
+    let empty = json_of(&app, "/api/v1/catalog/products").await;
+    assert_eq!(empty["items"], json!([]), "nothing is certified in the demo data");
+    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let cert = certify(&app, 75, &today).await;
+
+    let response = public(&app, "/api/v1/catalog/products").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "public, max-age=60");
+    let etag = response.headers()["etag"].to_str().expect("etag").to_owned();
+    let page: Value = response.json().await.expect("json");
+    let item = &page["items"][0];
+    assert_eq!(item["title"], "Trà hoa vàng Ba Chẽ");
+    assert_eq!(item["star"], 4);
+    assert_eq!(item["certificate"]["number"], cert["number"]);
+    assert_eq!(item["certificate"]["valid_until"], cert["valid_until"]);
+    assert_eq!(item["brand"], "Hợp tác xã Dược liệu Ba Chẽ");
+    assert_eq!(item["currency"], "VND");
+    assert_eq!(item["price_vnd"], 600_000);
+    assert!(item["origin"]["province"].as_str().is_some_and(|p| p.contains("Quảng Ninh")), "{item}");
+    assert!(
+        item["link"].as_str().is_some_and(|l| l.ends_with(&format!("/catalog/{}", item["id"].as_str().expect("id"))))
+    );
+    let id = item["id"].as_str().expect("id").to_owned();
+
+    // The same page again: 304 with the ETag, no body.
+    let again = app
+        .request(reqwest::Method::GET, "/api/v1/catalog/products")
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.expect("body").is_empty());
+
+    // Filters.
+    assert_eq!(json_of(&app, "/api/v1/catalog/products?star=5").await["items"], json!([]));
+    assert_eq!(json_of(&app, "/api/v1/catalog/products?area=202").await["items"][0]["id"], id.as_str());
+    assert_eq!(json_of(&app, "/api/v1/catalog/products?area=193").await["items"], json!([]));
+    assert_eq!(json_of(&app, "/api/v1/catalog/products?q=tra%20hoa%20vang").await["items"][0]["id"], id.as_str());
+    assert_eq!(json_of(&app, "/api/v1/catalog/products?group=2").await["items"], json!([]));
+    assert_problem(public(&app, "/api/v1/catalog/products?star=2").await, 422, "validation_failed").await;
+    assert_problem(public(&app, "/api/v1/catalog/products?cursor=garbage").await, 400, "malformed_request").await;
+
+    // One product: JSON, and schema.org JSON-LD by Accept or by path.
+    assert_eq!(json_of(&app, &format!("/api/v1/catalog/products/{id}")).await["title"], "Trà hoa vàng Ba Chẽ");
+    let ld = app
+        .request(reqwest::Method::GET, &format!("/api/v1/catalog/products/{id}"))
+        .header("Accept", "application/ld+json")
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(ld.headers()["content-type"], "application/ld+json");
+    let ld: Value = ld.json().await.expect("json");
+    assert_eq!(ld["@type"], "Product");
+    assert_eq!(ld["brand"]["name"], "Hợp tác xã Dược liệu Ba Chẽ");
+    assert_eq!(ld["offers"]["priceCurrency"], "VND");
+    assert_eq!(json_of(&app, &format!("/api/v1/catalog/products/{id}.jsonld")).await["@context"], "https://schema.org");
+    // A product without a certificate is not in the catalog.
+    let admin = app.token("admin@ocop.demo").await;
+    let other =
+        app.get_json("/api/v1/products?q=cha%20muc", &admin).await["items"][0]["id"].as_str().expect("id").to_owned();
+    assert_problem(public(&app, &format!("/api/v1/catalog/products/{other}")).await, 404, "not_found").await;
+
+    // The feed: listed; then revoked → gone at once and delisted.
+    let feed = json_of(&app, &format!("/api/v1/catalog/changes?since={}", urlencoding(&start))).await;
+    assert_eq!(feed["changes"], json!([{"product_id": id, "kind": "listed", "at": feed["changes"][0]["at"]}]));
+    let next = feed["next_since"].as_str().expect("next").to_owned();
+    let officer = app.token(PROVINCE).await;
+    app.post_expect(
+        &format!("/api/v1/certificates/{}/revoke", cert["id"].as_str().expect("id")),
+        &officer,
+        &json!({"reason": "Vi phạm chất lượng"}),
+        200,
+    )
+    .await;
+    assert_eq!(json_of(&app, "/api/v1/catalog/products").await["items"], json!([]));
+    let feed = json_of(&app, &format!("/api/v1/catalog/changes?since={}", urlencoding(&next))).await;
+    assert_eq!(feed["changes"][0]["kind"], "delisted");
+    assert_eq!(feed["changes"][0]["product_id"], id.as_str());
+}
+both!(certified_products_are_listed_cached_and_fed);
+
+async fn an_expired_certificate_leaves_the_catalog_and_the_feed_says_so(app: TestApp) {
+    let start = (Utc::now() - Duration::days(4)).to_rfc3339();
+    let today = Utc::now().date_naive();
+    let cert = certify(&app, 60, &today.format("%Y-%m-%d").to_string()).await;
+    assert_eq!(cert["star"], 3);
+    assert_eq!(json_of(&app, "/api/v1/catalog/products").await["items"][0]["star"], 3);
+    // Time passes: issued three days ago, its last valid day was yesterday.
+    let yesterday = (today - Duration::days(1)).format("%Y-%m-%d").to_string();
+    let issued = (Utc::now() - Duration::days(3)).format("%Y-%m-%d %H:%M:%S+00:00").to_string();
+    app.db
+        .execute_unprepared(&format!("UPDATE certificates SET valid_until = '{yesterday}', created_at = '{issued}'"))
+        .await
+        .expect("age the certificate");
+    assert_eq!(json_of(&app, "/api/v1/catalog/products").await["items"], json!([]));
+    let feed = json_of(&app, &format!("/api/v1/catalog/changes?since={}", urlencoding(&start))).await;
+    assert_eq!(feed["changes"][0]["kind"], "delisted", "{feed}");
+}
+both!(an_expired_certificate_leaves_the_catalog_and_the_feed_says_so);
+
+fn urlencoding(s: &str) -> String {
+    s.replace('+', "%2B").replace(':', "%3A")
+}

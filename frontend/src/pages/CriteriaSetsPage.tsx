@@ -77,7 +77,7 @@ export function CriteriaSetsPage() {
         onRow={(s) => ({ onClick: () => setSelected(s.id), style: { cursor: "pointer" } })}
         rowClassName={(s) => (s.id === selected ? "ant-table-row-selected" : "")}
         columns={[
-          { title: "Mã", dataIndex: "code" },
+          { title: t("units.code"), dataIndex: "code" },
           { title: t("name"), dataIndex: "name" },
           { title: t("criteria.version"), dataIndex: "classification_version" },
           { title: t("criteria.appliesTo"), dataIndex: "applies_to", render: (a: string[]) => (a.length ? a.join(", ") : t("criteria.allProducts")) },

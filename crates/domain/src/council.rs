@@ -321,6 +321,17 @@ impl FromStr for CertificateStatus {
     }
 }
 
+/// Certificate numbers run per province and year: `OCOP-22-2026-00001`. This is the part a
+/// year's numbers share.
+pub fn certificate_number_prefix(province_code: &str, year: i32) -> String {
+    format!("OCOP-{province_code}-{year}-")
+}
+
+/// The `seq`-th number (from 1) under a prefix.
+pub fn certificate_number(prefix: &str, seq: u64) -> String {
+    format!("{prefix}{seq:05}")
+}
+
 /// Certificates expiring within this many days are listed for officers and producers.
 pub const EXPIRY_WARNING_DAYS: i64 = 90;
 
@@ -394,6 +405,13 @@ mod tests {
         let secretary_absent = [seat(Chair, true), seat(Member, true), seat(Secretary, false)];
         assert_eq!(check_quorum(&secretary_absent), Ok(()));
         assert_eq!(check_quorum(&[seat(Member, true)]), Err(QuorumError::NoChair));
+    }
+
+    #[test]
+    fn certificate_numbers() {
+        let prefix = certificate_number_prefix("22", 2026);
+        assert_eq!(certificate_number(&prefix, 1), "OCOP-22-2026-00001");
+        assert_eq!(certificate_number(&prefix, 123_456), "OCOP-22-2026-123456");
     }
 
     #[test]

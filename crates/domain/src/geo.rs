@@ -283,6 +283,15 @@ impl CropCycle {
     }
 }
 
+/// Standards a growing area may hold.
+pub const STANDARDS: [&str; 3] = ["vietgap", "globalgap", "organic"];
+
+/// Kinds of tourism service a craft village offers.
+pub const SERVICE_KINDS: [&str; 3] = ["tour", "homestay", "workshop"];
+
+/// Levels of OCOP sales points.
+pub const SALES_POINT_LEVELS: [&str; 3] = ["province", "district", "commune"];
+
 /// The drawn area differs from the declared one by more than this share: a warning.
 pub const AREA_MISMATCH: f64 = 0.2;
 

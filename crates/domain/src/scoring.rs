@@ -127,10 +127,67 @@ pub fn decide(rules: &LevelRules, level: CouncilLevel, outcome: &Outcome) -> (De
     }
 }
 
+/// Who looks at a product's sheets, as blind scoring sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// A present scoring member, and whether their own sheet is submitted.
+    Scorer { submitted: bool },
+    /// Anyone else who may see the session (managers, the secretary, absent members).
+    Other,
+}
+
+/// Blind scoring: a member sees the other members' sheets once their own is submitted; those
+/// who do not score see them once every present member has submitted; everyone once the
+/// result is finalized.
+pub fn sheets_visible(viewer: Viewer, everyone_submitted: bool, finalized: bool) -> bool {
+    finalized
+        || match viewer {
+            Viewer::Scorer { submitted } => submitted,
+            Viewer::Other => everyone_submitted,
+        }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FinalizeError {
+    #[error("not every present member has submitted")]
+    SheetsMissing,
+    #[error("totals differ by more than 10 points: record the council's discussion")]
+    DiscussionRequired,
+}
+
+/// The chair finalizes once every present member has submitted; while totals still diverge,
+/// only with the council's discussion on record.
+pub fn check_finalize(everyone_submitted: bool, divergent: bool, has_note: bool) -> Result<(), FinalizeError> {
+    if !everyone_submitted {
+        return Err(FinalizeError::SheetsMissing);
+    }
+    if divergent && !has_note {
+        return Err(FinalizeError::DiscussionRequired);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn blind_scoring() {
+        assert!(!sheets_visible(Viewer::Scorer { submitted: false }, false, false));
+        assert!(sheets_visible(Viewer::Scorer { submitted: true }, false, false));
+        assert!(!sheets_visible(Viewer::Other, false, false));
+        assert!(sheets_visible(Viewer::Other, true, false));
+        assert!(sheets_visible(Viewer::Scorer { submitted: false }, false, true));
+    }
+
+    #[test]
+    fn finalizing_needs_every_sheet_and_a_note_when_divergent() {
+        assert_eq!(check_finalize(false, false, true), Err(FinalizeError::SheetsMissing));
+        assert_eq!(check_finalize(true, true, false), Err(FinalizeError::DiscussionRequired));
+        assert_eq!(check_finalize(true, true, true), Ok(()));
+        assert_eq!(check_finalize(true, false, false), Ok(()));
+    }
 
     fn sheet(total: u32) -> SubmittedSheet {
         SubmittedSheet { total, failed_minimums: vec![] }

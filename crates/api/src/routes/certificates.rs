@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use ocop_domain::access::{Owner, check_certify, check_read_registry, registry_visibility};
-use ocop_domain::council::{CertificateStatus, CouncilLevel, EXPIRY_WARNING_DAYS, valid_until};
+use ocop_domain::council::{
+    CertificateStatus, CouncilLevel, EXPIRY_WARNING_DAYS, certificate_number, certificate_number_prefix, valid_until,
+};
 use ocop_domain::cycle::{Action, ApplicationStatus};
 use ocop_domain::product::ProductStatus;
 use ocop_domain::scoring::{Centipoints, Star};
@@ -251,13 +253,13 @@ pub async fn issue(
     let app = applications::find(&state.db, item.application_id).await?.ok_or_else(ApiError::not_found)?;
     let found = products::find(&state.db, item.product_id).await?.ok_or_else(ApiError::not_found)?;
     let province = admin_units::root(&state.db).await?.map_or_else(|| "00".to_owned(), |u| u.code);
-    let prefix = format!("OCOP-{province}-{}-", body.decision_date.format("%Y"));
+    let prefix = certificate_number_prefix(&province, body.decision_date.year());
     let txn = state.db.begin().await?;
     let seq = certificates::count_numbered(&txn, &prefix).await? + 1;
     let created = certificates::insert(
         &txn,
         certificates::NewCertificate {
-            number: format!("{prefix}{seq:05}"),
+            number: certificate_number(&prefix, seq),
             product_id: found.id,
             application_id: app.id,
             item_id: item.id,

@@ -11,7 +11,10 @@ use ocop_domain::access::{
 };
 use ocop_domain::admin_unit::AdminLevel;
 use ocop_domain::dossier::safe_file_name;
-use ocop_domain::geo::{AreaGeometry, Bbox, CropCycle, GrowingAreaCode, check_area, check_point};
+use ocop_domain::geo::{
+    AreaGeometry, Bbox, CropCycle, GrowingAreaCode, SALES_POINT_LEVELS, SERVICE_KINDS, STANDARDS, check_area,
+    check_point,
+};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{admin_unit, craft_village, growing_area, sales_point};
 use ocop_persistence::{TransactionTrait, admin_units, audit, maps, subjects};
@@ -69,8 +72,6 @@ pub struct SeasonYield {
     pub season: String,
     pub tonnes: f64,
 }
-
-const STANDARDS: [&str; 3] = ["vietgap", "globalgap", "organic"];
 
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 #[schema(example = json!({"code": "VN-22-202-06739-001-24", "name": "Vùng trồng trà hoa vàng Thanh Sơn", "crop": "Trà hoa vàng",
@@ -803,9 +804,7 @@ async fn save_craft_village(
     existing: Option<craft_village::Model>,
 ) -> ApiResult<craft_village::Model> {
     body.validate()?;
-    if let Some((i, _)) =
-        body.services.iter().enumerate().find(|(_, s)| !["tour", "homestay", "workshop"].contains(&s.kind.as_str()))
-    {
+    if let Some((i, _)) = body.services.iter().enumerate().find(|(_, s)| !SERVICE_KINDS.contains(&s.kind.as_str())) {
         return Err(ApiError::invalid_field(
             &format!("services[{i}].kind"),
             "kind",
@@ -883,7 +882,7 @@ async fn save_sales_point(
     existing: Option<sales_point::Model>,
 ) -> ApiResult<sales_point::Model> {
     body.validate()?;
-    if !["province", "district", "commune"].contains(&body.level.as_str()) {
+    if !SALES_POINT_LEVELS.contains(&body.level.as_str()) {
         return Err(ApiError::invalid_field(
             "level",
             "level",

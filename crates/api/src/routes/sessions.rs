@@ -10,7 +10,9 @@ use ocop_domain::access::{check_manage_council, check_reopen};
 use ocop_domain::council::{CouncilLevel, MemberRole, QuorumError, Seat as QuorumSeat, check_quorum};
 use ocop_domain::criteria::{AnswerError, Answers, CriteriaSet, score_sheet};
 use ocop_domain::cycle::{Action, ApplicationStatus, Party, check_move};
-use ocop_domain::scoring::{Centipoints, Decision, SubmittedSheet, decide, rank};
+use ocop_domain::scoring::{
+    Centipoints, Decision, FinalizeError, SubmittedSheet, Viewer, check_finalize, decide, rank, sheets_visible,
+};
 use ocop_persistence::entities::{
     application, council_member, evaluation_session, score_sheet as sheet, session_attendance, session_item,
 };
@@ -254,17 +256,15 @@ fn submitted(sheets: &[&sheet::Model], scorers: &[Uuid]) -> bool {
     !scorers.is_empty() && scorers.iter().all(|m| sheets.iter().any(|s| s.member_id == *m && s.status == "submitted"))
 }
 
-/// Blind scoring: another member's sheet is visible once the viewer has submitted their own
-/// for this product; to those who do not score (managers, the secretary), once everyone has;
-/// to everyone once the result is finalized.
+/// Whether the caller may see the other members' sheets of this product (the domain's rule).
 fn may_see_others(ctx: &Ctx, item: &session_item::Model, sheets: &[&sheet::Model]) -> bool {
-    if item.status == "finalized" {
-        return true;
-    }
-    match ctx.me().filter(|_| ctx.i_score()) {
-        Some(me) => sheets.iter().any(|s| s.member_id == me.id && s.status == "submitted"),
-        None => submitted(sheets, &ctx.scorers()),
-    }
+    let viewer = match ctx.me().filter(|_| ctx.i_score()) {
+        Some(me) => {
+            Viewer::Scorer { submitted: sheets.iter().any(|s| s.member_id == me.id && s.status == "submitted") }
+        }
+        None => Viewer::Other,
+    };
+    sheets_visible(viewer, submitted(sheets, &ctx.scorers()), item.status == "finalized")
 }
 
 fn result_dto(item: &session_item::Model) -> Option<ItemResult> {
@@ -938,21 +938,19 @@ pub async fn finalize(
         ));
     }
     let sheets = councils::sheets(&state.db, vec![ic.item.id]).await?;
-    if !submitted(&sheets.iter().collect::<Vec<_>>(), &ic.ctx.scorers()) {
-        return Err(ApiError::conflict(
-            "Chưa đủ phiếu chấm của các thành viên có mặt.",
-            "Not every present member has submitted.",
-        ));
-    }
     let note = body.discussion_note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
-    if ic.item.divergent && note.is_none() {
-        return Err(ApiError::invalid_field(
+    let everyone = submitted(&sheets.iter().collect::<Vec<_>>(), &ic.ctx.scorers());
+    check_finalize(everyone, ic.item.divergent, note.is_some()).map_err(|e| match e {
+        FinalizeError::SheetsMissing => {
+            ApiError::conflict("Chưa đủ phiếu chấm của các thành viên có mặt.", e.to_string())
+        }
+        FinalizeError::DiscussionRequired => ApiError::invalid_field(
             "discussion_note",
             "required",
             "Điểm các thành viên chênh lệch quá 10 điểm: cần ghi nội dung thảo luận của hội đồng.",
-            "Totals differ by more than 10 points: record the council's discussion.",
-        ));
-    }
+            e.to_string(),
+        ),
+    })?;
     let level = ic.ctx.level()?;
     let outcome = rank(
         &sheets

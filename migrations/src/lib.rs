@@ -9,6 +9,7 @@ mod m20261122_000003_create_audit_log;
 mod m20261122_000004_create_registry;
 mod m20261122_000005_create_scoring;
 mod m20261122_000006_create_maps;
+mod m20261122_000007_create_trade_events;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_registry::Migration),
             Box::new(m20261122_000005_create_scoring::Migration),
             Box::new(m20261122_000006_create_maps::Migration),
+            Box::new(m20261122_000007_create_trade_events::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod cycle;
 pub mod dossier;
 pub mod geo;
 pub mod product;
+pub mod promotion;
 pub mod scoring;
 pub mod subject;
 pub mod text;

@@ -18,6 +18,7 @@ pub mod products;
 pub mod refresh_tokens;
 pub mod seed;
 pub mod subjects;
+pub mod trade_events;
 pub mod users;
 
 use std::time::Duration;

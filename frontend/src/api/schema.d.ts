@@ -1435,6 +1435,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/trade-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published trade events, soonest first / Hội chợ, triển lãm, tuần hàng (công khai). */
+        get: operations["list_trade_events"];
+        put?: never;
+        /** Announce a trade event / Thêm hội chợ, triển lãm (admins, province officers). */
+        post: operations["create_trade_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trade-events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published trade event with its participants / Chi tiết hội chợ. */
+        get: operations["get_trade_event"];
+        /** Change a trade event / Sửa hội chợ. */
+        put: operations["update_trade_event"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trade-events/{id}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a participating subject / Thêm chủ thể tham gia (admins, province officers). */
+        post: operations["add_trade_event_participant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -3573,6 +3626,35 @@ export interface components {
              */
             total: number;
         };
+        Page_TradeEvent: {
+            items: {
+                /** Format: int32 */
+                booths?: number | null;
+                /** Format: uuid */
+                commune_id?: string | null;
+                description?: string | null;
+                /** Format: date */
+                ends_on: string;
+                /** Format: uuid */
+                id: string;
+                /** @description `fair`, `exhibition` or `consumer_week`. */
+                kind: string;
+                name: string;
+                organiser: string;
+                place: string;
+                published: boolean;
+                /** Format: date */
+                starts_on: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
         Page_User: {
             items: {
                 active: boolean;
@@ -3605,6 +3687,44 @@ export interface components {
              * @example 57
              */
             total: number;
+        };
+        /**
+         * @description A subject taking part, with its booth and the products it shows.
+         * @example {
+         *       "booth": "A12",
+         *       "products": [
+         *         {
+         *           "code": "22-202-06739-002-2026",
+         *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *           "name": "Trà hoa vàng Ba Chẽ"
+         *         }
+         *       ],
+         *       "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61",
+         *       "subject_name": "Hợp tác xã Dược liệu Ba Chẽ"
+         *     }
+         */
+        Participant: {
+            booth?: string | null;
+            products: components["schemas"]["ProductRef"][];
+            /** Format: uuid */
+            subject_id: string;
+            subject_name: string;
+        };
+        /**
+         * @example {
+         *       "booth": "A12",
+         *       "product_ids": [
+         *         "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93"
+         *       ],
+         *       "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61"
+         *     }
+         */
+        ParticipantInput: {
+            booth?: string | null;
+            /** @description Products of that subject shown at the booth. */
+            product_ids?: string[];
+            /** Format: uuid */
+            subject_id: string;
         };
         /**
          * @description RFC 9457 problem details.
@@ -4601,6 +4721,96 @@ export interface components {
              * @description The OCOP product (tourism group) this service is, if any.
              */
             product_id?: string | null;
+        };
+        /**
+         * @description A trade event.
+         * @example {
+         *       "booths": 300,
+         *       "commune_id": null,
+         *       "description": "Hơn 300 gian hàng OCOP.",
+         *       "ends_on": "2026-12-14",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8fa1",
+         *       "kind": "fair",
+         *       "name": "Hội chợ OCOP Quảng Ninh 2026",
+         *       "organiser": "Sở Công Thương",
+         *       "place": "Cung Quy hoạch, Hội chợ và Triển lãm tỉnh, Hạ Long",
+         *       "published": true,
+         *       "starts_on": "2026-12-10",
+         *       "updated_at": "2026-11-22T08:00:00Z"
+         *     }
+         */
+        TradeEvent: {
+            /** Format: int32 */
+            booths?: number | null;
+            /** Format: uuid */
+            commune_id?: string | null;
+            description?: string | null;
+            /** Format: date */
+            ends_on: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `fair`, `exhibition` or `consumer_week`. */
+            kind: string;
+            name: string;
+            organiser: string;
+            place: string;
+            published: boolean;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description A trade event with its participants.
+         * @example {
+         *       "booths": 300,
+         *       "commune_id": null,
+         *       "description": null,
+         *       "ends_on": "2026-12-14",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8fa1",
+         *       "kind": "fair",
+         *       "name": "Hội chợ OCOP Quảng Ninh 2026",
+         *       "organiser": "Sở Công Thương",
+         *       "participants": [],
+         *       "place": "Hạ Long",
+         *       "published": true,
+         *       "starts_on": "2026-12-10",
+         *       "updated_at": "2026-11-22T08:00:00Z"
+         *     }
+         */
+        TradeEventDetail: components["schemas"]["TradeEvent"] & {
+            participants: components["schemas"]["Participant"][];
+        };
+        /**
+         * @example {
+         *       "booths": 300,
+         *       "commune_id": null,
+         *       "description": "Hơn 300 gian hàng OCOP.",
+         *       "ends_on": "2026-12-14",
+         *       "kind": "fair",
+         *       "name": "Hội chợ OCOP Quảng Ninh 2026",
+         *       "organiser": "Sở Công Thương",
+         *       "place": "Cung Quy hoạch, Hội chợ và Triển lãm tỉnh, Hạ Long",
+         *       "published": true,
+         *       "starts_on": "2026-12-10"
+         *     }
+         */
+        TradeEventInput: {
+            /** Format: int32 */
+            booths?: number | null;
+            /** Format: uuid */
+            commune_id?: string | null;
+            description?: string | null;
+            /** Format: date */
+            ends_on: string;
+            /** @description `fair`, `exhibition` or `consumer_week`. */
+            kind: string;
+            name: string;
+            organiser: string;
+            place: string;
+            published?: boolean;
+            /** Format: date */
+            starts_on: string;
         };
         /**
          * @example {
@@ -8466,6 +8676,181 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_trade_events: {
+        parameters: {
+            query?: {
+                /** @description Only events still running on or after this day (default: today). */
+                ending_from?: string;
+                /** @description Words in the name, without diacritics. */
+                q?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TradeEvent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_trade_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TradeEventInput"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeEventDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_trade_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Trade event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeEventDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No such published event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_trade_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Trade event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TradeEventInput"];
+            };
+        };
+        responses: {
+            /** @description Saved / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeEventDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    add_trade_event_participant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Trade event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParticipantInput"];
+            };
+        };
+        responses: {
+            /** @description Added / Đã thêm */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeEventDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Already taking part / Đã tham gia */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];

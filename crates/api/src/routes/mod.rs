@@ -18,6 +18,7 @@ pub mod products;
 pub mod progress;
 pub mod sessions;
 pub mod subjects;
+pub mod trade_events;
 pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -113,6 +114,11 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(catalog::list)
         .service(catalog::get)
         .service(catalog::changes_since)
+        .service(trade_events::list)
+        .service(trade_events::create)
+        .service(trade_events::get)
+        .service(trade_events::update)
+        .service(trade_events::add_participant)
         .service(geo::map_settings)
         .service(geo::landing)
         .service(geo::conformance)

@@ -146,3 +146,77 @@ both!(an_expired_certificate_leaves_the_catalog_and_the_feed_says_so);
 fn urlencoding(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
 }
+
+async fn fairs_are_announced_joined_and_listed_publicly(app: TestApp) {
+    let officer = app.token(PROVINCE).await;
+    let admin = app.token("admin@ocop.demo").await;
+    let day = |d: i64| (Utc::now().date_naive() + Duration::days(d)).format("%Y-%m-%d").to_string();
+    let fair = json!({"name": "Hội chợ OCOP Quảng Ninh", "kind": "fair", "starts_on": day(10), "ends_on": day(14),
+        "place": "Hạ Long", "organiser": "Sở Công Thương", "booths": 300, "published": false});
+    let district = app.token("halong@ocop.demo").await;
+    assert_problem(app.post("/api/v1/trade-events", &district, &fair).send().await.expect("req"), 403, "forbidden")
+        .await;
+    let mut backwards = fair.clone();
+    backwards["ends_on"] = json!(day(5));
+    let refused = assert_problem(
+        app.post("/api/v1/trade-events", &officer, &backwards).send().await.expect("req"),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "ends_on");
+    let mut odd = fair.clone();
+    odd["kind"] = json!("market");
+    assert_problem(
+        app.post("/api/v1/trade-events", &officer, &odd).send().await.expect("req"),
+        422,
+        "validation_failed",
+    )
+    .await;
+
+    let created = app.post_expect("/api/v1/trade-events", &officer, &fair, 201).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    assert_eq!(json_of(&app, "/api/v1/trade-events").await["total"], 0, "a draft is not public");
+    assert_problem(public(&app, &format!("/api/v1/trade-events/{id}")).await, 404, "not_found").await;
+    let mut published = fair.clone();
+    published["published"] = json!(true);
+    assert_eq!(
+        app.put(&format!("/api/v1/trade-events/{id}"), &officer, &published).send().await.expect("req").status(),
+        200
+    );
+    let listed = json_of(&app, "/api/v1/trade-events?q=hoi%20cho%20ocop").await;
+    assert_eq!(listed["items"][0]["id"], id.as_str());
+
+    // The Ba Chẽ cooperative shows its tea at booth A12.
+    let tea = app.get_json("/api/v1/products?q=tra%20hoa%20vang", &admin).await["items"][0].clone();
+    let subject = tea["subject"]["id"].clone();
+    let other = app.get_json("/api/v1/products?q=cha%20muc", &admin).await["items"][0]["id"].clone();
+    let wrong = json!({"subject_id": subject, "booth": "A12", "product_ids": [other]});
+    let wrong = assert_problem(
+        app.post(&format!("/api/v1/trade-events/{id}/participants"), &officer, &wrong).send().await.expect("req"),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(wrong["errors"][0]["field"], "product_ids[0]");
+    let join = json!({"subject_id": subject, "booth": "A12", "product_ids": [tea["id"]]});
+    app.post_expect(&format!("/api/v1/trade-events/{id}/participants"), &officer, &join, 201).await;
+    assert_problem(
+        app.post(&format!("/api/v1/trade-events/{id}/participants"), &officer, &join).send().await.expect("req"),
+        409,
+        "conflict",
+    )
+    .await;
+    let detail = json_of(&app, &format!("/api/v1/trade-events/{id}")).await;
+    assert_eq!(detail["participants"][0]["booth"], "A12");
+    assert_eq!(detail["participants"][0]["products"][0]["name"], "Trà hoa vàng Ba Chẽ");
+
+    // Past events drop from the default list.
+    let mut past = published.clone();
+    past["starts_on"] = json!(day(-10));
+    past["ends_on"] = json!(day(-5));
+    app.post_expect("/api/v1/trade-events", &officer, &past, 201).await;
+    assert_eq!(json_of(&app, "/api/v1/trade-events").await["total"], 1);
+    assert_eq!(json_of(&app, &format!("/api/v1/trade-events?ending_from={}", day(-30))).await["total"], 2);
+}
+both!(fairs_are_announced_joined_and_listed_publicly);

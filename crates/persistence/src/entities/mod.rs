@@ -24,4 +24,6 @@ pub mod session_attendance;
 pub mod session_item;
 pub mod subject;
 pub mod subject_upgrade;
+pub mod trade_event;
+pub mod trade_event_participant;
 pub mod user;

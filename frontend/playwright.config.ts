@@ -1,9 +1,8 @@
 import { defineConfig } from "@playwright/test";
+import { catalogPort, db, port } from "./e2e/ports";
 
 // One run per database: E2E_DB=sqlite (default) or E2E_DB=postgres. The server is the real
 // `ocop` binary over a fresh database, serving the built SPA from dist/.
-const db = process.env.E2E_DB === "postgres" ? "postgres" : "sqlite";
-const port = db === "postgres" ? 18182 : 18181;
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
@@ -25,12 +24,22 @@ export default defineConfig({
     },
   },
   projects: [{ name: `chromium-${db}`, use: { browserName: "chromium" } }],
-  webServer: {
-    command: `bash e2e/serve.sh ${db} ${port}`,
-    url: `${baseURL}/readyz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `bash e2e/serve.sh ${db} ${port}`,
+      url: `${baseURL}/readyz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `bash e2e/serve.sh ${db} ${catalogPort} catalog`,
+      url: `http://127.0.0.1:${catalogPort}/readyz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
 });

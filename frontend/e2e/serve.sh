@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Starts the real server for the browser tests over a fresh database: serve.sh DB PORT.
+# Starts the real server for the browser tests over a fresh database: serve.sh DB PORT [catalog].
+# With `catalog`, the database also holds 60 certified synthetic products.
 set -euo pipefail
 db=$1
 port=$2
+dataset=${3:-demo}
 bin=${OCOP_BIN:-../target/debug/ocop}
 data=$(mktemp -d)
 export OCOP_DATA_DIR=$data OCOP_SPA_DIR=$PWD/dist OCOP_DEMO=true
 export OCOP_JWT_SECRET=e2e-only-secret-0123456789abcdefghij
 if [ "$db" = postgres ]; then
   base=${OCOP_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-  psql "$base" -qX -c "DROP DATABASE IF EXISTS ocop_e2e WITH (FORCE)" -c "CREATE DATABASE ocop_e2e"
-  export OCOP_DATABASE_URL="${base%/*}/ocop_e2e"
+  name=ocop_e2e_$dataset
+  psql "$base" -qX -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name"
+  export OCOP_DATABASE_URL="${base%/*}/$name"
+fi
+if [ "$dataset" = catalog ]; then
+  "$bin" seed --demo --synthetic 60 --certified > "$data/seed.log"
 fi
 exec "$bin" serve --bind "127.0.0.1:$port"

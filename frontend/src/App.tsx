@@ -28,14 +28,27 @@ const CertificatesPage = lazy(() => import("./pages/CertificatesPage").then((m) 
 const CertificatePage = lazy(() => import("./pages/CertificatePage").then((m) => ({ default: m.CertificatePage })));
 const MapPage = lazy(() => import("./pages/MapPage").then((m) => ({ default: m.MapPage })));
 const PublicMapPage = lazy(() => import("./pages/PublicMapPage").then((m) => ({ default: m.PublicMapPage })));
+const CatalogPage = lazy(() => import("./public/CatalogPage").then((m) => ({ default: m.CatalogPage })));
+const CatalogProductPage = lazy(() => import("./public/CatalogProductPage").then((m) => ({ default: m.CatalogProductPage })));
+const FairsPage = lazy(() => import("./public/FairsPage").then((m) => ({ default: m.FairsPage })));
 const MinePage = lazy(() => import("./pages/MinePage").then((m) => ({ default: m.MinePage })));
+
+/** Pages anyone sees, signed in or not. */
+const publicRoutes = (
+  <>
+    <Route path="public/map" element={<Suspense fallback={null}><PublicMapPage /></Suspense>} />
+    <Route path="catalog" element={<Suspense fallback={null}><CatalogPage /></Suspense>} />
+    <Route path="catalog/:id" element={<Suspense fallback={null}><CatalogProductPage /></Suspense>} />
+    <Route path="fairs" element={<Suspense fallback={null}><FairsPage /></Suspense>} />
+  </>
+);
 
 export function App() {
   const session = useSession();
   if (!session) {
     return (
       <Routes>
-        <Route path="public/map" element={<Suspense fallback={null}><PublicMapPage /></Suspense>} />
+        {publicRoutes}
         <Route path="*" element={<LoginPage />} />
       </Routes>
     );
@@ -45,7 +58,7 @@ export function App() {
   const canImport = isAdmin || session.user.role.endsWith("_officer");
   return (
     <Routes>
-      <Route path="public/map" element={<Suspense fallback={null}><PublicMapPage /></Suspense>} />
+      {publicRoutes}
       <Route element={<AppLayout />}>
         <Route index element={<HomePage />} />
         <Route path="admin-units" element={<AdminUnitsPage />} />

@@ -10,6 +10,7 @@ mod m20261122_000004_create_registry;
 mod m20261122_000005_create_scoring;
 mod m20261122_000006_create_maps;
 mod m20261122_000007_create_trade_events;
+mod m20261203_000008_create_partners;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_create_scoring::Migration),
             Box::new(m20261122_000006_create_maps::Migration),
             Box::new(m20261122_000007_create_trade_events::Migration),
+            Box::new(m20261203_000008_create_partners::Migration),
         ]
     }
 }

@@ -246,7 +246,7 @@ impl MigrationTrait for Migration {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum Scoring {
+pub(crate) enum Scoring {
     CriteriaSets,
     Councils,
     CouncilMembers,

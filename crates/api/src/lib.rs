@@ -13,6 +13,7 @@ pub mod sheets;
 pub mod spa;
 pub mod startup;
 pub mod state;
+pub mod webhooks;
 
 pub use startup::{Application, openapi_document};
 pub use state::ApiConfig;

@@ -3,11 +3,12 @@
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ApiError, ErrorCode, FieldError, Problem};
+use crate::webhooks::{CatalogEvent, CatalogEventData};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,12 +38,14 @@ use crate::error::{ApiError, ErrorCode, FieldError, Problem};
         (name = "imports", description = "Spreadsheet import of subjects and products / Nhập liệu từ Excel"),
         (name = "scoring", description = "Criteria sets (parts A/B/C, 100 points) and the configured council levels / Bộ tiêu chí và cấu hình cấp hội đồng"),
         (name = "councils", description = "Evaluation councils, members, sessions, score sheets, results / Hội đồng đánh giá, phân hạng; phiên họp; phiếu chấm"),
-        (name = "catalog", description = "Public catalog of certified 3★+ OCOP products for e-commerce portals: list, product (JSON or schema.org JSON-LD), change feed; ETag/304 / Danh mục sản phẩm OCOP từ 3 sao cho sàn thương mại điện tử"),
+        (name = "catalog", description = "Public catalog of certified 3★+ OCOP products for e-commerce portals: list, product (JSON or schema.org JSON-LD), change feed, trade events; ETag/304. Open without a key (rate-limited per address); partners send `X-API-Key` with the `catalog:read` scope for their own, higher rate. Every answer carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`; over the rate: 429 with `Retry-After`.\n\nDanh mục công khai các sản phẩm OCOP từ 3 sao còn hiệu lực cho sàn thương mại điện tử: danh sách, chi tiết (JSON hoặc JSON-LD schema.org), biến động, hội chợ; ETag/304. Không cần khóa (giới hạn theo địa chỉ); đối tác gửi `X-API-Key` có quyền `catalog:read` để có hạn mức riêng. Vượt hạn mức: 429 kèm `Retry-After`."),
+        (name = "partners", description = "Partners of the catalog and their API keys: shown once, stored hashed, scopes, rate per minute, rotation with a grace period, revocation, usage per day. See docs/integrators.md.\n\nĐối tác khai thác danh mục và khóa API: chỉ hiển thị một lần, lưu dạng băm, phạm vi quyền, hạn mức mỗi phút, đổi khóa có thời gian chuyển tiếp, thu hồi, thống kê sử dụng."),
+        (name = "webhooks", description = "Webhooks for `product.listed`, `product.updated`, `product.delisted`: POSTed as JSON, signed `X-OCOP-Signature: sha256=<hex HMAC-SHA256 of the raw body with the subscription's secret>`, with `X-OCOP-Event-Id` to de-duplicate; retried with backoff (10 s, ×3 each time, up to 12 attempts); delivery log. Events are written with the change that raised them, so none is lost.\n\nWebhook báo sản phẩm được đưa vào, cập nhật, rút khỏi danh mục: ký HMAC-SHA256 trên nội dung gốc, có mã sự kiện để loại trùng, gửi lại khi lỗi, có nhật ký gửi."),
         (name = "maps", description = "Growing areas, craft villages with tourism services, OCOP sales points: writing, GeoJSON import / Vùng trồng, làng nghề, điểm bán"),
         (name = "geo", description = "OGC API – Features (Part 1: Core): published growing areas, craft villages and sales points as GeoJSON, no sign-in / Dịch vụ bản đồ theo chuẩn OGC"),
         (name = "certificates", description = "OCOP certificates: issue, revoke, expiry, a product's star history / Giấy chứng nhận sản phẩm OCOP"),
     ),
-    components(schemas(Problem, FieldError, ErrorCode)),
+    components(schemas(Problem, FieldError, ErrorCode, CatalogEvent, CatalogEventData)),
 )]
 pub struct ApiDoc;
 
@@ -54,6 +57,13 @@ impl Modify for Security {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-API-Key",
+                "A partner's API key (issued by an admin) / Khóa API của đối tác",
+            ))),
         );
     }
 }
@@ -67,6 +77,7 @@ const ERRORS: &[(&str, &str, ErrorCode)] = &[
     ("413", "PayloadTooLarge", ErrorCode::PayloadTooLarge),
     ("415", "UnsupportedMediaType", ErrorCode::UnsupportedMediaType),
     ("422", "UnprocessableEntity", ErrorCode::ValidationFailed),
+    ("429", "TooManyRequests", ErrorCode::TooManyRequests),
     ("500", "InternalError", ErrorCode::Internal),
 ];
 
@@ -105,6 +116,7 @@ pub fn add_error_responses(doc: &mut Document) {
 
 fn add_to_operation(op: &mut Operation, has_path_params: bool) {
     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    let keyed = serde_json::to_string(&op.security).is_ok_and(|s| s.contains("api_key"));
     let has_body = op.request_body.is_some();
     let has_query = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
     for (status, name, _) in ERRORS {
@@ -113,6 +125,7 @@ fn add_to_operation(op: &mut Operation, has_path_params: bool) {
             "401" | "403" => secured,
             "404" => has_path_params,
             "413" | "415" => has_body,
+            "429" => keyed,
             "422" => has_body || has_query,
             _ => true,
         };

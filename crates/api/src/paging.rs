@@ -61,6 +61,16 @@ pub fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
 }
 
 /// Limit defaults to 20 and is clamped to 1..=200.
+/// `limit` and `offset`, for lists that take no other filter.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams, validator::Validate)]
+#[into_params(parameter_in = Query)]
+pub struct PagingQuery {
+    /// 1–200, default 20.
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
 pub fn paging(limit: Option<u64>, offset: Option<u64>) -> Paging {
     Paging { limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT), offset: offset.unwrap_or(0) }
 }

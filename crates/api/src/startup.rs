@@ -16,6 +16,7 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa_actix_web::{AppExt, UtoipaApp, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::api_key::RateHeaders;
 use crate::error::ApiError;
 use crate::extract::{path_config, query_config};
 use crate::openapi::{ApiDoc, add_error_responses};
@@ -33,6 +34,7 @@ where
         scope::scope("/api/v1")
             .configure(routes::api_v1)
             .default_service(web::to(not_found))
+            .wrap(from_fn(rate_limit_headers))
             // API answers are per user and often personal: never keep them in caches.
             .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store"))),
     )
@@ -48,6 +50,7 @@ pub fn openapi_document() -> Document {
 pub struct Application {
     server: Server,
     port: u16,
+    state: web::Data<AppState>,
 }
 
 impl Application {
@@ -55,6 +58,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState::new(db, &config));
         let doc = openapi_document();
+        let app_state = state.clone();
         let server = HttpServer::new(move || {
             let (app, _) = mount(App::new().into_utoipa_app()).split_for_parts();
             let app = app
@@ -80,15 +84,29 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Self { server, port })
+        Ok(Self { server, port, state: app_state })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Stops the server from elsewhere (tests restart it this way).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, with the webhook worker beside it; the worker ends its round (and
+    /// writes the API keys' last counts) before this returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(crate::webhooks::run(self.state.clone(), stopped));
+        let served = self.server.await;
+        let _ = stop.send(true);
+        if let Err(e) = worker.await {
+            tracing::error!(error = %e, "webhook worker ended abnormally");
+        }
+        served
     }
 }
 
@@ -99,8 +117,21 @@ async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
 fn cors(origins: &[String]) -> Cors {
     let mut cors = Cors::default()
         .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
-        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
-        .expose_headers([HeaderName::from_static("x-request-id"), header::RETRY_AFTER])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static(crate::auth::api_key::HEADER),
+        ])
+        .expose_headers([
+            HeaderName::from_static("x-request-id"),
+            header::RETRY_AFTER,
+            header::ETAG,
+            HeaderName::from_static("ratelimit-limit"),
+            HeaderName::from_static("ratelimit-remaining"),
+            HeaderName::from_static("ratelimit-reset"),
+        ])
         .max_age(3600);
     for origin in origins {
         cors = cors.allowed_origin(origin);
@@ -117,6 +148,26 @@ async fn request_id_header(
     let mut response = next.call(req).await?;
     if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(response)
+}
+
+/// Announces the caller's rate-limit state (set by the API-key check) on the answer.
+async fn rate_limit_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let mut response = next.call(req).await?;
+    let decision = response.request().extensions().get::<RateHeaders>().map(|h| h.0);
+    if let Some(d) = decision {
+        let headers = response.headers_mut();
+        for (name, value) in [
+            ("ratelimit-limit", d.limit.into()),
+            ("ratelimit-remaining", d.remaining.into()),
+            ("ratelimit-reset", d.reset_seconds),
+        ] {
+            headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+        }
     }
     Ok(response)
 }

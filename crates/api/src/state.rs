@@ -1,8 +1,10 @@
 use std::path::PathBuf;
+use std::time::Duration;
 
 use ocop_domain::council::LevelRules;
 use ocop_persistence::DatabaseConnection;
 
+use crate::auth::api_key::{RateLimiter, UsageCounter};
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::{Limits, LoginThrottle};
 use crate::files::FileStore;
@@ -29,6 +31,38 @@ pub struct ApiConfig {
     pub council_rules: LevelRules,
     /// A MapLibre style for the map's base layer, where a tile server is reachable.
     pub basemap_style_url: Option<String>,
+    /// The address the public reaches this server at (links in webhook events).
+    pub public_base_url: String,
+    /// Catalog calls per minute for a client address without an API key (0: no limit).
+    pub anonymous_rate_per_minute: u32,
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhook deliveries are made.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookConfig {
+    /// Accept subscriptions to local or private-network addresses (tests, closed networks).
+    pub allow_private_targets: bool,
+    /// The wait after the first failed attempt; tripled after each further failure.
+    pub retry_base: Duration,
+    /// How often the worker looks for events and due deliveries.
+    pub poll_interval: Duration,
+    /// How often it looks for certificates that reached their end.
+    pub sweep_interval: Duration,
+    /// How long a partner's endpoint may take to answer.
+    pub timeout: Duration,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            allow_private_targets: false,
+            retry_base: Duration::from_secs(10),
+            poll_interval: Duration::from_secs(1),
+            sweep_interval: Duration::from_secs(60),
+            timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 impl ApiConfig {
@@ -46,6 +80,9 @@ impl ApiConfig {
             upload_limit_bytes: 20 * 1024 * 1024,
             council_rules: LevelRules::two_level_2025(),
             basemap_style_url: None,
+            public_base_url: "http://127.0.0.1:8080".into(),
+            anonymous_rate_per_minute: 600,
+            webhooks: WebhookConfig::default(),
         }
     }
 }
@@ -62,6 +99,13 @@ pub struct AppState {
     pub upload_limit_bytes: usize,
     pub council_rules: LevelRules,
     pub basemap_style_url: Option<String>,
+    pub public_base_url: String,
+    pub anonymous_rate_per_minute: u32,
+    pub webhooks: WebhookConfig,
+    pub rate_limiter: RateLimiter,
+    pub usage: UsageCounter,
+    /// Catalog pages already built, by the catalog's fingerprint and the request.
+    pub catalog_cache: crate::routes::catalog::PageCache,
 }
 
 impl AppState {
@@ -86,6 +130,12 @@ impl AppState {
             upload_limit_bytes: config.upload_limit_bytes,
             council_rules: config.council_rules.clone(),
             basemap_style_url: config.basemap_style_url.clone(),
+            public_base_url: config.public_base_url.trim_end_matches('/').to_owned(),
+            anonymous_rate_per_minute: config.anonymous_rate_per_minute,
+            webhooks: config.webhooks,
+            rate_limiter: RateLimiter::new(),
+            usage: UsageCounter::default(),
+            catalog_cache: Default::default(),
         }
     }
 }

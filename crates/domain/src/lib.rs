@@ -10,6 +10,7 @@ pub mod criteria;
 pub mod cycle;
 pub mod dossier;
 pub mod geo;
+pub mod partner;
 pub mod product;
 pub mod promotion;
 pub mod scoring;

@@ -124,3 +124,75 @@ pub async fn edited_listed(
         })
         .collect())
 }
+
+/// What the catalog shows changes only when one of these does: the latest change of a
+/// product, a subject, a certificate or an administrative unit, and the next expiry of a
+/// certificate in force (which also moves when one is backdated). With `today`, a cheap,
+/// index-served key for pages built earlier, shared by every server instance.
+pub async fn fingerprint(db: &impl ConnectionTrait, today: NaiveDate) -> Result<String, DbErr> {
+    let sql = format!(
+        "SELECT CAST((SELECT MAX(updated_at) FROM products) AS TEXT), \
+         CAST((SELECT MAX(updated_at) FROM subjects) AS TEXT), \
+         CAST((SELECT MAX(updated_at) FROM certificates) AS TEXT), \
+         CAST((SELECT MAX(updated_at) FROM admin_units) AS TEXT), \
+         CAST((SELECT MIN(valid_until) FROM certificates WHERE status = 'active' AND valid_until >= '{today}') AS TEXT)",
+        today = today.format("%Y-%m-%d")
+    );
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("catalog fingerprint".into()))?;
+    let mut out = today.format("%Y-%m-%d").to_string();
+    for i in 0..5 {
+        out.push('|');
+        out.push_str(&row.try_get_by_index::<Option<String>>(i)?.unwrap_or_default());
+    }
+    Ok(out)
+}
+
+/// Active certificates that ended between `from` and yesterday, of products holding no other
+/// certificate in force: their expiry delists the product.
+pub async fn lapsed(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<certificate::Model>, DbErr> {
+    let mut still_listed = Query::select();
+    still_listed.column(certificate::Column::ProductId).from(certificate::Entity).cond_where(in_force(today, 1));
+    certificate::Entity::find()
+        .filter(certificate::Column::Status.eq("active"))
+        .filter(certificate::Column::ValidUntil.gte(from))
+        .filter(certificate::Column::ValidUntil.lt(today))
+        .filter(certificate::Column::Star.gte(3))
+        .filter(Expr::col((certificate::Entity, certificate::Column::ProductId)).not_in_subquery(still_listed))
+        .all(db)
+        .await
+}
+
+/// The place and star of every listed product (from its certificate in force).
+pub async fn listed_places(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Vec<(String, i16)>, DbErr> {
+    certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::AreaPath)
+        .column(certificate::Column::Star)
+        .filter(in_force(today, 3))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// How many listed products each top-level product group has.
+pub async fn listed_groups(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Vec<(String, i64)>, DbErr> {
+    let mut listed = Query::select();
+    listed.column(certificate::Column::ProductId).from(certificate::Entity).cond_where(in_force(today, 3));
+    product::Entity::find()
+        .select_only()
+        .column(product::Column::GroupCode)
+        .column_as(product::Column::Id.count(), "n")
+        .filter(Expr::col((product::Entity, product::Column::Id)).in_subquery(listed))
+        .group_by(product::Column::GroupCode)
+        .order_by_asc(product::Column::GroupCode)
+        .into_tuple()
+        .all(db)
+        .await
+}

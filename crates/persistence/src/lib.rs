@@ -14,12 +14,14 @@ pub mod cycles;
 pub mod entities;
 pub mod maps;
 pub mod paging;
+pub mod partners;
 pub mod products;
 pub mod refresh_tokens;
 pub mod seed;
 pub mod subjects;
 pub mod trade_events;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

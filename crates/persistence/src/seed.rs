@@ -573,10 +573,10 @@ async fn seed_maps(txn: &sea_orm::DatabaseTransaction, subject_ids: &[uuid::Uuid
 /// Synthetic volume for benchmarks: `products` products (and a third as many subjects) spread
 /// over every commune, each with an application in the 2026 cycle at one of the states.
 /// Loaded on top of the demo dataset, in one transaction, in batches; may be run again.
-pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), SeedError> {
+pub async fn synthetic(db: &DatabaseConnection, products: u32, certified: bool) -> Result<(), SeedError> {
     use sea_orm::{EntityTrait, PaginatorTrait, Set};
 
-    use crate::entities::{application, product, subject};
+    use crate::entities::{application, certificate, council, evaluation_session, product, session_item, subject};
 
     const WORDS: [&str; 8] =
         ["Chả mực", "Nước mắm", "Trà hoa vàng", "Rượu ba kích", "Mật ong rừng", "Miến dong", "Sá sùng khô", "Gà đồi"];
@@ -656,13 +656,15 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), See
             gtin: Set(None),
             unit: Set("kg".into()),
             price_vnd: Set(Some(100_000)),
-            status: Set("active".into()),
+            status: Set(if certified { "certified" } else { "active" }.into()),
             created_at: Set(now),
             updated_at: Set(now),
         });
-        // Synthetic applications stop before evaluation: later states need councils' results.
+        // Synthetic applications stop before evaluation (later states need councils' results),
+        // unless they are certified below.
         let before_evaluation = &ApplicationStatus::ALL[..5];
-        let status = before_evaluation[i % before_evaluation.len()];
+        let status =
+            if certified { ApplicationStatus::Certified } else { before_evaluation[i % before_evaluation.len()] };
         application_rows.push(application::ActiveModel {
             id: Set(crate::new_id()),
             cycle_id: Set(cycle.id),
@@ -685,10 +687,113 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32) -> Result<(), See
     for chunk in product_rows.chunks(BATCH) {
         product::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
     }
-    for chunk in application_rows.chunks(BATCH) {
-        application::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    if certified {
+        // One province session ranked them all: mostly 3★, every fourth 4★, one in fifty 5★.
+        let province = admin_units::root(&txn).await?.ok_or_else(|| SeedError::Code("province".into()))?;
+        let criteria = crate::criteria_sets::find_by_code(&txn, "2023-chung")
+            .await?
+            .ok_or_else(|| SeedError::Code("criteria set 2023-chung".into()))?;
+        let decided = now.date_naive();
+        let council_id = crate::new_id();
+        council::Entity::insert(council::ActiveModel {
+            id: Set(council_id),
+            level: Set("province".into()),
+            area_unit_id: Set(province.id),
+            area_path: Set(province.path.clone()),
+            cycle_id: Set(cycle.id),
+            name: Set("Hội đồng đánh giá (dữ liệu tổng hợp)".into()),
+            decision_number: Set("0/QĐ-SYN".into()),
+            decision_date: Set(decided),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec(&txn)
+        .await?;
+        let session_id = crate::new_id();
+        evaluation_session::Entity::insert(evaluation_session::ActiveModel {
+            id: Set(session_id),
+            council_id: Set(council_id),
+            held_on: Set(decided),
+            place: Set(None),
+            created_at: Set(now),
+        })
+        .exec(&txn)
+        .await?;
+        let numbered = crate::certificates::count_numbered(&txn, "OCOP-SYN-").await?;
+        let mut items = Vec::with_capacity(product_rows.len());
+        let mut certificates = Vec::with_capacity(product_rows.len());
+        for (i, (p, a)) in product_rows.iter().zip(&application_rows).enumerate() {
+            let star: i16 = if i % 50 == 49 {
+                5
+            } else if i % 4 == 3 {
+                4
+            } else {
+                3
+            };
+            let average = [0, 0, 0, 6000, 7500, 9200][usize::try_from(star).unwrap_or(3)];
+            let item_id = crate::new_id();
+            items.push(session_item::ActiveModel {
+                id: Set(item_id),
+                session_id: Set(session_id),
+                council_id: Set(council_id),
+                application_id: a.id.clone(),
+                product_id: p.id.clone(),
+                criteria_set_id: Set(criteria.id),
+                level: Set("province".into()),
+                status: Set("finalized".into()),
+                average_centi: Set(Some(average)),
+                spread: Set(Some(0)),
+                divergent: Set(false),
+                star: Set(Some(i32::from(star))),
+                failed_minimums: Set(None),
+                decision: Set(Some("ranked".into())),
+                forwarded_to: Set(None),
+                discussion_note: Set(None),
+                finalized_at: Set(Some(now)),
+                finalized_by: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            });
+            certificates.push(certificate::ActiveModel {
+                id: Set(crate::new_id()),
+                number: Set(format!("OCOP-SYN-{:07}", numbered as usize + i + 1)),
+                product_id: p.id.clone(),
+                application_id: a.id.clone(),
+                item_id: Set(item_id),
+                subject_id: p.subject_id.clone(),
+                area_path: p.area_path.clone(),
+                star: Set(star),
+                score_centi: Set(average),
+                level: Set("province".into()),
+                issuing_body: Set(province.name.clone()),
+                decision_number: Set("0/QĐ-SYN".into()),
+                decision_date: Set(decided),
+                valid_from: Set(decided),
+                valid_until: Set(ocop_domain::council::valid_until(decided)),
+                status: Set("active".into()),
+                revoked_reason: Set(None),
+                revoked_at: Set(None),
+                superseded_by: Set(None),
+                issued_by: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            });
+        }
+        for chunk in application_rows.chunks(BATCH) {
+            application::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        }
+        for chunk in items.chunks(BATCH) {
+            session_item::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        }
+        for chunk in certificates.chunks(BATCH) {
+            certificate::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        }
+    } else {
+        for chunk in application_rows.chunks(BATCH) {
+            application::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        }
     }
-    let summary = serde_json::json!({ "dataset": "synthetic", "products": products, "subjects": subject_count });
+    let summary = serde_json::json!({ "dataset": "synthetic", "products": products, "subjects": subject_count, "certified": certified });
     audit::record::<(), _>(&txn, &AuditContext::default(), "seed", "dataset", "synthetic", None, Some(&summary))
         .await?;
     txn.commit().await?;

@@ -40,6 +40,10 @@ enum Command {
         /// the demo dataset, for benchmarks.
         #[arg(long, value_name = "PRODUCTS")]
         synthetic: Option<u32>,
+        /// Certify the synthetic products (3★, every fourth 4★, one in fifty 5★), so that
+        /// they fill the public catalog.
+        #[arg(long, requires = "synthetic")]
+        certified: bool,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -74,13 +78,14 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Seed { demo, synthetic } => {
+        Command::Seed { demo, synthetic, certified } => {
             if demo && !seed_demo(&db).await? {
                 bail!("the database is not empty; demo data is only loaded into an empty database");
             }
             if let Some(products) = synthetic {
-                seed::synthetic(&db, products).await?;
-                println!("Added {products} synthetic products with their subjects and 2026 applications.");
+                seed::synthetic(&db, products, certified).await?;
+                let what = if certified { "certified " } else { "" };
+                println!("Added {products} {what}synthetic products with their subjects and 2026 applications.");
             }
             Ok(())
         }
@@ -108,6 +113,9 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     config.upload_limit_bytes = settings.upload_limit_bytes;
     config.council_rules = settings.council_rules()?;
     config.basemap_style_url = settings.basemap_style_url.clone().filter(|u| !u.trim().is_empty());
+    config.public_base_url = settings.public_base_url.clone();
+    config.anonymous_rate_per_minute = settings.catalog_anonymous_rate_per_minute;
+    config.webhooks.allow_private_targets = settings.webhook_allow_private_targets;
     config.files = ocop_api::files::FileStore::open(&settings.file_store())
         .with_context(|| format!("cannot open the file store {}", settings.file_store()))?;
     if config.spa_dir.is_none() {

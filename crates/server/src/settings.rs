@@ -45,6 +45,10 @@ pub struct Settings {
     /// A MapLibre style URL for the map's base layer; without one the map draws its data on a
     /// plain background (no tile server is needed).
     pub basemap_style_url: Option<String>,
+    /// Catalog calls per minute from one address without an API key (0: no limit).
+    pub catalog_anonymous_rate_per_minute: u32,
+    /// Accept webhook subscriptions to local or private-network addresses.
+    pub webhook_allow_private_targets: bool,
 }
 
 impl Default for Settings {
@@ -66,6 +70,8 @@ impl Default for Settings {
             upload_limit_bytes: 20 * 1024 * 1024,
             council_rules: "two_level_2025".into(),
             basemap_style_url: None,
+            catalog_anonymous_rate_per_minute: 600,
+            webhook_allow_private_targets: false,
         }
     }
 }

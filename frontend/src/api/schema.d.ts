@@ -77,6 +77,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/api-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a key at once / Thu hồi khóa API (admins). */
+        post: operations["revoke_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a key / Đổi khóa API (admins).
+         * @description A new key with the same name, scopes and rate; the old one keeps working for the grace
+         *     period, so the partner can switch without an outage.
+         */
+        post: operations["rotate_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A key's calls per day / Thống kê sử dụng khóa API (admins). */
+        get: operations["api_key_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications": {
         parameters: {
             query?: never;
@@ -311,6 +366,27 @@ export interface paths {
          *     without reading everything again.
          */
         get: operations["catalog_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/facets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The catalog's filters with counts / Bộ lọc danh mục kèm số lượng.
+         * @description Areas directly under the province, product groups and stars, each with the number of
+         *     listed products: what a catalog page needs to draw its filters.
+         */
+        get: operations["catalog_facets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1004,6 +1080,147 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partner/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling partner's deliveries / Nhật ký gửi webhook của tôi (API key, `webhooks:manage`). */
+        get: operations["partner_list_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling key, its partner and its usage / Thông tin khóa đang dùng (API key). */
+        get: operations["partner_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling partner's subscriptions / Webhook của tôi (API key, `webhooks:manage`). */
+        get: operations["partner_list_webhooks"];
+        put?: never;
+        /** Subscribe to catalog events / Đăng ký webhook (API key, `webhooks:manage`). */
+        post: operations["partner_create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Partners / Đối tác (admins). */
+        get: operations["list_partners"];
+        put?: never;
+        /** Register a partner / Đăng ký đối tác (admins). */
+        post: operations["create_partner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One partner / Chi tiết đối tác (admins). */
+        get: operations["get_partner"];
+        /** Change a partner; `active: false` suspends its keys / Sửa, tạm ngừng đối tác (admins). */
+        put: operations["update_partner"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner's deliveries, newest first / Nhật ký gửi webhook (admins). */
+        get: operations["list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner's keys / Khóa API của đối tác (admins). */
+        get: operations["list_api_keys"];
+        put?: never;
+        /** Issue a key / Cấp khóa API (admins). The secret is in this answer only. */
+        post: operations["create_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner's webhook subscriptions / Webhook của đối tác (admins). */
+        get: operations["list_webhooks"];
+        put?: never;
+        /** Subscribe a partner to catalog events / Đăng ký webhook cho đối tác (admins). */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products": {
         parameters: {
             query?: never;
@@ -1541,6 +1758,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change or pause a subscription / Sửa, tạm dừng webhook (admins). */
+        put: operations["update_webhook"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1726,6 +1960,52 @@ export interface components {
             name: string;
             /** @example /22/193/ */
             path: string;
+        };
+        /**
+         * @description An API key, without its secret.
+         * @example {
+         *       "created_at": "2026-12-03T08:00:00Z",
+         *       "expires_at": null,
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c11",
+         *       "last_used_at": "2026-12-03T08:05:00Z",
+         *       "name": "Đồng bộ danh mục",
+         *       "partner_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *       "prefix": "ocop_Xk3q9Lm",
+         *       "rate_per_minute": 600,
+         *       "replaced_by": null,
+         *       "revoked_at": null,
+         *       "scopes": [
+         *         "catalog:read"
+         *       ],
+         *       "status": "active"
+         *     }
+         */
+        ApiKey: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_used_at?: string | null;
+            name: string;
+            /** Format: uuid */
+            partner_id: string;
+            /** @description The key's first characters, to recognise it. */
+            prefix: string;
+            /** Format: int32 */
+            rate_per_minute: number;
+            /**
+             * Format: uuid
+             * @description The key that replaced it in a rotation.
+             */
+            replaced_by?: string | null;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            scopes: string[];
+            /** @description `active`, `rotating` (works until `expires_at`), `expired` or `revoked`. */
+            status: string;
         };
         /**
          * @description An application: one product in one cycle year.
@@ -1998,6 +2278,68 @@ export interface components {
             valid_from: string;
             /** Format: date */
             valid_until: string;
+        };
+        /**
+         * @description The body of a webhook delivery. Its raw bytes are what `X-OCOP-Signature` signs.
+         * @example {
+         *       "created_at": "2026-12-03T08:00:00Z",
+         *       "data": {
+         *         "catalog_url": "https://ocop.quangninh.gov.vn/api/v1/catalog/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *         "certificate_number": "OCOP-22-2026-00001",
+         *         "code": "22-202-06739-002-2026",
+         *         "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *         "reason": "revoked",
+         *         "star": null,
+         *         "title": "Trà hoa vàng Ba Chẽ",
+         *         "valid_until": "2029-11-22"
+         *       },
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f77",
+         *       "type": "product.delisted"
+         *     }
+         */
+        CatalogEvent: {
+            /** Format: date-time */
+            created_at: string;
+            data: components["schemas"]["CatalogEventData"];
+            /**
+             * Format: uuid
+             * @description The event id: the same in every retry, to de-duplicate by.
+             */
+            id: string;
+            /** @description `product.listed`, `product.updated` or `product.delisted`. */
+            type: string;
+        };
+        /**
+         * @description What changed in the catalog.
+         * @example {
+         *       "catalog_url": "https://ocop.quangninh.gov.vn/api/v1/catalog/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *       "certificate_number": "OCOP-22-2026-00001",
+         *       "code": "22-202-06739-002-2026",
+         *       "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *       "reason": "certified",
+         *       "star": 4,
+         *       "title": "Trà hoa vàng Ba Chẽ",
+         *       "valid_until": "2029-11-22"
+         *     }
+         */
+        CatalogEventData: {
+            /** @description Where to read the listing (404 once delisted). */
+            catalog_url: string;
+            /** @description The certificate the listing rests on (for a delisting: the one that ended). */
+            certificate_number?: string | null;
+            code: string;
+            /** Format: uuid */
+            product_id: string;
+            /** @description `certified`, `renewed`, `edited`, `revoked` or `expired`. */
+            reason: string;
+            /**
+             * Format: int32
+             * @description The star it is listed with now; `null` once delisted.
+             */
+            star?: number | null;
+            title: string;
+            /** Format: date */
+            valid_until?: string | null;
         };
         /**
          * @description A listed product, with what a merchant feed needs.
@@ -2740,6 +3082,50 @@ export interface components {
             year: number;
         };
         /**
+         * @description One attempted delivery of an event to a subscription.
+         * @example {
+         *       "attempts": 2,
+         *       "created_at": "2026-12-03T08:00:00Z",
+         *       "delivered_at": "2026-12-03T08:00:10Z",
+         *       "event_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f77",
+         *       "event_type": "product.delisted",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c31",
+         *       "last_error": null,
+         *       "last_status": 200,
+         *       "next_attempt_at": "2026-12-03T08:00:10Z",
+         *       "status": "delivered",
+         *       "subscription_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c21"
+         *     }
+         */
+        Delivery: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /**
+             * Format: uuid
+             * @description The event id (`X-OCOP-Event-Id`).
+             */
+            event_id: string;
+            event_type: string;
+            /** Format: uuid */
+            id: string;
+            last_error?: string | null;
+            /**
+             * Format: int32
+             * @description The HTTP status of the last attempt.
+             */
+            last_status?: number | null;
+            /** Format: date-time */
+            next_attempt_at: string;
+            /** @description `pending` (to be tried at `next_attempt_at`), `delivered` or `failed` (attempts used up). */
+            status: string;
+            /** Format: uuid */
+            subscription_id: string;
+        };
+        /**
          * @description A document of a dossier.
          * @example {
          *       "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
@@ -2869,6 +3255,67 @@ export interface components {
              * @description `null`: not ranked (a minimum requirement failed).
              */
             star?: number | null;
+        };
+        /**
+         * @description A value to filter by, and how many listed products have it.
+         * @example {
+         *       "count": 12,
+         *       "label": "Huyện Ba Chẽ",
+         *       "value": "202"
+         *     }
+         */
+        FacetValue: {
+            /** Format: int64 */
+            count: number;
+            label?: string | null;
+            /** @description What to pass to the list's filter (`area`, `group` or `star`). */
+            value: string;
+        };
+        /**
+         * @description The filters of the catalog with their counts.
+         * @example {
+         *       "areas": [
+         *         {
+         *           "count": 12,
+         *           "label": "Huyện Ba Chẽ",
+         *           "value": "202"
+         *         }
+         *       ],
+         *       "groups": [
+         *         {
+         *           "count": 326,
+         *           "label": null,
+         *           "value": "1"
+         *         }
+         *       ],
+         *       "stars": [
+         *         {
+         *           "count": 326,
+         *           "label": null,
+         *           "value": "3"
+         *         },
+         *         {
+         *           "count": 103,
+         *           "label": null,
+         *           "value": "4"
+         *         },
+         *         {
+         *           "count": 8,
+         *           "label": null,
+         *           "value": "5"
+         *         }
+         *       ],
+         *       "total": 437
+         *     }
+         */
+        Facets: {
+            /** @description Districts (or, where there are none, communes) directly under the province. */
+            areas: components["schemas"]["FacetValue"][];
+            /** @description Top-level product groups. */
+            groups: components["schemas"]["FacetValue"][];
+            stars: components["schemas"]["FacetValue"][];
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description A problem with one field of the request.
@@ -3083,6 +3530,33 @@ export interface components {
              * @description The finalized result (a product on a session) the certificate recognises.
              */
             item_id: string;
+        };
+        /**
+         * @description A new key with its secret: shown this once, never again.
+         * @example {
+         *       "key": {
+         *         "created_at": "2026-12-03T08:00:00Z",
+         *         "expires_at": null,
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c11",
+         *         "last_used_at": null,
+         *         "name": "Đồng bộ danh mục",
+         *         "partner_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *         "prefix": "ocop_Xk3q9Lm",
+         *         "rate_per_minute": 600,
+         *         "replaced_by": null,
+         *         "revoked_at": null,
+         *         "scopes": [
+         *           "catalog:read"
+         *         ],
+         *         "status": "active"
+         *       },
+         *       "secret": "ocop_Xk3q9LmT0pS2vB7nQ1wE4rY6uI8oP0aZcXvBnM2k"
+         *     }
+         */
+        IssuedKey: {
+            key: components["schemas"]["ApiKey"];
+            /** @description Send it as `X-API-Key`. Stored only as a hash: keep it now. */
+            secret: string;
         };
         /**
          * @description A product on a session.
@@ -3350,6 +3824,47 @@ export interface components {
             note?: string | null;
         };
         /**
+         * @example {
+         *       "name": "Đồng bộ danh mục",
+         *       "rate_per_minute": 600,
+         *       "scopes": [
+         *         "catalog:read",
+         *         "webhooks:manage"
+         *       ]
+         *     }
+         */
+        NewKeyInput: {
+            name: string;
+            /**
+             * Format: int32
+             * @description Calls a minute (default 600).
+             */
+            rate_per_minute?: number | null;
+            /** @description `catalog:read`, `webhooks:manage`. */
+            scopes: string[];
+        };
+        /**
+         * @description A new subscription and the secret its deliveries are signed with (shown this once).
+         * @example {
+         *       "secret": "whsec_4mJq0V7cYpR2kX9sT1bN6wL3eH8uA5zD",
+         *       "subscription": {
+         *         "active": true,
+         *         "created_at": "2026-12-03T08:00:00Z",
+         *         "events": [
+         *           "product.delisted"
+         *         ],
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c21",
+         *         "partner_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *         "url": "https://san.example.vn/hooks/ocop"
+         *       }
+         *     }
+         */
+        NewSubscription: {
+            /** @description HMAC-SHA256 key of `X-OCOP-Signature`. Keep it now. */
+            secret: string;
+            subscription: components["schemas"]["Subscription"];
+        };
+        /**
          * @description Where it comes from.
          * @example {
          *       "commune": "Xã Thanh Sơn",
@@ -3507,6 +4022,63 @@ export interface components {
                 valid_from: string;
                 /** Format: date */
                 valid_until: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
+        Page_Delivery: {
+            items: {
+                /** Format: int32 */
+                attempts: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                delivered_at?: string | null;
+                /**
+                 * Format: uuid
+                 * @description The event id (`X-OCOP-Event-Id`).
+                 */
+                event_id: string;
+                event_type: string;
+                /** Format: uuid */
+                id: string;
+                last_error?: string | null;
+                /**
+                 * Format: int32
+                 * @description The HTTP status of the last attempt.
+                 */
+                last_status?: number | null;
+                /** Format: date-time */
+                next_attempt_at: string;
+                /** @description `pending` (to be tried at `next_attempt_at`), `delivered` or `failed` (attempts used up). */
+                status: string;
+                /** Format: uuid */
+                subscription_id: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
+        Page_Partner: {
+            items: {
+                /** @description A suspended partner's keys are refused. */
+                active: boolean;
+                contact_email: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                /** @description `portal`, `retailer` or `other`. */
+                kind: string;
+                name: string;
+                website?: string | null;
             }[];
             /**
              * Format: int64
@@ -3725,6 +4297,96 @@ export interface components {
             product_ids?: string[];
             /** Format: uuid */
             subject_id: string;
+        };
+        /**
+         * @description A partner of the catalog.
+         * @example {
+         *       "active": true,
+         *       "contact_email": "kythuat@san.example.vn",
+         *       "created_at": "2026-12-03T08:00:00Z",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *       "kind": "portal",
+         *       "name": "Sàn TMĐT Quảng Ninh",
+         *       "website": "https://san.example.vn"
+         *     }
+         */
+        Partner: {
+            /** @description A suspended partner's keys are refused. */
+            active: boolean;
+            contact_email: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `portal`, `retailer` or `other`. */
+            kind: string;
+            name: string;
+            website?: string | null;
+        };
+        /**
+         * @example {
+         *       "active": true,
+         *       "contact_email": "kythuat@san.example.vn",
+         *       "kind": "portal",
+         *       "name": "Sàn TMĐT Quảng Ninh",
+         *       "website": "https://san.example.vn"
+         *     }
+         */
+        PartnerInput: {
+            active?: boolean;
+            contact_email: string;
+            /** @description `portal`, `retailer` or `other`. */
+            kind: string;
+            name: string;
+            website?: string | null;
+        };
+        /**
+         * @description What a key's holder sees of itself.
+         * @example {
+         *       "key": {
+         *         "created_at": "2026-12-03T08:00:00Z",
+         *         "expires_at": null,
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c11",
+         *         "last_used_at": "2026-12-03T08:05:00Z",
+         *         "name": "Đồng bộ danh mục",
+         *         "partner_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *         "prefix": "ocop_Xk3q9Lm",
+         *         "rate_per_minute": 600,
+         *         "replaced_by": null,
+         *         "revoked_at": null,
+         *         "scopes": [
+         *           "catalog:read"
+         *         ],
+         *         "status": "active"
+         *       },
+         *       "partner": {
+         *         "active": true,
+         *         "contact_email": "kythuat@san.example.vn",
+         *         "created_at": "2026-12-03T08:00:00Z",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *         "kind": "portal",
+         *         "name": "Sàn TMĐT Quảng Ninh",
+         *         "website": "https://san.example.vn"
+         *       },
+         *       "usage": {
+         *         "days": [
+         *           {
+         *             "day": "2026-12-03",
+         *             "requests": 1520,
+         *             "throttled": 3
+         *           }
+         *         ],
+         *         "key_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c11",
+         *         "requests": 1520,
+         *         "throttled": 3
+         *       }
+         *     }
+         */
+        PartnerSelf: {
+            key: components["schemas"]["ApiKey"];
+            partner: components["schemas"]["Partner"];
+            /** @description The last 30 days. */
+            usage: components["schemas"]["Usage"];
         };
         /**
          * @description RFC 9457 problem details.
@@ -4037,6 +4699,18 @@ export interface components {
          */
         RevokeCertificate: {
             reason: string;
+        };
+        /**
+         * @example {
+         *       "grace_hours": 24
+         *     }
+         */
+        RotateInput: {
+            /**
+             * Format: int64
+             * @description How long the old key keeps working (0–168 hours, default 24).
+             */
+            grace_hours?: number | null;
         };
         /**
          * @description A problem with one cell of the workbook.
@@ -4664,6 +5338,49 @@ export interface components {
             upgraded_on: string;
         };
         /**
+         * @description A webhook subscription (its secret is shown only when it is made).
+         * @example {
+         *       "active": true,
+         *       "created_at": "2026-12-03T08:00:00Z",
+         *       "events": [
+         *         "product.listed",
+         *         "product.updated",
+         *         "product.delisted"
+         *       ],
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c21",
+         *       "partner_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *       "url": "https://san.example.vn/hooks/ocop"
+         *     }
+         */
+        Subscription: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            events: string[];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            partner_id: string;
+            url: string;
+        };
+        /**
+         * @example {
+         *       "active": true,
+         *       "events": [
+         *         "product.listed",
+         *         "product.updated",
+         *         "product.delisted"
+         *       ],
+         *       "url": "https://san.example.vn/hooks/ocop"
+         *     }
+         */
+        SubscriptionInput: {
+            active?: boolean;
+            /** @description `product.listed`, `product.updated`, `product.delisted`. */
+            events: string[];
+            url: string;
+        };
+        /**
          * @description An access token (JWT, 15 minutes) and a refresh token (single use, rotated).
          * @example {
          *       "access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJvY29wIiwiYXVkIjoib2NvcC1hcGkifQ.c2lnbmF0dXJl",
@@ -4907,6 +5624,50 @@ export interface components {
             replaces?: string | null;
         };
         /**
+         * @description A key's usage.
+         * @example {
+         *       "days": [
+         *         {
+         *           "day": "2026-12-03",
+         *           "requests": 1520,
+         *           "throttled": 3
+         *         }
+         *       ],
+         *       "key_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c11",
+         *       "requests": 1520,
+         *       "throttled": 3
+         *     }
+         */
+        Usage: {
+            /** @description Days with calls, oldest first. */
+            days: components["schemas"]["UsageDay"][];
+            /** Format: uuid */
+            key_id: string;
+            /** Format: int64 */
+            requests: number;
+            /** Format: int64 */
+            throttled: number;
+        };
+        /**
+         * @description Calls of one day.
+         * @example {
+         *       "day": "2026-12-03",
+         *       "requests": 1520,
+         *       "throttled": 3
+         *     }
+         */
+        UsageDay: {
+            /** Format: date */
+            day: string;
+            /** Format: int64 */
+            requests: number;
+            /**
+             * Format: int64
+             * @description Refused with 429.
+             */
+            throttled: number;
+        };
+        /**
          * @description A user account (never with its password hash).
          * @example {
          *       "active": true,
@@ -5048,6 +5809,26 @@ export interface components {
                  *       "status": 413,
                  *       "title": "The request body is too large.",
                  *       "type": "urn:ocop:problem:payload_too_large"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many requests; try again later. / Quá nhiều yêu cầu, vui lòng thử lại sau. */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "too_many_requests",
+                 *       "detail": "Too many requests; try again later.",
+                 *       "message_en": "Too many requests; try again later.",
+                 *       "message_vi": "Quá nhiều yêu cầu, vui lòng thử lại sau.",
+                 *       "status": 429,
+                 *       "title": "Too many requests; try again later.",
+                 *       "type": "urn:ocop:problem:too_many_requests"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -5329,6 +6110,120 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminUnitNode"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revoke_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Key id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Already revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rotate_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Key id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateInput"];
+            };
+        };
+        responses: {
+            /** @description The new key; keep the secret now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Revoked or already rotated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    api_key_usage: {
+        parameters: {
+            query?: {
+                /** @description Days back from today (1–366, default 30). */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Key id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage per day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5825,7 +6720,41 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    catalog_facets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The filters and their counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Facets"];
+                };
+            };
+            /** @description Not modified (ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -5870,7 +6799,10 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -5903,6 +6835,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not listed (no certificate in force, or below 3★) */
             404: {
                 headers: {
@@ -5913,6 +6847,7 @@ export interface operations {
                 };
             };
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7674,6 +8609,403 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    partner_list_deliveries: {
+        parameters: {
+            query?: {
+                /** @description `pending`, `delivered` or `failed`. */
+                status?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Delivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    partner_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key and its partner */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerSelf"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    partner_list_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partner's subscriptions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    partner_create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionInput"];
+            };
+        };
+        responses: {
+            /** @description Subscribed; keep the secret now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_partners: {
+        parameters: {
+            query?: {
+                /** @description 1–200, default 20. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of partners */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Partner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_partner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerInput"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_partner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Partner id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partner */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_partner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Partner id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_webhook_deliveries: {
+        parameters: {
+            query?: {
+                /** @description `pending`, `delivered` or `failed`. */
+                status?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Partner id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Delivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_api_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Partner id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its keys, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Partner id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewKeyInput"];
+            };
+        };
+        responses: {
+            /** @description Issued; keep the secret now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Partner id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its subscriptions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Partner id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionInput"];
+            };
+        };
+        responses: {
+            /** @description Subscribed; keep the secret now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     list_products: {
         parameters: {
             query?: {
@@ -9028,6 +10360,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -59,6 +59,9 @@ export function LoginPage() {
         <Typography.Paragraph style={{ marginTop: 8, marginBottom: 0 }}>
           <Link to="/public/map">{t("login.publicMap")}</Link>
         </Typography.Paragraph>
+        <Typography.Paragraph style={{ marginTop: 8, marginBottom: 0 }}>
+          <Link to="/catalog">{t("login.catalog")}</Link>
+        </Typography.Paragraph>
       </Card>
     </div>
   );

@@ -1,9 +1,8 @@
-import { Link } from "react-router-dom";
-import { Layout, Space, Typography } from "antd";
+import { Typography } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import { useI18n } from "../i18n";
-import { LanguageSwitch } from "../components/LanguageSwitch";
+import { PublicLayout } from "../public/PublicLayout";
 import { MapPanel } from "../map/MapPanel";
 import { fetchCollection } from "../map/geojson";
 
@@ -16,18 +15,9 @@ export function PublicMapPage() {
   const villages = useQuery({ queryKey: ["public-map", "villages"], queryFn: () => fetchCollection(`${OGC}/craft-villages/items?limit=1000`) });
   const points = useQuery({ queryKey: ["public-map", "points"], queryFn: () => fetchCollection(`${OGC}/sales-points/items?limit=1000`) });
   return (
-    <Layout style={{ minHeight: "100vh" }}>
-      <Layout.Header style={{ background: "#fff", display: "flex", justifyContent: "space-between", alignItems: "center" }}>
-        <Typography.Title level={4} style={{ margin: 0, color: "#b71c1c" }}>{t("appName")}</Typography.Title>
-        <Space>
-          <LanguageSwitch />
-          <Link to="/">{t("login.submit")}</Link>
-        </Space>
-      </Layout.Header>
-      <Layout.Content style={{ margin: 24 }}>
-        <Typography.Title level={3}>{t("map.publicTitle")}</Typography.Title>
-        <MapPanel basemap={settings.data?.basemap_style_url} areas={[]} villages={villages.data?.features ?? []} points={points.data?.features ?? []} />
-      </Layout.Content>
-    </Layout>
+    <PublicLayout>
+      <Typography.Title level={3}>{t("map.publicTitle")}</Typography.Title>
+      <MapPanel basemap={settings.data?.basemap_style_url} areas={[]} villages={villages.data?.features ?? []} points={points.data?.features ?? []} />
+    </PublicLayout>
   );
 }

@@ -1,5 +1,7 @@
-//! Authentication: passwords, tokens, login throttling and the authenticated-user extractor.
+//! Authentication: passwords, tokens, login throttling, partners' API keys and the
+//! authenticated-user extractor.
 
+pub mod api_key;
 pub mod jwt;
 pub mod password;
 pub mod session;

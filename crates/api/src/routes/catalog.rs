@@ -3,8 +3,10 @@
 //! `ETag`; a matching `If-None-Match` gets 304.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::catalog::{CertificateFacts, Change, MIN_STAR, changes};
@@ -18,6 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::auth::api_key::CatalogCaller;
 use crate::error::{ApiError, ApiResult};
 use crate::files::sha256_hex;
 use crate::paging::{CursorPage, decode_cursor};
@@ -174,10 +177,55 @@ async fn units(state: &AppState, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, admi
     Ok(admin_units::find_many(&state.db, ids).await?.into_iter().map(|u| (u.id, u)).collect())
 }
 
-/// Serialises `body` with a strong ETag; 304 when the client already has it.
-fn cached<T: Serialize>(req: &HttpRequest, body: &T, content_type: &str) -> ApiResult<HttpResponse> {
-    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
-    let etag = format!("\"{}\"", &sha256_hex(&bytes)[..32]);
+/// Catalog answers already built, under the catalog's fingerprint: a page is built once per
+/// change of the catalog, whatever the number of callers. Bounded in bytes; emptied when the
+/// fingerprint moves on.
+#[derive(Default)]
+pub struct PageCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    fingerprint: String,
+    bytes: usize,
+    pages: HashMap<String, Bytes>,
+}
+
+const CACHE_BYTES: usize = 64 * 1024 * 1024;
+
+impl PageCache {
+    fn get(&self, fingerprint: &str, key: &str) -> Option<Bytes> {
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if inner.fingerprint == fingerprint { inner.pages.get(key).cloned() } else { None }
+    }
+
+    fn put(&self, fingerprint: &str, key: String, body: Bytes) {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if inner.fingerprint != fingerprint || inner.bytes + body.len() > CACHE_BYTES {
+            *inner = CacheInner { fingerprint: fingerprint.to_owned(), ..CacheInner::default() };
+        }
+        inner.bytes += body.len();
+        inner.pages.insert(key, body);
+    }
+}
+
+/// Answers a catalog read with a strong ETag derived from the catalog's fingerprint and the
+/// request: a client that has it gets 304 after one cheap query, others get the page from the
+/// cache or built by `build`.
+async fn answer<F, Fut>(
+    state: &AppState,
+    req: &HttpRequest,
+    content_type: &'static str,
+    build: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = ApiResult<Vec<u8>>>,
+{
+    let fingerprint = catalog::fingerprint(&state.db, Utc::now().date_naive()).await?;
+    let key = format!("{content_type} {} {}?{}", base(req), req.path(), req.query_string());
+    let etag = format!("\"{}\"", &sha256_hex(format!("{fingerprint}\n{key}").as_bytes())[..32]);
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -187,12 +235,23 @@ fn cached<T: Serialize>(req: &HttpRequest, body: &T, content_type: &str) -> ApiR
     response
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
-        .insert_header((header::VARY, "Accept, Accept-Encoding"));
-    Ok(if matches {
-        response.finish()
-    } else {
-        response.insert_header((header::CONTENT_TYPE, content_type)).body(bytes)
-    })
+        .insert_header((header::VARY, "Accept, Accept-Encoding, X-API-Key"));
+    if matches {
+        return Ok(response.finish());
+    }
+    let body = match state.catalog_cache.get(&fingerprint, &key) {
+        Some(body) => body,
+        None => {
+            let body = Bytes::from(build().await?);
+            state.catalog_cache.put(&fingerprint, key, body.clone());
+            body
+        }
+    };
+    Ok(response.insert_header((header::CONTENT_TYPE, content_type)).body(body))
+}
+
+fn to_json<T: Serialize>(body: &T) -> ApiResult<Vec<u8>> {
+    serde_json::to_vec(body).map_err(ApiError::internal)
 }
 
 #[derive(Debug, Deserialize, IntoParams, Validate)]
@@ -224,7 +283,7 @@ pub struct ListQuery {
 /// Only products whose certificate is in force (active, not expired, not revoked) and of 3★ or
 /// more. Stable ids and a stable cursor (by id). `ETag` + `If-None-Match` → 304;
 /// `Cache-Control: public, max-age=60`; compressed when the client accepts it.
-#[utoipa::path(operation_id = "catalog_products", tag = "catalog", params(ListQuery), responses(
+#[utoipa::path(operation_id = "catalog_products", tag = "catalog", security((), ("api_key" = [])), params(ListQuery), responses(
     (status = 200, description = "A page of listed products / Danh sách sản phẩm", body = CursorPage<CatalogProduct>),
     (status = 304, description = "Not modified (ETag)"),
 ))]
@@ -232,9 +291,14 @@ pub struct ListQuery {
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
+    _caller: CatalogCaller,
     query: web::Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     query.validate()?;
+    answer(&state, &req, "application/json", || build_page(&state, &req, query.into_inner())).await
+}
+
+async fn build_page(state: &AppState, req: &HttpRequest, query: ListQuery) -> ApiResult<Vec<u8>> {
     let today = Utc::now().date_naive();
     let area_path = match &query.area {
         Some(code) => Some(
@@ -265,8 +329,8 @@ pub async fn list(
     };
     // Up to `limit + 1` rows: the extra one only says that another page follows.
     let rows = catalog::list(&state.db, &filter).await?;
-    let page = CursorPage::from_rows(dtos(&state, &req, rows, today).await?, limit, |p| p.id, |p| p);
-    cached(&req, &page, "application/json")
+    let page = CursorPage::from_rows(dtos(state, req, rows, today).await?, limit, |p| p.id, |p| p);
+    to_json(&page)
 }
 
 /// The schema.org `Product` view of a listed product.
@@ -300,13 +364,18 @@ fn wants_json_ld(req: &HttpRequest) -> bool {
 }
 
 /// One listed product / Một sản phẩm (JSON, or schema.org JSON-LD with `Accept: application/ld+json`).
-#[utoipa::path(operation_id = "catalog_product", tag = "catalog", params(("id" = Uuid, Path, description = "Product id")), responses(
+#[utoipa::path(operation_id = "catalog_product", tag = "catalog", security((), ("api_key" = [])), params(("id" = Uuid, Path, description = "Product id")), responses(
     (status = 200, description = "The product; JSON-LD when asked for", body = CatalogProduct),
     (status = 304, description = "Not modified (ETag)"),
     (status = 404, description = "Not listed (no certificate in force, or below 3★)", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/catalog/products/{id}")]
-pub async fn get(state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _caller: CatalogCaller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let raw = id.into_inner();
     // `{id}.jsonld` is the JSON-LD view by path, for clients that cannot set `Accept`.
     let (raw_id, ld) = match raw.strip_suffix(".jsonld") {
@@ -314,11 +383,11 @@ pub async fn get(state: web::Data<AppState>, req: HttpRequest, id: web::Path<Str
         None => (raw, wants_json_ld(&req)),
     };
     let id = Uuid::parse_str(&raw_id).map_err(|_| ApiError::not_found())?;
-    let product = listed(&state, &req, id).await?;
     if ld {
-        cached(&req, &json_ld(&product), "application/ld+json")
+        answer(&state, &req, "application/ld+json", || async { to_json(&json_ld(&listed(&state, &req, id).await?)) })
+            .await
     } else {
-        cached(&req, &product, "application/json")
+        answer(&state, &req, "application/json", || async { to_json(&listed(&state, &req, id).await?) }).await
     }
 }
 
@@ -367,12 +436,13 @@ fn facts(c: &certificate::Model) -> CertificateFacts {
 /// certificate changed, e.g. a renewal or a new star) and `delisted` (revoked, expired, and no
 /// other certificate in force) since the given instant: what a portal needs to stay in sync
 /// without reading everything again.
-#[utoipa::path(operation_id = "catalog_changes", tag = "catalog", params(ChangesQuery), responses(
+#[utoipa::path(operation_id = "catalog_changes", tag = "catalog", security((), ("api_key" = [])), params(ChangesQuery), responses(
     (status = 200, description = "The changes / Các thay đổi", body = Changes),
 ))]
 #[get("/catalog/changes")]
 pub async fn changes_since(
     state: web::Data<AppState>,
+    _caller: CatalogCaller,
     query: web::Query<ChangesQuery>,
 ) -> ApiResult<web::Json<Changes>> {
     let now = Utc::now();
@@ -397,4 +467,75 @@ pub async fn changes_since(
             .collect(),
         next_since: now,
     }))
+}
+
+/// A value to filter by, and how many listed products have it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"value": "202", "label": "Huyện Ba Chẽ", "count": 12}))]
+pub struct FacetValue {
+    /// What to pass to the list's filter (`area`, `group` or `star`).
+    pub value: String,
+    pub label: Option<String>,
+    pub count: i64,
+}
+
+/// The filters of the catalog with their counts.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"total": 437, "areas": [{"value": "202", "label": "Huyện Ba Chẽ", "count": 12}], "groups": [{"value": "1", "label": null, "count": 326}],
+    "stars": [{"value": "3", "label": null, "count": 326}, {"value": "4", "label": null, "count": 103}, {"value": "5", "label": null, "count": 8}]}))]
+pub struct Facets {
+    pub total: i64,
+    /// Districts (or, where there are none, communes) directly under the province.
+    pub areas: Vec<FacetValue>,
+    /// Top-level product groups.
+    pub groups: Vec<FacetValue>,
+    pub stars: Vec<FacetValue>,
+}
+
+/// The catalog's filters with counts / Bộ lọc danh mục kèm số lượng.
+///
+/// Areas directly under the province, product groups and stars, each with the number of
+/// listed products: what a catalog page needs to draw its filters.
+#[utoipa::path(operation_id = "catalog_facets", tag = "catalog", security((), ("api_key" = [])), responses(
+    (status = 200, description = "The filters and their counts", body = Facets),
+    (status = 304, description = "Not modified (ETag)"),
+))]
+#[get("/catalog/facets")]
+pub async fn facets(state: web::Data<AppState>, req: HttpRequest, _caller: CatalogCaller) -> ApiResult<HttpResponse> {
+    answer(&state, &req, "application/json", || async {
+        let today = Utc::now().date_naive();
+        let places = catalog::listed_places(&state.db, today).await?;
+        let mut by_area: HashMap<String, i64> = HashMap::new();
+        let mut by_star: HashMap<i16, i64> = HashMap::new();
+        for (path, star) in &places {
+            // `/province/district/commune/`: the second code is the unit under the province.
+            if let Some(code) = path.split('/').filter(|s| !s.is_empty()).nth(1) {
+                *by_area.entry(code.to_owned()).or_default() += 1;
+            }
+            *by_star.entry(*star).or_default() += 1;
+        }
+        let names: HashMap<String, String> = match admin_units::root(&state.db).await? {
+            Some(root) => {
+                admin_units::children(&state.db, root.id).await?.into_iter().map(|u| (u.code, u.name)).collect()
+            }
+            None => HashMap::new(),
+        };
+        let mut areas: Vec<FacetValue> = by_area
+            .into_iter()
+            .map(|(code, count)| FacetValue { label: names.get(&code).cloned(), value: code, count })
+            .collect();
+        areas.sort_by(|a, b| a.label.cmp(&b.label).then(a.value.cmp(&b.value)));
+        let mut stars: Vec<FacetValue> = by_star
+            .into_iter()
+            .map(|(star, count)| FacetValue { value: star.to_string(), label: None, count })
+            .collect();
+        stars.sort_by(|a, b| a.value.cmp(&b.value));
+        let groups = catalog::listed_groups(&state.db, today)
+            .await?
+            .into_iter()
+            .map(|(value, count)| FacetValue { value, label: None, count })
+            .collect();
+        to_json(&Facets { total: i64::try_from(places.len()).unwrap_or(i64::MAX), areas, groups, stars })
+    })
+    .await
 }

@@ -30,6 +30,7 @@ use crate::paging::{Page, paging};
 use crate::routes::applications::ProductRef;
 use crate::routes::sessions::move_by_scoring;
 use crate::state::AppState;
+use crate::webhooks::{self, ListingChange};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -255,6 +256,7 @@ pub async fn issue(
     let province = admin_units::root(&state.db).await?.map_or_else(|| "00".to_owned(), |u| u.code);
     let prefix = certificate_number_prefix(&province, body.decision_date.year());
     let txn = state.db.begin().await?;
+    let listed_before = certificates::in_force(&txn, vec![found.id], today()).await?.first().map(|c| c.star);
     let seq = certificates::count_numbered(&txn, &prefix).await? + 1;
     let created = certificates::insert(
         &txn,
@@ -281,6 +283,19 @@ pub async fn issue(
         products::set_status(&txn, found.clone(), ProductStatus::Certified.as_str()).await?;
     }
     move_by_scoring(&txn, &user, &app, Action::Certify, Some(&item.level), Some(created.number.clone())).await?;
+    webhooks::record(
+        &txn,
+        &state.public_base_url,
+        ListingChange {
+            product: &found,
+            before: listed_before,
+            after: Some(&created),
+            ended: None,
+            reason: if listed_before.is_some() { "renewed" } else { "certified" },
+            dedup_key: None,
+        },
+    )
+    .await?;
     audit::record::<(), _>(&txn, &user.audit(), "certificate.issue", "certificate", created.id, None, Some(&created))
         .await?;
     for old in superseded {
@@ -343,6 +358,24 @@ pub async fn revoke(
     {
         move_by_scoring(&txn, &user, &app, Action::Revoke, Some(&found.level), Some(body.reason.trim().to_owned()))
             .await?;
+    }
+    if found.valid_until >= today()
+        && let Some(p) = products::find(&txn, found.product_id).await?
+    {
+        let standing = certificates::in_force(&txn, vec![p.id], today()).await?;
+        webhooks::record(
+            &txn,
+            &state.public_base_url,
+            ListingChange {
+                product: &p,
+                before: Some(found.star),
+                after: standing.first(),
+                ended: Some(&found),
+                reason: "revoked",
+                dedup_key: None,
+            },
+        )
+        .await?;
     }
     let after = certificates::find(&txn, found.id).await?.ok_or_else(ApiError::not_found)?;
     audit::record(&txn, &user.audit(), "certificate.revoke", "certificate", found.id, Some(&found), Some(&after))

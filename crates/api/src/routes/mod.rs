@@ -14,12 +14,14 @@ pub mod geo;
 pub mod health;
 pub mod imports;
 pub mod maps;
+pub mod partners;
 pub mod products;
 pub mod progress;
 pub mod sessions;
 pub mod subjects;
 pub mod trade_events;
 pub mod users;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -112,8 +114,26 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(maps::create_sales_point)
         .service(maps::update_sales_point)
         .service(catalog::list)
+        .service(catalog::facets)
         .service(catalog::get)
         .service(catalog::changes_since)
+        .service(partners::list)
+        .service(partners::create)
+        .service(partners::get)
+        .service(partners::update)
+        .service(partners::keys)
+        .service(partners::create_key)
+        .service(partners::rotate_key)
+        .service(partners::revoke_key)
+        .service(partners::usage)
+        .service(partners::me)
+        .service(webhooks::list)
+        .service(webhooks::create)
+        .service(webhooks::update)
+        .service(webhooks::list_deliveries)
+        .service(webhooks::own_list)
+        .service(webhooks::own_create)
+        .service(webhooks::own_deliveries)
         .service(trade_events::list)
         .service(trade_events::create)
         .service(trade_events::get)

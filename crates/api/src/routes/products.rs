@@ -26,6 +26,7 @@ use crate::routes::admin_units::{AdminUnitRef, area_path, unit_refs};
 
 use crate::sheets::{Cell, EXPORT_ROWS, ExportFormat, Table, download};
 use crate::state::AppState;
+use crate::webhooks::{self, ListingChange};
 
 /// A short reference to a subject.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -492,6 +493,18 @@ pub async fn update(
     let txn = state.db.begin().await?;
     let updated = products::update(&txn, product.clone(), data, &subject.name).await?;
     audit::record(&txn, &user.audit(), "product.update", "product", updated.id, Some(&product), Some(&updated)).await?;
+    // Portals hear of an edit to a listed product.
+    if let Some(cert) = certificates::in_force(&txn, vec![updated.id], Utc::now().date_naive()).await?.first() {
+        let change = ListingChange {
+            product: &updated,
+            before: Some(cert.star),
+            after: Some(cert),
+            ended: None,
+            reason: "edited",
+            dedup_key: None,
+        };
+        webhooks::record(&txn, &state.public_base_url, change).await?;
+    }
     txn.commit().await?;
     let refs = Refs::load(&state, std::slice::from_ref(&updated)).await?;
     Ok(web::Json(refs.product(updated)))

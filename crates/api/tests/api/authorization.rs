@@ -250,6 +250,17 @@ async fn every_role_meets_the_right_registry_door(app: TestApp) {
         .await
         .expect("doc");
     let document = uploaded["id"].as_str().expect("id").to_owned();
+    let partner = app
+        .post_expect(
+            "/api/v1/partners",
+            &admin,
+            &json!({"name": "Sàn ma trận", "kind": "portal", "contact_email": "san@ma.tran"}),
+            201,
+        )
+        .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     // One household and one unregistered product per role, so that every role's success is real.
     let mut households = Vec::new();
     let mut fresh_products = Vec::new();
@@ -486,6 +497,42 @@ async fn every_role_meets_the_right_registry_door(app: TestApp) {
                 ),
                 allowed: ADMIN,
                 ok: 201,
+                hidden_from_producer: false,
+            },
+            Door {
+                name: "list partners",
+                method: Method::GET,
+                path: "/api/v1/partners".into(),
+                body: None,
+                allowed: ADMIN,
+                ok: 200,
+                hidden_from_producer: false,
+            },
+            Door {
+                name: "register partner",
+                method: Method::POST,
+                path: "/api/v1/partners".into(),
+                body: Some(json!({"name": format!("Sàn {i}"), "kind": "retailer", "contact_email": "a@b.vn"})),
+                allowed: ADMIN,
+                ok: 201,
+                hidden_from_producer: false,
+            },
+            Door {
+                name: "issue API key",
+                method: Method::POST,
+                path: format!("/api/v1/partners/{partner}/keys"),
+                body: Some(json!({"name": format!("Khóa {i}"), "scopes": ["catalog:read"]})),
+                allowed: ADMIN,
+                ok: 201,
+                hidden_from_producer: false,
+            },
+            Door {
+                name: "partner deliveries",
+                method: Method::GET,
+                path: format!("/api/v1/partners/{partner}/deliveries"),
+                body: None,
+                allowed: ADMIN,
+                ok: 200,
                 hidden_from_producer: false,
             },
             Door {

@@ -23,7 +23,7 @@ async fn json_of(app: &TestApp, path: &str) -> Value {
 
 /// Scores the queued tea at `target` points, finalizes, and issues its certificate; returns
 /// the certificate.
-async fn certify(app: &TestApp, target: u64, decided: &str) -> Value {
+pub(crate) async fn certify(app: &TestApp, target: u64, decided: &str) -> Value {
     let s = in_session(app).await;
     let (answers, _) = answers_for(&s.set, target);
     for token in [&s.chair, &s.member, &s.member2] {
@@ -76,7 +76,12 @@ async fn certified_products_are_listed_cached_and_fed(app: TestApp) {
     assert_eq!(again.status(), 304);
     assert!(again.bytes().await.expect("body").is_empty());
 
-    // Filters.
+    // Filters, and the counts a catalog page draws them with.
+    let facets = json_of(&app, "/api/v1/catalog/facets").await;
+    assert_eq!(facets["total"], 1);
+    assert_eq!(facets["areas"], json!([{"value": "202", "label": "Huyện Ba Chẽ", "count": 1}]));
+    assert_eq!(facets["stars"], json!([{"value": "4", "label": null, "count": 1}]));
+    assert_eq!(facets["groups"][0]["count"], 1);
     assert_eq!(json_of(&app, "/api/v1/catalog/products?star=5").await["items"], json!([]));
     assert_eq!(json_of(&app, "/api/v1/catalog/products?area=202").await["items"][0]["id"], id.as_str());
     assert_eq!(json_of(&app, "/api/v1/catalog/products?area=193").await["items"], json!([]));

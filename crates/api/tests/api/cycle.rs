@@ -307,10 +307,15 @@ async fn progress_counts_stages_areas_and_overdue(app: TestApp) {
     let today = chrono::Utc::now().date_naive();
     let past = (today - chrono::Days::new(1)).to_string();
     let future = (today + chrono::Days::new(30)).to_string();
-    // Idea registration is past its deadline; the business plan stage is not.
+    // Idea registration is past its deadline; no other stage is (whatever today's date, so the
+    // demo cycle's own deadlines do not count).
     let dates = json!({"stages": [
+        {"stage": "promotion", "starts_on": null, "deadline": future},
         {"stage": "idea_registration", "starts_on": null, "deadline": past},
-        {"stage": "business_plan", "starts_on": null, "deadline": future}
+        {"stage": "business_plan", "starts_on": null, "deadline": future},
+        {"stage": "implementation", "starts_on": null, "deadline": future},
+        {"stage": "evaluation", "starts_on": null, "deadline": future},
+        {"stage": "trade_promotion", "starts_on": null, "deadline": future}
     ]});
     let updated: Value = app
         .patch(&format!("/api/v1/cycles/{cycle}"), &admin, &dates)
@@ -320,7 +325,7 @@ async fn progress_counts_stages_areas_and_overdue(app: TestApp) {
         .json()
         .await
         .expect("json");
-    assert_eq!(updated["stages"][1]["deadline"], past);
+    assert_eq!(updated["stages"][1]["deadline"], past, "{updated}");
 
     let province = app.get_json(&format!("/api/v1/progress/stages?cycle_id={cycle}"), &admin).await;
     assert_eq!(province["area"]["code"], "22");

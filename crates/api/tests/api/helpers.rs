@@ -19,6 +19,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
+    config: ApiConfig,
+    server: Option<(actix_web::dev::ServerHandle, tokio::task::JoinHandle<std::io::Result<()>>)>,
     _sqlite_dir: Option<tempfile::TempDir>,
     pg_database: Option<String>,
 }
@@ -77,11 +79,35 @@ impl TestApp {
         ocop_persistence::seed::demo(&db, &demo_hash()).await.expect("seed");
         let mut config = ApiConfig::new(JWT_SECRET.as_bytes().to_vec());
         configure(&mut config);
+        let mut app = Self {
+            address: String::new(),
+            client: reqwest::Client::new(),
+            db,
+            config,
+            server: None,
+            _sqlite_dir: sqlite_dir,
+            pg_database,
+        };
+        app.start();
+        Some(app)
+    }
+
+    fn start(&mut self) {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let app = Application::build(config, db.clone(), listener).expect("build");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
-        Some(Self { address, client: reqwest::Client::new(), db, _sqlite_dir: sqlite_dir, pg_database })
+        let app = Application::build(self.config.clone(), self.db.clone(), listener).expect("build");
+        self.address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        self.server = Some((handle, tokio::spawn(app.run_until_stopped())));
+    }
+
+    /// Stops the server (and its workers) and starts a new one over the same database, as a
+    /// restart would; the address changes.
+    pub async fn restart(&mut self) {
+        if let Some((handle, join)) = self.server.take() {
+            handle.stop(false).await;
+            join.await.expect("server task").expect("server stopped cleanly");
+        }
+        self.start();
     }
 
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {

@@ -14,6 +14,7 @@ mod health;
 mod imports;
 mod maps;
 mod openapi;
+mod partners;
 mod registry;
 mod scoring;
 mod spa;

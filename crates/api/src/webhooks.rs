@@ -1,0 +1,277 @@
+//! Catalog events for partners: written to the outbox in the transaction of the change that
+//! raised them, then fanned out to the subscriptions and delivered, signed, by a worker that
+//! retries with backoff. A crash loses nothing: undelivered work is in the database and the
+//! next worker (after a restart, or on another instance) carries on.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ocop_domain::partner::{MAX_ATTEMPTS, listing_event, retry_delay, sign};
+use ocop_persistence::entities::{certificate, outbox_event, product, webhook_delivery};
+use ocop_persistence::{ConnectionTrait, DbErr, TransactionTrait, catalog, new_id, products, webhooks};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+pub const SIGNATURE_HEADER: &str = "X-OCOP-Signature";
+pub const EVENT_HEADER: &str = "X-OCOP-Event";
+pub const EVENT_ID_HEADER: &str = "X-OCOP-Event-Id";
+
+/// The body of a webhook delivery. Its raw bytes are what `X-OCOP-Signature` signs.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f77", "type": "product.delisted", "created_at": "2026-12-03T08:00:00Z",
+    "data": {"product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "code": "22-202-06739-002-2026", "title": "Trà hoa vàng Ba Chẽ",
+    "star": null, "certificate_number": "OCOP-22-2026-00001", "valid_until": "2029-11-22", "reason": "revoked",
+    "catalog_url": "https://ocop.quangninh.gov.vn/api/v1/catalog/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93"}}))]
+pub struct CatalogEvent {
+    /// The event id: the same in every retry, to de-duplicate by.
+    pub id: Uuid,
+    /// `product.listed`, `product.updated` or `product.delisted`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+    pub data: CatalogEventData,
+}
+
+/// What changed in the catalog.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "code": "22-202-06739-002-2026", "title": "Trà hoa vàng Ba Chẽ",
+    "star": 4, "certificate_number": "OCOP-22-2026-00001", "valid_until": "2029-11-22", "reason": "certified",
+    "catalog_url": "https://ocop.quangninh.gov.vn/api/v1/catalog/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93"}))]
+pub struct CatalogEventData {
+    pub product_id: Uuid,
+    pub code: String,
+    pub title: String,
+    /// The star it is listed with now; `null` once delisted.
+    pub star: Option<i16>,
+    /// The certificate the listing rests on (for a delisting: the one that ended).
+    pub certificate_number: Option<String>,
+    pub valid_until: Option<NaiveDate>,
+    /// `certified`, `renewed`, `edited`, `revoked` or `expired`.
+    pub reason: String,
+    /// Where to read the listing (404 once delisted).
+    pub catalog_url: String,
+}
+
+/// A change of a product's listing, to be written with the change itself.
+pub struct ListingChange<'a> {
+    pub product: &'a product::Model,
+    /// Star it was listed with before (`None`: not listed).
+    pub before: Option<i16>,
+    /// The certificate in force after the change, if any.
+    pub after: Option<&'a certificate::Model>,
+    /// The certificate that ended, for a delisting.
+    pub ended: Option<&'a certificate::Model>,
+    pub reason: &'a str,
+    /// Makes the event unique where it may be noticed more than once.
+    pub dedup_key: Option<String>,
+}
+
+/// Writes the event a listing change raises, if any, in `db` (the change's transaction).
+pub async fn record(db: &impl ConnectionTrait, public_base_url: &str, change: ListingChange<'_>) -> Result<(), DbErr> {
+    let Some(kind) = listing_event(change.before, change.after.map(|c| c.star)) else {
+        return Ok(());
+    };
+    let id = new_id();
+    let shown = change.after.or(change.ended);
+    let event = CatalogEvent {
+        id,
+        kind: kind.as_str().to_owned(),
+        created_at: Utc::now(),
+        data: CatalogEventData {
+            product_id: change.product.id,
+            code: change.product.code.clone(),
+            title: change.product.name.clone(),
+            star: change.after.map(|c| c.star),
+            certificate_number: shown.map(|c| c.number.clone()),
+            valid_until: shown.map(|c| c.valid_until),
+            reason: change.reason.to_owned(),
+            catalog_url: format!("{public_base_url}/api/v1/catalog/products/{}", change.product.id),
+        },
+    };
+    let payload = serde_json::to_string(&event).map_err(|e| DbErr::Custom(e.to_string()))?;
+    webhooks::record_event(
+        db,
+        outbox_event::Model {
+            id,
+            kind: event.kind,
+            product_id: change.product.id,
+            dedup_key: change.dedup_key.unwrap_or_else(|| id.to_string()),
+            payload,
+            created_at: event.created_at,
+            dispatched_at: None,
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Runs until `stop` turns true: every poll, notices lapsed certificates, fans events out and
+/// delivers what is due; every few seconds, writes the API keys' usage counts. A round in
+/// progress is finished before it stops, so no transaction is cut short.
+pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let client = match reqwest::Client::builder()
+        .timeout(state.webhooks.timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("ocop-webhooks/1")
+        .build()
+    {
+        Ok(client) => client,
+        Err(e) => {
+            tracing::error!(error = %e, "webhook worker: no HTTP client; deliveries stop");
+            return;
+        }
+    };
+    let mut last_sweep: Option<std::time::Instant> = None;
+    let mut last_flush = std::time::Instant::now();
+    loop {
+        if last_sweep.is_none_or(|t| t.elapsed() >= state.webhooks.sweep_interval) {
+            if let Err(e) = notice_lapsed(&state).await {
+                tracing::warn!(error = %e, "webhook worker: expiry sweep failed");
+            }
+            last_sweep = Some(std::time::Instant::now());
+        }
+        if let Err(e) = fan_out(&state).await {
+            tracing::warn!(error = %e, "webhook worker: fan-out failed");
+        }
+        if let Err(e) = deliver_due(&state, &client).await {
+            tracing::warn!(error = %e, "webhook worker: delivery round failed");
+        }
+        if last_flush.elapsed() >= Duration::from_secs(5) {
+            state.usage.flush(&state.db).await;
+            last_flush = std::time::Instant::now();
+        }
+        tokio::select! {
+            () = tokio::time::sleep(state.webhooks.poll_interval) => {}
+            _ = stop.changed() => break,
+        }
+    }
+    state.usage.flush(&state.db).await;
+}
+
+/// Certificates that reached their end since last week raise `product.delisted` once each,
+/// whichever instance notices first (the dedup key is the certificate's).
+async fn notice_lapsed(state: &AppState) -> Result<(), DbErr> {
+    let today = Utc::now().date_naive();
+    for cert in catalog::lapsed(&state.db, today - chrono::Duration::days(7), today).await? {
+        let Some(product) = products::find(&state.db, cert.product_id).await? else { continue };
+        record(
+            &state.db,
+            &state.public_base_url,
+            ListingChange {
+                product: &product,
+                before: Some(cert.star),
+                after: None,
+                ended: Some(&cert),
+                reason: "expired",
+                dedup_key: Some(format!("expired:{}", cert.id)),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn fan_out(state: &AppState) -> Result<(), DbErr> {
+    let events = webhooks::undispatched(&state.db, 100).await?;
+    if events.is_empty() {
+        return Ok(());
+    }
+    let subscriptions = webhooks::active_subscriptions(&state.db).await?;
+    let now = Utc::now();
+    for event in events {
+        let deliveries = subscriptions
+            .iter()
+            .filter(|s| serde_json::from_str::<Vec<String>>(&s.events).unwrap_or_default().contains(&event.kind))
+            .map(|s| webhook_delivery::Model {
+                id: new_id(),
+                event_id: event.id,
+                subscription_id: s.id,
+                partner_id: s.partner_id,
+                status: "pending".into(),
+                attempts: 0,
+                next_attempt_at: now,
+                locked_until: None,
+                last_status: None,
+                last_error: None,
+                delivered_at: None,
+                created_at: now,
+            })
+            .collect();
+        let txn = state.db.begin().await?;
+        webhooks::dispatch(&txn, event.id, deliveries, now).await?;
+        txn.commit().await?;
+    }
+    Ok(())
+}
+
+async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let hold = now + chrono::Duration::from_std(state.webhooks.timeout * 3).unwrap_or(chrono::Duration::seconds(60));
+    for due in webhooks::due(&state.db, now, 50).await? {
+        if !webhooks::claim(&state.db, due.id, now, hold).await? {
+            continue;
+        }
+        let (Some(event), Some(subscription)) = (
+            webhooks::find_event(&state.db, due.event_id).await?,
+            webhooks::find_subscription(&state.db, due.subscription_id).await?,
+        ) else {
+            continue;
+        };
+        let attempts = due.attempts + 1;
+        let outcome = if subscription.active {
+            send(client, &subscription.url, subscription.secret.as_bytes(), &event).await
+        } else {
+            Err((None, "subscription disabled".to_owned()))
+        };
+        let attempt = match outcome {
+            Ok(status) => webhooks::Attempt {
+                status: "delivered",
+                attempts,
+                next_attempt_at: Utc::now(),
+                last_status: Some(status),
+                last_error: None,
+                delivered_at: Some(Utc::now()),
+            },
+            Err((status, error)) => {
+                let next = retry_delay(u32::try_from(attempts).unwrap_or(MAX_ATTEMPTS), state.webhooks.retry_base)
+                    .filter(|_| subscription.active);
+                webhooks::Attempt {
+                    status: if next.is_some() { "pending" } else { "failed" },
+                    attempts,
+                    next_attempt_at: Utc::now()
+                        + next.and_then(|d| chrono::Duration::from_std(d).ok()).unwrap_or_default(),
+                    last_status: status,
+                    last_error: Some(error.chars().take(500).collect()),
+                    delivered_at: None,
+                }
+            }
+        };
+        webhooks::record_attempt(&state.db, due.id, attempt).await?;
+    }
+    Ok(())
+}
+
+/// One POST of the raw event body, signed; a 2xx answer is a delivery.
+async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    secret: &[u8],
+    event: &outbox_event::Model,
+) -> Result<i32, (Option<i32>, String)> {
+    let body = event.payload.clone().into_bytes();
+    let response = client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(SIGNATURE_HEADER, sign(secret, &body))
+        .header(EVENT_HEADER, &event.kind)
+        .header(EVENT_ID_HEADER, event.id.to_string())
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| (None, e.to_string()))?;
+    let status = i32::from(response.status().as_u16());
+    if response.status().is_success() { Ok(status) } else { Err((Some(status), format!("HTTP {status}"))) }
+}

@@ -1,0 +1,351 @@
+//! Partners of the catalog (e-commerce portals, retailers): what their API keys may do, how
+//! fast they may call, which catalog events exist, how a webhook delivery is signed and when a
+//! failed one is tried again.
+
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, KeyInit, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+/// What a key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Scope {
+    /// Read the catalog and its change feed.
+    #[serde(rename = "catalog:read")]
+    CatalogRead,
+    /// Subscribe webhooks and read their delivery log.
+    #[serde(rename = "webhooks:manage")]
+    WebhooksManage,
+}
+
+impl Scope {
+    pub const ALL: [Self; 2] = [Self::CatalogRead, Self::WebhooksManage];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::CatalogRead => "catalog:read",
+            Self::WebhooksManage => "webhooks:manage",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// The kinds of partner.
+pub const PARTNER_KINDS: [&str; 3] = ["portal", "retailer", "other"];
+
+/// Calls per minute a key gets unless the admin sets another figure.
+pub const DEFAULT_RATE_PER_MINUTE: u32 = 600;
+pub const MAX_RATE_PER_MINUTE: u32 = 100_000;
+
+/// A catalog event a partner can subscribe to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EventKind {
+    #[serde(rename = "product.listed")]
+    Listed,
+    #[serde(rename = "product.updated")]
+    Updated,
+    #[serde(rename = "product.delisted")]
+    Delisted,
+}
+
+impl EventKind {
+    pub const ALL: [Self; 3] = [Self::Listed, Self::Updated, Self::Delisted];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Listed => "product.listed",
+            Self::Updated => "product.updated",
+            Self::Delisted => "product.delisted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// The event a change of a product's listing raises, from the star it was listed with before
+/// and after the change (`None`: not listed). Nothing when it was not listed and still is not.
+pub fn listing_event(before: Option<i16>, after: Option<i16>) -> Option<EventKind> {
+    match (before, after) {
+        (None, None) => None,
+        (None, Some(_)) => Some(EventKind::Listed),
+        (Some(_), None) => Some(EventKind::Delisted),
+        (Some(_), Some(_)) => Some(EventKind::Updated),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PartnerError {
+    #[error("unknown scope `{0}`; scopes: catalog:read, webhooks:manage")]
+    Scope(String),
+    #[error("a key needs at least one scope")]
+    NoScope,
+    #[error("unknown event `{0}`; events: product.listed, product.updated, product.delisted")]
+    Event(String),
+    #[error("a subscription needs at least one event")]
+    NoEvent,
+    #[error("a webhook URL is an absolute http or https URL without credentials")]
+    Url,
+    #[error("this webhook URL points at a private or local address")]
+    PrivateTarget,
+    #[error("a partner is a portal, a retailer or other")]
+    Kind,
+}
+
+/// Parses a list of scopes: at least one, each known, duplicates dropped.
+pub fn parse_scopes(items: &[String]) -> Result<Vec<Scope>, PartnerError> {
+    let mut out = Vec::new();
+    for item in items {
+        let scope = Scope::parse(item.trim()).ok_or_else(|| PartnerError::Scope(item.clone()))?;
+        if !out.contains(&scope) {
+            out.push(scope);
+        }
+    }
+    if out.is_empty() { Err(PartnerError::NoScope) } else { Ok(out) }
+}
+
+/// Parses a list of events: at least one, each known, duplicates dropped.
+pub fn parse_events(items: &[String]) -> Result<Vec<EventKind>, PartnerError> {
+    let mut out = Vec::new();
+    for item in items {
+        let kind = EventKind::parse(item.trim()).ok_or_else(|| PartnerError::Event(item.clone()))?;
+        if !out.contains(&kind) {
+            out.push(kind);
+        }
+    }
+    if out.is_empty() { Err(PartnerError::NoEvent) } else { Ok(out) }
+}
+
+pub fn check_partner_kind(kind: &str) -> Result<(), PartnerError> {
+    if PARTNER_KINDS.contains(&kind) { Ok(()) } else { Err(PartnerError::Kind) }
+}
+
+/// A webhook target: `http(s)://host[:port]/path`, no user or password in it. Unless
+/// `allow_private`, hosts that name this machine or a private network are refused, so that a
+/// subscription cannot make the server call its own neighbours.
+pub fn check_webhook_url(url: &str, allow_private: bool) -> Result<(), PartnerError> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or(PartnerError::Url)?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') || url.len() > 2000 || url.chars().any(char::is_whitespace) {
+        return Err(PartnerError::Url);
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority
+            .rsplit_once(':')
+            .map_or(authority, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { authority }),
+    };
+    if host.is_empty() {
+        return Err(PartnerError::Url);
+    }
+    if !allow_private && is_private_host(host) {
+        return Err(PartnerError::PrivateTarget);
+    }
+    Ok(())
+}
+
+fn is_private_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local") || host.ends_with(".internal") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => {
+            ip.is_private() || ip.is_loopback() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast()
+        }
+        Ok(std::net::IpAddr::V6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || (ip.segments()[0] & 0xfe00) == 0xfc00
+                || (ip.segments()[0] & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
+/// The signature header's value for a delivery: `sha256=` and the hex HMAC-SHA256 of the raw
+/// body under the subscription's secret.
+pub fn sign(secret: &[u8], body: &[u8]) -> String {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes a key of any length");
+    mac.update(body);
+    let digest = mac.finalize().into_bytes();
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256=");
+    for byte in digest {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+/// Whether `signature` (the header's value) is the body's signature, compared in constant time.
+pub fn verify(secret: &[u8], body: &[u8], signature: &str) -> bool {
+    let expected = sign(secret, body);
+    expected.len() == signature.len()
+        && expected.bytes().zip(signature.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// Attempts before a delivery is given up.
+pub const MAX_ATTEMPTS: u32 = 12;
+
+/// How long to wait after the `attempts`-th failed attempt: `base` tripled each time, at most
+/// six hours; `None` once the attempts are used up.
+pub fn retry_delay(attempts: u32, base: Duration) -> Option<Duration> {
+    if attempts >= MAX_ATTEMPTS {
+        return None;
+    }
+    let factor = 3u32.saturating_pow(attempts.saturating_sub(1));
+    Some(base.saturating_mul(factor).min(Duration::from_secs(6 * 3600)))
+}
+
+/// A token bucket: `per_minute` calls a minute, in bursts of up to `per_minute`.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenBucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// What the bucket said to one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateDecision {
+    pub allowed: bool,
+    pub limit: u32,
+    /// Calls left now.
+    pub remaining: u32,
+    /// Seconds until the bucket is full again.
+    pub reset_seconds: u64,
+    /// Seconds to wait before the next call is allowed (0 when allowed).
+    pub retry_after_seconds: u64,
+}
+
+impl TokenBucket {
+    pub fn full(per_minute: u32, now: Instant) -> Self {
+        Self { tokens: f64::from(per_minute), at: now }
+    }
+
+    /// Takes one token if there is one.
+    pub fn take(&mut self, per_minute: u32, now: Instant) -> RateDecision {
+        let capacity = f64::from(per_minute.max(1));
+        let per_second = capacity / 60.0;
+        let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * per_second).min(capacity);
+        self.at = now;
+        let allowed = self.tokens >= 1.0;
+        if allowed {
+            self.tokens -= 1.0;
+        }
+        let reset = ((capacity - self.tokens) / per_second).ceil();
+        let retry = if allowed { 0.0 } else { ((1.0 - self.tokens) / per_second).ceil().max(1.0) };
+        RateDecision {
+            allowed,
+            limit: per_minute,
+            remaining: self.tokens.floor() as u32,
+            reset_seconds: reset as u64,
+            retry_after_seconds: retry as u64,
+        }
+    }
+
+    /// Whether it has been full (untouched) long enough to be forgotten.
+    pub fn idle(&self, per_minute: u32, now: Instant) -> bool {
+        now.saturating_duration_since(self.at).as_secs_f64() * f64::from(per_minute.max(1)) / 60.0
+            >= f64::from(per_minute.max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn scopes_and_events_parse() {
+        let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        assert_eq!(parse_scopes(&s(&["catalog:read", "catalog:read"])), Ok(vec![Scope::CatalogRead]));
+        assert_eq!(parse_scopes(&s(&[])), Err(PartnerError::NoScope));
+        assert_eq!(parse_scopes(&s(&["admin"])), Err(PartnerError::Scope("admin".into())));
+        assert_eq!(parse_events(&s(&["product.delisted"])), Ok(vec![EventKind::Delisted]));
+        assert_eq!(parse_events(&s(&["product.sold"])), Err(PartnerError::Event("product.sold".into())));
+        assert_eq!(serde_json::to_string(&EventKind::Listed).ok().as_deref(), Some("\"product.listed\""));
+    }
+
+    #[test]
+    fn listing_events() {
+        assert_eq!(listing_event(None, Some(4)), Some(EventKind::Listed));
+        assert_eq!(listing_event(Some(4), Some(5)), Some(EventKind::Updated));
+        assert_eq!(listing_event(Some(3), None), Some(EventKind::Delisted));
+        assert_eq!(listing_event(None, None), None);
+    }
+
+    #[test]
+    fn webhook_urls() {
+        assert_eq!(check_webhook_url("https://shop.example.vn/hooks/ocop", false), Ok(()));
+        assert_eq!(check_webhook_url("http://shop.example.vn:8443/x?y=1", false), Ok(()));
+        assert_eq!(check_webhook_url("ftp://shop.example.vn/", false), Err(PartnerError::Url));
+        assert_eq!(check_webhook_url("https://user:pw@shop.example.vn/", false), Err(PartnerError::Url));
+        assert_eq!(check_webhook_url("https:///path", false), Err(PartnerError::Url));
+        for private in [
+            "http://127.0.0.1:9000/",
+            "http://localhost/",
+            "http://10.1.2.3/",
+            "http://[::1]:80/",
+            "http://192.168.0.9/",
+        ] {
+            assert_eq!(check_webhook_url(private, false), Err(PartnerError::PrivateTarget), "{private}");
+            assert_eq!(check_webhook_url(private, true), Ok(()), "{private}");
+        }
+    }
+
+    #[test]
+    fn signatures_verify_and_differ_by_secret_and_body() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            sign(b"Jefe", b"what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let signature = sign(b"secret", b"{\"a\":1}");
+        assert!(verify(b"secret", b"{\"a\":1}", &signature));
+        assert!(!verify(b"other", b"{\"a\":1}", &signature));
+        assert!(!verify(b"secret", b"{\"a\":2}", &signature));
+        assert!(!verify(b"secret", b"{\"a\":1}", "sha256=00"));
+    }
+
+    #[test]
+    fn retries_back_off_and_stop() {
+        let base = Duration::from_secs(10);
+        assert_eq!(retry_delay(1, base), Some(Duration::from_secs(10)));
+        assert_eq!(retry_delay(2, base), Some(Duration::from_secs(30)));
+        assert_eq!(retry_delay(3, base), Some(Duration::from_secs(90)));
+        assert_eq!(retry_delay(11, base), Some(Duration::from_secs(6 * 3600)));
+        assert_eq!(retry_delay(MAX_ATTEMPTS, base), None);
+    }
+
+    #[test]
+    fn bucket_allows_the_limit_then_refuses_then_refills() {
+        let start = Instant::now();
+        let mut bucket = TokenBucket::full(3, start);
+        for left in [2, 1, 0] {
+            let d = bucket.take(3, start);
+            assert!(d.allowed);
+            assert_eq!(d.remaining, left);
+        }
+        let refused = bucket.take(3, start);
+        assert!(!refused.allowed);
+        assert_eq!(refused.retry_after_seconds, 20, "one token every 20 s at 3 a minute");
+        assert!(bucket.take(3, start + Duration::from_secs(21)).allowed);
+    }
+
+    proptest! {
+        #[test]
+        fn a_bucket_never_allows_more_than_its_limit_per_minute(limit in 1u32..200, calls in 1usize..600) {
+            let start = Instant::now();
+            let mut bucket = TokenBucket::full(limit, start);
+            let allowed = (0..calls).filter(|_| bucket.take(limit, start).allowed).count();
+            prop_assert!(allowed <= limit as usize);
+            prop_assert_eq!(allowed, calls.min(limit as usize));
+        }
+    }
+}

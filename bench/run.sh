@@ -7,6 +7,11 @@
 #   /api/v1/progress/overdue?cycle_id=     (overdue applications against stage deadlines)
 #   /api/v1/products?q=cha%20muc%20ha%20long (diacritics-insensitive word search, count + page)
 #   /api/v1/applications?cycle_id=&status= (the cycle board's column)
+# and, over the demo plus 20,000 certified synthetic products (BENCH_CATALOG_PRODUCTS), as a
+# partner portal without a key (the anonymous rate limit off):
+#   /api/v1/catalog/products?limit=100     (a page of 100 items; repeated, as portals poll)
+#   the same with If-None-Match            (304)
+#   200 different pages by cursor          (the whole catalog walked, pages built then cached)
 # Raw wrk output goes to bench/results/<date>-<db>-<target>.txt; a summary table to
 # bench/results/latest.md. Loopback only; every run is bounded in time.
 set -euo pipefail
@@ -16,6 +21,7 @@ duration=${BENCH_DURATION:-15s}
 connections=${BENCH_CONNECTIONS:-32}
 threads=${BENCH_THREADS:-2}
 products=${BENCH_PRODUCTS:-20000}
+catalog_products=${BENCH_CATALOG_PRODUCTS:-20000}
 pg_base=${OCOP_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 results=bench/results
 stamp=$(date -u +%Y%m%d-%H%M%S)
@@ -34,14 +40,13 @@ summary=$results/latest.md
   echo "|---|---|---|---|---|---|"
 } > "$summary"
 
-run_wrk() { # db name url [token]
-  local db=$1 name=$2 url=$3 token=${4:-}
+run_wrk() { # db name url [header] [wrk script]
+  local db=$1 name=$2 url=$3 header=${4:-} script=${5:-}
   local out=$results/$stamp-$db-$name.txt
-  if [ -n "$token" ]; then
-    wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $token" "$url" > "$out"
-  else
-    wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url" > "$out"
-  fi
+  local args=(-t"$threads" -c"$connections" -d"$duration" --latency)
+  [ -n "$header" ] && args+=(-H "$header")
+  [ -n "$script" ] && args+=(-s "$script")
+  wrk "${args[@]}" "$url" > "$out"
   local rps p50 p90 p99
   rps=$(awk '/Requests\/sec/ {print $2}' "$out")
   p50=$(awk '$1=="50%" {print $2}' "$out")
@@ -68,19 +73,57 @@ bench_db() { # db port
   token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
     -d '{"email":"admin@ocop.demo","password":"OcopDemo@2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   run_wrk "$db" healthz "http://127.0.0.1:$port/healthz"
-  run_wrk "$db" admin-units-list "http://127.0.0.1:$port/api/v1/admin-units?limit=20" "$token"
+  run_wrk "$db" admin-units-list "http://127.0.0.1:$port/api/v1/admin-units?limit=20" "Authorization: Bearer $token"
   local cycle api="http://127.0.0.1:$port/api/v1"
   cycle=$(curl -sf -H "Authorization: Bearer $token" "$api/cycles" |
     python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin) if c["year"] == 2026][0])')
-  run_wrk "$db" progress-stages "$api/progress/stages?cycle_id=$cycle" "$token"
-  run_wrk "$db" progress-overdue "$api/progress/overdue?cycle_id=$cycle" "$token"
-  run_wrk "$db" products-search "$api/products?q=cha%20muc%20ha%20long" "$token"
-  run_wrk "$db" board-column "$api/applications?cycle_id=$cycle&status=plan_submitted" "$token"
+  run_wrk "$db" progress-stages "$api/progress/stages?cycle_id=$cycle" "Authorization: Bearer $token"
+  run_wrk "$db" progress-overdue "$api/progress/overdue?cycle_id=$cycle" "Authorization: Bearer $token"
+  run_wrk "$db" products-search "$api/products?q=cha%20muc%20ha%20long" "Authorization: Bearer $token"
+  run_wrk "$db" board-column "$api/applications?cycle_id=$cycle&status=plan_submitted" "Authorization: Bearer $token"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+
+bench_catalog() { # db port
+  local db=$1 port=$2 data
+  data=$(mktemp -d)
+  local env=(OCOP_DATA_DIR="$data" OCOP_DEMO=true OCOP_LOG_FORMAT=json RUST_LOG=warn
+             OCOP_JWT_SECRET=bench-only-secret-0123456789abcdefghij OCOP_CATALOG_ANONYMOUS_RATE_PER_MINUTE=0)
+  if [ "$db" = postgres ]; then
+    psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench_catalog WITH (FORCE)" -c "CREATE DATABASE ocop_bench_catalog"
+    env+=(OCOP_DATABASE_URL="${pg_base%/*}/ocop_bench_catalog")
+  fi
+  env "${env[@]}" "$bin" seed --demo --synthetic "$catalog_products" --certified > "$data/seed.log"
+  env "${env[@]}" "$bin" serve --bind "127.0.0.1:$port" > "$data/server.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  local api="http://127.0.0.1:$port/api/v1" etag
+  etag=$(curl -sf -o /dev/null -D - "$api/catalog/products?limit=100" | tr -d '\r' | awk 'tolower($1) == "etag:" {print $2}')
+  run_wrk "$db" catalog-page "$api/catalog/products?limit=100"
+  run_wrk "$db" catalog-304 "$api/catalog/products?limit=100" "If-None-Match: $etag"
+  # The first 200 pages' cursors, for a walk through distinct pages.
+  python3 - "$api" > "$data/walk.lua" <<'PY'
+import json, sys, urllib.request
+api, cursors, cursor = sys.argv[1], [], None
+for _ in range(200):
+    page = json.load(urllib.request.urlopen(f"{api}/catalog/products?limit=100" + (f"&cursor={cursor}" if cursor else "")))
+    cursor = page.get("next_cursor")
+    if not cursor:
+        break
+    cursors.append(cursor)
+print("local cursors = {" + ",".join(f'"{c}"' for c in cursors) + "}")
+print("local i = 0")
+print("request = function() i = i + 1; return wrk.format('GET', '/api/v1/catalog/products?limit=100&cursor=' .. cursors[(i % #cursors) + 1]) end")
+PY
+  run_wrk "$db" catalog-walk "$api/catalog/products?limit=100" "" "$data/walk.lua"
   kill "$pid"
   wait "$pid" 2>/dev/null || true
 }
 
 bench_db sqlite 18281
 bench_db postgres 18282
-psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)"
+bench_catalog sqlite 18283
+bench_catalog postgres 18284
+psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)" -c "DROP DATABASE IF EXISTS ocop_bench_catalog WITH (FORCE)"
 echo; cat "$summary"

@@ -66,8 +66,11 @@ test("a district officer's navigation and buttons follow the role and the area",
   await expect(nav.getByRole("link", { name: "Đơn vị hành chính" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Tài khoản" })).toHaveCount(0);
   await expect(nav.getByRole("link", { name: "Nhật ký thay đổi" })).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Đối tác, khóa API" })).toHaveCount(0);
   // Admin pages are not reachable by URL either.
   await page.goto("/users");
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/partners");
   await expect(page).toHaveURL(/\/$/);
 
   await page.goto("/admin-units");

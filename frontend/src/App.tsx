@@ -31,6 +31,7 @@ const PublicMapPage = lazy(() => import("./pages/PublicMapPage").then((m) => ({ 
 const CatalogPage = lazy(() => import("./public/CatalogPage").then((m) => ({ default: m.CatalogPage })));
 const CatalogProductPage = lazy(() => import("./public/CatalogProductPage").then((m) => ({ default: m.CatalogProductPage })));
 const FairsPage = lazy(() => import("./public/FairsPage").then((m) => ({ default: m.FairsPage })));
+const PartnersPage = lazy(() => import("./pages/PartnersPage").then((m) => ({ default: m.PartnersPage })));
 const MinePage = lazy(() => import("./pages/MinePage").then((m) => ({ default: m.MinePage })));
 
 /** Pages anyone sees, signed in or not. */
@@ -81,6 +82,7 @@ export function App() {
         <Route path="certificates/:id" element={<CertificatePage />} />
         <Route path="users" element={isAdmin ? <UsersPage /> : <Navigate to="/" replace />} />
         <Route path="audit" element={isAdmin ? <AuditPage /> : <Navigate to="/" replace />} />
+        <Route path="partners" element={isAdmin ? <PartnersPage /> : <Navigate to="/" replace />} />
         <Route path="classifications" element={isAdmin ? <ClassificationsPage /> : <Navigate to="/" replace />} />
         <Route path="login" element={<Navigate to="/" replace />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -3,6 +3,7 @@
 //! retries with backoff. A crash loses nothing: undelivered work is in the database and the
 //! next worker (after a restart, or on another instance) carries on.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -155,13 +156,20 @@ pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::w
 /// whichever instance notices first (the dedup key is the certificate's).
 async fn notice_lapsed(state: &AppState) -> Result<(), DbErr> {
     let today = Utc::now().date_naive();
-    for cert in catalog::lapsed(&state.db, today - chrono::Duration::days(7), today).await? {
-        let Some(product) = products::find(&state.db, cert.product_id).await? else { continue };
+    let lapsed = catalog::lapsed(&state.db, today - chrono::Duration::days(7), today).await?;
+    let found: HashMap<Uuid, product::Model> =
+        products::find_many(&state.db, lapsed.iter().map(|c| c.product_id).collect())
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+    for cert in lapsed {
+        let Some(product) = found.get(&cert.product_id) else { continue };
         record(
             &state.db,
             &state.public_base_url,
             ListingChange {
-                product: &product,
+                product,
                 before: Some(cert.star),
                 after: None,
                 ended: Some(&cert),

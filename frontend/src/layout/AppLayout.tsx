@@ -1,7 +1,7 @@
 import { Suspense, useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Dropdown, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
-import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined, SolutionOutlined, SafetyCertificateOutlined, OrderedListOutlined, EnvironmentOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined, SolutionOutlined, SafetyCertificateOutlined, OrderedListOutlined, EnvironmentOutlined, ShoppingOutlined, LinkOutlined } from "@ant-design/icons";
 import { useSession } from "../auth/session";
 import { signOut } from "../api/client";
 import { useI18n } from "../i18n";
@@ -31,11 +31,13 @@ const NAV: NavItem[] = [
   { path: "/map", label: "nav.map", icon: <EnvironmentOutlined /> },
   { path: "/councils", label: "nav.councils", icon: <SolutionOutlined />, roles: (r) => r !== "producer" },
   { path: "/certificates", label: "nav.certificates", icon: <SafetyCertificateOutlined /> },
+  { path: "/catalog", label: "nav.catalog", icon: <ShoppingOutlined /> },
   { path: "/criteria-sets", label: "nav.criteria", icon: <OrderedListOutlined />, roles: (r) => r !== "producer" },
   { path: "/import", label: "nav.import", icon: <FileExcelOutlined />, roles: isOfficer },
   { path: "/admin-units", label: "nav.adminUnits", icon: <ApartmentOutlined /> },
   { path: "/classifications", label: "nav.classifications", icon: <PartitionOutlined />, adminOnly: true },
   { path: "/users", label: "nav.users", icon: <TeamOutlined />, adminOnly: true },
+  { path: "/partners", label: "nav.partners", icon: <LinkOutlined />, adminOnly: true },
   { path: "/audit", label: "nav.audit", icon: <AuditOutlined />, adminOnly: true },
 ];
 

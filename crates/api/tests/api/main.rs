@@ -12,6 +12,7 @@ mod cycle;
 mod errors;
 mod health;
 mod imports;
+mod integrators;
 mod maps;
 mod openapi;
 mod partners;

@@ -9,9 +9,11 @@
 #   /api/v1/applications?cycle_id=&status= (the cycle board's column)
 # and, over the demo plus 20,000 certified synthetic products (BENCH_CATALOG_PRODUCTS), as a
 # partner portal without a key (the anonymous rate limit off):
+#   /api/v1/catalog/products?limit=100     (a page of 100 items built for every request: no page cache)
 #   /api/v1/catalog/products?limit=100     (a page of 100 items; repeated, as portals poll)
 #   the same with If-None-Match            (304)
 #   200 different pages by cursor          (the whole catalog walked, pages built then cached)
+# BENCH_SUITES="registry catalog" (default) chooses what runs.
 # Raw wrk output goes to bench/results/<date>-<db>-<target>.txt; a summary table to
 # bench/results/latest.md. Loopback only; every run is bounded in time.
 set -euo pipefail
@@ -95,10 +97,19 @@ bench_catalog() { # db port
     env+=(OCOP_DATABASE_URL="${pg_base%/*}/ocop_bench_catalog")
   fi
   env "${env[@]}" "$bin" seed --demo --synthetic "$catalog_products" --certified > "$data/seed.log"
-  env "${env[@]}" "$bin" serve --bind "127.0.0.1:$port" > "$data/server.log" 2>&1 &
+  # As a database in service would be: statistics up to date after the bulk load.
+  [ "$db" = postgres ] && psql "${pg_base%/*}/ocop_bench_catalog" -qX -c "VACUUM ANALYZE"
+  # Every answer built anew (no page cache): what a full page costs the server.
+  env "${env[@]}" OCOP_CATALOG_CACHE_BYTES=0 "$bin" serve --bind "127.0.0.1:$port" > "$data/server-uncached.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
   local api="http://127.0.0.1:$port/api/v1" etag
+  run_wrk "$db" catalog-page-built "$api/catalog/products?limit=100"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  env "${env[@]}" "$bin" serve --bind "127.0.0.1:$port" > "$data/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
   etag=$(curl -sf -o /dev/null -D - "$api/catalog/products?limit=100" | tr -d '\r' | awk 'tolower($1) == "etag:" {print $2}')
   run_wrk "$db" catalog-page "$api/catalog/products?limit=100"
   run_wrk "$db" catalog-304 "$api/catalog/products?limit=100" "If-None-Match: $etag"
@@ -121,9 +132,14 @@ PY
   wait "$pid" 2>/dev/null || true
 }
 
-bench_db sqlite 18281
-bench_db postgres 18282
-bench_catalog sqlite 18283
-bench_catalog postgres 18284
+suites=${BENCH_SUITES:-registry catalog}
+if [[ " $suites " == *" registry "* ]]; then
+  bench_db sqlite 18281
+  bench_db postgres 18282
+fi
+if [[ " $suites " == *" catalog "* ]]; then
+  bench_catalog sqlite 18283
+  bench_catalog postgres 18284
+fi
 psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)" -c "DROP DATABASE IF EXISTS ocop_bench_catalog WITH (FORCE)"
 echo; cat "$summary"

@@ -35,6 +35,8 @@ pub struct ApiConfig {
     pub public_base_url: String,
     /// Catalog calls per minute for a client address without an API key (0: no limit).
     pub anonymous_rate_per_minute: u32,
+    /// Memory for catalog pages already built (0: build every answer).
+    pub catalog_cache_bytes: usize,
     pub webhooks: WebhookConfig,
 }
 
@@ -82,6 +84,7 @@ impl ApiConfig {
             basemap_style_url: None,
             public_base_url: "http://127.0.0.1:8080".into(),
             anonymous_rate_per_minute: 600,
+            catalog_cache_bytes: 64 * 1024 * 1024,
             webhooks: WebhookConfig::default(),
         }
     }
@@ -135,7 +138,7 @@ impl AppState {
             webhooks: config.webhooks,
             rate_limiter: RateLimiter::new(),
             usage: UsageCounter::default(),
-            catalog_cache: Default::default(),
+            catalog_cache: crate::routes::catalog::PageCache::new(config.catalog_cache_bytes),
         }
     }
 }

@@ -110,7 +110,8 @@ pub async fn record(db: &impl ConnectionTrait, public_base_url: &str, change: Li
 }
 
 /// Runs until `stop` turns true: every poll, notices lapsed certificates, fans events out and
-/// delivers what is due; every few seconds, writes the API keys' usage counts. A round in
+/// delivers what is due; every few seconds, writes the API keys' usage counts; every hour,
+/// refreshes the planner's statistics. A round in
 /// progress is finished before it stops, so no transaction is cut short.
 pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
     let client = match reqwest::Client::builder()
@@ -127,6 +128,7 @@ pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::w
     };
     let mut last_sweep: Option<std::time::Instant> = None;
     let mut last_flush = std::time::Instant::now();
+    let mut last_optimize = std::time::Instant::now();
     loop {
         if last_sweep.is_none_or(|t| t.elapsed() >= state.webhooks.sweep_interval) {
             if let Err(e) = notice_lapsed(&state).await {
@@ -139,6 +141,12 @@ pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::w
         }
         if let Err(e) = deliver_due(&state, &client).await {
             tracing::warn!(error = %e, "webhook worker: delivery round failed");
+        }
+        if last_optimize.elapsed() >= Duration::from_secs(3600) {
+            if let Err(e) = ocop_persistence::optimize(&state.db).await {
+                tracing::warn!(error = %e, "planner statistics not refreshed");
+            }
+            last_optimize = std::time::Instant::now();
         }
         if last_flush.elapsed() >= Duration::from_secs(5) {
             state.usage.flush(&state.db).await;

@@ -99,26 +99,28 @@ pub enum PartnerError {
 
 /// Parses a list of scopes: at least one, each known, duplicates dropped.
 pub fn parse_scopes(items: &[String]) -> Result<Vec<Scope>, PartnerError> {
-    let mut out = Vec::new();
-    for item in items {
-        let scope = Scope::parse(item.trim()).ok_or_else(|| PartnerError::Scope(item.clone()))?;
-        if !out.contains(&scope) {
-            out.push(scope);
-        }
-    }
-    if out.is_empty() { Err(PartnerError::NoScope) } else { Ok(out) }
+    parse_list(items, Scope::parse, PartnerError::Scope, PartnerError::NoScope)
 }
 
 /// Parses a list of events: at least one, each known, duplicates dropped.
 pub fn parse_events(items: &[String]) -> Result<Vec<EventKind>, PartnerError> {
+    parse_list(items, EventKind::parse, PartnerError::Event, PartnerError::NoEvent)
+}
+
+fn parse_list<T: PartialEq>(
+    items: &[String],
+    parse: fn(&str) -> Option<T>,
+    unknown: fn(String) -> PartnerError,
+    empty: PartnerError,
+) -> Result<Vec<T>, PartnerError> {
     let mut out = Vec::new();
     for item in items {
-        let kind = EventKind::parse(item.trim()).ok_or_else(|| PartnerError::Event(item.clone()))?;
-        if !out.contains(&kind) {
-            out.push(kind);
+        let value = parse(item.trim()).ok_or_else(|| unknown(item.clone()))?;
+        if !out.contains(&value) {
+            out.push(value);
         }
     }
-    if out.is_empty() { Err(PartnerError::NoEvent) } else { Ok(out) }
+    if out.is_empty() { Err(empty) } else { Ok(out) }
 }
 
 pub fn check_partner_kind(kind: &str) -> Result<(), PartnerError> {

@@ -38,9 +38,19 @@ fn in_force(today: NaiveDate, min_star: i16) -> Condition {
 /// A page of listed products, by id (stable cursor order); one more than `limit` tells that
 /// another page follows.
 pub async fn list(db: &impl ConnectionTrait, f: &Filter) -> Result<Vec<product::Model>, DbErr> {
+    // Correlated: walking products in id order, each is checked by the certificates' product
+    // index, and the walk stops at the page's end (an `IN` list would read every listed
+    // certificate first).
     let mut listed = Query::select();
-    listed.column(certificate::Column::ProductId).from(certificate::Entity).cond_where(in_force(f.today, f.min_star));
-    let mut cond = Condition::all().add(Expr::col((product::Entity, product::Column::Id)).in_subquery(listed));
+    listed
+        .expr(Expr::val(1))
+        .from(certificate::Entity)
+        .and_where(
+            Expr::col((certificate::Entity, certificate::Column::ProductId))
+                .equals((product::Entity, product::Column::Id)),
+        )
+        .cond_where(in_force(f.today, f.min_star));
+    let mut cond = Condition::all().add(Expr::exists(listed));
     if let Some(group) = &f.group_code {
         cond = cond.add(product::Column::GroupCode.eq(group.as_str()));
     }

@@ -60,7 +60,24 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
     classifications::load_seeds(db).await?;
-    criteria_sets::load_seeds(db).await
+    criteria_sets::load_seeds(db).await?;
+    optimize(db).await
+}
+
+/// Keeps the query planner's statistics current. PostgreSQL's autovacuum does it by itself;
+/// SQLite needs `PRAGMA optimize` now and then (it analyzes the tables that grew), or it may
+/// pick an index that reads every certificate to show one catalog page. Run at start and by
+/// the server's background worker every hour.
+pub async fn optimize(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA optimize=0x10002").await?;
+    }
+    Ok(())
+}
+
+/// Brings the planner's statistics up to date at once, after a bulk load.
+pub async fn analyze(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_unprepared("ANALYZE").await.map(|_| ())
 }
 
 /// JSON text for a column that keeps a structure whole (criteria sets, sheet answers).

@@ -797,5 +797,6 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32, certified: bool) 
     audit::record::<(), _>(&txn, &AuditContext::default(), "seed", "dataset", "synthetic", None, Some(&summary))
         .await?;
     txn.commit().await?;
+    crate::analyze(db).await?;
     Ok(())
 }

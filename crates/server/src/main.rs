@@ -116,6 +116,7 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     config.public_base_url = settings.public_base_url.clone();
     config.anonymous_rate_per_minute = settings.catalog_anonymous_rate_per_minute;
     config.webhooks.allow_private_targets = settings.webhook_allow_private_targets;
+    config.catalog_cache_bytes = settings.catalog_cache_bytes;
     config.files = ocop_api::files::FileStore::open(&settings.file_store())
         .with_context(|| format!("cannot open the file store {}", settings.file_store()))?;
     if config.spa_dir.is_none() {

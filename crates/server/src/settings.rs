@@ -49,6 +49,8 @@ pub struct Settings {
     pub catalog_anonymous_rate_per_minute: u32,
     /// Accept webhook subscriptions to local or private-network addresses.
     pub webhook_allow_private_targets: bool,
+    /// Memory for catalog pages already built, in bytes (0: build every answer).
+    pub catalog_cache_bytes: usize,
 }
 
 impl Default for Settings {
@@ -72,6 +74,7 @@ impl Default for Settings {
             basemap_style_url: None,
             catalog_anonymous_rate_per_minute: 600,
             webhook_allow_private_targets: false,
+            catalog_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }

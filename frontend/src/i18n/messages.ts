@@ -505,6 +505,7 @@ const vi = {
   "deliveryStatus.pending": "Chờ gửi lại",
   "deliveryStatus.delivered": "Đã gửi",
   "deliveryStatus.failed": "Thất bại",
+  "product.publicPage": "Trang công khai trên danh mục",
 };
 
 export type MessageKey = keyof typeof vi;
@@ -1015,6 +1016,7 @@ const en: Record<MessageKey, string> = {
   "deliveryStatus.pending": "Pending retry",
   "deliveryStatus.delivered": "Delivered",
   "deliveryStatus.failed": "Failed",
+  "product.publicPage": "Public catalog page",
 };
 
 export const messages = { vi, en } as const;

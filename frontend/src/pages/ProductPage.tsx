@@ -53,6 +53,7 @@ export function ProductPage() {
             {p.name}
           </Typography.Title>
           {p.star && <Stars star={p.star} />}
+          {p.star != null && p.star >= 3 && <Link to={`/catalog/${p.id}`}>{t("product.publicPage")}</Link>}
         </Space>
         {canManage && <Button onClick={() => setEditing(true)}>{t("edit")}</Button>}
       </Space>

@@ -170,6 +170,10 @@ async fn admit(state: &AppState, req: &HttpRequest, presented: Option<String>) -
     Ok(caller)
 }
 
+fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| ApiError::internal("AppState missing"))
+}
+
 /// A caller of the public catalog: anonymous, or a partner with a key.
 pub struct CatalogCaller(pub Option<KeyCaller>);
 

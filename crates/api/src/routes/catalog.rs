@@ -178,10 +178,10 @@ async fn units(state: &AppState, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, admi
 }
 
 /// Catalog answers already built, under the catalog's fingerprint: a page is built once per
-/// change of the catalog, whatever the number of callers. Bounded in bytes; emptied when the
-/// fingerprint moves on.
-#[derive(Default)]
+/// change of the catalog, whatever the number of callers. Bounded in bytes (0: nothing is
+/// kept); emptied when the fingerprint moves on.
 pub struct PageCache {
+    capacity: usize,
     inner: Mutex<CacheInner>,
 }
 
@@ -192,17 +192,22 @@ struct CacheInner {
     pages: HashMap<String, Bytes>,
 }
 
-const CACHE_BYTES: usize = 64 * 1024 * 1024;
-
 impl PageCache {
+    pub fn new(capacity: usize) -> Self {
+        Self { capacity, inner: Mutex::default() }
+    }
+
     fn get(&self, fingerprint: &str, key: &str) -> Option<Bytes> {
         let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if inner.fingerprint == fingerprint { inner.pages.get(key).cloned() } else { None }
     }
 
     fn put(&self, fingerprint: &str, key: String, body: Bytes) {
+        if body.len() > self.capacity {
+            return;
+        }
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.fingerprint != fingerprint || inner.bytes + body.len() > CACHE_BYTES {
+        if inner.fingerprint != fingerprint || inner.bytes + body.len() > self.capacity {
             *inner = CacheInner { fingerprint: fingerprint.to_owned(), ..CacheInner::default() };
         }
         inner.bytes += body.len();

@@ -148,6 +148,26 @@ async fn an_expired_certificate_leaves_the_catalog_and_the_feed_says_so(app: Tes
 }
 both!(an_expired_certificate_leaves_the_catalog_and_the_feed_says_so);
 
+async fn two_star_products_never_appear(app: TestApp) {
+    let s = in_session(&app).await;
+    let (answers, _) = answers_for(&s.set, 40);
+    for token in [&s.chair, &s.member, &s.member2] {
+        assert_eq!(submit(&app, token, &s.item, &answers).await.status(), 200);
+    }
+    app.post_expect(&format!("/api/v1/session-items/{}/finalize", s.item), &s.chair, &json!({}), 200).await;
+    let scored = app.get_json(&format!("/api/v1/session-items/{}", s.item), &s.chair).await;
+    assert_eq!(scored["item"]["result"]["star"], 2, "{scored}");
+    let officer = app.token(PROVINCE).await;
+    let issue = json!({"item_id": s.item, "decision_number": "1/QĐ-UBND", "decision_date": Utc::now().date_naive(), "issuing_body": "UBND tỉnh"});
+    assert_problem(app.post("/api/v1/certificates", &officer, &issue).send().await.expect("req"), 409, "conflict")
+        .await;
+    assert_eq!(json_of(&app, "/api/v1/catalog/products").await["items"], json!([]));
+    assert_eq!(json_of(&app, "/api/v1/catalog/facets").await["total"], 0);
+    let feed = json_of(&app, "/api/v1/catalog/changes?since=2026-01-01T00:00:00Z").await;
+    assert_eq!(feed["changes"], json!([]));
+}
+both!(two_star_products_never_appear);
+
 fn urlencoding(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
 }

@@ -241,23 +241,27 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
     body
 }
 
-/// Runs a test body against both databases: `both!(name);` expects `async fn name(app: TestApp)`.
+/// Runs a test body against both databases: `both!(name);` expects `async fn name(app: TestApp)`;
+/// `both!(name, configure);` first passes the server's settings to `fn configure(&mut ApiConfig)`.
 #[macro_export]
 macro_rules! both {
     ($name:ident) => {
+        $crate::both!($name, |_| {});
+    };
+    ($name:ident, $configure:expr) => {
         mod $name {
             use $crate::helpers::{Backend, TestApp};
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                if let Some(app) = TestApp::spawn(Backend::Sqlite).await {
+                if let Some(app) = TestApp::spawn_with(Backend::Sqlite, $configure).await {
                     super::$name(app).await;
                 }
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(app) = TestApp::spawn(Backend::Postgres).await {
+                if let Some(app) = TestApp::spawn_with(Backend::Postgres, $configure).await {
                     super::$name(app).await;
                 }
             }

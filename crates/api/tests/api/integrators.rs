@@ -10,8 +10,9 @@ use std::time::Duration;
 use chrono::Utc;
 use serde_json::{Value, json};
 
+use crate::both;
 use crate::catalog::certify;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::TestApp;
 
 /// The samples of the guide by name: (language, code).
 fn samples() -> HashMap<String, (String, String)> {
@@ -165,20 +166,4 @@ fn webhooks_to_this_machine(config: &mut ocop_api::ApiConfig) {
     config.webhooks.poll_interval = Duration::from_millis(50);
 }
 
-mod guide {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        if let Some(app) = TestApp::spawn_with(Backend::Sqlite, webhooks_to_this_machine).await {
-            the_guide_s_samples_run(app).await;
-        }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = TestApp::spawn_with(Backend::Postgres, webhooks_to_this_machine).await {
-            the_guide_s_samples_run(app).await;
-        }
-    }
-}
+both!(the_guide_s_samples_run, super::webhooks_to_this_machine);

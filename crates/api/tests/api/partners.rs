@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::both;
 use crate::catalog::certify;
-use crate::helpers::{Backend, TestApp, assert_problem};
+use crate::helpers::{TestApp, assert_problem};
 
 const ADMIN: &str = "admin@ocop.demo";
 
@@ -155,23 +155,7 @@ async fn anonymous_callers_are_limited_per_address(app: TestApp) {
     assert_problem(over, 429, "too_many_requests").await;
 }
 
-mod anonymous_limits {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        if let Some(app) = TestApp::spawn_with(Backend::Sqlite, |c| c.anonymous_rate_per_minute = 2).await {
-            anonymous_callers_are_limited_per_address(app).await;
-        }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = TestApp::spawn_with(Backend::Postgres, |c| c.anonymous_rate_per_minute = 2).await {
-            anonymous_callers_are_limited_per_address(app).await;
-        }
-    }
-}
+both!(anonymous_callers_are_limited_per_address, |c| c.anonymous_rate_per_minute = 2);
 
 /// One request the partner's endpoint received.
 #[derive(Debug, Clone)]
@@ -356,37 +340,8 @@ fn fast_webhooks(config: &mut ocop_api::ApiConfig) {
     config.webhooks.sweep_interval = Duration::from_millis(200);
 }
 
-mod webhooks {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        if let Some(app) = TestApp::spawn_with(Backend::Sqlite, fast_webhooks).await {
-            webhooks_are_signed_retried_logged_and_survive_a_restart(app).await;
-        }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = TestApp::spawn_with(Backend::Postgres, fast_webhooks).await {
-            webhooks_are_signed_retried_logged_and_survive_a_restart(app).await;
-        }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn expiry_sqlite() {
-        if let Some(app) = TestApp::spawn_with(Backend::Sqlite, fast_webhooks).await {
-            an_expiry_is_announced_once(app).await;
-        }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn expiry_postgres() {
-        if let Some(app) = TestApp::spawn_with(Backend::Postgres, fast_webhooks).await {
-            an_expiry_is_announced_once(app).await;
-        }
-    }
-}
+both!(webhooks_are_signed_retried_logged_and_survive_a_restart, super::fast_webhooks);
+both!(an_expiry_is_announced_once, super::fast_webhooks);
 
 async fn private_webhook_targets_are_refused_by_default(app: TestApp) {
     let admin = app.token(ADMIN).await;

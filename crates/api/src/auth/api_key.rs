@@ -184,9 +184,7 @@ impl FromRequest for CatalogCaller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state =
-                req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| ApiError::internal("AppState missing"))?;
-            let caller = admit(&state, &req, presented_key(&req)).await?;
+            let caller = admit(&app_state(&req)?, &req, presented_key(&req)).await?;
             if let Some(c) = &caller {
                 c.require(Scope::CatalogRead)?;
             }
@@ -203,13 +201,11 @@ impl FromRequest for KeyCaller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state =
-                req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| ApiError::internal("AppState missing"))?;
             let presented = presented_key(&req).ok_or_else(|| {
                 ApiError::unauthenticated()
                     .with_message("Cần khóa API (X-API-Key).", "An API key is required (X-API-Key).")
             })?;
-            admit(&state, &req, Some(presented)).await?.ok_or_else(invalid_key)
+            admit(&app_state(&req)?, &req, Some(presented)).await?.ok_or_else(invalid_key)
         })
     }
 }

@@ -184,7 +184,8 @@ impl FromRequest for CatalogCaller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let caller = admit(&app_state(&req)?, &req, presented_key(&req)).await?;
+            let state = app_state(&req)?;
+            let caller = admit(&state, &req, presented_key(&req)).await?;
             if let Some(c) = &caller {
                 c.require(Scope::CatalogRead)?;
             }
@@ -205,7 +206,8 @@ impl FromRequest for KeyCaller {
                 ApiError::unauthenticated()
                     .with_message("Cần khóa API (X-API-Key).", "An API key is required (X-API-Key).")
             })?;
-            admit(&app_state(&req)?, &req, Some(presented)).await?.ok_or_else(invalid_key)
+            let state = app_state(&req)?;
+            admit(&state, &req, Some(presented)).await?.ok_or_else(invalid_key)
         })
     }
 }

@@ -66,8 +66,10 @@ test("three members score a product, the chair finalizes, and the certificate sh
     await signOut(page);
   }
 
-  // The province officer issues the certificate from the session board.
+  // The province officer issues the certificate from the session board; the province's 3–4★
+  // target on the home dashboard counts it.
   await signIn(page, "tinh@ocop.demo");
+  await expect(page.getByTestId("target-three_four_star")).toHaveText("0 / 20");
   await openSession(page);
   await page.getByRole("button", { name: "Cấp giấy chứng nhận" }).click();
   const dialog = page.getByRole("dialog");
@@ -86,5 +88,8 @@ test("three members score a product, the chair finalizes, and the certificate sh
   await expect(history.getByTestId("stars").first()).toContainText("3 sao");
   await expect(history.getByTestId("cert-valid-until")).toHaveText(vnDate(3));
   await expect(history).toContainText("Còn hiệu lực");
+  await page.getByRole("menu", { name: "main navigation" }).getByRole("link", { name: "Tổng quan" }).click();
+  await expect(page.getByTestId("target-three_four_star")).toHaveText("1 / 20");
+  await expect(page.getByTestId("target-products_standardised")).toHaveText("1 / 28");
   expect(pageErrors).toEqual([]);
 });

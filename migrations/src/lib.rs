@@ -11,6 +11,7 @@ mod m20261122_000005_create_scoring;
 mod m20261122_000006_create_maps;
 mod m20261122_000007_create_trade_events;
 mod m20261203_000008_create_partners;
+mod m20261203_000009_create_programme_targets;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_create_maps::Migration),
             Box::new(m20261122_000007_create_trade_events::Migration),
             Box::new(m20261203_000008_create_partners::Migration),
+            Box::new(m20261203_000009_create_programme_targets::Migration),
         ]
     }
 }

@@ -43,6 +43,7 @@ use crate::webhooks::{CatalogEvent, CatalogEventData};
         (name = "webhooks", description = "Webhooks for `product.listed`, `product.updated`, `product.delisted`: POSTed as JSON, signed `X-OCOP-Signature: sha256=<hex HMAC-SHA256 of the raw body with the subscription's secret>`, with `X-OCOP-Event-Id` to de-duplicate; retried with backoff (10 s, ×3 each time, up to 12 attempts); delivery log. Events are written with the change that raised them, so none is lost.\n\nWebhook báo sản phẩm được đưa vào, cập nhật, rút khỏi danh mục: ký HMAC-SHA256 trên nội dung gốc, có mã sự kiện để loại trùng, gửi lại khi lỗi, có nhật ký gửi."),
         (name = "maps", description = "Growing areas, craft villages with tourism services, OCOP sales points: writing, GeoJSON import / Vùng trồng, làng nghề, điểm bán"),
         (name = "geo", description = "OGC API – Features (Part 1: Core): published growing areas, craft villages and sales points as GeoJSON, no sign-in / Dịch vụ bản đồ theo chuẩn OGC"),
+        (name = "programme", description = "Programme targets per area and period (products standardised, 5★, 3–4★, organisations upgraded, training shares) and progress against them, counted from the live data / Chỉ tiêu chương trình OCOP và tiến độ thực hiện"),
         (name = "certificates", description = "OCOP certificates: issue, revoke, expiry, a product's star history / Giấy chứng nhận sản phẩm OCOP"),
     ),
     components(schemas(Problem, FieldError, ErrorCode, CatalogEvent, CatalogEventData)),

@@ -82,6 +82,21 @@ pub fn check_manage_programme(actor: &Actor) -> Result<(), Denied> {
     }
 }
 
+/// The programme's targets and progress of an area: admins anywhere, officers inside their own
+/// unit; producers and council members do not plan the programme.
+pub fn check_view_programme(actor: &Actor, area_path: &str) -> Result<(), Denied> {
+    match (actor.role, &actor.unit_path) {
+        (Role::Admin, _) => Ok(()),
+        (Role::ProvinceOfficer | Role::DistrictOfficer | Role::CommuneOfficer, Some(own))
+            if is_within(area_path, own) =>
+        {
+            Ok(())
+        }
+        (Role::ProvinceOfficer | Role::DistrictOfficer | Role::CommuneOfficer, _) => Err(Denied::OutsideArea),
+        _ => Err(Denied::Role),
+    }
+}
+
 /// Importing subjects and products from a spreadsheet: officers (each row inside their area)
 /// and admins.
 pub fn check_import(actor: &Actor) -> Result<(), Denied> {

@@ -12,6 +12,7 @@ pub mod dossier;
 pub mod geo;
 pub mod partner;
 pub mod product;
+pub mod programme;
 pub mod promotion;
 pub mod scoring;
 pub mod subject;

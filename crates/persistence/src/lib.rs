@@ -16,6 +16,7 @@ pub mod maps;
 pub mod paging;
 pub mod partners;
 pub mod products;
+pub mod programme;
 pub mod refresh_tokens;
 pub mod seed;
 pub mod subjects;

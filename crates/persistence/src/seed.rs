@@ -9,6 +9,7 @@ use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use chrono::NaiveDate;
 use ocop_domain::cycle::{ApplicationStatus, Stage};
 use ocop_domain::product::{code_place, product_code};
+use ocop_domain::programme::Indicator;
 
 use crate::audit::{self, AuditContext};
 use crate::{admin_units, applications, classifications, councils, cycles, maps, products, subjects, users};
@@ -129,6 +130,36 @@ fn code(raw: &str, kind: AdminUnitKind) -> Result<AdminUnitCode, SeedError> {
 
 /// Loads the demo dataset in one transaction. `password_hash` is the hash of
 /// [`DEMO_PASSWORD`], computed by the caller (hashing is not storage's business).
+type PeriodTargets = ((i32, i32), &'static [(Indicator, f64)]);
+
+const PROVINCE_TARGETS: &[PeriodTargets] = &[
+    (
+        (2021, 2025),
+        &[
+            (Indicator::ProductsStandardised, 47.0),
+            (Indicator::FiveStar, 5.0),
+            (Indicator::ThreeFourStar, 20.0),
+            (Indicator::OrganisationsUpgraded, 28.0),
+            (Indicator::OfficialsTrained, 100.0),
+            (Indicator::LeadersTrained, 100.0),
+            (Indicator::WorkersTrained, 50.0),
+        ],
+    ),
+    (
+        (2026, 2030),
+        &[
+            (Indicator::ProductsStandardised, 28.0),
+            (Indicator::FiveStar, 5.0),
+            (Indicator::ThreeFourStar, 20.0),
+            // 21 economic organisations and 21 households.
+            (Indicator::OrganisationsUpgraded, 42.0),
+            (Indicator::OfficialsTrained, 100.0),
+            (Indicator::LeadersTrained, 100.0),
+            (Indicator::WorkersTrained, 50.0),
+        ],
+    ),
+];
+
 pub async fn demo(db: &DatabaseConnection, password_hash: &str) -> Result<(), SeedError> {
     let txn = db.begin().await?;
     let ctx = AuditContext::default();
@@ -155,6 +186,20 @@ pub async fn demo(db: &DatabaseConnection, password_hash: &str) -> Result<(), Se
         }
     }
     let demo_subjects = seed_registry(&txn).await?;
+    // The province's targets of seed 003 §2.2 ("thêm": counted within each period).
+    let source = Some("Đề án OCOP tỉnh Quảng Ninh giai đoạn 2019–2030, mục 2.2".to_owned());
+    for (period, values) in PROVINCE_TARGETS {
+        for (indicator, value) in *values {
+            let row = crate::programme::new_target(
+                (province.id, province.path.clone()),
+                *period,
+                indicator.as_str(),
+                *value,
+                source.clone(),
+            );
+            crate::programme::save_target(&txn, row, true).await?;
+        }
+    }
     for (email, name, role, unit_code) in DEMO_USERS {
         let unit = match unit_code {
             Some(c) => admin_units::find_by_code(&txn, c).await?.map(|u| u.id),

@@ -1298,6 +1298,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/programme/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress against the targets / Tiến độ thực hiện chỉ tiêu (admins, officers in their area).
+         * @description For an area and each unit directly under it: target, actual (counted from certificates and
+         *     subjects' upgrades in the period), percent and trend against the time elapsed.
+         */
+        get: operations["programme_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programme/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a target / Đặt chỉ tiêu (admins, province officers).
+         * @description One target per area, period end and indicator: setting it again replaces the value (the
+         *     audit trail keeps the earlier one).
+         */
+        put: operations["set_programme_target"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/progress/overdue": {
         parameters: {
             query?: never;
@@ -2171,6 +2213,32 @@ export interface components {
             /** Format: int64 */
             total: number;
             unit: components["schemas"]["AdminUnitRef"];
+        };
+        /**
+         * @description An area's progress.
+         * @example {
+         *       "area": {
+         *         "code": "22",
+         *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a01",
+         *         "level": "province",
+         *         "name": "Tỉnh Quảng Ninh",
+         *         "path": "/22/"
+         *       },
+         *       "indicators": [
+         *         {
+         *           "actual": 7,
+         *           "indicator": "three_four_star",
+         *           "percent": 35,
+         *           "share": false,
+         *           "target": 20,
+         *           "trend": "on_track"
+         *         }
+         *       ]
+         *     }
+         */
+        AreaTargets: {
+            area: components["schemas"]["AdminUnitRef"];
+            indicators: components["schemas"]["IndicatorProgress"][];
         };
         /**
          * @example {
@@ -3512,6 +3580,40 @@ export interface components {
             subject_rows: number;
         };
         /**
+         * @description One indicator of an area: target, actual and how far along.
+         * @example {
+         *       "actual": 7,
+         *       "indicator": "three_four_star",
+         *       "percent": 35,
+         *       "share": false,
+         *       "target": 20,
+         *       "trend": "on_track"
+         *     }
+         */
+        IndicatorProgress: {
+            /**
+             * Format: double
+             * @description Counted from the live data; `null` where it cannot be counted yet (training records).
+             */
+            actual?: number | null;
+            /**
+             * @description `products_standardised`, `five_star`, `three_four_star`, `organisations_upgraded`,
+             *     `officials_trained`, `leaders_trained`, `workers_trained`.
+             */
+            indicator: string;
+            /**
+             * Format: double
+             * @description Actual over target, in percent.
+             */
+            percent?: number | null;
+            /** @description A share in percent (training) rather than a count. */
+            share: boolean;
+            /** Format: double */
+            target?: number | null;
+            /** @description `reached`, `on_track` (at least the elapsed share of the period's target) or `behind`. */
+            trend?: string | null;
+        };
+        /**
          * @example {
          *       "decision_date": "2026-11-22",
          *       "decision_number": "3456/QĐ-UBND",
@@ -4574,6 +4676,32 @@ export interface components {
             name: string;
         };
         /**
+         * @description A target.
+         * @example {
+         *       "area_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a01",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8b01",
+         *       "indicator": "five_star",
+         *       "period_end": 2030,
+         *       "period_start": 2026,
+         *       "source": "Đề án OCOP tỉnh giai đoạn 2019–2030",
+         *       "value": 5
+         *     }
+         */
+        ProgrammeTarget: {
+            /** Format: uuid */
+            area_id: string;
+            /** Format: uuid */
+            id: string;
+            indicator: string;
+            /** Format: int32 */
+            period_end: number;
+            /** Format: int32 */
+            period_start: number;
+            source?: string | null;
+            /** Format: double */
+            value: number;
+        };
+        /**
          * @description An application waiting for a council.
          * @example {
          *       "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
@@ -5379,6 +5507,70 @@ export interface components {
             /** @description `product.listed`, `product.updated`, `product.delisted`. */
             events: string[];
             url: string;
+        };
+        /**
+         * @example {
+         *       "area_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a01",
+         *       "indicator": "five_star",
+         *       "period_end": 2030,
+         *       "period_start": 2026,
+         *       "source": "Đề án OCOP tỉnh giai đoạn 2019–2030",
+         *       "value": 5
+         *     }
+         */
+        TargetInput: {
+            /** Format: uuid */
+            area_id: string;
+            indicator: string;
+            /** Format: int32 */
+            period_end: number;
+            /** Format: int32 */
+            period_start: number;
+            source?: string | null;
+            /** Format: double */
+            value: number;
+        };
+        /**
+         * @description Progress of an area and of each unit directly under it.
+         * @example {
+         *       "area": {
+         *         "area": {
+         *           "code": "22",
+         *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a01",
+         *           "level": "province",
+         *           "name": "Tỉnh Quảng Ninh",
+         *           "path": "/22/"
+         *         },
+         *         "indicators": [
+         *           {
+         *             "actual": 1,
+         *             "indicator": "five_star",
+         *             "percent": 20,
+         *             "share": false,
+         *             "target": 5,
+         *             "trend": "on_track"
+         *           }
+         *         ]
+         *       },
+         *       "children": [],
+         *       "elapsed_percent": 20,
+         *       "period_end": 2030,
+         *       "period_start": 2026
+         *     }
+         */
+        TargetsProgress: {
+            area: components["schemas"]["AreaTargets"];
+            /** @description The units directly under it (districts of the province, communes of a district). */
+            children: components["schemas"]["AreaTargets"][];
+            /**
+             * Format: double
+             * @description How much of the period has passed.
+             */
+            elapsed_percent: number;
+            /** Format: int32 */
+            period_end: number;
+            /** Format: int32 */
+            period_start: number;
         };
         /**
          * @description An access token (JWT, 15 minutes) and a refresh token (single use, rotated).
@@ -9232,6 +9424,69 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    programme_progress: {
+        parameters: {
+            query: {
+                /** @description Last year of the period (e.g. 2025, 2030). */
+                period_end: number;
+                /** @description First year (default: from the area's targets, else five years). */
+                period_start?: number;
+                /** @description Code of the area (default: the caller's unit, or the province). */
+                area?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The area's progress and its units' */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetsProgress"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    set_programme_target: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeTarget"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
         };

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
 import { useI18n } from "../i18n";
+import { TargetsCard } from "../components/TargetsCard";
 
 export function HomePage() {
   const session = useSession();
@@ -79,6 +80,7 @@ export function HomePage() {
           </Col>
         )}
       </Row>
+      {(isAdmin || session.user.role.endsWith("_officer")) && <TargetsCard />}
     </>
   );
 }

@@ -16,6 +16,7 @@ pub mod imports;
 pub mod maps;
 pub mod partners;
 pub mod products;
+pub mod programme;
 pub mod progress;
 pub mod sessions;
 pub mod subjects;
@@ -113,6 +114,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(maps::update_craft_village)
         .service(maps::create_sales_point)
         .service(maps::update_sales_point)
+        .service(programme::progress)
+        .service(programme::set_target)
         .service(catalog::list)
         .service(catalog::facets)
         .service(catalog::get)

@@ -16,6 +16,7 @@ mod integrators;
 mod maps;
 mod openapi;
 mod partners;
+mod programme;
 mod registry;
 mod scoring;
 mod spa;

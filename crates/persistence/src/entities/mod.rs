@@ -20,6 +20,7 @@ pub mod growing_area;
 pub mod outbox_event;
 pub mod partner;
 pub mod product;
+pub mod programme_target;
 pub mod refresh_token;
 pub mod sales_point;
 pub mod score_sheet;

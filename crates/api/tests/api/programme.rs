@@ -1,0 +1,116 @@
+//! Programme targets and progress: actual values counted from certificates and upgrades,
+//! per area, scoped to the caller's area.
+
+use chrono::Utc;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::catalog::certify;
+use crate::helpers::{TestApp, assert_problem};
+
+fn indicator<'a>(area: &'a Value, name: &str) -> &'a Value {
+    area["indicators"].as_array().expect("indicators").iter().find(|i| i["indicator"] == name).expect("indicator")
+}
+
+fn child<'a>(progress: &'a Value, code: &str) -> &'a Value {
+    progress["children"].as_array().expect("children").iter().find(|c| c["area"]["code"] == code).expect("child")
+}
+
+async fn actuals_are_counted_from_the_live_data(app: TestApp) {
+    let admin = app.token("admin@ocop.demo").await;
+    let officer = app.token("tinh@ocop.demo").await;
+    let year = Utc::now().date_naive().format("%Y").to_string().parse::<i32>().expect("year");
+    assert!((2026..=2030).contains(&year), "the demo's 2030 targets cover this year");
+    let path = "/api/v1/programme/progress?period_end=2030";
+
+    // Seed 003 §2.2 targets, nothing achieved yet.
+    let before = app.get_json(path, &admin).await;
+    assert_eq!(before["area"]["area"]["code"], "22");
+    assert_eq!(before["period_start"], 2026);
+    assert_eq!(indicator(&before["area"], "five_star")["target"], 5.0);
+    assert_eq!(indicator(&before["area"], "three_four_star")["target"], 20.0);
+    assert_eq!(indicator(&before["area"], "three_four_star")["actual"], 0.0);
+    assert_eq!(indicator(&before["area"], "workers_trained")["target"], 50.0);
+    assert_eq!(indicator(&before["area"], "workers_trained")["actual"], Value::Null);
+    assert_eq!(before["children"].as_array().expect("children").len(), 13);
+
+    // The tea of Ba Chẽ is certified 4★; a household of Uông Bí becomes an enterprise.
+    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let cert = certify(&app, 75, &today).await;
+    let household = app.get_json("/api/v1/subjects?q=nguyen%20van%20an", &admin).await["items"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    app.post_expect(
+        &format!("/api/v1/subjects/{household}/upgrades"),
+        &admin,
+        &json!({"to_form": "enterprise", "upgraded_on": today}),
+        201,
+    )
+    .await;
+    let after = app.get_json(path, &officer).await;
+    let three_four = indicator(&after["area"], "three_four_star");
+    assert_eq!(three_four["actual"], 1.0);
+    assert_eq!(three_four["percent"], 5.0);
+    assert_eq!(indicator(&after["area"], "products_standardised")["actual"], 1.0);
+    assert_eq!(indicator(&after["area"], "five_star")["actual"], 0.0);
+    assert_eq!(indicator(&after["area"], "organisations_upgraded")["actual"], 1.0);
+    assert_eq!(indicator(child(&after, "202"), "three_four_star")["actual"], 1.0);
+    assert_eq!(indicator(child(&after, "193"), "three_four_star")["actual"], 0.0);
+    assert_eq!(indicator(child(&after, "196"), "organisations_upgraded")["actual"], 1.0);
+    // Nothing of this happened in 2021–2025.
+    let earlier = app.get_json("/api/v1/programme/progress?period_end=2025", &admin).await;
+    assert_eq!(earlier["period_start"], 2021);
+    assert_eq!(indicator(&earlier["area"], "three_four_star")["actual"], 0.0);
+    assert_eq!(indicator(&earlier["area"], "three_four_star")["trend"], "behind");
+
+    // A district target, and the district's own view.
+    let ba_che = app.unit_id("202").await;
+    let target = json!({"area_id": ba_che, "period_start": 2026, "period_end": 2030, "indicator": "three_four_star", "value": 3});
+    let district = app.token("halong@ocop.demo").await;
+    assert_problem(
+        app.put("/api/v1/programme/targets", &district, &target).send().await.expect("req"),
+        403,
+        "forbidden",
+    )
+    .await;
+    let mut bad = target.clone();
+    bad["indicator"] = json!("workers_trained");
+    bad["value"] = json!(120);
+    let refused = assert_problem(
+        app.put("/api/v1/programme/targets", &officer, &bad).send().await.expect("req"),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "value");
+    assert_eq!(app.put("/api/v1/programme/targets", &officer, &target).send().await.expect("req").status(), 200);
+    let district_view = app.get_json("/api/v1/programme/progress?period_end=2030&area=202", &admin).await;
+    let tea = indicator(&district_view["area"], "three_four_star");
+    assert_eq!(
+        (tea["target"].clone(), tea["actual"].clone(), tea["percent"].clone()),
+        (json!(3.0), json!(1.0), json!(33.3))
+    );
+
+    // Officers see their own area only; producers do not plan the programme.
+    let own = app.get_json("/api/v1/programme/progress?period_end=2030", &district).await;
+    assert_eq!(own["area"]["area"]["code"], "193");
+    assert_problem(app.get(&format!("{path}&area=202"), &district).send().await.expect("req"), 403, "outside_area")
+        .await;
+    let producer = app.token("chuthe@ocop.demo").await;
+    assert_problem(app.get(path, &producer).send().await.expect("req"), 403, "forbidden").await;
+
+    // A revoked certificate no longer counts.
+    app.post_expect(
+        &format!("/api/v1/certificates/{}/revoke", cert["id"].as_str().expect("id")),
+        &officer,
+        &json!({"reason": "Vi phạm chất lượng"}),
+        200,
+    )
+    .await;
+    let revoked = app.get_json(path, &admin).await;
+    assert_eq!(indicator(&revoked["area"], "three_four_star")["actual"], 0.0);
+    let trail = app.get_json("/api/v1/audit?entity_type=programme_target", &admin).await;
+    assert_eq!(trail["items"][0]["action"], "programme_target.set");
+}
+both!(actuals_are_counted_from_the_live_data);

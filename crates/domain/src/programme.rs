@@ -55,6 +55,19 @@ impl Indicator {
         Self::ALL.into_iter().find(|i| i.as_str() == text)
     }
 
+    /// Its name in reports.
+    pub const fn label_vi(self) -> &'static str {
+        match self {
+            Self::ProductsStandardised => "Sản phẩm được tiêu chuẩn hóa",
+            Self::FiveStar => "Sản phẩm 5 sao",
+            Self::ThreeFourStar => "Sản phẩm 3–4 sao",
+            Self::OrganisationsUpgraded => "Tổ chức kinh tế được nâng cấp",
+            Self::OfficialsTrained => "Cán bộ OCOP được đào tạo (%)",
+            Self::LeadersTrained => "Lãnh đạo chủ thể được đào tạo (%)",
+            Self::WorkersTrained => "Người lao động được đào tạo (%)",
+        }
+    }
+
     /// Shares are percentages (0–100); the others are counts.
     pub const fn is_share(self) -> bool {
         matches!(self, Self::OfficialsTrained | Self::LeadersTrained | Self::WorkersTrained)
@@ -121,6 +134,24 @@ pub enum Trend {
     Reached,
     OnTrack,
     Behind,
+}
+
+impl Trend {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Reached => "reached",
+            Self::OnTrack => "on_track",
+            Self::Behind => "behind",
+        }
+    }
+
+    pub const fn label_vi(self) -> &'static str {
+        match self {
+            Self::Reached => "Đã đạt",
+            Self::OnTrack => "Đúng tiến độ",
+            Self::Behind => "Chậm tiến độ",
+        }
+    }
 }
 
 /// Compares an actual with its target at `today`: reached, on track (at least the elapsed share

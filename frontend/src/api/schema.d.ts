@@ -1319,6 +1319,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/programme/progress/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the progress report / Xuất báo cáo tiến độ chỉ tiêu (.xlsx or .csv).
+         * @description One row per area (the area, then each unit under it) and indicator: target, actual,
+         *     percent, assessment.
+         */
+        get: operations["export_programme_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programme/targets": {
         parameters: {
             query?: never;
@@ -9451,6 +9472,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TargetsProgress"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    export_programme_progress: {
+        parameters: {
+            query: {
+                /** @description Last year of the period (e.g. 2025, 2030). */
+                period_end: number;
+                /** @description First year (default: from the area's targets, else five years). */
+                period_start?: number;
+                /** @description Code of the area (default: the caller's unit, or the province). */
+                area?: string;
+                /** @description `xlsx` (default) or `csv`. */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spreadsheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,9 +1,12 @@
 import { useState } from "react";
-import { Card, Progress, Segmented, Table, Tag, Typography } from "antd";
+import { App, Button, Card, Progress, Segmented, Space, Table, Tag, Typography } from "antd";
+import { DownloadOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 import { useI18n } from "../i18n";
+import { download } from "../lib/download";
+import { problemMessage } from "../lib/problem";
 
 type IndicatorProgress = components["schemas"]["IndicatorProgress"];
 const TREND_COLORS: Record<string, string> = { reached: "green", on_track: "blue", behind: "red" };
@@ -15,7 +18,8 @@ function figure(i: IndicatorProgress, value: number | null | undefined): string 
 
 /** Targets of the caller's area (or a unit under it, by a click) and progress against them. */
 export function TargetsCard() {
-  const { t, tk } = useI18n();
+  const { t, tk, lang } = useI18n();
+  const { message } = App.useApp();
   const [periodEnd, setPeriodEnd] = useState(2030);
   const [area, setArea] = useState<string | undefined>();
   const progress = useQuery({
@@ -26,7 +30,22 @@ export function TargetsCard() {
   return (
     <Card
       title={`${t("targets.title")}${data ? ` — ${data.area.area.name} (${data.period_start}–${data.period_end})` : ""}`}
-      extra={<Segmented value={periodEnd} onChange={(v) => setPeriodEnd(Number(v))} options={[2025, 2030]} />}
+      extra={
+        <Space>
+          <Segmented value={periodEnd} onChange={(v) => setPeriodEnd(Number(v))} options={[2025, 2030]} />
+          <Button
+            size="small"
+            icon={<DownloadOutlined />}
+            onClick={() =>
+              download(`/api/v1/programme/progress/export?period_end=${periodEnd}${area ? `&area=${area}` : ""}`, "tien-do-chi-tieu.xlsx").catch((e) =>
+                message.error(problemMessage(e, lang)),
+              )
+            }
+          >
+            Excel
+          </Button>
+        </Space>
+      }
       style={{ marginTop: 16 }}
       data-testid="targets"
     >

@@ -115,6 +115,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(maps::create_sales_point)
         .service(maps::update_sales_point)
         .service(programme::progress)
+        .service(programme::export)
         .service(programme::set_target)
         .service(catalog::list)
         .service(catalog::facets)

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{get, put, web};
+use actix_web::{HttpResponse, get, put, web};
 use chrono::Utc;
 use ocop_domain::access::{check_manage_programme, check_view_programme};
 use ocop_domain::programme::{Indicator, Period, Tally, TargetError, Trend, check_value, standing};
@@ -19,6 +19,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::routes::admin_units::AdminUnitRef;
+use crate::sheets::{Cell, ExportFormat, Table, download};
 use crate::state::AppState;
 
 /// One indicator of an area: target, actual and how far along.
@@ -125,14 +126,7 @@ fn indicators(
                 target,
                 actual,
                 percent: s.percent,
-                trend: s.trend.map(|t| {
-                    match t {
-                        Trend::Reached => "reached",
-                        Trend::OnTrack => "on_track",
-                        Trend::Behind => "behind",
-                    }
-                    .to_owned()
-                }),
+                trend: s.trend.map(|t| t.as_str().to_owned()),
             }
         })
         .collect()
@@ -151,8 +145,12 @@ pub async fn progress(
     user: AuthUser,
     query: web::Query<TargetsQuery>,
 ) -> ApiResult<web::Json<TargetsProgress>> {
+    compute(&state, &user, &query).await.map(web::Json)
+}
+
+async fn compute(state: &AppState, user: &AuthUser, query: &TargetsQuery) -> ApiResult<TargetsProgress> {
     query.validate()?;
-    let area = area_of(&state, &user, query.area.as_deref()).await?;
+    let area = area_of(state, user, query.area.as_deref()).await?;
     check_view_programme(&user.actor(), &area.path)?;
     let children = admin_units::children(&state.db, area.id).await?;
     let mut ids: Vec<Uuid> = children.iter().map(|c| c.id).collect();
@@ -188,13 +186,68 @@ pub async fn progress(
         ),
         area: AdminUnitRef::from(unit.clone()),
     };
-    Ok(web::Json(TargetsProgress {
+    Ok(TargetsProgress {
         period_start: period.start_year,
         period_end: period.end_year,
         elapsed_percent: (period.elapsed(today) * 1000.0).round() / 10.0,
         area: of(&area),
         children: children.iter().map(of).collect(),
-    }))
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `xlsx` (default) or `csv`.
+    #[param(inline)]
+    pub format: Option<ExportFormat>,
+}
+
+/// Export the progress report / Xuất báo cáo tiến độ chỉ tiêu (.xlsx or .csv).
+///
+/// One row per area (the area, then each unit under it) and indicator: target, actual,
+/// percent, assessment.
+#[utoipa::path(operation_id = "export_programme_progress", tag = "programme", security(("bearer" = [])), params(TargetsQuery, ExportQuery), responses(
+    (status = 200, description = "The spreadsheet", content(
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (String = "text/csv"),
+    )),
+))]
+#[get("/programme/progress/export")]
+pub async fn export(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<TargetsQuery>,
+    format: web::Query<ExportQuery>,
+) -> ApiResult<HttpResponse> {
+    let report = compute(&state, &user, &query).await?;
+    let period = format!("{}–{}", report.period_start, report.period_end);
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for a in std::iter::once(&report.area).chain(&report.children) {
+        rows.extend(a.indicators.iter().map(|i| {
+            let label = Indicator::parse(&i.indicator).map_or_else(|| i.indicator.clone(), |x| x.label_vi().to_owned());
+            let trend = i
+                .trend
+                .as_deref()
+                .and_then(|t| [Trend::Reached, Trend::OnTrack, Trend::Behind].into_iter().find(|x| x.as_str() == t));
+            vec![
+                Cell::from(a.area.code.clone()),
+                a.area.name.clone().into(),
+                period.clone().into(),
+                label.into(),
+                i.target.map_or(Cell::Empty, Cell::Number),
+                i.actual.map_or(Cell::Empty, Cell::Number),
+                i.percent.map_or(Cell::Empty, Cell::Number),
+                trend.map_or("Chưa có số liệu", Trend::label_vi).into(),
+            ]
+        }));
+    }
+    let table = Table {
+        sheet: "Tiến độ chỉ tiêu",
+        headers: &["Mã địa bàn", "Địa bàn", "Giai đoạn", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ (%)", "Đánh giá"],
+        rows,
+    };
+    download(table, format.format.unwrap_or_default(), &format!("tien-do-chi-tieu-{}", report.area.area.code))
 }
 
 /// A target.

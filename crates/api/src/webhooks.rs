@@ -226,19 +226,33 @@ async fn fan_out(state: &AppState) -> Result<(), DbErr> {
 async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<(), DbErr> {
     let now = Utc::now();
     let hold = now + chrono::Duration::from_std(state.webhooks.timeout * 3).unwrap_or(chrono::Duration::seconds(60));
-    for due in webhooks::due(&state.db, now, 50).await? {
+    let due = webhooks::due(&state.db, now, 50).await?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let events: HashMap<Uuid, outbox_event::Model> =
+        webhooks::events(&state.db, due.iter().map(|d| d.event_id).collect())
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+    let subscriptions: HashMap<Uuid, _> =
+        webhooks::find_subscriptions(&state.db, due.iter().map(|d| d.subscription_id).collect())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+    for due in due {
+        let (Some(event), Some(subscription)) = (events.get(&due.event_id), subscriptions.get(&due.subscription_id))
+        else {
+            continue;
+        };
         if !webhooks::claim(&state.db, due.id, now, hold).await? {
             continue;
         }
-        let (Some(event), Some(subscription)) = (
-            webhooks::find_event(&state.db, due.event_id).await?,
-            webhooks::find_subscription(&state.db, due.subscription_id).await?,
-        ) else {
-            continue;
-        };
         let attempts = due.attempts + 1;
         let outcome = if subscription.active {
-            send(client, &subscription.url, subscription.secret.as_bytes(), &event).await
+            send(client, &subscription.url, subscription.secret.as_bytes(), event).await
         } else {
             Err((None, "subscription disabled".to_owned()))
         };

@@ -116,8 +116,11 @@ pub async fn claim(
     Ok(done.rows_affected == 1)
 }
 
-pub async fn find_event(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<event::Model>, DbErr> {
-    event::Entity::find_by_id(id).one(db).await
+pub async fn find_subscriptions(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<subscription::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    subscription::Entity::find().filter(subscription::Column::Id.is_in(ids)).all(db).await
 }
 
 /// What one attempt came to.

@@ -114,14 +114,7 @@ async fn certified_products_are_listed_cached_and_fed(app: TestApp) {
     let feed = json_of(&app, &format!("/api/v1/catalog/changes?since={}", urlencoding(&start))).await;
     assert_eq!(feed["changes"], json!([{"product_id": id, "kind": "listed", "at": feed["changes"][0]["at"]}]));
     let next = feed["next_since"].as_str().expect("next").to_owned();
-    let officer = app.token(PROVINCE).await;
-    app.post_expect(
-        &format!("/api/v1/certificates/{}/revoke", cert["id"].as_str().expect("id")),
-        &officer,
-        &json!({"reason": "Vi phạm chất lượng"}),
-        200,
-    )
-    .await;
+    revoke(&app, &cert).await;
     assert_eq!(json_of(&app, "/api/v1/catalog/products").await["items"], json!([]));
     let feed = json_of(&app, &format!("/api/v1/catalog/changes?since={}", urlencoding(&next))).await;
     assert_eq!(feed["changes"][0]["kind"], "delisted");
@@ -167,6 +160,13 @@ async fn two_star_products_never_appear(app: TestApp) {
     assert_eq!(feed["changes"], json!([]));
 }
 both!(two_star_products_never_appear);
+
+/// Revokes a certificate as the province officer.
+pub(crate) async fn revoke(app: &TestApp, cert: &Value) {
+    let officer = app.token(PROVINCE).await;
+    let path = format!("/api/v1/certificates/{}/revoke", cert["id"].as_str().expect("id"));
+    app.post_expect(&path, &officer, &json!({"reason": "Vi phạm chất lượng"}), 200).await;
+}
 
 fn urlencoding(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")

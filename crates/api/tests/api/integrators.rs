@@ -11,7 +11,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::catalog::certify;
+use crate::catalog::{certify, revoke};
 use crate::helpers::TestApp;
 
 /// The samples of the guide by name: (language, code).
@@ -145,14 +145,7 @@ async fn the_guide_s_samples_run(app: TestApp) {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let officer = app.token("tinh@ocop.demo").await;
-    app.post_expect(
-        &format!("/api/v1/certificates/{}/revoke", cert["id"].as_str().expect("id")),
-        &officer,
-        &json!({"reason": "Vi phạm chất lượng"}),
-        200,
-    )
-    .await;
+    revoke(&app, &cert).await;
     let line = tokio::task::spawn_blocking(move || received.recv_timeout(Duration::from_secs(15)))
         .await
         .expect("join")

@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::catalog::certify;
+use crate::catalog::{certify, revoke};
 use crate::helpers::{TestApp, assert_problem};
 
 const ADMIN: &str = "admin@ocop.demo";
@@ -276,15 +276,7 @@ async fn webhooks_are_signed_retried_logged_and_survive_a_restart(mut app: TestA
     // The endpoint goes down; the revocation's event waits in the database across a restart.
     receiver.set_status(503);
     let seen = got.len();
-    let officer = app.token("tinh@ocop.demo").await;
-    let revoke = json!({"reason": "Vi phạm chất lượng"});
-    app.post_expect(
-        &format!("/api/v1/certificates/{}/revoke", cert["id"].as_str().expect("id")),
-        &officer,
-        &revoke,
-        200,
-    )
-    .await;
+    revoke(&app, &cert).await;
     receiver.wait_for(seen + 1).await;
     app.restart().await;
     receiver.set_status(200);

@@ -5,7 +5,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::catalog::certify;
+use crate::catalog::{certify, revoke};
 use crate::helpers::{TestApp, assert_problem};
 
 fn indicator<'a>(area: &'a Value, name: &str) -> &'a Value {
@@ -101,13 +101,7 @@ async fn actuals_are_counted_from_the_live_data(app: TestApp) {
     assert_problem(app.get(path, &producer).send().await.expect("req"), 403, "forbidden").await;
 
     // A revoked certificate no longer counts.
-    app.post_expect(
-        &format!("/api/v1/certificates/{}/revoke", cert["id"].as_str().expect("id")),
-        &officer,
-        &json!({"reason": "Vi phạm chất lượng"}),
-        200,
-    )
-    .await;
+    revoke(&app, &cert).await;
     let revoked = app.get_json(path, &admin).await;
     assert_eq!(indicator(&revoked["area"], "three_four_star")["actual"], 0.0);
     let trail = app.get_json("/api/v1/audit?entity_type=programme_target", &admin).await;

@@ -20,6 +20,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     config: ApiConfig,
+    url: String,
     server: Option<(actix_web::dev::ServerHandle, tokio::task::JoinHandle<std::io::Result<()>>)>,
     _sqlite_dir: Option<tempfile::TempDir>,
     pg_database: Option<String>,
@@ -84,6 +85,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             db,
             config,
+            url,
             server: None,
             _sqlite_dir: sqlite_dir,
             pg_database,
@@ -101,12 +103,15 @@ impl TestApp {
     }
 
     /// Stops the server (and its workers) and starts a new one over the same database, as a
-    /// restart would; the address changes.
+    /// restart would: with a new connection pool (the old pool's connections belong to the
+    /// stopped server's worker threads) and a new address.
     pub async fn restart(&mut self) {
         if let Some((handle, join)) = self.server.take() {
             handle.stop(false).await;
             join.await.expect("server task").expect("server stopped cleanly");
         }
+        let fresh = ocop_persistence::connect(&self.url).await.expect("reconnect");
+        std::mem::replace(&mut self.db, fresh).close().await.ok();
         self.start();
     }
 

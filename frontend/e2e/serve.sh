@@ -11,6 +11,8 @@ export OCOP_DATA_DIR=$data OCOP_SPA_DIR=$PWD/dist OCOP_DEMO=true
 export OCOP_JWT_SECRET=e2e-only-secret-0123456789abcdefghij
 # Requests are logged at info; the browser tests need only warnings and errors.
 export RUST_LOG=${RUST_LOG:-warn}
+# Notifications are found within a second rather than a minute.
+export OCOP_NOTIFICATION_SWEEP_SECONDS=1
 if [ "$db" = postgres ]; then
   base=${OCOP_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
   name=ocop_e2e_$dataset

@@ -32,6 +32,10 @@ const CatalogPage = lazy(() => import("./public/CatalogPage").then((m) => ({ def
 const CatalogProductPage = lazy(() => import("./public/CatalogProductPage").then((m) => ({ default: m.CatalogProductPage })));
 const FairsPage = lazy(() => import("./public/FairsPage").then((m) => ({ default: m.FairsPage })));
 const PartnersPage = lazy(() => import("./pages/PartnersPage").then((m) => ({ default: m.PartnersPage })));
+const NotificationsPage = lazy(() => import("./pages/NotificationsPage").then((m) => ({ default: m.NotificationsPage })));
+const ReportsPage = lazy(() => import("./pages/ReportsPage").then((m) => ({ default: m.ReportsPage })));
+const TrainingPage = lazy(() => import("./pages/TrainingPage").then((m) => ({ default: m.TrainingPage })));
+const FundingPage = lazy(() => import("./pages/FundingPage").then((m) => ({ default: m.FundingPage })));
 const MinePage = lazy(() => import("./pages/MinePage").then((m) => ({ default: m.MinePage })));
 
 /** Pages anyone sees, signed in or not. */
@@ -84,6 +88,10 @@ export function App() {
         <Route path="audit" element={isAdmin ? <AuditPage /> : <Navigate to="/" replace />} />
         <Route path="partners" element={isAdmin ? <PartnersPage /> : <Navigate to="/" replace />} />
         <Route path="classifications" element={isAdmin ? <ClassificationsPage /> : <Navigate to="/" replace />} />
+        <Route path="notifications" element={<NotificationsPage />} />
+        <Route path="reports" element={canImport ? <ReportsPage /> : <Navigate to="/" replace />} />
+        <Route path="training" element={canImport ? <TrainingPage /> : <Navigate to="/" replace />} />
+        <Route path="funding" element={canImport ? <FundingPage /> : <Navigate to="/" replace />} />
         <Route path="login" element={<Navigate to="/" replace />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

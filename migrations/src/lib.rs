@@ -12,6 +12,8 @@ mod m20261122_000006_create_maps;
 mod m20261122_000007_create_trade_events;
 mod m20261203_000008_create_partners;
 mod m20261203_000009_create_programme_targets;
+mod m20261203_000010_create_training_and_funding;
+mod m20261203_000011_create_notifications;
 
 pub struct Migrator;
 
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_create_trade_events::Migration),
             Box::new(m20261203_000008_create_partners::Migration),
             Box::new(m20261203_000009_create_programme_targets::Migration),
+            Box::new(m20261203_000010_create_training_and_funding::Migration),
+            Box::new(m20261203_000011_create_notifications::Migration),
         ]
     }
 }

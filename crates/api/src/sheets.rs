@@ -64,6 +64,8 @@ pub enum ExportFormat {
     #[default]
     Xlsx,
     Csv,
+    /// A4 landscape, for printing and filing.
+    Pdf,
 }
 
 /// At most this many rows per export, to keep one request bounded.
@@ -119,12 +121,60 @@ pub fn csv(table: &Table) -> ApiResult<Vec<u8>> {
     Ok(out)
 }
 
+/// The table as a PDF: its sheet name as the title, `caption` (the filters) below it.
+pub fn pdf(table: &Table, caption: &str) -> ApiResult<Vec<u8>> {
+    let numeric = |i: usize| {
+        table.rows.iter().any(|r| matches!(r.get(i), Some(Cell::Number(_))))
+            && table.rows.iter().all(|r| matches!(r.get(i), Some(Cell::Number(_)) | Some(Cell::Empty) | None))
+    };
+    let columns: Vec<crate::pdf::Column<'_>> =
+        table.headers.iter().enumerate().map(|(i, h)| crate::pdf::Column { heading: h, numeric: numeric(i) }).collect();
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Cell::Text(s) => s.clone(),
+                    Cell::Number(n) => number_vi(*n),
+                    Cell::Empty => String::new(),
+                })
+                .collect()
+        })
+        .collect();
+    crate::pdf::render(table.sheet, caption, &columns, &rows).map_err(ApiError::internal)
+}
+
+/// A number as Vietnamese write it: `1.234.567` and `12,5`.
+pub fn number_vi(n: f64) -> String {
+    let negative = n < 0.0;
+    let rounded = (n.abs() * 10.0).round() / 10.0;
+    let whole = rounded.trunc();
+    let mut digits: Vec<char> = format!("{whole:.0}").chars().collect();
+    let mut grouped = String::new();
+    while digits.len() > 3 {
+        let tail: String = digits.split_off(digits.len() - 3).into_iter().collect();
+        grouped = format!(".{tail}{grouped}");
+    }
+    grouped = format!("{}{grouped}", digits.into_iter().collect::<String>());
+    let tenth = ((rounded - whole) * 10.0).round();
+    let sign = if negative { "-" } else { "" };
+    if tenth > 0.0 { format!("{sign}{grouped},{tenth:.0}") } else { format!("{sign}{grouped}") }
+}
+
 /// The download response for an exported list.
 pub fn download(table: Table, format: ExportFormat, stem: &str) -> ApiResult<HttpResponse> {
+    let caption = format!("Ngày xuất: {}", chrono::Utc::now().format("%d/%m/%Y"));
+    download_with_caption(table, format, stem, &caption)
+}
+
+/// The download response for a report, `caption` naming its filters (shown in the PDF).
+pub fn download_with_caption(table: Table, format: ExportFormat, stem: &str, caption: &str) -> ApiResult<HttpResponse> {
     let today = chrono::Utc::now().format("%Y%m%d");
     let (body, content_type, ext) = match format {
         ExportFormat::Xlsx => (xlsx(std::slice::from_ref(&table))?, XLSX, "xlsx"),
         ExportFormat::Csv => (csv(&table)?, "text/csv; charset=utf-8", "csv"),
+        ExportFormat::Pdf => (pdf(&table, caption)?, "application/pdf", "pdf"),
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))

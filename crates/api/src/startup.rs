@@ -96,15 +96,18 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped, with the webhook worker beside it; the worker ends its round (and
-    /// writes the API keys' last counts) before this returns.
+    /// Serves until stopped, with the webhook and notification workers beside it; each ends its
+    /// round (the webhook worker writes the API keys' last counts) before this returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let worker = tokio::spawn(crate::webhooks::run(self.state.clone(), stopped));
+        let webhooks = tokio::spawn(crate::webhooks::run(self.state.clone(), stopped.clone()));
+        let notify = tokio::spawn(crate::notify::run(self.state.clone(), stopped));
         let served = self.server.await;
         let _ = stop.send(true);
-        if let Err(e) = worker.await {
-            tracing::error!(error = %e, "webhook worker ended abnormally");
+        for (name, worker) in [("webhook", webhooks), ("notification", notify)] {
+            if let Err(e) = worker.await {
+                tracing::error!(error = %e, worker = name, "worker ended abnormally");
+            }
         }
         served
     }

@@ -38,6 +38,22 @@ pub struct ApiConfig {
     /// Memory for catalog pages already built (0: build every answer).
     pub catalog_cache_bytes: usize,
     pub webhooks: WebhookConfig,
+    pub notifications: NotifyConfig,
+}
+
+/// How notifications are found and mailed.
+#[derive(Debug, Clone)]
+pub struct NotifyConfig {
+    /// How often the live data is swept for due occasions.
+    pub sweep_interval: Duration,
+    /// The e-mail hook: a shell command receiving each message on its input (off when `None`).
+    pub mail_command: Option<String>,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        Self { sweep_interval: Duration::from_secs(60), mail_command: None }
+    }
 }
 
 /// How webhook deliveries are made.
@@ -86,6 +102,7 @@ impl ApiConfig {
             anonymous_rate_per_minute: 600,
             catalog_cache_bytes: 64 * 1024 * 1024,
             webhooks: WebhookConfig::default(),
+            notifications: NotifyConfig::default(),
         }
     }
 }
@@ -105,6 +122,7 @@ pub struct AppState {
     pub public_base_url: String,
     pub anonymous_rate_per_minute: u32,
     pub webhooks: WebhookConfig,
+    pub notifications: NotifyConfig,
     pub rate_limiter: RateLimiter,
     pub usage: UsageCounter,
     /// Catalog pages already built, by the catalog's fingerprint and the request.
@@ -136,6 +154,7 @@ impl AppState {
             public_base_url: config.public_base_url.trim_end_matches('/').to_owned(),
             anonymous_rate_per_minute: config.anonymous_rate_per_minute,
             webhooks: config.webhooks,
+            notifications: config.notifications.clone(),
             rate_limiter: RateLimiter::new(),
             usage: UsageCounter::default(),
             catalog_cache: crate::routes::catalog::PageCache::new(config.catalog_cache_bytes),

@@ -97,6 +97,15 @@ pub fn check_view_programme(actor: &Actor, area_path: &str) -> Result<(), Denied
     }
 }
 
+/// A training course organised by the unit at `course_path`: admins; officers when it is
+/// inside their unit, or organised above it (a province course concerns every district).
+pub fn check_read_course(actor: &Actor, course_path: &str) -> Result<(), Denied> {
+    match check_view_programme(actor, course_path) {
+        Err(Denied::OutsideArea) if actor.unit_path.as_deref().is_some_and(|own| is_within(own, course_path)) => Ok(()),
+        other => other,
+    }
+}
+
 /// Importing subjects and products from a spreadsheet: officers (each row inside their area)
 /// and admins.
 pub fn check_import(actor: &Actor) -> Result<(), Denied> {

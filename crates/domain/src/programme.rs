@@ -1,12 +1,14 @@
 //! Programme targets (seed 003 §2.2): what a province, district or commune plans to reach by
 //! the end of a period, and how far the live data has come. Actual values are never typed in:
-//! they are counted from certificates and subjects' upgrades.
+//! they are counted from certificates, subjects' upgrades and training records.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use crate::training::{ParticipantKind, share};
 
 /// What a target counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -182,6 +184,8 @@ pub struct Tally {
     five_star: HashSet<Uuid>,
     three_four_star: HashSet<Uuid>,
     upgrades: u64,
+    trained: HashMap<ParticipantKind, HashSet<String>>,
+    base: HashMap<ParticipantKind, u64>,
 }
 
 impl Tally {
@@ -205,14 +209,31 @@ impl Tally {
         self.upgrades += 1;
     }
 
-    /// The actual value; `None` where the live data cannot count it yet.
+    /// Someone who completed a course in the period (`person`: their account, or subject and name).
+    pub fn trained(&mut self, kind: ParticipantKind, person: &str) {
+        self.trained.entry(kind).or_default().insert(person.to_owned());
+    }
+
+    /// People of this kind the area has (officials' accounts, subjects, subjects' workers).
+    pub fn base(&mut self, kind: ParticipantKind, people: u64) {
+        *self.base.entry(kind).or_default() += people;
+    }
+
+    fn share(&self, kind: ParticipantKind) -> Option<f64> {
+        let trained = self.trained.get(&kind).map_or(0, HashSet::len);
+        share(u64::try_from(trained).unwrap_or(u64::MAX), self.base.get(&kind).copied().unwrap_or(0))
+    }
+
+    /// The actual value; `None` where there is nothing to count against (no one to train).
     pub fn actual(&self, indicator: Indicator) -> Option<f64> {
         let n = match indicator {
             Indicator::ProductsStandardised => self.standardised.len(),
             Indicator::FiveStar => self.five_star.len(),
             Indicator::ThreeFourStar => self.three_four_star.len(),
             Indicator::OrganisationsUpgraded => usize::try_from(self.upgrades).unwrap_or(usize::MAX),
-            Indicator::OfficialsTrained | Indicator::LeadersTrained | Indicator::WorkersTrained => return None,
+            Indicator::OfficialsTrained => return self.share(ParticipantKind::Official),
+            Indicator::LeadersTrained => return self.share(ParticipantKind::Leader),
+            Indicator::WorkersTrained => return self.share(ParticipantKind::Worker),
         };
         Some(n as f64)
     }
@@ -253,6 +274,11 @@ mod tests {
         assert_eq!(t.actual(Indicator::FiveStar), Some(1.0));
         assert_eq!(t.actual(Indicator::OrganisationsUpgraded), Some(1.0));
         assert_eq!(t.actual(Indicator::WorkersTrained), None);
+        t.base(ParticipantKind::Worker, 4);
+        t.trained(ParticipantKind::Worker, "worker:s:an");
+        t.trained(ParticipantKind::Worker, "worker:s:an"); // a second course
+        assert_eq!(t.actual(Indicator::WorkersTrained), Some(25.0));
+        assert_eq!(t.actual(Indicator::OfficialsTrained), None);
     }
 
     #[test]

@@ -51,6 +51,11 @@ pub struct Settings {
     pub webhook_allow_private_targets: bool,
     /// Memory for catalog pages already built, in bytes (0: build every answer).
     pub catalog_cache_bytes: usize,
+    /// The e-mail hook (off when unset): a command such as `/usr/sbin/sendmail -t`, run by
+    /// `sh -c`, that receives each new notification as an RFC 5322 message on its input.
+    pub notification_mail_command: Option<String>,
+    /// How often the live data is swept for due notifications, in seconds.
+    pub notification_sweep_seconds: u64,
 }
 
 impl Default for Settings {
@@ -75,6 +80,8 @@ impl Default for Settings {
             catalog_anonymous_rate_per_minute: 600,
             webhook_allow_private_targets: false,
             catalog_cache_bytes: 64 * 1024 * 1024,
+            notification_mail_command: None,
+            notification_sweep_seconds: 60,
         }
     }
 }

@@ -828,6 +828,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/funding/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Budget lines / Kế hoạch vốn (admins; officers in their area). */
+        get: operations["list_budget_lines"];
+        put?: never;
+        /** Add a budget line / Thêm dòng kế hoạch vốn (admins; officers in their area). */
+        post: operations["create_budget_line"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/lines/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a budget line (allocations, disbursements) / Cập nhật dòng vốn. */
+        put: operations["update_budget_line"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funding/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Funding totals against the plan / Tổng hợp nguồn vốn (by source, activity and year). */
+        get: operations["funding_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/geo": {
         parameters: {
             query?: never;
@@ -1074,6 +1126,74 @@ export interface paths {
         get: operations["map_settings"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first / Thông báo của tôi. */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all read / Đánh dấu tất cả đã đọc. */
+        post: operations["read_all_notifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The number of unread notifications, for the header / Số thông báo chưa đọc. */
+        get: operations["unread_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one notification read / Đánh dấu đã đọc. */
+        post: operations["read_notification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1404,6 +1524,32 @@ export interface paths {
         };
         /** Per-subject overview of a cycle / Tiến độ theo chủ thể. */
         get: operations["progress_by_subject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A standard report / Báo cáo (admins; officers for their area).
+         * @description `products`: registered and certified products by area and group (stars of active certificates
+         *     decided in the period); `subjects`: subjects by area and legal form with upgrades in the
+         *     period; `certificates`: certificates decided in the period with their standing (active,
+         *     expiring within 90 days, expired, revoked); `cycle`: applications of the period's cycles
+         *     by area and stage; `training`: courses ended in the period with participants, attendance
+         *     and completion by kind; `funding`: budget lines with planned, allocated and disbursed
+         *     amounts and a total.
+         */
+        get: operations["report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1763,6 +1909,77 @@ export interface paths {
         /** Add a participating subject / Thêm chủ thể tham gia (admins, province officers). */
         post: operations["add_trade_event_participant"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training/courses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Training courses / Khóa đào tạo, tập huấn (admins; officers: their area's and those above it). */
+        get: operations["list_training_courses"];
+        put?: never;
+        /** Open a course / Thêm khóa đào tạo (admins; officers in their area). */
+        post: operations["create_training_course"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training/courses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One course with its participants / Chi tiết khóa đào tạo. */
+        get: operations["get_training_course"];
+        /** Change a course / Sửa khóa đào tạo. */
+        put: operations["update_training_course"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training/courses/{id}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a participant / Thêm học viên (admins; officers managing the course). */
+        post: operations["add_training_participant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training/courses/{id}/participants/{participant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record attendance and completion / Ghi nhận tham dự, hoàn thành. */
+        put: operations["set_training_attendance"];
+        post?: never;
+        /** Remove a participant / Xóa học viên. */
+        delete: operations["remove_training_participant"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2274,6 +2491,16 @@ export interface components {
             present: string[];
         };
         /**
+         * @example {
+         *       "attended": true,
+         *       "completed": true
+         *     }
+         */
+        AttendanceInput: {
+            attended: boolean;
+            completed: boolean;
+        };
+        /**
          * @description A present or absent member.
          * @example {
          *       "display_name": "Trần Văn Chủ Tịch",
@@ -2345,6 +2572,110 @@ export interface components {
              * @description Shown once the viewer may see this member's sheet (blind scoring).
              */
             total?: number | null;
+        };
+        /**
+         * @description A budget line.
+         * @example {
+         *       "activity": "training",
+         *       "allocated_vnd": 450000000,
+         *       "area_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a01",
+         *       "course_id": null,
+         *       "description": "Tập huấn cán bộ OCOP cấp huyện, xã",
+         *       "disbursed_vnd": 300000000,
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d01",
+         *       "planned_vnd": 500000000,
+         *       "source": "provincial",
+         *       "trade_event_id": null,
+         *       "updated_at": "2026-12-03T08:00:00Z",
+         *       "year": 2027
+         *     }
+         */
+        BudgetLine: {
+            /** @description `training`, `fairs`, `sales_points`, `subject_support` or `other`. */
+            activity: string;
+            /** Format: int64 */
+            allocated_vnd: number;
+            /** Format: uuid */
+            area_id: string;
+            /** Format: uuid */
+            course_id?: string | null;
+            description: string;
+            /** Format: int64 */
+            disbursed_vnd: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description In VND.
+             */
+            planned_vnd: number;
+            /** @description `central`, `provincial`, `integrated` (state budget); `own`, `credit`, `sponsor`. */
+            source: string;
+            /** Format: uuid */
+            trade_event_id?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @example {
+         *       "activity": "training",
+         *       "allocated_vnd": 450000000,
+         *       "area_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a01",
+         *       "description": "Tập huấn cán bộ OCOP cấp huyện, xã",
+         *       "disbursed_vnd": 300000000,
+         *       "planned_vnd": 500000000,
+         *       "source": "provincial",
+         *       "year": 2027
+         *     }
+         */
+        BudgetLineInput: {
+            activity: string;
+            /** Format: int64 */
+            allocated_vnd?: number;
+            /**
+             * Format: uuid
+             * @description Default: the caller's unit, or the province.
+             */
+            area_id?: string | null;
+            /** Format: uuid */
+            course_id?: string | null;
+            description: string;
+            /** Format: int64 */
+            disbursed_vnd?: number;
+            /** Format: int64 */
+            planned_vnd: number;
+            source: string;
+            /** Format: uuid */
+            trade_event_id?: string | null;
+            /** Format: int32 */
+            year: number;
+        };
+        /**
+         * @description Planned, allocated and disbursed amounts of a group of lines.
+         * @example {
+         *       "allocated_vnd": 450000000,
+         *       "disbursed_vnd": 300000000,
+         *       "disbursement_rate": 60,
+         *       "key": "provincial",
+         *       "planned_vnd": 500000000
+         *     }
+         */
+        BudgetTotal: {
+            /** Format: int64 */
+            allocated_vnd: number;
+            /** Format: int64 */
+            disbursed_vnd: number;
+            /**
+             * Format: double
+             * @description Disbursed over planned, in percent.
+             */
+            disbursement_rate?: number | null;
+            /** @description The source, activity or year grouped by (`all` for the grand total). */
+            key: string;
+            /** Format: int64 */
+            planned_vnd: number;
         };
         /**
          * @description The certificate a listed product holds.
@@ -2776,6 +3107,166 @@ export interface components {
              */
             my_member_id?: string | null;
             sessions: components["schemas"]["Session"][];
+        };
+        /**
+         * @description A training course.
+         * @example {
+         *       "area_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a01",
+         *       "audience": "officials",
+         *       "completed": 40,
+         *       "ends_on": "2027-03-12",
+         *       "funding_source": "provincial",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *       "kind": "tot",
+         *       "organiser": "Văn phòng Điều phối nông thôn mới tỉnh",
+         *       "participants": 42,
+         *       "place": "Trung tâm Hội nghị tỉnh, Hạ Long",
+         *       "starts_on": "2027-03-10",
+         *       "title": "Tập huấn triển khai Chương trình OCOP 2027",
+         *       "updated_at": "2026-12-03T08:00:00Z"
+         *     }
+         */
+        Course: {
+            /**
+             * Format: uuid
+             * @description The unit organising it.
+             */
+            area_id: string;
+            /** @description `officials`, `leaders`, `workers` or `mixed`. */
+            audience: string;
+            /** Format: int64 */
+            completed: number;
+            /** Format: date */
+            ends_on: string;
+            /** @description `central`, `provincial`, `integrated`, `own`, `credit` or `sponsor`. */
+            funding_source: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `tot` (training of trainers), `course`, `workshop` or `study_tour`. */
+            kind: string;
+            organiser: string;
+            /** Format: int64 */
+            participants: number;
+            place: string;
+            /** Format: date */
+            starts_on: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description A course with the people taking part.
+         * @example {
+         *       "area_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a01",
+         *       "audience": "officials",
+         *       "completed": 1,
+         *       "ends_on": "2027-03-12",
+         *       "funding_source": "provincial",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01",
+         *       "kind": "tot",
+         *       "organiser": "Văn phòng Điều phối nông thôn mới tỉnh",
+         *       "participants": 1,
+         *       "people": [
+         *         {
+         *           "attended": true,
+         *           "completed": true,
+         *           "full_name": "Nguyễn Thị Hoa",
+         *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c11",
+         *           "kind": "leader",
+         *           "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61",
+         *           "user_id": null
+         *         }
+         *       ],
+         *       "place": "Hạ Long",
+         *       "starts_on": "2027-03-10",
+         *       "title": "Tập huấn triển khai Chương trình OCOP 2027",
+         *       "updated_at": "2026-12-03T08:00:00Z"
+         *     }
+         */
+        CourseDetail: components["schemas"]["Course"] & {
+            people: components["schemas"]["CourseParticipant"][];
+        };
+        /**
+         * @example {
+         *       "area_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a01",
+         *       "audience": "officials",
+         *       "ends_on": "2027-03-12",
+         *       "funding_source": "provincial",
+         *       "kind": "tot",
+         *       "organiser": "Văn phòng Điều phối nông thôn mới tỉnh",
+         *       "place": "Trung tâm Hội nghị tỉnh, Hạ Long",
+         *       "starts_on": "2027-03-10",
+         *       "title": "Tập huấn triển khai Chương trình OCOP 2027"
+         *     }
+         */
+        CourseInput: {
+            /**
+             * Format: uuid
+             * @description The organising unit (default: the caller's unit, or the province).
+             */
+            area_id?: string | null;
+            audience: string;
+            /** Format: date */
+            ends_on: string;
+            funding_source: string;
+            kind: string;
+            organiser: string;
+            place: string;
+            /** Format: date */
+            starts_on: string;
+            title: string;
+        };
+        /**
+         * @description Someone taking part in a course.
+         * @example {
+         *       "attended": true,
+         *       "completed": true,
+         *       "full_name": "Nguyễn Thị Hoa",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c11",
+         *       "kind": "leader",
+         *       "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61",
+         *       "user_id": null
+         *     }
+         */
+        CourseParticipant: {
+            attended: boolean;
+            completed: boolean;
+            full_name: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `official`, `leader` or `worker`. */
+            kind: string;
+            /**
+             * Format: uuid
+             * @description The subject of a leader or worker.
+             */
+            subject_id?: string | null;
+            /**
+             * Format: uuid
+             * @description An official's account.
+             */
+            user_id?: string | null;
+        };
+        /**
+         * @example {
+         *       "attended": true,
+         *       "completed": false,
+         *       "full_name": "Nguyễn Thị Hoa",
+         *       "kind": "leader",
+         *       "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61"
+         *     }
+         */
+        CourseParticipantInput: {
+            attended?: boolean;
+            completed?: boolean;
+            /** @description Defaults to the official's display name, or the subject's representative for a leader. */
+            full_name?: string | null;
+            /** @description `official` (with `user_id`), `leader` or `worker` (with `subject_id`). */
+            kind: string;
+            /** Format: uuid */
+            subject_id?: string | null;
+            /** Format: uuid */
+            user_id?: string | null;
         };
         /**
          * @example {
@@ -3432,6 +3923,43 @@ export interface components {
             discussion_note?: string | null;
         };
         /**
+         * @description Funding totals of an area for a period.
+         * @example {
+         *       "by_activity": [],
+         *       "by_source": [],
+         *       "by_year": [],
+         *       "non_state": {
+         *         "allocated_vnd": 0,
+         *         "disbursed_vnd": 0,
+         *         "disbursement_rate": null,
+         *         "key": "non_state",
+         *         "planned_vnd": 0
+         *       },
+         *       "state_budget": {
+         *         "allocated_vnd": 450000000,
+         *         "disbursed_vnd": 300000000,
+         *         "disbursement_rate": 60,
+         *         "key": "state",
+         *         "planned_vnd": 500000000
+         *       },
+         *       "total": {
+         *         "allocated_vnd": 450000000,
+         *         "disbursed_vnd": 300000000,
+         *         "disbursement_rate": 60,
+         *         "key": "all",
+         *         "planned_vnd": 500000000
+         *       }
+         *     }
+         */
+        FundingSummary: {
+            by_activity: components["schemas"]["BudgetTotal"][];
+            by_source: components["schemas"]["BudgetTotal"][];
+            by_year: components["schemas"]["BudgetTotal"][];
+            non_state: components["schemas"]["BudgetTotal"];
+            state_budget: components["schemas"]["BudgetTotal"];
+            total: components["schemas"]["BudgetTotal"];
+        };
+        /**
          * @description The import's report.
          * @example {
          *       "dry_run": true,
@@ -3599,6 +4127,21 @@ export interface components {
             errors: components["schemas"]["RowError"][];
             product_rows: number;
             subject_rows: number;
+        };
+        /**
+         * @description A page of the caller's notifications and how many are unread.
+         * @example {
+         *       "items": [],
+         *       "total": 0,
+         *       "unread": 0
+         *     }
+         */
+        Inbox: {
+            items: components["schemas"]["Notification"][];
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            unread: number;
         };
         /**
          * @description One indicator of an area: target, actual and how far along.
@@ -3988,6 +4531,36 @@ export interface components {
             subscription: components["schemas"]["Subscription"];
         };
         /**
+         * @description A notification, in both languages.
+         * @example {
+         *       "body_en": "Certificate QN-2026-0001 of Trà hoa vàng Ba Chẽ expires on 2027-01-31.",
+         *       "body_vi": "Giấy chứng nhận QN-2026-0001 của sản phẩm Trà hoa vàng Ba Chẽ hết hiệu lực ngày 31/01/2027.",
+         *       "created_at": "2026-12-03T08:00:00Z",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f01",
+         *       "kind": "certificate_expiring",
+         *       "link": "/certificates/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f11",
+         *       "read_at": null,
+         *       "title_en": "An OCOP certificate expires soon",
+         *       "title_vi": "Giấy chứng nhận OCOP sắp hết hiệu lực"
+         *     }
+         */
+        Notification: {
+            body_en: string;
+            body_vi: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `stage_deadline`, `document_returned`, `session_to_score`, `certificate_expiring` or `counterfeit_alert`. */
+            kind: string;
+            /** @description The page of the SPA that shows the object. */
+            link?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+            title_en: string;
+            title_vi: string;
+        };
+        /**
          * @description Where it comes from.
          * @example {
          *       "commune": "Xã Thanh Sơn",
@@ -4096,6 +4669,42 @@ export interface components {
              */
             total: number;
         };
+        Page_BudgetLine: {
+            items: {
+                /** @description `training`, `fairs`, `sales_points`, `subject_support` or `other`. */
+                activity: string;
+                /** Format: int64 */
+                allocated_vnd: number;
+                /** Format: uuid */
+                area_id: string;
+                /** Format: uuid */
+                course_id?: string | null;
+                description: string;
+                /** Format: int64 */
+                disbursed_vnd: number;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: int64
+                 * @description In VND.
+                 */
+                planned_vnd: number;
+                /** @description `central`, `provincial`, `integrated` (state budget); `own`, `credit`, `sponsor`. */
+                source: string;
+                /** Format: uuid */
+                trade_event_id?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                year: number;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
         Page_Certificate: {
             items: {
                 /** Format: uuid */
@@ -4145,6 +4754,42 @@ export interface components {
                 valid_from: string;
                 /** Format: date */
                 valid_until: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
+        Page_Course: {
+            items: {
+                /**
+                 * Format: uuid
+                 * @description The unit organising it.
+                 */
+                area_id: string;
+                /** @description `officials`, `leaders`, `workers` or `mixed`. */
+                audience: string;
+                /** Format: int64 */
+                completed: number;
+                /** Format: date */
+                ends_on: string;
+                /** @description `central`, `provincial`, `integrated`, `own`, `credit` or `sponsor`. */
+                funding_source: string;
+                /** Format: uuid */
+                id: string;
+                /** @description `tot` (training of trainers), `course`, `workshop` or `study_tour`. */
+                kind: string;
+                organiser: string;
+                /** Format: int64 */
+                participants: number;
+                place: string;
+                /** Format: date */
+                starts_on: string;
+                title: string;
+                /** Format: date-time */
+                updated_at: string;
             }[];
             /**
              * Format: int64
@@ -4777,6 +5422,50 @@ export interface components {
          */
         ReopenInput: {
             reason: string;
+        };
+        /**
+         * @description A report: its columns and rows (text, numbers or null), the last row being the total where
+         *     the report has one.
+         * @example {
+         *       "caption": "Tỉnh Quảng Ninh · 2019–2026",
+         *       "columns": [
+         *         "Địa bàn",
+         *         "Nhóm sản phẩm",
+         *         "Sản phẩm đăng ký",
+         *         "3 sao",
+         *         "4 sao",
+         *         "5 sao",
+         *         "Tổng đạt OCOP"
+         *       ],
+         *       "rows": [
+         *         [
+         *           "Huyện Ba Chẽ",
+         *           "Thực phẩm",
+         *           3,
+         *           0,
+         *           1,
+         *           0,
+         *           1
+         *         ],
+         *         [
+         *           "Tổng cộng",
+         *           "",
+         *           3,
+         *           0,
+         *           1,
+         *           0,
+         *           1
+         *         ]
+         *       ],
+         *       "title": "Sản phẩm OCOP theo hạng sao và nhóm"
+         *     }
+         */
+        Report: {
+            /** @description The filters, in words. */
+            caption: string;
+            columns: string[];
+            rows: Record<string, never>[][];
+            title: string;
         };
         /**
          * @example {
@@ -5743,6 +6432,16 @@ export interface components {
             starts_on: string;
         };
         /**
+         * @description How many are unread.
+         * @example {
+         *       "unread": 3
+         *     }
+         */
+        UnreadCount: {
+            /** Format: int64 */
+            unread: number;
+        };
+        /**
          * @example {
          *       "name": "Phường Hồng Gai"
          *     }
@@ -6469,7 +7168,7 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 /** @description For the export only: `xlsx` (default) or `csv`. */
-                format?: "xlsx" | "csv";
+                format?: "xlsx" | "csv" | "pdf";
             };
             header?: never;
             path?: never;
@@ -6555,7 +7254,7 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 /** @description For the export only: `xlsx` (default) or `csv`. */
-                format?: "xlsx" | "csv";
+                format?: "xlsx" | "csv" | "pdf";
             };
             header?: never;
             path?: never;
@@ -8121,6 +8820,140 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    list_budget_lines: {
+        parameters: {
+            query?: {
+                /** @description Code of the area (default: the caller's unit, or the province); lines of the units under it count. */
+                area?: string;
+                year_from?: number;
+                year_to?: number;
+                source?: string;
+                activity?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of lines, latest year first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BudgetLine"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_budget_line: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetLineInput"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetLine"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_budget_line: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Budget line id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetLineInput"];
+            };
+        };
+        responses: {
+            /** @description Saved / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetLine"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    funding_summary: {
+        parameters: {
+            query?: {
+                /** @description Code of the area (default: the caller's unit, or the province); lines of the units under it count. */
+                area?: string;
+                year_from?: number;
+                year_to?: number;
+                source?: string;
+                activity?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundingSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     geo_landing: {
         parameters: {
             query?: never;
@@ -8822,6 +9655,119 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description Only the unread ones. */
+                unread?: boolean;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inbox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    read_all_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    unread_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The count */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    read_notification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Notification id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read; the unread count that remains */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not one of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     partner_list_deliveries: {
         parameters: {
             query?: {
@@ -9243,7 +10189,7 @@ export interface operations {
                 /** @description Default `name`. */
                 sort?: "name" | "-name" | "code" | "-code" | "-created_at";
                 /** @description For the export only: `xlsx` (default) or `csv`. */
-                format?: "xlsx" | "csv";
+                format?: "xlsx" | "csv" | "pdf";
             };
             header?: never;
             path?: never;
@@ -9331,7 +10277,7 @@ export interface operations {
                 /** @description Default `name`. */
                 sort?: "name" | "-name" | "code" | "-code" | "-created_at";
                 /** @description For the export only: `xlsx` (default) or `csv`. */
-                format?: "xlsx" | "csv";
+                format?: "xlsx" | "csv" | "pdf";
             };
             header?: never;
             path?: never;
@@ -9491,7 +10437,7 @@ export interface operations {
                 /** @description Code of the area (default: the caller's unit, or the province). */
                 area?: string;
                 /** @description `xlsx` (default) or `csv`. */
-                format?: "xlsx" | "csv";
+                format?: "xlsx" | "csv" | "pdf";
             };
             header?: never;
             path?: never;
@@ -9634,6 +10580,49 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    report: {
+        parameters: {
+            query?: {
+                /** @description Code of the area (default: the caller's unit, or the province). */
+                area?: string;
+                /** @description First year (default 2019, the programme's start). */
+                year_from?: number;
+                /** @description Last year (default: this year). */
+                year_to?: number;
+                /** @description A product group code (`1`–`6`), for the product, certificate and cycle reports. */
+                group?: string;
+                /** @description `xlsx`, `csv` or `pdf` to download; JSON without it. */
+                format?: "xlsx" | "csv" | "pdf";
+            };
+            header?: never;
+            path: {
+                /** @description products, subjects, certificates, cycle, training or funding */
+                kind: "products" | "subjects" | "certificates" | "cycle" | "training" | "funding";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "text/csv": string;
+                    "application/pdf": number[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
         };
@@ -10111,7 +11100,7 @@ export interface operations {
                 /** @description Default `name`. */
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "tax_code";
                 /** @description For the export only: `xlsx` (default) or `csv`. */
-                format?: "xlsx" | "csv";
+                format?: "xlsx" | "csv" | "pdf";
             };
             header?: never;
             path?: never;
@@ -10192,7 +11181,7 @@ export interface operations {
                 /** @description Default `name`. */
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "tax_code";
                 /** @description For the export only: `xlsx` (default) or `csv`. */
-                format?: "xlsx" | "csv";
+                format?: "xlsx" | "csv" | "pdf";
             };
             header?: never;
             path?: never;
@@ -10496,6 +11485,253 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_training_courses: {
+        parameters: {
+            query?: {
+                /** @description Courses ending in this year. */
+                year?: number;
+                /** @description Words in the title, without diacritics. */
+                q?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of courses, latest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Course"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_training_course: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseInput"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_training_course: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The course */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such course */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    update_training_course: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseInput"];
+            };
+        };
+        responses: {
+            /** @description Saved / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    add_training_participant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseParticipantInput"];
+            };
+        };
+        responses: {
+            /** @description Added / Đã thêm */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Already in the course / Đã có trong khóa học */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    set_training_attendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                id: string;
+                /** @description Participant id */
+                participant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendanceInput"];
+            };
+        };
+        responses: {
+            /** @description Saved / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    remove_training_participant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                id: string;
+                /** @description Participant id */
+                participant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed / Đã xóa */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
         };

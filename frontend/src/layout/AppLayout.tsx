@@ -1,13 +1,14 @@
 import { Suspense, useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Dropdown, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
-import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined, SolutionOutlined, SafetyCertificateOutlined, OrderedListOutlined, EnvironmentOutlined, ShoppingOutlined, LinkOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined, SolutionOutlined, SafetyCertificateOutlined, OrderedListOutlined, EnvironmentOutlined, ShoppingOutlined, LinkOutlined, ReadOutlined, DollarOutlined, FileTextOutlined } from "@ant-design/icons";
 import { useSession } from "../auth/session";
 import { signOut } from "../api/client";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/messages";
 import { ChangePasswordModal } from "../components/ChangePasswordModal";
 import { LanguageSwitch } from "../components/LanguageSwitch";
+import { NotificationBell } from "../components/NotificationBell";
 
 interface NavItem {
   path: string;
@@ -31,6 +32,9 @@ const NAV: NavItem[] = [
   { path: "/map", label: "nav.map", icon: <EnvironmentOutlined /> },
   { path: "/councils", label: "nav.councils", icon: <SolutionOutlined />, roles: (r) => r !== "producer" },
   { path: "/certificates", label: "nav.certificates", icon: <SafetyCertificateOutlined /> },
+  { path: "/reports", label: "nav.reports", icon: <FileTextOutlined />, roles: isOfficer },
+  { path: "/training", label: "nav.training", icon: <ReadOutlined />, roles: isOfficer },
+  { path: "/funding", label: "nav.funding", icon: <DollarOutlined />, roles: isOfficer },
   { path: "/catalog", label: "nav.catalog", icon: <ShoppingOutlined /> },
   { path: "/criteria-sets", label: "nav.criteria", icon: <OrderedListOutlined />, roles: (r) => r !== "producer" },
   { path: "/import", label: "nav.import", icon: <FileExcelOutlined />, roles: isOfficer },
@@ -81,6 +85,7 @@ export function AppLayout() {
         <Layout.Header style={{ background: "#fff", display: "flex", justifyContent: "flex-end", alignItems: "center", gap: 16 }}>
           {session.user.email.endsWith("@ocop.demo") && <Tag color="orange">{t("demoBadge")}</Tag>}
           <LanguageSwitch />
+          <NotificationBell />
           <Dropdown
             trigger={["click"]}
             menu={{

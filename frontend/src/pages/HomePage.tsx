@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { Alert, Card, Col, Descriptions, Row, Statistic, Typography } from "antd";
 import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
@@ -5,6 +6,9 @@ import { api, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
 import { useI18n } from "../i18n";
 import { TargetsCard } from "../components/TargetsCard";
+
+// The chart and the map (MapLibre) load after the page.
+const DashboardCharts = lazy(() => import("../components/DashboardCharts").then((m) => ({ default: m.DashboardCharts })));
 
 export function HomePage() {
   const session = useSession();
@@ -80,7 +84,14 @@ export function HomePage() {
           </Col>
         )}
       </Row>
-      {(isAdmin || session.user.role.endsWith("_officer")) && <TargetsCard />}
+      {(isAdmin || session.user.role.endsWith("_officer")) && (
+        <>
+          <TargetsCard />
+          <Suspense fallback={null}>
+            <DashboardCharts />
+          </Suspense>
+        </>
+      )}
     </>
   );
 }

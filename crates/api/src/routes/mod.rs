@@ -10,17 +10,21 @@ pub mod classifications;
 pub mod councils;
 pub mod criteria_sets;
 pub mod cycles;
+pub mod funding;
 pub mod geo;
 pub mod health;
 pub mod imports;
 pub mod maps;
+pub mod notifications;
 pub mod partners;
 pub mod products;
 pub mod programme;
 pub mod progress;
+pub mod reports;
 pub mod sessions;
 pub mod subjects;
 pub mod trade_events;
+pub mod training;
 pub mod users;
 pub mod webhooks;
 
@@ -117,6 +121,22 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(programme::progress)
         .service(programme::export)
         .service(programme::set_target)
+        .service(training::list)
+        .service(training::create)
+        .service(training::get)
+        .service(training::update)
+        .service(training::add_participant)
+        .service(training::set_attendance)
+        .service(training::remove_participant)
+        .service(funding::list)
+        .service(funding::summary)
+        .service(funding::create)
+        .service(funding::update)
+        .service(reports::report)
+        .service(notifications::list)
+        .service(notifications::unread_count)
+        .service(notifications::read_all)
+        .service(notifications::read)
         .service(catalog::list)
         .service(catalog::facets)
         .service(catalog::get)

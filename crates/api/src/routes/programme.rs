@@ -1,6 +1,6 @@
 //! Programme targets and progress against them: targets per area, period and indicator are set
 //! by admins and province officers; actual values are counted from the live data (certificates,
-//! subjects' upgrades), never typed in, for an area and each unit directly under it.
+//! subjects' upgrades, training completions), never typed in, for an area and each unit directly under it.
 
 use std::collections::HashMap;
 
@@ -8,8 +8,9 @@ use actix_web::{HttpResponse, get, put, web};
 use chrono::Utc;
 use ocop_domain::access::{check_manage_programme, check_view_programme};
 use ocop_domain::programme::{Indicator, Period, Tally, TargetError, Trend, check_value, standing};
+use ocop_domain::training::ParticipantKind;
 use ocop_persistence::entities::{admin_unit, programme_target};
-use ocop_persistence::{TransactionTrait, admin_units, audit, programme};
+use ocop_persistence::{TransactionTrait, admin_units, audit, programme, training};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -95,17 +96,21 @@ fn period_error(e: TargetError) -> ApiError {
     }
 }
 
-async fn area_of(state: &AppState, user: &AuthUser, code: Option<&str>) -> ApiResult<admin_unit::Model> {
-    let found = match code {
-        Some(code) => admin_units::find_by_code(&state.db, code.trim()).await?,
+/// The area a query names by code (default: the caller's unit, or the province), which the
+/// caller must be allowed to see.
+pub(crate) async fn area_of(state: &AppState, user: &AuthUser, code: Option<&str>) -> ApiResult<admin_unit::Model> {
+    let found = match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => admin_units::find_by_code(&state.db, code).await?,
         None => match &user.unit {
             Some(unit) => Some(unit.clone()),
             None => admin_units::root(&state.db).await?,
         },
     };
-    found.ok_or_else(|| {
+    let area = found.ok_or_else(|| {
         ApiError::invalid_field("area", "not_found", "Không có đơn vị hành chính mã này.", "No unit has this code.")
-    })
+    })?;
+    check_view_programme(&user.actor(), &area.path)?;
+    Ok(area)
 }
 
 fn indicators(
@@ -151,7 +156,6 @@ pub async fn progress(
 async fn compute(state: &AppState, user: &AuthUser, query: &TargetsQuery) -> ApiResult<TargetsProgress> {
     query.validate()?;
     let area = area_of(state, user, query.area.as_deref()).await?;
-    check_view_programme(&user.actor(), &area.path)?;
     let children = admin_units::children(&state.db, area.id).await?;
     let mut ids: Vec<Uuid> = children.iter().map(|c| c.id).collect();
     ids.push(area.id);
@@ -173,6 +177,22 @@ async fn compute(state: &AppState, user: &AuthUser, query: &TargetsQuery) -> Api
     for path in programme::upgrades(&state.db, &area.path, from, to).await? {
         for unit in std::iter::once(Some(area.id)).chain([child_of(&path)]).flatten() {
             tallies.entry(unit).or_default().upgrade();
+        }
+    }
+    for c in training::completions(&state.db, &area.path, from, to).await? {
+        let Some(kind) = ParticipantKind::parse(&c.kind) else { continue };
+        for unit in std::iter::once(Some(area.id)).chain([child_of(&c.area_path)]).flatten() {
+            tallies.entry(unit).or_default().trained(kind, &c.person_key);
+        }
+    }
+    let bases = training::bases(&state.db, &area.path).await?;
+    let people =
+        bases.officials.iter().map(|path| (path, ParticipantKind::Official, 1)).chain(bases.subjects.iter().flat_map(
+            |(path, workers)| [(path, ParticipantKind::Leader, 1), (path, ParticipantKind::Worker, *workers)],
+        ));
+    for (path, kind, n) in people {
+        for unit in std::iter::once(Some(area.id)).chain([child_of(path)]).flatten() {
+            tallies.entry(unit).or_default().base(kind, n);
         }
     }
     let today = Utc::now().date_naive();

@@ -115,6 +115,11 @@ impl TestApp {
         self.start();
     }
 
+    /// The settings the server runs with.
+    pub fn config(&self) -> &ApiConfig {
+        &self.config
+    }
+
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.client.request(method, format!("{}{path}", self.address))
     }

@@ -13,7 +13,11 @@
 #   /api/v1/catalog/products?limit=100     (a page of 100 items; repeated, as portals poll)
 #   the same with If-None-Match            (304)
 #   200 different pages by cursor          (the whole catalog walked, pages built then cached)
-# BENCH_SUITES="registry catalog" (default) chooses what runs.
+# and, over the demo plus one batch of 1,000,000 stamps (BENCH_STAMPS) issued by the API's job:
+#   the time the job takes                 (stamps-issue, in seconds)
+#   /healthz                               (the same server, for comparison)
+#   /api/v1/public/trace/{code}            (1,000 different stamps in turn; each look-up logs a scan)
+# BENCH_SUITES="registry catalog stamps" (default) chooses what runs.
 # Raw wrk output goes to bench/results/<date>-<db>-<target>.txt; a summary table to
 # bench/results/latest.md. Loopback only; every run is bounded in time.
 set -euo pipefail
@@ -132,7 +136,50 @@ PY
   wait "$pid" 2>/dev/null || true
 }
 
-suites=${BENCH_SUITES:-registry catalog}
+bench_stamps() { # db port
+  local db=$1 port=$2 data
+  data=$(mktemp -d)
+  local env=(OCOP_DATA_DIR="$data" OCOP_DEMO=true OCOP_LOG_FORMAT=json RUST_LOG=warn
+             OCOP_JWT_SECRET=bench-only-secret-0123456789abcdefghij)
+  if [ "$db" = postgres ]; then
+    psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench_stamps WITH (FORCE)" -c "CREATE DATABASE ocop_bench_stamps"
+    env+=(OCOP_DATABASE_URL="${pg_base%/*}/ocop_bench_stamps")
+  fi
+  env "${env[@]}" "$bin" serve --bind "127.0.0.1:$port" > "$data/server.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  local api="http://127.0.0.1:$port/api/v1" token product batch job started seconds
+  token=$(curl -sf -X POST "$api/auth/login" -H 'content-type: application/json' \
+    -d '{"email":"admin@ocop.demo","password":"OcopDemo@2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  product=$(curl -sf -H "Authorization: Bearer $token" "$api/products?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  batch=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'content-type: application/json' "$api/batches" \
+    -d "{\"product_id\":\"$product\",\"code\":\"BENCH-1\",\"produced_on\":\"2026-12-01\",\"quantity\":1000000,\"unit\":\"hộp\",\"standard\":\"TCCS\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  started=$(date +%s.%N)
+  job=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'content-type: application/json' "$api/batches/$batch/stamps" \
+    -d "{\"count\":${BENCH_STAMPS:-1000000}}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  until curl -sf -H "Authorization: Bearer $token" "$api/stamp-jobs/$job" | python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["status"] == "running")'; do sleep 0.2; done
+  seconds=$(python3 -c "import time; print(round(time.time() - $started, 1))")
+  curl -sf -H "Authorization: Bearer $token" "$api/stamp-jobs/$job" | python3 -c 'import json,sys; j = json.load(sys.stdin); assert j["status"] == "done", j'
+  echo "| $db | stamps-issue (${BENCH_STAMPS:-1000000}) | ${seconds} s | | | |" >> "$summary"
+  echo "$db stamps-issue: ${seconds} s"
+  [ "$db" = postgres ] && psql "${pg_base%/*}/ocop_bench_stamps" -qX -c "VACUUM ANALYZE"
+  # 1,000 stamps spread over the batch, looked up in turn.
+  curl -sf -H "Authorization: Bearer $token" "$api/batches/$batch/stamps?from=1&to=1000000" |
+    python3 -c '
+import sys
+codes = [l.split(",")[1] for l in sys.stdin.read().splitlines()[1:]][::1000]
+print("local codes = {" + ",".join(f"\"{c}\"" for c in codes) + "}")
+print("local i = 0")
+print("request = function() i = i + 1; return wrk.format(\"GET\", \"/api/v1/public/trace/\" .. codes[(i % #codes) + 1]) end")
+' > "$data/trace.lua"
+  run_wrk "$db" stamps-healthz "http://127.0.0.1:$port/healthz"
+  run_wrk "$db" stamps-trace "$api/public/trace/x" "" "$data/trace.lua"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+
+suites=${BENCH_SUITES:-registry catalog stamps}
 if [[ " $suites " == *" registry "* ]]; then
   bench_db sqlite 18281
   bench_db postgres 18282
@@ -141,5 +188,10 @@ if [[ " $suites " == *" catalog "* ]]; then
   bench_catalog sqlite 18283
   bench_catalog postgres 18284
 fi
-psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)" -c "DROP DATABASE IF EXISTS ocop_bench_catalog WITH (FORCE)"
+if [[ " $suites " == *" stamps "* ]]; then
+  bench_stamps sqlite 18285
+  bench_stamps postgres 18286
+fi
+psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)" -c "DROP DATABASE IF EXISTS ocop_bench_catalog WITH (FORCE)" \
+  -c "DROP DATABASE IF EXISTS ocop_bench_stamps WITH (FORCE)"
 echo; cat "$summary"

@@ -36,6 +36,7 @@ const NotificationsPage = lazy(() => import("./pages/NotificationsPage").then((m
 const ReportsPage = lazy(() => import("./pages/ReportsPage").then((m) => ({ default: m.ReportsPage })));
 const TrainingPage = lazy(() => import("./pages/TrainingPage").then((m) => ({ default: m.TrainingPage })));
 const FundingPage = lazy(() => import("./pages/FundingPage").then((m) => ({ default: m.FundingPage })));
+const BatchesPage = lazy(() => import("./pages/BatchesPage").then((m) => ({ default: m.BatchesPage })));
 const MinePage = lazy(() => import("./pages/MinePage").then((m) => ({ default: m.MinePage })));
 
 /** Pages anyone sees, signed in or not. */
@@ -89,6 +90,7 @@ export function App() {
         <Route path="partners" element={isAdmin ? <PartnersPage /> : <Navigate to="/" replace />} />
         <Route path="classifications" element={isAdmin ? <ClassificationsPage /> : <Navigate to="/" replace />} />
         <Route path="notifications" element={<NotificationsPage />} />
+        <Route path="batches" element={session.user.role === "council_member" ? <Navigate to="/" replace /> : <BatchesPage />} />
         <Route path="reports" element={canImport ? <ReportsPage /> : <Navigate to="/" replace />} />
         <Route path="training" element={canImport ? <TrainingPage /> : <Navigate to="/" replace />} />
         <Route path="funding" element={canImport ? <FundingPage /> : <Navigate to="/" replace />} />

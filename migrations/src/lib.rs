@@ -14,6 +14,7 @@ mod m20261203_000008_create_partners;
 mod m20261203_000009_create_programme_targets;
 mod m20261203_000010_create_training_and_funding;
 mod m20261203_000011_create_notifications;
+mod m20261203_000012_create_traceability;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_create_programme_targets::Migration),
             Box::new(m20261203_000010_create_training_and_funding::Migration),
             Box::new(m20261203_000011_create_notifications::Migration),
+            Box::new(m20261203_000012_create_traceability::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod routes;
 pub mod schemas;
 pub mod sheets;
 pub mod spa;
+pub mod stamps;
 pub mod startup;
 pub mod state;
 pub mod webhooks;

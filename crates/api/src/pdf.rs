@@ -1,6 +1,7 @@
-//! Reports as PDF: a title, a line of filters, and a table over as many A4 landscape pages as
-//! it needs, headers repeated, pages numbered. Text is drawn with DejaVu Sans (Vietnamese
-//! diacritics included), embedded as a subset holding only the glyphs the report uses.
+//! PDF documents: reports (a title, a line of filters, and a table over as many A4 landscape
+//! pages as it needs, headers repeated, pages numbered) and sheets of stamps (QR codes with
+//! their printed codes, A4 portrait). Text is drawn with DejaVu Sans (Vietnamese diacritics
+//! included), embedded as a subset holding only the glyphs the document uses.
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
@@ -118,7 +119,7 @@ pub fn render(title: &str, filters: &str, columns: &[Column<'_>], rows: &[Vec<St
         w.show(&mut c, &footer, PAGE.0 - MARGIN - fw, MARGIN - 12.0, SIZE);
         contents.push(c.finish());
     }
-    assemble(&w, title, contents)
+    assemble(&w, title, contents, PAGE)
 }
 
 fn draw_row(
@@ -139,7 +140,7 @@ fn draw_row(
     }
 }
 
-fn assemble(w: &Writer<'_>, title: &str, contents: Vec<pdf_writer::Buf>) -> Result<Vec<u8>, String> {
+fn assemble(w: &Writer<'_>, title: &str, contents: Vec<pdf_writer::Buf>, size: (f32, f32)) -> Result<Vec<u8>, String> {
     let mut next = 1;
     let mut id = || {
         next += 1;
@@ -153,7 +154,7 @@ fn assemble(w: &Writer<'_>, title: &str, contents: Vec<pdf_writer::Buf>) -> Resu
     pdf.document_info(info).title(TextStr(title)).producer(TextStr("ocop"));
     for ((page, content_id), content) in pages.iter().zip(&contents) {
         let mut p = pdf.page(*page);
-        p.media_box(Rect::new(0.0, 0.0, PAGE.0, PAGE.1)).parent(tree).contents(*content_id);
+        p.media_box(Rect::new(0.0, 0.0, size.0, size.1)).parent(tree).contents(*content_id);
         p.resources().fonts().pair(Name(b"F1"), font);
         p.finish();
         let packed = miniz_oxide::deflate::compress_to_vec_zlib(content, 6);
@@ -205,6 +206,83 @@ fn assemble(w: &Writer<'_>, title: &str, contents: Vec<pdf_writer::Buf>) -> Resu
     Ok(pdf.finish())
 }
 
+/// Stamps per sheet: 5 across, 8 down.
+const SHEET: (usize, usize) = (5, 8);
+
+/// The QR modules of a URL (dark = true), row by row, and the side length.
+fn qr(url: &str) -> Result<(Vec<bool>, usize), String> {
+    let code = qrcode::QrCode::with_error_correction_level(url, qrcode::EcLevel::M).map_err(|e| e.to_string())?;
+    let width = code.width();
+    Ok((code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect(), width))
+}
+
+/// Printable A4 sheets of stamps: each a QR code of its URL and the code printed below it.
+pub fn stamp_sheets(stamps: &[(String, String)]) -> Result<Vec<u8>, String> {
+    const A4: (f32, f32) = (595.0, 842.0);
+    let face = Face::parse(FONT, 0).map_err(|e| e.to_string())?;
+    let mut w = Writer { face, glyphs: GlyphRemapper::new() };
+    let (cols, rows) = SHEET;
+    let cell = ((A4.0 - 2.0 * MARGIN) / cols as f32, (A4.1 - 2.0 * MARGIN) / rows as f32);
+    let side = 64.0;
+    let mut contents = Vec::new();
+    let pages: Vec<&[(String, String)]> =
+        if stamps.is_empty() { vec![&[]] } else { stamps.chunks(cols * rows).collect() };
+    for page in pages {
+        let mut c = Content::new();
+        for (i, (url, printed)) in page.iter().enumerate() {
+            let (col, row) = (i % cols, i / cols);
+            let x = MARGIN + col as f32 * cell.0 + (cell.0 - side) / 2.0;
+            let top = A4.1 - MARGIN - row as f32 * cell.1 - 6.0;
+            let (modules, n) = qr(url)?;
+            let m = side / n as f32;
+            for (k, dark) in modules.iter().enumerate() {
+                if *dark {
+                    c.rect(x + (k % n) as f32 * m, top - ((k / n) as f32 + 1.0) * m, m, m);
+                }
+            }
+            c.fill_nonzero();
+            let tw = w.width(printed, 7.0);
+            w.show(&mut c, printed, MARGIN + col as f32 * cell.0 + (cell.0 - tw) / 2.0, top - side - 10.0, 7.0);
+        }
+        contents.push(c.finish());
+    }
+    assemble(&w, "Tem truy xuất nguồn gốc OCOP", contents, A4)
+}
+
+/// The same sheet as one SVG (millimetres), for print shops that take vector files.
+pub fn stamp_sheet_svg(stamps: &[(String, String)]) -> String {
+    let (cols, _) = SHEET;
+    let (cw, ch, side) = (38.0_f32, 34.0_f32, 24.0_f32);
+    let rows = stamps.len().div_ceil(cols).max(1);
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}mm\" height=\"{h}mm\" viewBox=\"0 0 {w} {h}\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>",
+        w = cw * cols as f32,
+        h = ch * rows as f32
+    );
+    for (i, (url, printed)) in stamps.iter().enumerate() {
+        let Ok((modules, n)) = qr(url) else { continue };
+        let (x, y) = ((i % cols) as f32 * cw + (cw - side) / 2.0, (i / cols) as f32 * ch + 2.0);
+        let m = side / n as f32;
+        let mut path = String::new();
+        for (k, dark) in modules.iter().enumerate() {
+            if *dark {
+                path.push_str(&format!(
+                    "M{:.3} {:.3}h{m:.3}v{m:.3}h-{m:.3}z",
+                    x + (k % n) as f32 * m,
+                    y + (k / n) as f32 * m
+                ));
+            }
+        }
+        out.push_str(&format!(
+            "<path d=\"{path}\" fill=\"#000\"/><text x=\"{:.2}\" y=\"{:.2}\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"2.6\" text-anchor=\"middle\">{printed}</text>",
+            x + side / 2.0,
+            y + side + 4.0
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
 /// The character each of these glyphs stands for (the first the font's cmap maps to it).
 fn chars_of(face: &Face<'_>, gids: &std::collections::HashSet<u16>) -> std::collections::HashMap<u16, char> {
     let mut found = std::collections::HashMap::new();
@@ -236,5 +314,16 @@ mod tests {
         assert!(text.contains("/FontFile2"));
         // The subset is far smaller than the 760 kB font.
         assert!(pdf.len() < 60_000, "{} bytes", pdf.len());
+    }
+
+    #[test]
+    fn stamp_sheets_hold_forty_stamps_a_page() {
+        let stamps: Vec<(String, String)> = (0..41)
+            .map(|i| (format!("https://ocop.example/t/0000000000{i:03}X"), format!("0000-00000-0{i:03}X")))
+            .collect();
+        let pdf = stamp_sheets(&stamps).expect("pdf");
+        assert!(String::from_utf8_lossy(&pdf).contains("/Count 2"));
+        let svg = stamp_sheet_svg(&stamps[..2]);
+        assert!(svg.starts_with("<svg") && svg.contains("0000-00000-0001X"));
     }
 }

@@ -30,14 +30,19 @@ fn mount<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
 {
-    app.openapi(ApiDoc::openapi()).service(routes::health::healthz).service(routes::health::readyz).service(
-        scope::scope("/api/v1")
-            .configure(routes::api_v1)
-            .default_service(web::to(not_found))
-            .wrap(from_fn(rate_limit_headers))
-            // API answers are per user and often personal: never keep them in caches.
-            .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store"))),
-    )
+    app.openapi(ApiDoc::openapi())
+        .service(routes::health::healthz)
+        .service(routes::health::readyz)
+        .service(routes::trace::scan_page)
+        .service(routes::trace::digital_link)
+        .service(
+            scope::scope("/api/v1")
+                .configure(routes::api_v1)
+                .default_service(web::to(not_found))
+                .wrap(from_fn(rate_limit_headers))
+                // API answers are per user and often personal: never keep them in caches.
+                .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store"))),
+        )
 }
 
 /// The OpenAPI document the server serves (and `ocop openapi` prints).

@@ -39,6 +39,8 @@ pub struct ApiConfig {
     pub catalog_cache_bytes: usize,
     pub webhooks: WebhookConfig,
     pub notifications: NotifyConfig,
+    /// When a stamp's scans count as signs of counterfeiting.
+    pub trace_rules: ocop_domain::traceability::SignalRules,
 }
 
 /// How notifications are found and mailed.
@@ -103,6 +105,7 @@ impl ApiConfig {
             catalog_cache_bytes: 64 * 1024 * 1024,
             webhooks: WebhookConfig::default(),
             notifications: NotifyConfig::default(),
+            trace_rules: ocop_domain::traceability::SignalRules::default(),
         }
     }
 }
@@ -123,6 +126,12 @@ pub struct AppState {
     pub anonymous_rate_per_minute: u32,
     pub webhooks: WebhookConfig,
     pub notifications: NotifyConfig,
+    pub trace_rules: ocop_domain::traceability::SignalRules,
+    /// Scans waiting to be written.
+    pub scans: crate::stamps::ScanLog,
+    pub trace_cache: crate::stamps::TraceCache<crate::routes::trace::TraceBatch>,
+    /// Keys the daily salt of the scan log's client hashes.
+    pub scan_secret: Vec<u8>,
     pub rate_limiter: RateLimiter,
     pub usage: UsageCounter,
     /// Catalog pages already built, by the catalog's fingerprint and the request.
@@ -155,6 +164,10 @@ impl AppState {
             anonymous_rate_per_minute: config.anonymous_rate_per_minute,
             webhooks: config.webhooks,
             notifications: config.notifications.clone(),
+            trace_rules: config.trace_rules,
+            scans: crate::stamps::ScanLog::default(),
+            trace_cache: crate::stamps::TraceCache::default(),
+            scan_secret: config.jwt_secret.clone(),
             rate_limiter: RateLimiter::new(),
             usage: UsageCounter::default(),
             catalog_cache: crate::routes::catalog::PageCache::new(config.catalog_cache_bytes),

@@ -110,7 +110,8 @@ pub async fn record(db: &impl ConnectionTrait, public_base_url: &str, change: Li
 }
 
 /// Runs until `stop` turns true: every poll, notices lapsed certificates, fans events out and
-/// delivers what is due; every few seconds, writes the API keys' usage counts; every hour,
+/// delivers what is due and writes the scan log; every few seconds, writes the API keys' usage
+/// counts; every hour,
 /// refreshes the planner's statistics. A round in
 /// progress is finished before it stops, so no transaction is cut short.
 pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
@@ -148,6 +149,8 @@ pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::w
             }
             last_optimize = std::time::Instant::now();
         }
+        // Scans wait at most a poll before they are written.
+        state.scans.flush(&state.db).await;
         if last_flush.elapsed() >= Duration::from_secs(5) {
             state.usage.flush(&state.db).await;
             last_flush = std::time::Instant::now();
@@ -158,6 +161,7 @@ pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::w
         }
     }
     state.usage.flush(&state.db).await;
+    state.scans.flush(&state.db).await;
 }
 
 /// Certificates that reached their end since last week raise `product.delisted` once each,

@@ -106,6 +106,32 @@ pub fn check_read_course(actor: &Actor, course_path: &str) -> Result<(), Denied>
     }
 }
 
+/// Batch records and stamps: producers keep their own subject's; admins anything; officers
+/// read those inside their area; council members have no part in them.
+pub fn check_read_batch(actor: &Actor, owner: Owner<'_>) -> Result<(), Denied> {
+    match actor.role {
+        Role::CouncilMember => Err(Denied::Role),
+        _ => check_read_registry(actor, owner),
+    }
+}
+
+/// Writing batch records and issuing or voiding stamps: the producer (own subject) and admins.
+pub fn check_keep_batch(actor: &Actor, owner: Owner<'_>) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin => Ok(()),
+        Role::Producer => own_subject(actor, owner),
+        _ => Err(Denied::Role),
+    }
+}
+
+/// Which batches (and their scan statistics) an actor sees.
+pub fn batch_visibility(actor: &Actor) -> Visibility {
+    match actor.role {
+        Role::CouncilMember => Visibility::Nothing,
+        _ => registry_visibility(actor),
+    }
+}
+
 /// Importing subjects and products from a spreadsheet: officers (each row inside their area)
 /// and admins.
 pub fn check_import(actor: &Actor) -> Result<(), Denied> {

@@ -19,4 +19,5 @@ pub mod promotion;
 pub mod scoring;
 pub mod subject;
 pub mod text;
+pub mod traceability;
 pub mod training;

@@ -23,6 +23,7 @@ pub mod refresh_tokens;
 pub mod reports;
 pub mod seed;
 pub mod subjects;
+pub mod traceability;
 pub mod trade_events;
 pub mod training;
 pub mod users;

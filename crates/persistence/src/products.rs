@@ -89,6 +89,15 @@ pub async fn list(
     fetch_page(db, select, paging, |q| q.order_by(column, direction.into()).order_by_asc(Column::Id)).await
 }
 
+/// The ids of a subject's products.
+pub async fn ids_of_subject(db: &impl ConnectionTrait, subject_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    Entity::find().select_only().column(Column::Id).filter(Column::SubjectId.eq(subject_id)).into_tuple().all(db).await
+}
+
+pub async fn find_by_gtin(db: &impl ConnectionTrait, gtin: &str) -> Result<Option<Model>, DbErr> {
+    Entity::find().filter(Column::Gtin.eq(gtin)).one(db).await
+}
+
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>, DbErr> {
     Entity::find_by_id(id).one(db).await
 }

@@ -56,6 +56,12 @@ pub struct Settings {
     pub notification_mail_command: Option<String>,
     /// How often the live data is swept for due notifications, in seconds.
     pub notification_sweep_seconds: u64,
+    /// A stamp scanned more often than this is flagged.
+    pub stamp_max_scans: u32,
+    /// A stamp scanned from places farther apart than this (km) …
+    pub stamp_far_km: f64,
+    /// … within this many hours is flagged.
+    pub stamp_window_hours: i64,
 }
 
 impl Default for Settings {
@@ -82,6 +88,9 @@ impl Default for Settings {
             catalog_cache_bytes: 64 * 1024 * 1024,
             notification_mail_command: None,
             notification_sweep_seconds: 60,
+            stamp_max_scans: 5,
+            stamp_far_km: 100.0,
+            stamp_window_hours: 24,
         }
     }
 }

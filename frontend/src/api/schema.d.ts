@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/01/{gtin}/10/{lot}/21/{serial}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GS1 Digital Link / Đường dẫn GS1 Digital Link (public): `/01/{gtin}/10/{lot}/21/{serial}`
+         *     redirects to the stamp's page.
+         */
+        get: operations["digital_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin-units": {
         parameters: {
             query?: never;
@@ -345,6 +365,101 @@ export interface paths {
          *     whole family of tokens from that sign-in is revoked.
          */
         post: operations["refresh_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Batches / Lô sản xuất (producers: their own; officers: their area). */
+        get: operations["list_batches"];
+        put?: never;
+        /**
+         * Record a batch / Tạo hồ sơ lô (the producer of the product, or an admin).
+         * @description Its commissioning is recorded as an EPCIS `ObjectEvent` (`ADD`, `commissioning`) naming the
+         *     lot by its URL, the first step of the batch's timeline.
+         */
+        post: operations["create_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One batch with its record / Hồ sơ lô. */
+        get: operations["get_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add inputs, lab tests or retained samples / Bổ sung hồ sơ lô. */
+        post: operations["add_to_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}/stamps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download stamps / Tải tem: the code list (CSV) or printable sheets (SVG, PDF). */
+        get: operations["download_stamps"];
+        put?: never;
+        /**
+         * Issue stamps / Phát hành tem (the producer or an admin): 202 and a job.
+         * @description Codes are 64 random bits in 13 base-32 symbols and a check symbol, unique and never reused;
+         *     serials follow on from the batch's earlier stamps. Follow the job at `/stamp-jobs/{id}`.
+         */
+        post: operations["issue_stamps"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}/stamps/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void a range of stamps (a lost roll) / Hủy dải tem: their codes then show as invalid. */
+        post: operations["void_stamps"];
         delete?: never;
         options?: never;
         head?: never;
@@ -822,6 +937,68 @@ export interface paths {
         put?: never;
         /** Review a document / Thẩm định tài liệu (officers of the area). */
         post: operations["review_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/epcis/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture an EPCIS 2.0 document / Ghi nhận sự kiện EPCIS (producers for their own subject, admins).
+         * @description The body is an `EPCISDocument` (JSON or JSON-LD) whose `epcisBody.eventList` holds
+         *     `ObjectEvent`, `TransformationEvent` or `AggregationEvent`s, each with `eventTime`,
+         *     `eventTimeZoneOffset`, and CBV `bizStep` / `disposition` where known. A document that breaks
+         *     the structure is refused at once (422, the JSON pointer of the first problem); otherwise the
+         *     answer is 202 with a capture job to follow. An `eventID` seen before is not stored twice.
+         */
+        post: operations["epcis_capture"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/epcis/capture/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A capture job / Trạng thái ghi nhận. */
+        get: operations["epcis_capture_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/epcis/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query events / Truy vấn sự kiện EPCIS (producers: their own; officers: their area; admins).
+         * @description Answers an `EPCISQueryDocument` in time order; when more follow, a `Link` header names the
+         *     next page (`rel="next"`, with `nextPageToken`).
+         */
+        get: operations["epcis_events"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1532,6 +1709,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/trace/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stamp's trace / Truy xuất nguồn gốc theo mã tem (public; counts as a scan).
+         * @description Product, producer and address, star and certificate validity, batch (production date,
+         *     expiry, standard, lab tests), raw-material origins with their growing areas, the batch's
+         *     event timeline, the number of scans and any counterfeit warning. An unknown or voided code
+         *     is 404.
+         */
+        get: operations["public_trace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/trace/{code}/scans/{scan_id}/place": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Share where a scan happened / Chia sẻ vị trí quét (public, with the consumer's consent).
+         * @description Stored rounded to 0.01° (about a kilometre); once per scan.
+         */
+        post: operations["set_scan_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/{kind}": {
         parameters: {
             query?: never;
@@ -1585,6 +1805,26 @@ export interface paths {
         get?: never;
         /** Change a sales point / Sửa điểm bán hàng. */
         put: operations["update_sales_point"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scans/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scan statistics and counterfeit alerts / Thống kê quét tem, cảnh báo hàng giả
+         *     (producers: their products; officers: their area).
+         */
+        get: operations["scan_stats"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1770,6 +2010,23 @@ export interface paths {
          *     appear once the caller may see them.
          */
         get: operations["session_minutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stamp-jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stamp job's progress / Tiến độ phát hành tem. */
+        get: operations["get_stamp_job"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2081,6 +2338,23 @@ export interface paths {
         };
         /** Readiness: the database answers. */
         get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/t/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The consumer's scan page / Trang truy xuất khi quét tem (HTML, public). */
+        get: operations["scan_page"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2424,6 +2698,18 @@ export interface components {
             to_status: string;
         };
         /**
+         * @description Scans of one area (commune path).
+         * @example {
+         *       "area_path": "/22/202/06739/",
+         *       "scans": 6
+         *     }
+         */
+        AreaCount: {
+            area_path: string;
+            /** Format: int64 */
+            scans: number;
+        };
+        /**
          * @description Counts for one area.
          * @example {
          *       "by_status": [
@@ -2552,6 +2838,163 @@ export interface components {
             request_id?: string | null;
         };
         /**
+         * @description A production batch.
+         * @example {
+         *       "code": "L2026-11",
+         *       "expires_on": "2027-11-20",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9b01",
+         *       "lot_uri": "https://ocop.quangninh.gov.vn/lots/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9b01",
+         *       "produced_on": "2026-11-20",
+         *       "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *       "quantity": 500,
+         *       "stamps": 100,
+         *       "standard": "TCCS 01:2024/HTX",
+         *       "unit": "hộp",
+         *       "voided": 0
+         *     }
+         */
+        Batch: {
+            /** @description The lot number, unique per product. */
+            code: string;
+            /** Format: date */
+            expires_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The batch's identifier in EPCIS events. */
+            lot_uri: string;
+            /** Format: date */
+            produced_on: string;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: double */
+            quantity: number;
+            /**
+             * Format: int64
+             * @description Stamps issued, and how many of them are voided.
+             */
+            stamps: number;
+            standard: string;
+            unit: string;
+            /** Format: int64 */
+            voided: number;
+        };
+        /**
+         * @description What to add to a batch's record.
+         * @example {
+         *       "lab_tests": [
+         *         {
+         *           "laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh",
+         *           "passed": true,
+         *           "summary": "Tái kiểm: đạt",
+         *           "tested_on": "2026-11-25"
+         *         }
+         *       ]
+         *     }
+         */
+        BatchAdditions: {
+            inputs?: components["schemas"]["BatchInput"][];
+            lab_tests?: components["schemas"]["LabTest"][];
+            samples?: components["schemas"]["RetainedSample"][];
+        };
+        /**
+         * @description A batch with its record.
+         * @example {
+         *       "code": "L2026-11",
+         *       "expires_on": "2027-11-20",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9b01",
+         *       "inputs": [],
+         *       "jobs": [],
+         *       "lab_tests": [],
+         *       "lot_uri": "https://ocop.quangninh.gov.vn/lots/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9b01",
+         *       "produced_on": "2026-11-20",
+         *       "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *       "quantity": 500,
+         *       "samples": [],
+         *       "stamps": 0,
+         *       "standard": "TCCS 01:2024/HTX",
+         *       "unit": "hộp",
+         *       "voided": 0
+         *     }
+         */
+        BatchDetail: components["schemas"]["Batch"] & {
+            inputs: components["schemas"]["BatchInput"][];
+            jobs: components["schemas"]["StampJob"][];
+            lab_tests: components["schemas"]["LabTest"][];
+            samples: components["schemas"]["RetainedSample"][];
+        };
+        /**
+         * @description A raw material of a batch.
+         * @example {
+         *       "growing_area_id": null,
+         *       "material": "Hoa trà hoa vàng",
+         *       "origin_commune_id": null,
+         *       "quantity": 50,
+         *       "supplier": "Tổ hợp tác Làng Han",
+         *       "unit": "kg"
+         *     }
+         */
+        BatchInput: {
+            /** Format: uuid */
+            growing_area_id?: string | null;
+            material: string;
+            /** Format: uuid */
+            origin_commune_id?: string | null;
+            /** Format: double */
+            quantity?: number | null;
+            supplier: string;
+            unit?: string;
+        };
+        /**
+         * @example {
+         *       "code": "L2026-11",
+         *       "expires_on": "2027-11-20",
+         *       "inputs": [
+         *         {
+         *           "material": "Hoa trà hoa vàng",
+         *           "quantity": 50,
+         *           "supplier": "Tổ hợp tác Làng Han",
+         *           "unit": "kg"
+         *         }
+         *       ],
+         *       "lab_tests": [
+         *         {
+         *           "laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh",
+         *           "passed": true,
+         *           "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng",
+         *           "tested_on": "2026-11-22"
+         *         }
+         *       ],
+         *       "produced_on": "2026-11-20",
+         *       "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *       "quantity": 500,
+         *       "samples": [
+         *         {
+         *           "kept_at": "Kho mẫu HTX",
+         *           "kept_until": "2027-12-31",
+         *           "quantity": "3 hộp"
+         *         }
+         *       ],
+         *       "standard": "TCCS 01:2024/HTX",
+         *       "unit": "hộp"
+         *     }
+         */
+        BatchInputBody: {
+            code: string;
+            /** Format: date */
+            expires_on?: string | null;
+            inputs?: components["schemas"]["BatchInput"][];
+            lab_tests?: components["schemas"]["LabTest"][];
+            /** Format: date */
+            produced_on: string;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: double */
+            quantity: number;
+            samples?: components["schemas"]["RetainedSample"][];
+            standard: string;
+            unit: string;
+        };
+        /**
          * @description One cell of the session board: a member's sheet for a product.
          * @example {
          *       "member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
@@ -2676,6 +3119,28 @@ export interface components {
             key: string;
             /** Format: int64 */
             planned_vnd: number;
+        };
+        /**
+         * @description A capture job.
+         * @example {
+         *       "captureErrorBehaviour": "rollback",
+         *       "captureID": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9d01",
+         *       "errors": [],
+         *       "events": 2,
+         *       "running": false,
+         *       "success": true
+         *     }
+         */
+        CaptureJob: {
+            /** @description All or nothing: a document either is stored whole or not at all. */
+            captureErrorBehaviour: string;
+            /** Format: uuid */
+            captureID: string;
+            errors: Record<string, never>[];
+            /** Format: int32 */
+            events: number;
+            running: boolean;
+            success: boolean;
         };
         /**
          * @description The certificate a listed product holds.
@@ -3662,6 +4127,19 @@ export interface components {
             year: number;
         };
         /**
+         * @description Scans on one day.
+         * @example {
+         *       "day": "2026-12-03",
+         *       "scans": 6
+         *     }
+         */
+        DayCount: {
+            /** Format: date */
+            day: string;
+            /** Format: int64 */
+            scans: number;
+        };
+        /**
          * @description One attempted delivery of an event to a subscription.
          * @example {
          *       "attempts": 2,
@@ -4198,6 +4676,18 @@ export interface components {
             item_id: string;
         };
         /**
+         * @example {
+         *       "count": 100
+         *     }
+         */
+        IssueStamps: {
+            /**
+             * Format: int32
+             * @description 1 to 1,000,000.
+             */
+            count: number;
+        };
+        /**
          * @description A new key with its secret: shown this once, never again.
          * @example {
          *       "key": {
@@ -4386,6 +4876,24 @@ export interface components {
             spread: number;
             /** Format: int32 */
             star?: number | null;
+        };
+        /**
+         * @description A lab test of a batch.
+         * @example {
+         *       "laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh",
+         *       "passed": true,
+         *       "report_number": "KN-1123",
+         *       "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng",
+         *       "tested_on": "2026-11-22"
+         *     }
+         */
+        LabTest: {
+            laboratory: string;
+            passed: boolean;
+            report_number?: string | null;
+            summary: string;
+            /** Format: date */
+            tested_on: string;
         };
         /**
          * @example {
@@ -4661,6 +5169,39 @@ export interface components {
                 status_changed_at: string;
                 /** Format: uuid */
                 subject_id: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Number of items matching the filters, over all pages.
+             * @example 57
+             */
+            total: number;
+        };
+        Page_Batch: {
+            items: {
+                /** @description The lot number, unique per product. */
+                code: string;
+                /** Format: date */
+                expires_on?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @description The batch's identifier in EPCIS events. */
+                lot_uri: string;
+                /** Format: date */
+                produced_on: string;
+                /** Format: uuid */
+                product_id: string;
+                /** Format: double */
+                quantity: number;
+                /**
+                 * Format: int64
+                 * @description Stamps issued, and how many of them are voided.
+                 */
+                stamps: number;
+                standard: string;
+                unit: string;
+                /** Format: int64 */
+                voided: number;
             }[];
             /**
              * Format: int64
@@ -5284,6 +5825,19 @@ export interface components {
             updated_at: string;
         };
         /**
+         * @description Scans of one product.
+         * @example {
+         *       "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *       "scans": 6
+         *     }
+         */
+        ProductCount: {
+            /** Format: uuid */
+            product_id: string;
+            /** Format: int64 */
+            scans: number;
+        };
+        /**
          * @description The fields of a product. `subject_id` and `commune_id` are read when creating only.
          * @example {
          *       "classification_node_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80",
@@ -5476,6 +6030,20 @@ export interface components {
             new_password: string;
         };
         /**
+         * @description A retained sample of a batch.
+         * @example {
+         *       "kept_at": "Kho mẫu HTX, thôn Làng Han",
+         *       "kept_until": "2027-12-31",
+         *       "quantity": "3 hộp"
+         *     }
+         */
+        RetainedSample: {
+            kept_at: string;
+            /** Format: date */
+            kept_until: string;
+            quantity: string;
+        };
+        /**
          * @example {
          *       "reason": "Sáp nhập theo Nghị quyết 1679/NQ-UBTVQH15",
          *       "replaced_by_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e42",
@@ -5627,6 +6195,84 @@ export interface components {
         SavedFeature: {
             feature: Record<string, never>;
             warnings: components["schemas"]["FieldError"][];
+        };
+        /**
+         * @description A stamp whose scans look like counterfeiting.
+         * @example {
+         *       "code": "0A1B2C3D4E5F6G",
+         *       "last_scan": "2026-12-03T08:00:00Z",
+         *       "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *       "scans": 6,
+         *       "signals": [
+         *         "too_many_scans"
+         *       ]
+         *     }
+         */
+        ScanAlert: {
+            code: string;
+            /** Format: date-time */
+            last_scan: string;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: int64 */
+            scans: number;
+            /** @description `too_many_scans`, `far_apart`. */
+            signals: string[];
+        };
+        /**
+         * @example {
+         *       "lat": 20.9512,
+         *       "lon": 107.0848
+         *     }
+         */
+        ScanPlace: {
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+        };
+        /**
+         * @description Scan statistics and counterfeit alerts.
+         * @example {
+         *       "alerts": [
+         *         {
+         *           "code": "0A1B2C3D4E5F6G",
+         *           "last_scan": "2026-12-03T08:00:00Z",
+         *           "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *           "scans": 6,
+         *           "signals": [
+         *             "too_many_scans"
+         *           ]
+         *         }
+         *       ],
+         *       "by_area": [
+         *         {
+         *           "area_path": "/22/202/06739/",
+         *           "scans": 6
+         *         }
+         *       ],
+         *       "by_day": [
+         *         {
+         *           "day": "2026-12-03",
+         *           "scans": 6
+         *         }
+         *       ],
+         *       "by_product": [
+         *         {
+         *           "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
+         *           "scans": 6
+         *         }
+         *       ],
+         *       "total": 6
+         *     }
+         */
+        ScanStats: {
+            alerts: components["schemas"]["ScanAlert"][];
+            by_area: components["schemas"]["AreaCount"][];
+            by_day: components["schemas"]["DayCount"][];
+            by_product: components["schemas"]["ProductCount"][];
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description The yield of one season.
@@ -5942,6 +6588,45 @@ export interface components {
             overdue: number;
             /** Format: int64 */
             total: number;
+        };
+        /**
+         * @description A stamp-issuing job.
+         * @example {
+         *       "batch_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9b01",
+         *       "created_at": "2026-12-03T08:00:00Z",
+         *       "error": null,
+         *       "finished_at": "2026-12-03T08:00:01Z",
+         *       "first_serial": 1,
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9c01",
+         *       "issued": 100,
+         *       "last_serial": 100,
+         *       "requested": 100,
+         *       "status": "done"
+         *     }
+         */
+        StampJob: {
+            /** Format: uuid */
+            batch_id: string;
+            /** Format: date-time */
+            created_at: string;
+            error?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: int64 */
+            first_serial: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description Issued so far.
+             */
+            issued: number;
+            /** Format: int64 */
+            last_serial: number;
+            /** Format: int32 */
+            requested: number;
+            /** @description `running`, `done` or `failed`. */
+            status: string;
         };
         /**
          * @description A standard as a request gives it: the file is never taken from a body.
@@ -6342,6 +7027,190 @@ export interface components {
             product_id?: string | null;
         };
         /**
+         * @description A stamp's trace.
+         * @example {
+         *       "batch_code": "L2026-11",
+         *       "certificate_number": "OCOP-22-2026-00001",
+         *       "certificate_valid_until": "2029-11-22",
+         *       "code": "0A1B2C3D4E5F6G",
+         *       "events": [
+         *         {
+         *           "biz_step": "commissioning",
+         *           "event_time": "2026-11-20T01:00:00Z",
+         *           "event_type": "ObjectEvent"
+         *         }
+         *       ],
+         *       "expires_on": "2027-11-20",
+         *       "gtin": null,
+         *       "inputs": [
+         *         {
+         *           "growing_area_code": "VN-22-202-06739-001-24",
+         *           "growing_area_name": "Vùng trà hoa vàng Làng Han",
+         *           "material": "Hoa trà hoa vàng",
+         *           "origin": "Xã Thanh Sơn",
+         *           "quantity": 50,
+         *           "supplier": "Tổ hợp tác Làng Han",
+         *           "unit": "kg"
+         *         }
+         *       ],
+         *       "lab_tests": [
+         *         {
+         *           "laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh",
+         *           "passed": true,
+         *           "report_number": "KN-1123",
+         *           "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng",
+         *           "tested_on": "2026-11-22"
+         *         }
+         *       ],
+         *       "produced_on": "2026-11-20",
+         *       "producer_address": "Thôn Làng Han, xã Thanh Sơn, huyện Ba Chẽ",
+         *       "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
+         *       "producer_phone": "0203 3888 123",
+         *       "product_code": "22-202-06739-002-2026",
+         *       "product_name": "Trà hoa vàng Ba Chẽ",
+         *       "scan_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9a01",
+         *       "scans": 2,
+         *       "serial": 17,
+         *       "signals": [],
+         *       "standard": "TCCS 01:2024/HTX",
+         *       "star": 4,
+         *       "url": "https://ocop.quangninh.gov.vn/t/0A1B2C3D4E5F6G",
+         *       "warning_en": null,
+         *       "warning_vi": null
+         *     }
+         */
+        Trace: components["schemas"]["TraceBatch"] & {
+            /** @description The stamp's code (the product trace code). */
+            code: string;
+            /**
+             * Format: uuid
+             * @description This scan, to attach a place to when the consumer shares it.
+             */
+            scan_id: string;
+            /**
+             * Format: int64
+             * @description How many times this stamp was scanned, this scan included.
+             */
+            scans: number;
+            /**
+             * Format: int64
+             * @description Serial within the batch.
+             */
+            serial: number;
+            /** @description `too_many_scans`, `far_apart`. */
+            signals: string[];
+            url: string;
+            warning_en?: string | null;
+            warning_vi?: string | null;
+        };
+        /**
+         * @description What does not change from one scan to the next: product, producer, certificate, batch.
+         * @example {
+         *       "batch_code": "L2026-11",
+         *       "certificate_number": "OCOP-22-2026-00001",
+         *       "certificate_valid_until": "2029-11-22",
+         *       "events": [],
+         *       "expires_on": "2027-11-20",
+         *       "gtin": null,
+         *       "inputs": [],
+         *       "lab_tests": [],
+         *       "produced_on": "2026-11-20",
+         *       "producer_address": "Thôn Làng Han, xã Thanh Sơn, huyện Ba Chẽ",
+         *       "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
+         *       "producer_phone": "0203 3888 123",
+         *       "product_code": "22-202-06739-002-2026",
+         *       "product_name": "Trà hoa vàng Ba Chẽ",
+         *       "standard": "TCCS 01:2024/HTX",
+         *       "star": 4
+         *     }
+         */
+        TraceBatch: {
+            batch_code: string;
+            certificate_number?: string | null;
+            /** Format: date */
+            certificate_valid_until?: string | null;
+            events: components["schemas"]["TraceEvent"][];
+            /**
+             * Format: date
+             * @description Shelf life: the batch's expiry.
+             */
+            expires_on?: string | null;
+            gtin?: string | null;
+            inputs: components["schemas"]["TraceInput"][];
+            lab_tests: components["schemas"]["TraceLabTest"][];
+            /** Format: date */
+            produced_on: string;
+            producer_address: string;
+            producer_name: string;
+            producer_phone: string;
+            product_code: string;
+            product_name: string;
+            /** @description Standard applied. */
+            standard: string;
+            /**
+             * Format: int32
+             * @description Star of the certificate in force, if any.
+             */
+            star?: number | null;
+        };
+        /**
+         * @description A step of the batch's history (an EPCIS event).
+         * @example {
+         *       "biz_step": "commissioning",
+         *       "event_time": "2026-11-20T01:00:00Z",
+         *       "event_type": "ObjectEvent"
+         *     }
+         */
+        TraceEvent: {
+            /** @description CBV business step (`commissioning`, `packing`, `shipping`, …). */
+            biz_step?: string | null;
+            /** Format: date-time */
+            event_time: string;
+            event_type: string;
+        };
+        /**
+         * @description A raw material of the batch and where it came from.
+         * @example {
+         *       "growing_area_code": "VN-22-202-06739-001-24",
+         *       "growing_area_name": "Vùng trà hoa vàng Làng Han",
+         *       "material": "Hoa trà hoa vàng",
+         *       "origin": "Xã Thanh Sơn",
+         *       "quantity": 50,
+         *       "supplier": "Tổ hợp tác Làng Han",
+         *       "unit": "kg"
+         *     }
+         */
+        TraceInput: {
+            /** @description Code and name of the growing area (mã số vùng trồng). */
+            growing_area_code?: string | null;
+            growing_area_name?: string | null;
+            material: string;
+            /** @description The commune it came from. */
+            origin?: string | null;
+            /** Format: double */
+            quantity?: number | null;
+            supplier: string;
+            unit: string;
+        };
+        /**
+         * @description A lab test of the batch.
+         * @example {
+         *       "laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh",
+         *       "passed": true,
+         *       "report_number": "KN-1123",
+         *       "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng",
+         *       "tested_on": "2026-11-22"
+         *     }
+         */
+        TraceLabTest: {
+            laboratory: string;
+            passed: boolean;
+            report_number?: string | null;
+            summary: string;
+            /** Format: date */
+            tested_on: string;
+        };
+        /**
          * @description A trade event.
          * @example {
          *       "booths": 300,
@@ -6624,6 +7493,30 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "from": 501,
+         *       "reason": "Mất cuộn tem",
+         *       "to": 600
+         *     }
+         */
+        VoidRange: {
+            /** Format: int64 */
+            from: number;
+            reason: string;
+            /** Format: int64 */
+            to: number;
+        };
+        /**
+         * @description How many stamps a request changed.
+         * @example {
+         *       "voided": 100
+         *     }
+         */
+        Voided: {
+            /** Format: int64 */
+            voided: number;
+        };
     };
     responses: {
         /** @description The request is malformed. / Yêu cầu không đúng định dạng. */
@@ -6814,6 +7707,43 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    digital_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description GTIN of the product */
+                gtin: string;
+                /** @description Batch (lot) code */
+                lot: string;
+                /** @description Serial within the batch */
+                serial: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To /t/{code} */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description "This is not a valid stamp" page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     list_admin_units: {
         parameters: {
             query?: {
@@ -7604,6 +8534,255 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    list_batches: {
+        parameters: {
+            query?: {
+                product_id?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of batches, latest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Batch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    create_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchInputBody"];
+            };
+        };
+        responses: {
+            /** @description Created / Đã tạo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The product already has a batch with this code */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Batch id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such batch (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    add_to_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Batch id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchAdditions"];
+            };
+        };
+        responses: {
+            /** @description The batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    download_stamps: {
+        parameters: {
+            query?: {
+                /** @description First serial (default 1). */
+                from?: number;
+                /** @description Last serial (default: as many as one download allows). */
+                to?: number;
+                /** @description `csv` (default), `svg` or `pdf` (printable sheets with QR codes, at most 1,000 stamps). */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Batch id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/pdf": number[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    issue_stamps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Batch id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueStamps"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StampJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    void_stamps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Batch id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidRange"];
+            };
+        };
+        responses: {
+            /** @description Voided */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Voided"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
@@ -8816,6 +9995,107 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    epcis_capture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An EPCISDocument */
+        requestBody: {
+            content: {
+                "application/ld+json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Accepted: the capture job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    epcis_capture_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description captureID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    epcis_events: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated event types. */
+                eventType?: string;
+                /** @description Events at or after this time (RFC 3339). */
+                GE_eventTime?: string;
+                /** @description Events before this time. */
+                LT_eventTime?: string;
+                /** @description Comma-separated CBV business steps (short names or URIs). */
+                EQ_bizStep?: string;
+                /** @description Comma-separated EPCs or classes the event names. */
+                MATCH_epc?: string;
+                /** @description Events per page, 1–1000 (default 30). */
+                perPage?: number;
+                /** @description From the `Link` header of the previous page. */
+                nextPageToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An EPCISQueryDocument */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/ld+json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
         };
@@ -10584,6 +11864,82 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    public_trace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stamp code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trace */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trace"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Not a valid stamp / Tem không hợp lệ */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    set_scan_place: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stamp code */
+                code: string;
+                /** @description The scan, from the trace */
+                scan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanPlace"];
+            };
+        };
+        responses: {
+            /** @description Kept / Đã ghi nhận */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No such scan of this stamp */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     report: {
         parameters: {
             query?: {
@@ -10689,6 +12045,35 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    scan_stats: {
+        parameters: {
+            query?: {
+                product_id?: string;
+                /** @description The last this many days (default 30, at most 366). */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
         };
@@ -11073,6 +12458,35 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    get_stamp_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StampJob"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -12002,6 +13416,41 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    scan_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stamp code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description "This is not a valid stamp" page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
         };
     };
 }

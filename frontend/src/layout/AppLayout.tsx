@@ -1,7 +1,7 @@
 import { Suspense, useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Dropdown, Layout, Menu, Space, Spin, Tag, Typography } from "antd";
-import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined, SolutionOutlined, SafetyCertificateOutlined, OrderedListOutlined, EnvironmentOutlined, ShoppingOutlined, LinkOutlined, ReadOutlined, DollarOutlined, FileTextOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, AuditOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined, ApiOutlined, KeyOutlined, ShopOutlined, GiftOutlined, ProjectOutlined, BarChartOutlined, FileExcelOutlined, FolderOpenOutlined, PartitionOutlined, SolutionOutlined, SafetyCertificateOutlined, OrderedListOutlined, EnvironmentOutlined, ShoppingOutlined, LinkOutlined, ReadOutlined, DollarOutlined, FileTextOutlined, QrcodeOutlined } from "@ant-design/icons";
 import { useSession } from "../auth/session";
 import { signOut } from "../api/client";
 import { useI18n } from "../i18n";
@@ -32,6 +32,7 @@ const NAV: NavItem[] = [
   { path: "/map", label: "nav.map", icon: <EnvironmentOutlined /> },
   { path: "/councils", label: "nav.councils", icon: <SolutionOutlined />, roles: (r) => r !== "producer" },
   { path: "/certificates", label: "nav.certificates", icon: <SafetyCertificateOutlined /> },
+  { path: "/batches", label: "nav.batches", icon: <QrcodeOutlined />, roles: (r) => r !== "council_member" },
   { path: "/reports", label: "nav.reports", icon: <FileTextOutlined />, roles: isOfficer },
   { path: "/training", label: "nav.training", icon: <ReadOutlined />, roles: isOfficer },
   { path: "/funding", label: "nav.funding", icon: <DollarOutlined />, roles: isOfficer },

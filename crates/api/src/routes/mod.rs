@@ -4,12 +4,14 @@ pub mod admin_units;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod batches;
 pub mod catalog;
 pub mod certificates;
 pub mod classifications;
 pub mod councils;
 pub mod criteria_sets;
 pub mod cycles;
+pub mod epcis;
 pub mod funding;
 pub mod geo;
 pub mod health;
@@ -23,6 +25,7 @@ pub mod progress;
 pub mod reports;
 pub mod sessions;
 pub mod subjects;
+pub mod trace;
 pub mod trade_events;
 pub mod training;
 pub mod users;
@@ -133,6 +136,20 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(funding::create)
         .service(funding::update)
         .service(reports::report)
+        .service(batches::list)
+        .service(batches::create)
+        .service(batches::get)
+        .service(batches::add)
+        .service(batches::issue)
+        .service(batches::download)
+        .service(batches::void)
+        .service(batches::job)
+        .service(batches::stats)
+        .service(trace::public_trace)
+        .service(trace::set_place)
+        .service(epcis::capture)
+        .service(epcis::capture_job)
+        .service(epcis::events)
         .service(notifications::list)
         .service(notifications::unread_count)
         .service(notifications::read_all)

@@ -22,5 +22,6 @@ mod registry;
 mod reports;
 mod scoring;
 mod spa;
+mod traceability;
 mod training;
 mod users;

@@ -1,0 +1,311 @@
+//! Batches, stamps, the public trace with its scan log and counterfeit signals, EPCIS capture
+//! and query; who sees whose batches.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use ocop_domain::traceability::parse_stamp_code;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::helpers::{DEMO_PASSWORD, TestApp, assert_problem};
+
+async fn wait_job(app: &TestApp, token: &str, job: &Value) -> Value {
+    let id = job["id"].as_str().expect("job id");
+    for _ in 0..300 {
+        let now = app.get_json(&format!("/api/v1/stamp-jobs/{id}"), token).await;
+        if now["status"] != "running" {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("stamp job {id} did not finish");
+}
+
+async fn codes(app: &TestApp, token: &str, batch: &str) -> Vec<(i64, String)> {
+    let csv = app
+        .get(&format!("/api/v1/batches/{batch}/stamps"), token)
+        .send()
+        .await
+        .expect("req")
+        .text()
+        .await
+        .expect("csv");
+    csv.lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[0].parse().expect("serial"), cells[1].to_owned())
+        })
+        .collect()
+}
+
+async fn scan(app: &TestApp, code: &str) -> Value {
+    let response =
+        app.request(reqwest::Method::GET, &format!("/api/v1/public/trace/{code}")).send().await.expect("req");
+    assert_eq!(response.status(), 200, "trace of {code}");
+    response.json().await.expect("json")
+}
+
+async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
+    let producer = app.token("chuthe@ocop.demo").await;
+    let product = app.get_json("/api/v1/products?limit=1", &producer).await["items"][0].clone();
+    let batch = app
+        .post_expect(
+            "/api/v1/batches",
+            &producer,
+            &json!({"product_id": product["id"], "code": "L2026-12", "produced_on": "2026-12-01", "quantity": 500, "unit": "hộp",
+                "expires_on": "2027-12-01", "standard": "TCCS 01:2024",
+                "inputs": [{"material": "Mực lá", "quantity": 120, "unit": "kg", "supplier": "Tàu cá QN-90123"}],
+                "lab_tests": [{"laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh", "tested_on": "2026-12-02", "passed": true, "summary": "Đạt chỉ tiêu vi sinh"}],
+                "samples": [{"kept_at": "Kho mẫu công ty", "kept_until": "2027-12-31", "quantity": "3 hộp"}]}),
+            201,
+        )
+        .await;
+    let id = batch["id"].as_str().expect("id").to_owned();
+    assert_problem(
+        app.post("/api/v1/batches", &producer, &json!({"product_id": product["id"], "code": "L2026-12", "produced_on": "2026-12-01", "quantity": 1, "unit": "hộp", "standard": "TCCS"})).send().await.expect("req"),
+        409,
+        "conflict",
+    )
+    .await;
+
+    // Who sees it: the producer and the officer of its area; not another producer, not Uông Bí.
+    let admin = app.token("admin@ocop.demo").await;
+    let coop = app.get_json("/api/v1/subjects?q=duoc%20lieu%20ba%20che", &admin).await["items"][0]["id"].clone();
+    app.post_expect("/api/v1/users", &admin, &json!({"email": "other@ocop.demo", "display_name": "HTX khác", "password": DEMO_PASSWORD, "role": "producer", "subject_id": coop}), 201).await;
+    let other = app.token("other@ocop.demo").await;
+    assert_problem(app.get(&format!("/api/v1/batches/{id}"), &other).send().await.expect("req"), 404, "not_found")
+        .await;
+    assert_eq!(app.get_json("/api/v1/batches", &other).await["total"], 0);
+    let area =
+        product["area_path"].as_str().or_else(|| product["commune"]["path"].as_str()).unwrap_or_default().to_owned();
+    let officer = if area.starts_with("/22/193/") { "halong@ocop.demo" } else { "uongbi@ocop.demo" };
+    let outsider = if officer == "halong@ocop.demo" { "uongbi@ocop.demo" } else { "halong@ocop.demo" };
+    app.get_json(&format!("/api/v1/batches/{id}"), &app.token(officer).await).await;
+    assert_problem(
+        app.get(&format!("/api/v1/batches/{id}"), &app.token(outsider).await).send().await.expect("req"),
+        403,
+        "outside_area",
+    )
+    .await;
+    // Officers read; they do not issue stamps.
+    assert_problem(
+        app.post(&format!("/api/v1/batches/{id}/stamps"), &app.token(officer).await, &json!({"count": 1}))
+            .send()
+            .await
+            .expect("req"),
+        403,
+        "forbidden",
+    )
+    .await;
+
+    // 100 stamps, then two jobs at once: serials never overlap, codes never repeat.
+    let job = app.post_expect(&format!("/api/v1/batches/{id}/stamps"), &producer, &json!({"count": 100}), 202).await;
+    assert_eq!(wait_job(&app, &producer, &job).await["issued"], 100);
+    let path = format!("/api/v1/batches/{id}/stamps");
+    let (a, b) = tokio::join!(
+        app.post(&path, &producer, &json!({"count": 700})).send(),
+        app.post(&path, &producer, &json!({"count": 700})).send()
+    );
+    let (a, b): (Value, Value) = (a.expect("a").json().await.expect("a"), b.expect("b").json().await.expect("b"));
+    wait_job(&app, &producer, &a).await;
+    wait_job(&app, &producer, &b).await;
+    let firsts: HashSet<i64> = [a["first_serial"].as_i64().expect("a"), b["first_serial"].as_i64().expect("b")].into();
+    assert_eq!(firsts, HashSet::from([101, 801]));
+    let all = codes(&app, &producer, &id).await;
+    assert_eq!(all.len(), 1500);
+    assert_eq!(all.iter().map(|(s, _)| *s).collect::<HashSet<_>>().len(), 1500);
+    assert_eq!(all.iter().map(|(_, c)| c.clone()).collect::<HashSet<_>>().len(), 1500);
+    assert!(all.iter().all(|(_, c)| c.len() == 14 && parse_stamp_code(c).is_some()));
+    assert_problem(
+        app.post(&path, &producer, &json!({"count": 1_000_001})).send().await.expect("req"),
+        422,
+        "validation_failed",
+    )
+    .await;
+
+    // The trace: product, producer, batch and its lab test; each look-up is a scan.
+    let code = all[0].1.clone();
+    let first = scan(&app, &code).await;
+    assert_eq!(first["product_name"], product["name"]);
+    assert_eq!(first["batch_code"], "L2026-12");
+    assert_eq!(first["expires_on"], "2027-12-01");
+    assert_eq!(first["lab_tests"][0]["passed"], true);
+    assert_eq!(first["inputs"][0]["material"], "Mực lá");
+    assert_eq!(first["events"][0]["biz_step"], "commissioning");
+    assert_eq!(first["scans"], 1);
+    assert_eq!(first["signals"], json!([]));
+    for n in 2..=5 {
+        assert_eq!(scan(&app, &code.to_lowercase()).await["scans"], n);
+    }
+    let sixth = scan(&app, &code).await;
+    assert_eq!(sixth["signals"], json!(["too_many_scans"]));
+    assert!(sixth["warning_vi"].as_str().expect("warning").contains("6 lần"));
+    // The page: light HTML with the same data and the warning.
+    let page = app.request(reqwest::Method::GET, &format!("/t/{code}")).send().await.expect("req");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("id=\"warning\"") && html.contains("L2026-12") && html.len() < 20_000, "{html}");
+
+    // Two scans of a fresh stamp, shared from Hạ Long and from Hà Nội within the hour.
+    let fresh = all[1].1.clone();
+    for place in [json!({"lat": 20.9512, "lon": 107.0848}), json!({"lat": 21.0285, "lon": 105.8542})] {
+        let t = scan(&app, &fresh).await;
+        let shared = app
+            .request(
+                reqwest::Method::POST,
+                &format!("/api/v1/public/trace/{fresh}/scans/{}/place", t["scan_id"].as_str().expect("scan")),
+            )
+            .json(&place)
+            .send()
+            .await
+            .expect("req");
+        assert_eq!(shared.status(), 204);
+    }
+    assert_eq!(scan(&app, &fresh).await["signals"], json!(["far_apart"]));
+
+    // Unknown codes, a wrong check symbol, and a voided roll are not valid stamps.
+    let mut wrong = code.clone().into_bytes();
+    wrong[13] = if wrong[13] == b'0' { b'1' } else { b'0' };
+    for bad in ["0000000000000Z", "nonsense", std::str::from_utf8(&wrong).expect("ascii")] {
+        assert_problem(
+            app.request(reqwest::Method::GET, &format!("/api/v1/public/trace/{bad}")).send().await.expect("req"),
+            404,
+            "not_found",
+        )
+        .await;
+        let page = app.request(reqwest::Method::GET, &format!("/t/{bad}")).send().await.expect("req");
+        assert_eq!(page.status(), 404);
+        assert!(page.text().await.expect("html").contains("Tem không hợp lệ"));
+    }
+    let voided = app
+        .post_expect(
+            &format!("/api/v1/batches/{id}/stamps/void"),
+            &producer,
+            &json!({"from": 1, "to": 10, "reason": "Mất cuộn tem"}),
+            200,
+        )
+        .await;
+    assert_eq!(voided["voided"], 10);
+    assert_eq!(app.request(reqwest::Method::GET, &format!("/t/{code}")).send().await.expect("req").status(), 404);
+    assert_eq!(app.get_json(&format!("/api/v1/batches/{id}"), &producer).await["voided"], 10);
+
+    // Printable sheets.
+    for (format, kind, magic) in [("pdf", "application/pdf", "%PDF-"), ("svg", "image/svg+xml", "<svg")] {
+        let r = app
+            .get(&format!("/api/v1/batches/{id}/stamps?format={format}&from=11&to=50"), &producer)
+            .send()
+            .await
+            .expect("req");
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-type"].to_str().expect("type").starts_with(kind));
+        assert!(r.text().await.map(|t| t.starts_with(magic)).unwrap_or(format == "pdf"));
+    }
+
+    // Statistics and alerts: the producer's and the area officer's, not another producer's.
+    let stats = app.get_json("/api/v1/scans/stats", &producer).await;
+    // Six look-ups and the page of the first stamp, three of the second.
+    assert_eq!(stats["total"], 10);
+    let alerted: HashSet<&str> =
+        stats["alerts"].as_array().expect("alerts").iter().filter_map(|a| a["code"].as_str()).collect();
+    assert_eq!(alerted, HashSet::from([code.as_str(), fresh.as_str()]));
+    assert_eq!(app.get_json("/api/v1/scans/stats", &app.token(officer).await).await["total"], 10);
+    assert_eq!(app.get_json("/api/v1/scans/stats", &other).await["total"], 0);
+    // Audited.
+    let audit = app.get_json("/api/v1/audit?entity_type=batch", &admin).await;
+    let actions: HashSet<&str> =
+        audit["items"].as_array().expect("items").iter().filter_map(|a| a["action"].as_str()).collect();
+    assert!(actions.is_superset(&HashSet::from(["batch.create", "stamps.issue", "stamps.void"])), "{actions:?}");
+}
+both!(a_batch_s_stamps_trace_to_its_record);
+
+async fn epcis_documents_are_captured_and_queried(app: TestApp) {
+    let producer = app.token("chuthe@ocop.demo").await;
+    let product = app.get_json("/api/v1/products?limit=1", &producer).await["items"][0].clone();
+    let batch = app
+        .post_expect("/api/v1/batches", &producer, &json!({"product_id": product["id"], "code": "L-EPCIS", "produced_on": "2026-11-01", "quantity": 10, "unit": "kg", "standard": "TCCS"}), 201)
+        .await;
+    let lot = batch["lot_uri"].as_str().expect("lot").to_owned();
+    let doc = json!({"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
+    "creationDate": "2026-12-03T08:00:00Z", "epcisBody": {"eventList": [
+        {"type": "ObjectEvent", "eventID": "urn:uuid:6f1c7a2e-0d1b-4b8e-9a51-2f3e4d5c6b7a", "eventTime": "2026-11-02T08:00:00+07:00", "eventTimeZoneOffset": "+07:00",
+         "action": "OBSERVE", "bizStep": "urn:epcglobal:cbv:bizstep:packing", "disposition": "urn:epcglobal:cbv:disp:in_progress", "quantityList": [{"epcClass": lot, "quantity": 10}]},
+        {"type": "ObjectEvent", "eventTime": "2026-11-03T08:00:00+07:00", "eventTimeZoneOffset": "+07:00",
+         "action": "OBSERVE", "bizStep": "shipping", "quantityList": [{"epcClass": lot, "quantity": 10}]}
+    ]}});
+    let response = app.post("/api/v1/epcis/capture", &producer, &doc).send().await.expect("req");
+    assert_eq!(response.status(), 202);
+    assert!(response.headers()["location"].to_str().expect("location").starts_with("/api/v1/epcis/capture/"));
+    let job: Value = response.json().await.expect("json");
+    let id = job["captureID"].as_str().expect("id");
+    let mut done = Value::Null;
+    for _ in 0..100 {
+        done = app.get_json(&format!("/api/v1/epcis/capture/{id}"), &producer).await;
+        if done["running"] == false {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(done["success"], true, "{done}");
+    // The same document again stores nothing twice (the first event's eventID).
+    app.post("/api/v1/epcis/capture", &producer, &doc).send().await.expect("req");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let lot_q = url_escape(&lot);
+    let all = app.get_json(&format!("/api/v1/epcis/events?MATCH_epc={lot_q}"), &producer).await;
+    assert_eq!(all["type"], "EPCISQueryDocument");
+    let list = all["epcisBody"]["queryResults"]["resultsBody"]["eventList"].as_array().expect("events").clone();
+    let steps: Vec<&str> = list.iter().filter_map(|e| e["bizStep"].as_str()).collect();
+    assert_eq!(steps[0], "commissioning", "the batch's own commissioning comes first: {steps:?}");
+    assert_eq!(list.iter().filter(|e| e["eventID"] == "urn:uuid:6f1c7a2e-0d1b-4b8e-9a51-2f3e4d5c6b7a").count(), 1);
+    let packing = app.get_json(&format!("/api/v1/epcis/events?MATCH_epc={lot_q}&EQ_bizStep=packing"), &producer).await;
+    assert_eq!(packing["epcisBody"]["queryResults"]["resultsBody"]["eventList"].as_array().expect("events").len(), 1);
+    let window = app.get_json(&format!("/api/v1/epcis/events?MATCH_epc={lot_q}&GE_eventTime=2026-11-02T00:00:00Z&LT_eventTime=2026-11-03T00:00:00Z"), &producer).await;
+    assert_eq!(
+        window["epcisBody"]["queryResults"]["resultsBody"]["eventList"][0]["bizStep"],
+        "urn:epcglobal:cbv:bizstep:packing"
+    );
+    // Paging by token.
+    let first =
+        app.get(&format!("/api/v1/epcis/events?MATCH_epc={lot_q}&perPage=2"), &producer).send().await.expect("req");
+    let link = first.headers()["link"].to_str().expect("link").to_owned();
+    let next = link.trim_start_matches('<').split('>').next().expect("url").to_owned();
+    let second = app.get_json(&next, &producer).await;
+    assert_eq!(
+        second["epcisBody"]["queryResults"]["resultsBody"]["eventList"].as_array().expect("events").len(),
+        list.len() - 2
+    );
+    // Another producer sees none of them; a broken document is refused with where it breaks.
+    let admin = app.token("admin@ocop.demo").await;
+    let coop = app.get_json("/api/v1/subjects?q=duoc%20lieu%20ba%20che", &admin).await["items"][0]["id"].clone();
+    app.post_expect("/api/v1/users", &admin, &json!({"email": "khac@ocop.demo", "display_name": "HTX khác", "password": DEMO_PASSWORD, "role": "producer", "subject_id": coop}), 201).await;
+    let other = app.token("khac@ocop.demo").await;
+    let none = app.get_json(&format!("/api/v1/epcis/events?MATCH_epc={lot_q}"), &other).await;
+    assert_eq!(none["epcisBody"]["queryResults"]["resultsBody"]["eventList"], json!([]));
+    let mut broken = doc.clone();
+    broken["epcisBody"]["eventList"][1]["type"] = json!("TransactionEvent");
+    let p = assert_problem(
+        app.post("/api/v1/epcis/capture", &producer, &broken).send().await.expect("req"),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "/epcisBody/eventList/1/type");
+    let council = app.token("hoidong@ocop.demo").await;
+    assert_problem(app.post("/api/v1/epcis/capture", &council, &doc).send().await.expect("req"), 403, "forbidden")
+        .await;
+}
+both!(epcis_documents_are_captured_and_queried);
+
+fn url_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

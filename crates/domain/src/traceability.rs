@@ -1,0 +1,371 @@
+//! Traceability (truy xuất nguồn gốc): e-stamp codes, the signals of counterfeiting in a stamp's
+//! scans, and the GS1 EPCIS 2.0 event structure the supply-chain events follow.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// Crockford's base 32: no I, L, O, U, so codes read aloud and typed by hand survive.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Crockford's check symbols: the value modulo 37.
+const CHECK: &[u8; 37] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
+/// 64 random bits take 13 symbols, then one check symbol.
+pub const CODE_LEN: usize = 14;
+/// The most stamps one request may issue.
+pub const MAX_STAMPS_PER_JOB: u32 = 1_000_000;
+
+/// A stamp's code from 64 random bits: 13 base-32 symbols and a check symbol.
+pub fn stamp_code(random: u64) -> String {
+    let mut out = [0u8; CODE_LEN];
+    let mut v = random;
+    for slot in out[..13].iter_mut().rev() {
+        *slot = ALPHABET[(v & 31) as usize];
+        v >>= 5;
+    }
+    out[13] = CHECK[(random % 37) as usize];
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The 64-bit value of a well-formed code whose check symbol agrees; `None` otherwise.
+/// Lower case and the look-alikes Crockford allows (O → 0, I/L → 1) are accepted.
+pub fn parse_stamp_code(text: &str) -> Option<u64> {
+    let cleaned: Vec<u8> = text.bytes().filter(|b| *b != b'-' && *b != b' ').map(|b| b.to_ascii_uppercase()).collect();
+    if cleaned.len() != CODE_LEN {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for (i, b) in cleaned[..13].iter().enumerate() {
+        let b = match b {
+            b'O' => b'0',
+            b'I' | b'L' => b'1',
+            other => *other,
+        };
+        let digit = ALPHABET.iter().position(|a| *a == b)? as u64;
+        // The first symbol carries only the top 4 bits of 64.
+        if i == 0 && digit > 15 {
+            return None;
+        }
+        v = (v << 5) | digit;
+    }
+    (CHECK[(v % 37) as usize] == cleaned[13]).then_some(v)
+}
+
+/// The code in the canonical form it is stored in, if valid.
+pub fn canonical_code(text: &str) -> Option<String> {
+    parse_stamp_code(text).map(stamp_code)
+}
+
+/// The code as printed under the QR, in groups of four or five.
+pub fn printed_code(code: &str) -> String {
+    let (a, rest) = code.split_at(4.min(code.len()));
+    let (b, c) = rest.split_at(5.min(rest.len()));
+    format!("{a}-{b}-{c}")
+}
+
+/// What kind of device scanned, from its User-Agent.
+pub fn device_class(user_agent: &str) -> &'static str {
+    let ua = user_agent.to_ascii_lowercase();
+    if ua.contains("bot") || ua.contains("spider") || ua.contains("crawl") || ua.is_empty() {
+        "bot"
+    } else if ua.contains("ipad") || ua.contains("tablet") {
+        "tablet"
+    } else if ua.contains("mobi") || ua.contains("android") || ua.contains("iphone") {
+        "mobile"
+    } else {
+        "desktop"
+    }
+}
+
+/// A coarse place: coordinates rounded to 0.01° (about a kilometre), never finer.
+pub fn coarse(lat: f64, lon: f64) -> Option<(f64, f64)> {
+    let ok = lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
+    ok.then(|| ((lat * 100.0).round() / 100.0, (lon * 100.0).round() / 100.0))
+}
+
+/// The scan log's stand-in for a client address: a keyed hash whose salt changes every day, so
+/// one day's scans from an address can be told apart from another's without storing it, and
+/// days cannot be linked.
+pub fn client_hash(secret: &[u8], day: chrono::NaiveDate, address: &str) -> String {
+    let salted = crate::partner::sign(secret, format!("scan-salt:{day}").as_bytes());
+    let digest = crate::partner::sign(salted.as_bytes(), address.as_bytes());
+    digest.trim_start_matches("sha256=")[..32].to_owned()
+}
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// When a stamp's scans look like counterfeiting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignalRules {
+    /// More scans than this.
+    pub max_scans: u32,
+    /// Two places farther apart than this …
+    pub far_km: f64,
+    /// … within this many hours.
+    pub window_hours: i64,
+}
+
+impl Default for SignalRules {
+    fn default() -> Self {
+        Self { max_scans: 5, far_km: 100.0, window_hours: 24 }
+    }
+}
+
+/// One scan, as the signals see it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scan {
+    pub at: DateTime<Utc>,
+    pub place: Option<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    TooManyScans,
+    FarApart,
+}
+
+impl Signal {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::TooManyScans => "too_many_scans",
+            Self::FarApart => "far_apart",
+        }
+    }
+}
+
+/// The signals raised by a stamp's scans (`count` of them in all, `recent` the latest ones).
+pub fn signals(count: u64, recent: &[Scan], rules: &SignalRules) -> Vec<Signal> {
+    let mut out = Vec::new();
+    if count > u64::from(rules.max_scans) {
+        out.push(Signal::TooManyScans);
+    }
+    let placed: Vec<&Scan> = recent.iter().filter(|s| s.place.is_some()).collect();
+    let far = placed.iter().enumerate().any(|(i, a)| {
+        placed[i + 1..].iter().any(|b| {
+            let (Some(pa), Some(pb)) = (a.place, b.place) else { return false };
+            (a.at - b.at).num_hours().abs() < rules.window_hours && distance_km(pa, pb) > rules.far_km
+        })
+    });
+    if far {
+        out.push(Signal::FarApart);
+    }
+    out
+}
+
+/// The EPCIS 2.0 event types this server captures.
+pub const EVENT_TYPES: [&str; 3] = ["ObjectEvent", "TransformationEvent", "AggregationEvent"];
+
+/// Where an EPCIS document breaks the standard's structure, as a JSON pointer and a reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{pointer}: {reason}")]
+pub struct EpcisError {
+    pub pointer: String,
+    pub reason: String,
+}
+
+fn fail(pointer: String, reason: &str) -> EpcisError {
+    EpcisError { pointer, reason: reason.to_owned() }
+}
+
+/// A captured event's indexed facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventFacts {
+    pub event_type: String,
+    pub event_time: DateTime<Utc>,
+    pub biz_step: Option<String>,
+    /// Every EPC or class the event names (what), for `MATCH_epc`.
+    pub epcs: Vec<String>,
+}
+
+/// Checks an EPCIS 2.0 JSON-LD document (`type: EPCISDocument`, `schemaVersion`, `creationDate`,
+/// `epcisBody.eventList`) and each event's required fields: `type`, `eventTime`,
+/// `eventTimeZoneOffset`; `action` for object and aggregation events; at least one of
+/// `epcList`/`quantityList` (object), `parentID` or `childEPCs` (aggregation), inputs and
+/// outputs (transformation). Returns each event's indexed facts.
+pub fn check_epcis_document(doc: &Value) -> Result<Vec<EventFacts>, EpcisError> {
+    if doc.get("type").and_then(Value::as_str) != Some("EPCISDocument") {
+        return Err(fail("/type".into(), "must be \"EPCISDocument\""));
+    }
+    if doc.get("schemaVersion").and_then(Value::as_str).is_none() {
+        return Err(fail("/schemaVersion".into(), "is required (\"2.0\")"));
+    }
+    let created = doc.get("creationDate").and_then(Value::as_str).unwrap_or_default();
+    if DateTime::parse_from_rfc3339(created).is_err() {
+        return Err(fail("/creationDate".into(), "is required, an RFC 3339 date-time"));
+    }
+    let events = doc
+        .pointer("/epcisBody/eventList")
+        .and_then(Value::as_array)
+        .ok_or_else(|| fail("/epcisBody/eventList".into(), "is required, an array of events"))?;
+    if events.is_empty() || events.len() > 10_000 {
+        return Err(fail("/epcisBody/eventList".into(), "holds 1 to 10,000 events"));
+    }
+    events.iter().enumerate().map(|(i, e)| check_event(&format!("/epcisBody/eventList/{i}"), e)).collect()
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+fn classes(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|q| q.get("epcClass").and_then(Value::as_str)).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+fn check_event(at: &str, e: &Value) -> Result<EventFacts, EpcisError> {
+    let kind = e.get("type").and_then(Value::as_str).unwrap_or_default();
+    if !EVENT_TYPES.contains(&kind) {
+        return Err(fail(format!("{at}/type"), "is ObjectEvent, TransformationEvent or AggregationEvent"));
+    }
+    let time = e
+        .get("eventTime")
+        .and_then(Value::as_str)
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .ok_or_else(|| fail(format!("{at}/eventTime"), "is required, an RFC 3339 date-time"))?;
+    let offset = e.get("eventTimeZoneOffset").and_then(Value::as_str).unwrap_or_default();
+    let offset_ok = offset.len() == 6
+        && (offset.starts_with('+') || offset.starts_with('-'))
+        && offset.as_bytes()[3] == b':'
+        && offset[1..3].bytes().chain(offset[4..].bytes()).all(|b| b.is_ascii_digit());
+    if !offset_ok {
+        return Err(fail(format!("{at}/eventTimeZoneOffset"), "is required, like \"+07:00\""));
+    }
+    let mut epcs = Vec::new();
+    match kind {
+        "ObjectEvent" | "AggregationEvent" => {
+            let action = e.get("action").and_then(Value::as_str).unwrap_or_default();
+            if !["ADD", "OBSERVE", "DELETE"].contains(&action) {
+                return Err(fail(format!("{at}/action"), "is ADD, OBSERVE or DELETE"));
+            }
+            if kind == "ObjectEvent" {
+                epcs.extend(strings(e.get("epcList")));
+                epcs.extend(classes(e.get("quantityList")));
+                if epcs.is_empty() {
+                    return Err(fail(
+                        format!("{at}/epcList"),
+                        "an object event names its objects in epcList or quantityList",
+                    ));
+                }
+            } else {
+                epcs.extend(e.get("parentID").and_then(Value::as_str).map(str::to_owned));
+                epcs.extend(strings(e.get("childEPCs")));
+                epcs.extend(classes(e.get("childQuantityList")));
+                if epcs.is_empty() && action != "OBSERVE" {
+                    return Err(fail(format!("{at}/parentID"), "an aggregation event names its parent or children"));
+                }
+            }
+        }
+        _ => {
+            let inputs = [strings(e.get("inputEPCList")), classes(e.get("inputQuantityList"))].concat();
+            let outputs = [strings(e.get("outputEPCList")), classes(e.get("outputQuantityList"))].concat();
+            if inputs.is_empty() && outputs.is_empty() {
+                return Err(fail(format!("{at}/inputEPCList"), "a transformation event names its inputs or outputs"));
+            }
+            epcs.extend(inputs);
+            epcs.extend(outputs);
+        }
+    }
+    let biz_step = e.get("bizStep").and_then(Value::as_str).map(|s| {
+        // CBV short names ("commissioning") and URIs ("urn:epcglobal:cbv:bizstep:commissioning") alike.
+        s.rsplit([':', '/']).next().unwrap_or(s).to_owned()
+    });
+    Ok(EventFacts { event_type: kind.to_owned(), event_time: time.with_timezone(&Utc), biz_step, epcs })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn codes_carry_a_check_symbol() {
+        let code = stamp_code(0x0123_4567_89AB_CDEF);
+        assert_eq!(code.len(), CODE_LEN);
+        assert_eq!(parse_stamp_code(&code), Some(0x0123_4567_89AB_CDEF));
+        assert_eq!(parse_stamp_code(&code.to_lowercase()), Some(0x0123_4567_89AB_CDEF));
+        assert_eq!(parse_stamp_code(&printed_code(&code)), Some(0x0123_4567_89AB_CDEF));
+        // One symbol changed: the check symbol no longer agrees.
+        let mut bad: Vec<u8> = code.clone().into_bytes();
+        bad[5] = if bad[5] == b'7' { b'8' } else { b'7' };
+        assert_eq!(parse_stamp_code(&String::from_utf8(bad).expect("ascii")), None);
+        assert_eq!(parse_stamp_code("SHORT"), None);
+        assert_eq!(stamp_code(u64::MAX).len(), CODE_LEN);
+    }
+
+    proptest! {
+        #[test]
+        fn every_code_round_trips(v: u64) {
+            prop_assert_eq!(parse_stamp_code(&stamp_code(v)), Some(v));
+        }
+
+        #[test]
+        fn a_single_changed_symbol_is_caught(v: u64, at in 1usize..13, d in 0usize..32) {
+            let code = stamp_code(v).into_bytes();
+            let mut changed = code.clone();
+            changed[at] = ALPHABET[d];
+            prop_assume!(changed != code);
+            prop_assert_eq!(parse_stamp_code(&String::from_utf8(changed).expect("ascii")), None);
+        }
+    }
+
+    #[test]
+    fn scans_raise_signals() {
+        let t = |h: i64| {
+            DateTime::parse_from_rfc3339("2026-12-03T08:00:00Z").expect("t").with_timezone(&Utc)
+                + chrono::Duration::hours(h)
+        };
+        let rules = SignalRules::default();
+        let ha_long = Some((20.95, 107.08));
+        let hanoi = Some((21.03, 105.85));
+        let near = [Scan { at: t(0), place: ha_long }, Scan { at: t(1), place: Some((20.96, 107.07)) }];
+        assert!(signals(2, &near, &rules).is_empty());
+        assert_eq!(signals(6, &near, &rules), vec![Signal::TooManyScans]);
+        let far = [Scan { at: t(0), place: ha_long }, Scan { at: t(3), place: hanoi }];
+        assert_eq!(signals(2, &far, &rules), vec![Signal::FarApart]);
+        let days_apart = [Scan { at: t(0), place: ha_long }, Scan { at: t(48), place: hanoi }];
+        assert!(signals(2, &days_apart, &rules).is_empty());
+        assert!((distance_km((20.95, 107.08), (21.03, 105.85)) - 128.0).abs() < 5.0);
+        assert_eq!(coarse(20.951_234, 107.084_9), Some((20.95, 107.08)));
+        assert_eq!(coarse(95.0, 0.0), None);
+        assert_eq!(device_class("Mozilla/5.0 (Linux; Android 13) Mobile"), "mobile");
+        assert_eq!(device_class("Googlebot/2.1"), "bot");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day");
+        let h = client_hash(b"k", day, "203.0.113.7");
+        assert_eq!(h.len(), 32);
+        assert!(!h.contains("203"));
+        assert_eq!(h, client_hash(b"k", day, "203.0.113.7"));
+        assert_ne!(h, client_hash(b"k", day.succ_opt().expect("next"), "203.0.113.7"), "the salt rotates daily");
+    }
+
+    #[test]
+    fn epcis_documents_follow_the_standard() {
+        let doc = json!({"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument",
+        "schemaVersion": "2.0", "creationDate": "2026-12-03T08:00:00Z", "epcisBody": {"eventList": [
+            {"type": "ObjectEvent", "eventTime": "2026-12-01T07:00:00+07:00", "eventTimeZoneOffset": "+07:00", "action": "ADD",
+             "bizStep": "urn:epcglobal:cbv:bizstep:commissioning", "quantityList": [{"epcClass": "https://ocop.example/lots/L1", "quantity": 100}]},
+            {"type": "TransformationEvent", "eventTime": "2026-12-02T07:00:00+07:00", "eventTimeZoneOffset": "+07:00",
+             "bizStep": "transforming", "inputQuantityList": [{"epcClass": "https://ocop.example/lots/L1"}], "outputEPCList": ["https://ocop.example/t/ABC"]}
+        ]}});
+        let facts = check_epcis_document(&doc).expect("valid");
+        assert_eq!(facts[0].biz_step.as_deref(), Some("commissioning"));
+        assert_eq!(facts[1].epcs.len(), 2);
+        let mut bad = doc.clone();
+        bad["epcisBody"]["eventList"][0]["action"] = json!("MOVE");
+        assert_eq!(check_epcis_document(&bad).expect_err("action").pointer, "/epcisBody/eventList/0/action");
+        let mut bad = doc.clone();
+        bad["epcisBody"]["eventList"][1]["type"] = json!("TransactionEvent");
+        assert_eq!(check_epcis_document(&bad).expect_err("type").pointer, "/epcisBody/eventList/1/type");
+        let mut bad = doc;
+        bad["epcisBody"]["eventList"][0].as_object_mut().expect("event").remove("eventTimeZoneOffset");
+        assert!(check_epcis_document(&bad).is_err());
+    }
+}

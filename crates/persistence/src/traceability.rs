@@ -1,0 +1,416 @@
+//! Batches with their inputs, lab tests and retained samples; stamps and their issuing jobs;
+//! the scan log; captured EPCIS events.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::admin_units::prefix;
+use crate::entities::{
+    batch, batch_input as input, epcis_capture as capture, epcis_event as event, epcis_event_epc as event_epc,
+    lab_test, retained_sample as sample, stamp, stamp_job as job, stamp_scan as scan,
+};
+use crate::paging::{Paged, Paging, fetch_page};
+
+#[derive(Debug, Clone, Default)]
+pub struct BatchFilter {
+    /// A producer sees its own subject's batches only.
+    pub subject_id: Option<Uuid>,
+    /// An officer sees those inside their area.
+    pub within: Option<String>,
+    pub product_id: Option<Uuid>,
+}
+
+pub async fn list_batches(
+    db: &impl ConnectionTrait,
+    f: &BatchFilter,
+    paging: Paging,
+) -> Result<Paged<batch::Model>, DbErr> {
+    let mut cond = Condition::all();
+    if let Some(s) = f.subject_id {
+        cond = cond.add(batch::Column::SubjectId.eq(s));
+    }
+    if let Some(p) = &f.within {
+        cond = cond.add(batch::Column::AreaPath.like(prefix(p)));
+    }
+    if let Some(p) = f.product_id {
+        cond = cond.add(batch::Column::ProductId.eq(p));
+    }
+    fetch_page(db, batch::Entity::find().filter(cond), paging, |q| {
+        q.order_by_desc(batch::Column::ProducedOn).order_by_desc(batch::Column::Id)
+    })
+    .await
+}
+
+pub async fn find_batch(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<batch::Model>, DbErr> {
+    batch::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn find_batch_by_code(
+    db: &impl ConnectionTrait,
+    product_id: Uuid,
+    code: &str,
+) -> Result<Option<batch::Model>, DbErr> {
+    batch::Entity::find()
+        .filter(batch::Column::ProductId.eq(product_id))
+        .filter(batch::Column::Code.eq(code))
+        .one(db)
+        .await
+}
+
+pub async fn insert_batch(db: &impl ConnectionTrait, row: batch::Model) -> Result<batch::Model, DbErr> {
+    row.into_active_model().reset_all().insert(db).await
+}
+
+pub async fn inputs(db: &impl ConnectionTrait, batch_id: Uuid) -> Result<Vec<input::Model>, DbErr> {
+    input::Entity::find()
+        .filter(input::Column::BatchId.eq(batch_id))
+        .order_by_asc(input::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+pub async fn lab_tests(db: &impl ConnectionTrait, batch_id: Uuid) -> Result<Vec<lab_test::Model>, DbErr> {
+    lab_test::Entity::find()
+        .filter(lab_test::Column::BatchId.eq(batch_id))
+        .order_by_desc(lab_test::Column::TestedOn)
+        .all(db)
+        .await
+}
+
+pub async fn samples(db: &impl ConnectionTrait, batch_id: Uuid) -> Result<Vec<sample::Model>, DbErr> {
+    sample::Entity::find()
+        .filter(sample::Column::BatchId.eq(batch_id))
+        .order_by_asc(sample::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+pub async fn add_input(db: &impl ConnectionTrait, row: input::Model) -> Result<input::Model, DbErr> {
+    row.into_active_model().reset_all().insert(db).await
+}
+
+pub async fn add_lab_test(db: &impl ConnectionTrait, row: lab_test::Model) -> Result<lab_test::Model, DbErr> {
+    row.into_active_model().reset_all().insert(db).await
+}
+
+pub async fn add_sample(db: &impl ConnectionTrait, row: sample::Model) -> Result<sample::Model, DbErr> {
+    row.into_active_model().reset_all().insert(db).await
+}
+
+/// Reserves `count` serials of a batch for one job; concurrent jobs get disjoint ranges.
+/// Returns the first serial of the range.
+pub async fn reserve_serials(db: &impl ConnectionTrait, batch_id: Uuid, count: i64) -> Result<i64, DbErr> {
+    loop {
+        let current = find_batch(db, batch_id).await?.ok_or_else(|| DbErr::RecordNotFound("batch".into()))?;
+        let moved = batch::Entity::update_many()
+            .col_expr(batch::Column::NextSerial, Expr::value(current.next_serial + count))
+            .filter(batch::Column::Id.eq(batch_id))
+            .filter(batch::Column::NextSerial.eq(current.next_serial))
+            .exec(db)
+            .await?
+            .rows_affected;
+        if moved == 1 {
+            return Ok(current.next_serial);
+        }
+    }
+}
+
+/// Inserts stamps; a code already taken (anywhere) is skipped. Returns how many were written.
+pub async fn insert_stamps(db: &impl ConnectionTrait, batch_id: Uuid, rows: &[(String, i64)]) -> Result<u64, DbErr> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let models = rows.iter().map(|(code, serial)| stamp::ActiveModel {
+        code: Set(code.clone()),
+        batch_id: Set(batch_id),
+        serial: Set(*serial),
+        voided_at: Set(None),
+    });
+    stamp::Entity::insert_many(models)
+        .on_conflict(OnConflict::column(stamp::Column::Code).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await
+}
+
+/// The serials of `from..=to` that hold a stamp.
+pub async fn serials_present(
+    db: &impl ConnectionTrait,
+    batch_id: Uuid,
+    from: i64,
+    to: i64,
+) -> Result<HashSet<i64>, DbErr> {
+    Ok(stamp::Entity::find()
+        .select_only()
+        .column(stamp::Column::Serial)
+        .filter(stamp::Column::BatchId.eq(batch_id))
+        .filter(stamp::Column::Serial.between(from, to))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+pub async fn find_stamp(db: &impl ConnectionTrait, code: &str) -> Result<Option<stamp::Model>, DbErr> {
+    stamp::Entity::find_by_id(code.to_owned()).one(db).await
+}
+
+pub async fn find_stamp_by_serial(
+    db: &impl ConnectionTrait,
+    batch_id: Uuid,
+    serial: i64,
+) -> Result<Option<stamp::Model>, DbErr> {
+    stamp::Entity::find()
+        .filter(stamp::Column::BatchId.eq(batch_id))
+        .filter(stamp::Column::Serial.eq(serial))
+        .one(db)
+        .await
+}
+
+/// A batch's stamps with serials in `from..=to`, in serial order.
+pub async fn stamps(db: &impl ConnectionTrait, batch_id: Uuid, from: i64, to: i64) -> Result<Vec<stamp::Model>, DbErr> {
+    stamp::Entity::find()
+        .filter(stamp::Column::BatchId.eq(batch_id))
+        .filter(stamp::Column::Serial.between(from, to))
+        .order_by_asc(stamp::Column::Serial)
+        .all(db)
+        .await
+}
+
+pub async fn count_stamps(db: &impl ConnectionTrait, batch_id: Uuid) -> Result<(u64, u64), DbErr> {
+    let all = stamp::Entity::find().filter(stamp::Column::BatchId.eq(batch_id)).count(db).await?;
+    let voided = stamp::Entity::find()
+        .filter(stamp::Column::BatchId.eq(batch_id))
+        .filter(stamp::Column::VoidedAt.is_not_null())
+        .count(db)
+        .await?;
+    Ok((all, voided))
+}
+
+/// Voids the stamps of `from..=to` not voided yet; returns how many.
+pub async fn void_range(db: &impl ConnectionTrait, batch_id: Uuid, from: i64, to: i64) -> Result<u64, DbErr> {
+    Ok(stamp::Entity::update_many()
+        .col_expr(stamp::Column::VoidedAt, Expr::value(Utc::now()))
+        .filter(stamp::Column::BatchId.eq(batch_id))
+        .filter(stamp::Column::Serial.between(from, to))
+        .filter(stamp::Column::VoidedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+pub async fn insert_job(db: &impl ConnectionTrait, row: job::Model) -> Result<job::Model, DbErr> {
+    row.into_active_model().reset_all().insert(db).await
+}
+
+pub async fn find_job(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<job::Model>, DbErr> {
+    job::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn jobs_of(db: &impl ConnectionTrait, batch_id: Uuid) -> Result<Vec<job::Model>, DbErr> {
+    job::Entity::find().filter(job::Column::BatchId.eq(batch_id)).order_by_desc(job::Column::CreatedAt).all(db).await
+}
+
+pub async fn job_progress(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    issued: i32,
+    status: &str,
+    error: Option<String>,
+) -> Result<(), DbErr> {
+    let mut q = job::Entity::update_many()
+        .col_expr(job::Column::Issued, Expr::value(issued))
+        .col_expr(job::Column::Status, Expr::value(status))
+        .col_expr(job::Column::Error, Expr::value(error));
+    if status != "running" {
+        q = q.col_expr(job::Column::FinishedAt, Expr::value(Some(Utc::now())));
+    }
+    q.filter(job::Column::Id.eq(id)).exec(db).await.map(|_| ())
+}
+
+pub async fn insert_scans(db: &impl ConnectionTrait, rows: Vec<scan::Model>) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // 9 parameters a row: chunks stay under SQLite's parameter limit.
+    for chunk in rows.chunks(2_000) {
+        scan::Entity::insert_many(chunk.iter().cloned().map(|r| r.into_active_model().reset_all()))
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A stamp's scan count and its latest scans (time, place).
+pub async fn scans_of(
+    db: &impl ConnectionTrait,
+    code: &str,
+    latest: u64,
+) -> Result<(u64, Vec<(DateTime<Utc>, Option<f64>, Option<f64>)>), DbErr> {
+    let recent: Vec<(DateTime<Utc>, Option<f64>, Option<f64>)> = scan::Entity::find()
+        .select_only()
+        .column(scan::Column::ScannedAt)
+        .column(scan::Column::Lat)
+        .column(scan::Column::Lon)
+        .filter(scan::Column::Code.eq(code))
+        .order_by_desc(scan::Column::ScannedAt)
+        .limit(latest)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let count = if (recent.len() as u64) < latest {
+        recent.len() as u64
+    } else {
+        scan::Entity::find().filter(scan::Column::Code.eq(code)).count(db).await?
+    };
+    Ok((count, recent))
+}
+
+/// Scans since `from` of the products in `products` (or inside `within`), newest first.
+pub async fn scans_since(
+    db: &impl ConnectionTrait,
+    within: Option<&str>,
+    products: Option<Vec<Uuid>>,
+    from: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<scan::Model>, DbErr> {
+    let mut q = scan::Entity::find().filter(scan::Column::ScannedAt.gte(from));
+    if let Some(path) = within {
+        q = q.filter(scan::Column::AreaPath.like(prefix(path)));
+    }
+    if let Some(ids) = products {
+        q = q.filter(scan::Column::ProductId.is_in(ids));
+    }
+    q.order_by_desc(scan::Column::ScannedAt).limit(limit).all(db).await
+}
+
+pub async fn set_scan_place(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    code: &str,
+    lat: f64,
+    lon: f64,
+) -> Result<bool, DbErr> {
+    Ok(scan::Entity::update_many()
+        .col_expr(scan::Column::Lat, Expr::value(Some(lat)))
+        .col_expr(scan::Column::Lon, Expr::value(Some(lon)))
+        .filter(scan::Column::Id.eq(id))
+        .filter(scan::Column::Code.eq(code))
+        .filter(scan::Column::Lat.is_null())
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+pub async fn insert_capture(db: &impl ConnectionTrait, row: capture::Model) -> Result<capture::Model, DbErr> {
+    row.into_active_model().reset_all().insert(db).await
+}
+
+pub async fn find_capture(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<capture::Model>, DbErr> {
+    capture::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn finish_capture(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    status: &str,
+    errors: Option<String>,
+) -> Result<(), DbErr> {
+    capture::Entity::update_many()
+        .col_expr(capture::Column::Status, Expr::value(status))
+        .col_expr(capture::Column::Errors, Expr::value(errors))
+        .col_expr(capture::Column::FinishedAt, Expr::value(Some(Utc::now())))
+        .filter(capture::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Stores an event with the EPCs it names; an `eventID` seen before is kept as it was.
+pub async fn insert_event(db: &impl ConnectionTrait, row: event::Model, epcs: &[String]) -> Result<bool, DbErr> {
+    if event::Entity::find().filter(event::Column::EventId.eq(row.event_id.as_str())).one(db).await?.is_some() {
+        return Ok(false);
+    }
+    let id = row.id;
+    row.into_active_model().reset_all().insert(db).await?;
+    let unique: HashSet<&String> = epcs.iter().collect();
+    if !unique.is_empty() {
+        event_epc::Entity::insert_many(
+            unique.into_iter().map(|e| event_epc::ActiveModel { event_row_id: Set(id), epc: Set(e.clone()) }),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(true)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery {
+    pub event_type: Option<Vec<String>>,
+    pub ge_time: Option<DateTime<Utc>>,
+    pub lt_time: Option<DateTime<Utc>>,
+    pub biz_step: Option<Vec<String>>,
+    /// Events naming any of these EPCs (or classes).
+    pub match_epc: Option<Vec<String>>,
+    /// Restricts to a subject's events (producers) or an area's (officers).
+    pub subject_id: Option<Uuid>,
+    pub within: Option<String>,
+    /// Continue after this (event time, row id).
+    pub after: Option<(DateTime<Utc>, Uuid)>,
+    pub limit: u64,
+}
+
+/// Events in time order, one more than `limit` to tell whether another page follows.
+pub async fn query_events(db: &impl ConnectionTrait, q: &EventQuery) -> Result<Vec<event::Model>, DbErr> {
+    let mut cond = Condition::all();
+    if let Some(types) = &q.event_type {
+        cond = cond.add(event::Column::EventType.is_in(types.clone()));
+    }
+    if let Some(t) = q.ge_time {
+        cond = cond.add(event::Column::EventTime.gte(t));
+    }
+    if let Some(t) = q.lt_time {
+        cond = cond.add(event::Column::EventTime.lt(t));
+    }
+    if let Some(steps) = &q.biz_step {
+        cond = cond.add(event::Column::BizStep.is_in(steps.clone()));
+    }
+    if let Some(s) = q.subject_id {
+        cond = cond.add(event::Column::SubjectId.eq(s));
+    }
+    if let Some(p) = &q.within {
+        cond = cond.add(event::Column::AreaPath.like(prefix(p)));
+    }
+    if let Some(epcs) = &q.match_epc {
+        let rows: Vec<Uuid> = event_epc::Entity::find()
+            .select_only()
+            .column(event_epc::Column::EventRowId)
+            .filter(event_epc::Column::Epc.is_in(epcs.clone()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        cond = cond.add(event::Column::Id.is_in(rows));
+    }
+    if let Some((t, id)) = q.after {
+        cond = cond.add(
+            Condition::any()
+                .add(event::Column::EventTime.gt(t))
+                .add(Condition::all().add(event::Column::EventTime.eq(t)).add(event::Column::Id.gt(id))),
+        );
+    }
+    event::Entity::find()
+        .filter(cond)
+        .order_by_asc(event::Column::EventTime)
+        .order_by_asc(event::Column::Id)
+        .limit(q.limit + 1)
+        .all(db)
+        .await
+}

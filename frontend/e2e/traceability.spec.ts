@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+import { catalogPort } from "./ports";
+import { signIn } from "./session";
+
+// This server's database holds certified synthetic products: the stamp's page shows a star.
+test.use({ baseURL: `http://127.0.0.1:${catalogPort}` });
+
+test("a batch gets 100 stamps; a stamp's page shows product, star and batch, and warns after six scans", async ({ page, request }) => {
+  const listed: { items: { title: string; star: number }[] } = await (await request.get("/api/v1/catalog/products?limit=1")).json();
+  const product = listed.items[0]!;
+
+  await signIn(page, "admin@ocop.demo");
+  await page.getByRole("link", { name: "Lô sản xuất, tem" }).click();
+  await page.getByRole("button", { name: "Tạo lô" }).click();
+  const form = page.locator(".ant-drawer").filter({ hasText: "Tạo lô" });
+  await form.getByLabel("Sản phẩm").click();
+  await page.keyboard.type(product.title);
+  await page.locator(".ant-select-item-option", { hasText: product.title }).first().click();
+  await form.getByLabel("Số lô").fill("L-E2E-01");
+  await form.getByLabel("Ngày sản xuất").fill("01/12/2026");
+  await page.keyboard.press("Enter");
+  await form.getByLabel("Tiêu chuẩn áp dụng").fill("TCCS 01:2026");
+  await form.getByLabel("Phòng kiểm nghiệm").fill("Trung tâm Kiểm nghiệm Quảng Ninh");
+  await form.getByLabel("Kết quả kiểm nghiệm").fill("Đạt chỉ tiêu vi sinh");
+  await form.getByRole("button", { name: "Lưu" }).click();
+
+  const batch = page.locator(".ant-drawer").filter({ hasText: "Lô L-E2E-01" });
+  await expect(batch.getByText("Đạt chỉ tiêu vi sinh")).toBeVisible();
+  await batch.getByRole("button", { name: "Phát hành tem" }).click();
+  await expect(batch.getByTestId("stamp-job")).toContainText("100 / 100");
+  const first = batch.getByTestId("stamp-codes").getByRole("link").first();
+  await expect(first).toBeVisible();
+  await first.click();
+
+  // The consumer's page: a plain server page, no sign-in needed.
+  await expect(page.getByRole("heading", { name: product.title })).toBeVisible();
+  await expect(page.locator("#star")).toContainText(`${product.star} sao`);
+  await expect(page.locator("#batch")).toContainText("L-E2E-01");
+  await expect(page.locator("#scans")).toHaveText("1");
+  await expect(page.locator("#warning")).toHaveCount(0);
+  for (let n = 2; n <= 6; n++) {
+    await page.reload();
+    await expect(page.locator("#scans")).toHaveText(String(n));
+  }
+  await expect(page.locator("#warning")).toContainText("Cảnh báo");
+});

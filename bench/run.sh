@@ -173,7 +173,9 @@ print("local codes = {" + ",".join(f"\"{c}\"" for c in codes) + "}")
 print("local i = 0")
 print("request = function() i = i + 1; return wrk.format(\"GET\", \"/api/v1/public/trace/\" .. codes[(i % #codes) + 1]) end")
 ' > "$data/trace.lua"
-  run_wrk "$db" stamps-healthz "http://127.0.0.1:$port/healthz"
+  # /healthz under the same load: the same script shape, one of 1,000 URLs per request.
+  sed -e 's|/api/v1/public/trace/|/healthz?stamp=|' "$data/trace.lua" > "$data/healthz.lua"
+  run_wrk "$db" stamps-healthz "http://127.0.0.1:$port/healthz" "" "$data/healthz.lua"
   run_wrk "$db" stamps-trace "$api/public/trace/x" "" "$data/trace.lua"
   kill "$pid"
   wait "$pid" 2>/dev/null || true

@@ -139,9 +139,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Every scan is a row: two indexes only (a stamp's scans; recent scans for statistics).
         index(manager, "ix_stamp_scans_code", StampScans, &["code", "scanned_at"]).await?;
-        index(manager, "ix_stamp_scans_product", StampScans, &["product_id", "scanned_at"]).await?;
-        index(manager, "ix_stamp_scans_area", StampScans, &["area_path", "scanned_at"]).await?;
+        index(manager, "ix_stamp_scans_time", StampScans, &["scanned_at"]).await?;
         manager
             .create_table(
                 sea_query::Table::create()

@@ -1,5 +1,5 @@
 //! The notification worker: sweeps the live data for due occasions (stage deadlines, returned
-//! documents, sessions to score, expiring certificates) and, when the e-mail hook is set, hands
+//! documents, sessions to score, expiring certificates, counterfeit signals) and, when the e-mail hook is set, hands
 //! each new notification to it.
 
 use std::process::Stdio;
@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// Runs until `stop` turns true; a round in progress is finished first.
 pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
-        match notifications::sweep(&state.db, Utc::now().date_naive()).await {
+        match notifications::sweep(&state.db, Utc::now().date_naive(), &state.trace_rules).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(new = n, "notifications written"),
             Err(e) => tracing::warn!(error = %e, "notification sweep failed"),

@@ -14,13 +14,16 @@ use uuid::Uuid;
 const CHUNK: usize = 4_000;
 
 /// Issues `count` stamps with serials from `first`: fresh random codes, a code already taken
-/// drawn again for the same serial. Progress is written after each chunk.
+/// drawn again for the same serial. Progress is written after each chunk. Serials that already
+/// hold a stamp are left as they are, so a job interrupted by a restart is finished by running
+/// it again.
 pub async fn issue(db: &DatabaseConnection, job: Uuid, batch: Uuid, first: i64, count: i64) -> Result<(), DbErr> {
     let mut issued: i64 = 0;
     while issued < count {
         let from = first + issued;
         let to = from + (count - issued).min(CHUNK as i64) - 1;
-        let mut wanted: Vec<i64> = (from..=to).collect();
+        let present = traceability::serials_present(db, batch, from, to).await?;
+        let mut wanted: Vec<i64> = (from..=to).filter(|s| !present.contains(s)).collect();
         // Each round leaves only the serials whose code collided (practically never).
         for _ in 0..5 {
             // The thread's generator is not held across an await.
@@ -46,25 +49,46 @@ pub async fn issue(db: &DatabaseConnection, job: Uuid, batch: Uuid, first: i64, 
     Ok(())
 }
 
-/// Scans not written yet, by stamp code.
-#[derive(Default)]
+/// Jobs left running by a stopped server are finished.
+pub async fn resume_interrupted(db: DatabaseConnection) {
+    let jobs = match traceability::running_jobs(&db).await {
+        Ok(jobs) => jobs,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not look for interrupted stamp jobs");
+            return;
+        }
+    };
+    for j in jobs {
+        tracing::info!(job = %j.id, "resuming an interrupted stamp job");
+        if let Err(e) = issue(&db, j.id, j.batch_id, j.first_serial, i64::from(j.requested)).await {
+            tracing::error!(error = %e, job = %j.id, "stamp job failed");
+            let _ = traceability::job_progress(&db, j.id, j.issued, "failed", Some(e.to_string())).await;
+        }
+    }
+}
+
+/// Scans not written yet, in shards so that concurrent scans rarely wait on each other.
 pub struct ScanLog {
-    pending: Mutex<Vec<stamp_scan::Model>>,
+    pending: Vec<Mutex<Vec<stamp_scan::Model>>>,
+}
+
+impl Default for ScanLog {
+    fn default() -> Self {
+        Self { pending: (0..16).map(|_| Mutex::new(Vec::new())).collect() }
+    }
 }
 
 impl ScanLog {
     pub fn record(&self, scan: stamp_scan::Model) {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner()).push(scan);
-    }
-
-    /// The scans of a code not written yet.
-    pub fn pending_for(&self, code: &str) -> Vec<stamp_scan::Model> {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner()).iter().filter(|s| s.code == code).cloned().collect()
+        // The scan's id is time-ordered and random at the end: a fair spread.
+        let i = usize::from(scan.id.as_bytes()[15]) % self.pending.len();
+        self.pending[i].lock().unwrap_or_else(|p| p.into_inner()).push(scan);
     }
 
     /// Sets the place of a scan still in memory; `false` when it was written already.
     pub fn place(&self, id: Uuid, code: &str, lat: f64, lon: f64) -> bool {
-        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        let i = usize::from(id.as_bytes()[15]) % self.pending.len();
+        let mut pending = self.pending[i].lock().unwrap_or_else(|p| p.into_inner());
         match pending.iter_mut().find(|s| s.id == id && s.code == code && s.lat.is_none()) {
             Some(s) => {
                 s.lat = Some(lat);
@@ -77,13 +101,27 @@ impl ScanLog {
 
     /// Writes what was logged; on failure the scans are kept for the next time.
     pub async fn flush(&self, db: &DatabaseConnection) {
-        let taken = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()));
+        let taken: Vec<stamp_scan::Model> = self
+            .pending
+            .iter()
+            .flat_map(|shard| std::mem::take(&mut *shard.lock().unwrap_or_else(|p| p.into_inner())))
+            .collect();
         if taken.is_empty() {
             return;
         }
-        if let Err(e) = traceability::insert_scans(db, taken.clone()).await {
+        // One transaction a flush: one commit however many scans.
+        let written = async {
+            use ocop_persistence::TransactionTrait;
+            let txn = db.begin().await?;
+            traceability::insert_scans(&txn, taken.clone()).await?;
+            txn.commit().await
+        }
+        .await;
+        if let Err(e) = written {
             tracing::warn!(error = %e, scans = taken.len(), "could not write the scan log; kept for the next flush");
-            self.pending.lock().unwrap_or_else(|p| p.into_inner()).extend(taken);
+            for scan in taken {
+                self.record(scan);
+            }
         }
     }
 }
@@ -91,12 +129,12 @@ impl ScanLog {
 /// What a trace answer says about a batch that does not change from scan to scan, kept for a
 /// minute so the public lookup costs one indexed read and the scan count.
 pub struct TraceCache<T> {
-    entries: Mutex<HashMap<Uuid, (std::time::Instant, std::sync::Arc<T>)>>,
+    entries: std::sync::RwLock<HashMap<Uuid, (std::time::Instant, std::sync::Arc<T>)>>,
 }
 
 impl<T> Default for TraceCache<T> {
     fn default() -> Self {
-        Self { entries: Mutex::new(HashMap::new()) }
+        Self { entries: std::sync::RwLock::new(HashMap::new()) }
     }
 }
 
@@ -104,12 +142,12 @@ impl<T> TraceCache<T> {
     const TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
     pub fn get(&self, batch: Uuid) -> Option<std::sync::Arc<T>> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
         entries.get(&batch).filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, v)| v.clone())
     }
 
     pub fn put(&self, batch: Uuid, value: std::sync::Arc<T>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if entries.len() > 10_000 {
             entries.retain(|_, (at, _)| at.elapsed() < Self::TTL);
         }
@@ -118,6 +156,150 @@ impl<T> TraceCache<T> {
 
     /// Forgets a batch whose record changed.
     pub fn forget(&self, batch: Uuid) {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(&batch);
+        self.entries.write().unwrap_or_else(|p| p.into_inner()).remove(&batch);
+    }
+}
+
+/// What a trace needs to know of a stamp between two reads of the database: its batch and
+/// serial, whether it is voided, and its scans (the count and the latest ones, with this
+/// instance's own scans added as they happen). Entries are read again after `TTL`, so scans
+/// made through other instances and voids made elsewhere show within it.
+pub struct StampEntry {
+    pub batch_id: Uuid,
+    pub serial: i64,
+    pub voided: bool,
+    pub count: u64,
+    /// Newest last, at most `RECENT`.
+    pub recent: std::collections::VecDeque<(Uuid, ocop_domain::traceability::Scan)>,
+    loaded: std::time::Instant,
+}
+
+impl StampEntry {
+    pub const RECENT: usize = 100;
+
+    pub fn new(
+        batch_id: Uuid,
+        serial: i64,
+        voided: bool,
+        count: u64,
+        recent: Vec<(Uuid, ocop_domain::traceability::Scan)>,
+    ) -> Self {
+        Self {
+            batch_id,
+            serial,
+            voided,
+            count,
+            recent: recent.into_iter().collect(),
+            loaded: std::time::Instant::now(),
+        }
+    }
+}
+
+/// Stamp entries in shards, so concurrent scans of different stamps rarely wait on each other.
+pub struct StampCache {
+    shards: Vec<Mutex<HashMap<String, StampEntry>>>,
+}
+
+impl Default for StampCache {
+    fn default() -> Self {
+        Self { shards: (0..32).map(|_| Mutex::new(HashMap::new())).collect() }
+    }
+}
+
+/// A stamp as a scan sees it.
+pub struct Scanned {
+    pub batch_id: Uuid,
+    pub serial: i64,
+    pub count: u64,
+    pub signals: Vec<ocop_domain::traceability::Signal>,
+}
+
+impl StampCache {
+    const TTL: std::time::Duration = std::time::Duration::from_secs(30);
+    const MAX_PER_SHARD: usize = 20_000;
+
+    fn shard(&self, code: &str) -> std::sync::MutexGuard<'_, HashMap<String, StampEntry>> {
+        let h = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        let i = usize::try_from(h % self.shards.len() as u64).unwrap_or(0);
+        self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the stamp is known and fresh.
+    pub fn fresh(&self, code: &str) -> bool {
+        self.shard(code).get(code).is_some_and(|e| e.loaded.elapsed() < Self::TTL)
+    }
+
+    pub fn put(&self, code: &str, entry: StampEntry) {
+        let mut shard = self.shard(code);
+        if shard.len() >= Self::MAX_PER_SHARD {
+            shard.retain(|_, e| e.loaded.elapsed() < Self::TTL);
+            if shard.len() >= Self::MAX_PER_SHARD {
+                shard.clear();
+            }
+        }
+        shard.insert(code.to_owned(), entry);
+    }
+
+    /// Counts a scan of a live stamp and tells the signals its scans raise; `None` when the
+    /// stamp is unknown here or voided.
+    pub fn scan(
+        &self,
+        code: &str,
+        id: Uuid,
+        scan: ocop_domain::traceability::Scan,
+        rules: &ocop_domain::traceability::SignalRules,
+    ) -> Option<Scanned> {
+        let mut shard = self.shard(code);
+        let e = shard.get_mut(code).filter(|e| !e.voided)?;
+        e.count += 1;
+        e.recent.push_back((id, scan));
+        while e.recent.len() > StampEntry::RECENT {
+            e.recent.pop_front();
+        }
+        // Only placed scans can be far apart: the rest need not be copied.
+        let placed: Vec<ocop_domain::traceability::Scan> =
+            e.recent.iter().filter(|(_, s)| s.place.is_some()).map(|(_, s)| *s).collect();
+        let signals = ocop_domain::traceability::signals(e.count, &placed, rules);
+        Some(Scanned { batch_id: e.batch_id, serial: e.serial, count: e.count, signals })
+    }
+
+    /// Records where a scan happened.
+    pub fn place(&self, code: &str, id: Uuid, place: (f64, f64)) {
+        if let Some(e) = self.shard(code).get_mut(code)
+            && let Some((_, s)) = e.recent.iter_mut().find(|(i, _)| *i == id)
+        {
+            s.place = Some(place);
+        }
+    }
+
+    /// Forgets the stamps of a batch (after a void), so the next scan reads them again.
+    pub fn forget_batch(&self, batch_id: Uuid) {
+        for shard in &self.shards {
+            shard.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, e| e.batch_id != batch_id);
+        }
+    }
+}
+
+/// The day's salt of the client hashes, derived once a day.
+pub struct DailySalt {
+    secret: Vec<u8>,
+    current: std::sync::RwLock<(chrono::NaiveDate, std::sync::Arc<Vec<u8>>)>,
+}
+
+impl DailySalt {
+    pub fn new(secret: Vec<u8>) -> Self {
+        Self { secret, current: std::sync::RwLock::new((chrono::NaiveDate::MIN, std::sync::Arc::new(Vec::new()))) }
+    }
+
+    pub fn of(&self, day: chrono::NaiveDate) -> std::sync::Arc<Vec<u8>> {
+        {
+            let current = self.current.read().unwrap_or_else(|p| p.into_inner());
+            if current.0 == day {
+                return current.1.clone();
+            }
+        }
+        let salt = std::sync::Arc::new(ocop_domain::traceability::daily_salt(&self.secret, day));
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = (day, salt.clone());
+        salt
     }
 }

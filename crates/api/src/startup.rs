@@ -107,6 +107,7 @@ impl Application {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let webhooks = tokio::spawn(crate::webhooks::run(self.state.clone(), stopped.clone()));
         let notify = tokio::spawn(crate::notify::run(self.state.clone(), stopped));
+        tokio::spawn(crate::stamps::resume_interrupted(self.state.db.clone()));
         let served = self.server.await;
         let _ = stop.send(true);
         for (name, worker) in [("webhook", webhooks), ("notification", notify)] {

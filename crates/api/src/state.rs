@@ -129,9 +129,10 @@ pub struct AppState {
     pub trace_rules: ocop_domain::traceability::SignalRules,
     /// Scans waiting to be written.
     pub scans: crate::stamps::ScanLog,
-    pub trace_cache: crate::stamps::TraceCache<crate::routes::trace::TraceBatch>,
-    /// Keys the daily salt of the scan log's client hashes.
-    pub scan_secret: Vec<u8>,
+    pub trace_cache: crate::stamps::TraceCache<crate::routes::trace::CachedBatch>,
+    pub stamp_cache: crate::stamps::StampCache,
+    /// The scan log's client hashes are keyed by a salt that changes daily.
+    pub scan_salt: crate::stamps::DailySalt,
     pub rate_limiter: RateLimiter,
     pub usage: UsageCounter,
     /// Catalog pages already built, by the catalog's fingerprint and the request.
@@ -167,7 +168,8 @@ impl AppState {
             trace_rules: config.trace_rules,
             scans: crate::stamps::ScanLog::default(),
             trace_cache: crate::stamps::TraceCache::default(),
-            scan_secret: config.jwt_secret.clone(),
+            stamp_cache: crate::stamps::StampCache::default(),
+            scan_salt: crate::stamps::DailySalt::new(config.jwt_secret.clone()),
             rate_limiter: RateLimiter::new(),
             usage: UsageCounter::default(),
             catalog_cache: crate::routes::catalog::PageCache::new(config.catalog_cache_bytes),

@@ -123,6 +123,27 @@ pub fn certificate_expiring(certificate: Uuid, number: &str, product: &str, vali
     }
 }
 
+pub fn counterfeit_alert(code: &str, product: &str, scans: u64, signal: crate::traceability::Signal) -> Message {
+    let (why_vi, why_en) = match signal {
+        crate::traceability::Signal::TooManyScans => {
+            (format!("đã được quét {scans} lần"), format!("was scanned {scans} times"))
+        }
+        crate::traceability::Signal::FarApart => (
+            "được quét ở những nơi cách xa nhau trong thời gian ngắn".to_owned(),
+            "was scanned far apart within hours".to_owned(),
+        ),
+    };
+    Message {
+        kind: Kind::CounterfeitAlert,
+        occasion: format!("counterfeit_alert:{code}:{}", signal.as_str()),
+        title_vi: "Cảnh báo tem nghi giả".to_owned(),
+        title_en: "Possible counterfeit stamp".to_owned(),
+        body_vi: format!("Tem {code} của sản phẩm {product} {why_vi}."),
+        body_en: format!("Stamp {code} of {product} {why_en}."),
+        link: "/batches".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

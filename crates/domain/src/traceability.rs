@@ -81,13 +81,24 @@ pub fn coarse(lat: f64, lon: f64) -> Option<(f64, f64)> {
     ok.then(|| ((lat * 100.0).round() / 100.0, (lon * 100.0).round() / 100.0))
 }
 
-/// The scan log's stand-in for a client address: a keyed hash whose salt changes every day, so
-/// one day's scans from an address can be told apart from another's without storing it, and
-/// days cannot be linked.
-pub fn client_hash(secret: &[u8], day: chrono::NaiveDate, address: &str) -> String {
-    let salted = crate::partner::sign(secret, format!("scan-salt:{day}").as_bytes());
-    let digest = crate::partner::sign(salted.as_bytes(), address.as_bytes());
-    digest.trim_start_matches("sha256=")[..32].to_owned()
+/// The day's salt for the scan log's client hashes, derived from the server's secret: it
+/// changes every day and is never stored.
+pub fn daily_salt(secret: &[u8], day: chrono::NaiveDate) -> Vec<u8> {
+    crate::partner::sign(secret, format!("scan-salt:{day}").as_bytes()).into_bytes()
+}
+
+/// The scan log's stand-in for a client address: a keyed hash under the day's salt, so one
+/// day's scans from an address can be told apart from another's without storing it, and days
+/// cannot be linked.
+pub fn client_hash(salt: &[u8], address: &str) -> String {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(salt).expect("HMAC takes a key of any length");
+    mac.update(address.as_bytes());
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    mac.finalize().into_bytes()[..16]
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char])
+        .collect()
 }
 
 /// Great-circle distance in kilometres.
@@ -339,11 +350,15 @@ mod tests {
         assert_eq!(device_class("Mozilla/5.0 (Linux; Android 13) Mobile"), "mobile");
         assert_eq!(device_class("Googlebot/2.1"), "bot");
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day");
-        let h = client_hash(b"k", day, "203.0.113.7");
+        let h = client_hash(&daily_salt(b"k", day), "203.0.113.7");
         assert_eq!(h.len(), 32);
         assert!(!h.contains("203"));
-        assert_eq!(h, client_hash(b"k", day, "203.0.113.7"));
-        assert_ne!(h, client_hash(b"k", day.succ_opt().expect("next"), "203.0.113.7"), "the salt rotates daily");
+        assert_eq!(h, client_hash(&daily_salt(b"k", day), "203.0.113.7"));
+        assert_ne!(
+            h,
+            client_hash(&daily_salt(b"k", day.succ_opt().expect("next")), "203.0.113.7"),
+            "the salt rotates daily"
+        );
     }
 
     #[test]

@@ -7,16 +7,17 @@ use chrono::{Duration, NaiveDate, Utc};
 use ocop_domain::council::EXPIRY_WARNING_DAYS;
 use ocop_domain::cycle::Stage;
 use ocop_domain::notification::{
-    self as rules, DEADLINE_NOTICE_DAYS, Message, certificate_expiring, document_returned, session_to_score,
-    stage_deadline,
+    self as rules, DEADLINE_NOTICE_DAYS, Message, certificate_expiring, counterfeit_alert, document_returned,
+    session_to_score, stage_deadline,
 };
+use ocop_domain::traceability::{Scan, Signal, SignalRules, signals};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::entities::{
     admin_unit, application, certificate, council, council_member, cycle_stage, document, evaluation_session,
-    notification as note, product, score_sheet, session_item, user,
+    notification as note, product, score_sheet, session_item, stamp_scan, user,
 };
 use crate::paging::{Paged, Paging, fetch_page};
 
@@ -109,14 +110,97 @@ async fn product_names(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Hash
         .collect())
 }
 
-/// Finds every occasion due on `today` and notifies whom it concerns. Returns the number of new
-/// notifications. Safe to run from several instances at once.
-pub async fn sweep(db: &impl ConnectionTrait, today: NaiveDate) -> Result<u64, DbErr> {
+/// Finds every occasion due on `today` and notifies whom it concerns (`rules`: when stamp scans
+/// count as counterfeiting). Returns the number of new notifications. Safe to run from several
+/// instances at once.
+pub async fn sweep(db: &impl ConnectionTrait, today: NaiveDate, rules: &SignalRules) -> Result<u64, DbErr> {
     let mut batch = stage_deadlines(db, today).await?;
     batch.extend(returned_documents(db).await?);
     batch.extend(sessions_to_score(db).await?);
     batch.extend(expiring_certificates(db, today).await?);
+    batch.extend(counterfeit_alerts(db, rules).await?);
     deliver(db, &batch).await
+}
+
+/// District and commune officers with their unit's path: they follow their area's products.
+async fn area_officers(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, String)>, DbErr> {
+    user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(admin_unit::Column::Path)
+        .inner_join(admin_unit::Entity)
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Role.is_in(["district_officer", "commune_officer"]))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Stamps scanned in the last day whose scans raise a counterfeit signal: the producers of the
+/// product and the officers of its area are told, once per stamp and signal.
+async fn counterfeit_alerts(db: &impl ConnectionTrait, rules: &SignalRules) -> Result<Vec<(Uuid, Message)>, DbErr> {
+    let since = Utc::now() - Duration::hours(rules.window_hours.max(24));
+    let recent = stamp_scan::Entity::find()
+        .filter(stamp_scan::Column::ScannedAt.gte(since))
+        .order_by_desc(stamp_scan::Column::ScannedAt)
+        .limit(50_000)
+        .all(db)
+        .await?;
+    if recent.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut by_code: HashMap<&str, Vec<&stamp_scan::Model>> = HashMap::new();
+    for s in &recent {
+        by_code.entry(&s.code).or_default().push(s);
+    }
+    let codes: Vec<String> = by_code.keys().map(|c| (*c).to_owned()).collect();
+    let mut totals: HashMap<String, i64> = HashMap::new();
+    for chunk in codes.chunks(500) {
+        let rows: Vec<(String, i64)> = stamp_scan::Entity::find()
+            .select_only()
+            .column(stamp_scan::Column::Code)
+            .column_as(stamp_scan::Column::Id.count(), "n")
+            .filter(stamp_scan::Column::Code.is_in(chunk.to_vec()))
+            .group_by(stamp_scan::Column::Code)
+            .into_tuple()
+            .all(db)
+            .await?;
+        totals.extend(rows);
+    }
+    let flagged: Vec<(&str, &stamp_scan::Model, u64, Vec<Signal>)> = by_code
+        .iter()
+        .filter_map(|(code, list)| {
+            let total = u64::try_from(totals.get(*code).copied().unwrap_or(0)).unwrap_or(0);
+            let seen: Vec<Scan> = list.iter().map(|s| Scan { at: s.scanned_at, place: s.lat.zip(s.lon) }).collect();
+            let raised = signals(total, &seen, rules);
+            (!raised.is_empty()).then_some((*code, list[0], total, raised))
+        })
+        .collect();
+    if flagged.is_empty() {
+        return Ok(Vec::new());
+    }
+    let products: HashMap<Uuid, product::Model> = product::Entity::find()
+        .filter(product::Column::Id.is_in(flagged.iter().map(|f| f.1.product_id).collect::<HashSet<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let owners = producers(db, products.values().map(|p| p.subject_id).collect()).await?;
+    let officers = area_officers(db).await?;
+    let mut out = Vec::new();
+    for (code, scan, total, raised) in flagged {
+        let Some(p) = products.get(&scan.product_id) else { continue };
+        for signal in raised {
+            let m = counterfeit_alert(code, &p.name, total, signal);
+            let concerned =
+                owners.get(&p.subject_id).into_iter().flatten().copied().chain(
+                    officers.iter().filter(|(_, path)| p.area_path.starts_with(path.as_str())).map(|(id, _)| *id),
+                );
+            out.extend(concerned.map(|u| (u, m.clone())));
+        }
+    }
+    Ok(out)
 }
 
 async fn stage_deadlines(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Vec<(Uuid, Message)>, DbErr> {
@@ -239,17 +323,7 @@ async fn expiring_certificates(db: &impl ConnectionTrait, today: NaiveDate) -> R
     }
     let names = product_names(db, certs.iter().map(|c| c.product_id).collect()).await?;
     let owners = producers(db, certs.iter().map(|c| c.subject_id).collect()).await?;
-    // District and commune officers follow their area's certificates.
-    let officers: Vec<(Uuid, String)> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(admin_unit::Column::Path)
-        .inner_join(admin_unit::Entity)
-        .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Role.is_in(["district_officer", "commune_officer"]))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let officers = area_officers(db).await?;
     let mut out = Vec::new();
     for c in &certs {
         let name = names.get(&c.product_id).map_or("", String::as_str);

@@ -122,7 +122,8 @@ pub async fn reserve_serials(db: &impl ConnectionTrait, batch_id: Uuid, count: i
     }
 }
 
-/// Inserts stamps; a code already taken (anywhere) is skipped. Returns how many were written.
+/// Inserts stamps; a code already taken (anywhere) or a serial already filled is skipped.
+/// Returns how many were written.
 pub async fn insert_stamps(db: &impl ConnectionTrait, batch_id: Uuid, rows: &[(String, i64)]) -> Result<u64, DbErr> {
     if rows.is_empty() {
         return Ok(0);
@@ -134,7 +135,7 @@ pub async fn insert_stamps(db: &impl ConnectionTrait, batch_id: Uuid, rows: &[(S
         voided_at: Set(None),
     });
     stamp::Entity::insert_many(models)
-        .on_conflict(OnConflict::column(stamp::Column::Code).do_nothing().to_owned())
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
         .exec_without_returning(db)
         .await
 }
@@ -216,6 +217,10 @@ pub async fn find_job(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<job:
 
 pub async fn jobs_of(db: &impl ConnectionTrait, batch_id: Uuid) -> Result<Vec<job::Model>, DbErr> {
     job::Entity::find().filter(job::Column::BatchId.eq(batch_id)).order_by_desc(job::Column::CreatedAt).all(db).await
+}
+
+pub async fn running_jobs(db: &impl ConnectionTrait) -> Result<Vec<job::Model>, DbErr> {
+    job::Entity::find().filter(job::Column::Status.eq("running")).all(db).await
 }
 
 pub async fn job_progress(

@@ -660,6 +660,7 @@ pub async fn void(
     )
     .await?;
     txn.commit().await?;
+    state.stamp_cache.forget_batch(b.id);
     Ok(web::Json(Voided { voided }))
 }
 

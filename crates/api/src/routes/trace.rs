@@ -9,8 +9,8 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
-use ocop_domain::traceability::{Scan, canonical_code, client_hash, coarse, device_class, signals};
-use ocop_persistence::entities::{stamp, stamp_scan};
+use ocop_domain::traceability::{Scan, canonical_code, client_hash, coarse, device_class};
+use ocop_persistence::entities::stamp_scan;
 use ocop_persistence::{admin_units, certificates, maps, products, subjects, traceability};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
+use crate::stamps::StampEntry;
 use crate::state::AppState;
 
 /// A lab test of the batch.
@@ -116,8 +117,15 @@ pub struct Trace {
     pub batch: TraceBatch,
 }
 
+/// The batch part of a trace with its JSON, serialised once.
+#[derive(Debug)]
+pub struct CachedBatch {
+    pub batch: TraceBatch,
+    json: String,
+}
+
 /// The batch part of a trace, from the cache or built.
-async fn batch_part(state: &AppState, batch_id: Uuid) -> ApiResult<Arc<TraceBatch>> {
+async fn batch_part(state: &AppState, batch_id: Uuid) -> ApiResult<Arc<CachedBatch>> {
     if let Some(hit) = state.trace_cache.get(batch_id) {
         return Ok(hit);
     }
@@ -155,7 +163,7 @@ async fn batch_part(state: &AppState, batch_id: Uuid) -> ApiResult<Arc<TraceBatc
     .into_iter()
     .map(|e| TraceEvent { event_type: e.event_type, event_time: e.event_time, biz_step: e.biz_step })
     .collect();
-    let part = Arc::new(TraceBatch {
+    let batch_part = TraceBatch {
         product_name: product.name,
         product_code: product.code,
         gtin: product.gtin,
@@ -184,60 +192,112 @@ async fn batch_part(state: &AppState, batch_id: Uuid) -> ApiResult<Arc<TraceBatc
         events,
         product_id: product.id,
         area_path: batch.area_path,
-    });
+    };
+    let json = serde_json::to_string(&batch_part).map_err(ApiError::internal)?;
+    let part = Arc::new(CachedBatch { batch: batch_part, json });
     state.trace_cache.put(batch_id, part.clone());
     Ok(part)
 }
 
-/// A valid, not voided stamp by its code (in any accepted spelling).
-async fn live_stamp(state: &AppState, code: &str) -> ApiResult<stamp::Model> {
-    let code = canonical_code(code).ok_or_else(ApiError::not_found)?;
-    traceability::find_stamp(&state.db, &code).await?.filter(|s| s.voided_at.is_none()).ok_or_else(ApiError::not_found)
+/// The per-scan part of a trace.
+#[derive(Debug, Serialize)]
+struct TraceHead {
+    code: String,
+    serial: i64,
+    url: String,
+    scans: u64,
+    signals: Vec<&'static str>,
+    warning_vi: Option<String>,
+    warning_en: Option<String>,
+    scan_id: Uuid,
 }
 
-/// Looks a stamp up and logs the scan.
-async fn trace(state: &AppState, req: &HttpRequest, code: &str) -> ApiResult<Trace> {
-    let stamp = live_stamp(state, code).await?;
-    let part = batch_part(state, stamp.batch_id).await?;
+struct Traced {
+    head: TraceHead,
+    batch: Arc<CachedBatch>,
+}
+
+impl Traced {
+    /// The whole trace (the page renders it; the JSON answer is spliced for speed).
+    fn whole(&self) -> Trace {
+        let h = &self.head;
+        Trace {
+            code: h.code.clone(),
+            serial: h.serial,
+            url: h.url.clone(),
+            scans: h.scans,
+            signals: h.signals.iter().map(|s| (*s).to_owned()).collect(),
+            warning_vi: h.warning_vi.clone(),
+            warning_en: h.warning_en.clone(),
+            scan_id: h.scan_id,
+            batch: self.batch.batch.clone(),
+        }
+    }
+
+    /// `Trace` as JSON: the per-scan fields, then the batch's, serialised once.
+    fn json(&self) -> ApiResult<String> {
+        let head = serde_json::to_string(&self.head).map_err(ApiError::internal)?;
+        Ok(format!("{},{}", &head[..head.len() - 1], &self.batch.json[1..]))
+    }
+}
+
+/// Reads a stamp into the cache; `false` when there is no such stamp.
+async fn load_stamp(state: &AppState, code: &str) -> ApiResult<bool> {
+    let Some(stamp) = traceability::find_stamp(&state.db, code).await? else { return Ok(false) };
+    let (count, recent) = traceability::scans_of(&state.db, code, StampEntry::RECENT as u64).await?;
+    let recent =
+        recent.into_iter().rev().map(|(at, lat, lon)| (Uuid::nil(), Scan { at, place: lat.zip(lon) })).collect();
+    state
+        .stamp_cache
+        .put(code, StampEntry::new(stamp.batch_id, stamp.serial, stamp.voided_at.is_some(), count, recent));
+    Ok(true)
+}
+
+/// Looks a stamp up and logs the scan. Stamps and batches are served from memory once read
+/// (see `StampCache`); the scan is written within a second by the worker.
+async fn trace(state: &AppState, req: &HttpRequest, code: &str) -> ApiResult<Traced> {
+    let code = canonical_code(code).ok_or_else(ApiError::not_found)?;
+    if !state.stamp_cache.fresh(&code) && !load_stamp(state, &code).await? {
+        return Err(ApiError::not_found());
+    }
     let now = Utc::now();
+    let scan_id = ocop_persistence::new_id();
+    let scanned = state
+        .stamp_cache
+        .scan(&code, scan_id, Scan { at: now, place: None }, &state.trace_rules)
+        .ok_or_else(ApiError::not_found)?;
+    let part = batch_part(state, scanned.batch_id).await?;
     let agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let scan = stamp_scan::Model {
-        id: ocop_persistence::new_id(),
-        code: stamp.code.clone(),
-        product_id: part.product_id,
-        area_path: part.area_path.clone(),
+    state.scans.record(stamp_scan::Model {
+        id: scan_id,
+        code: code.clone(),
+        product_id: part.batch.product_id,
+        area_path: part.batch.area_path.clone(),
         scanned_at: now,
         lat: None,
         lon: None,
         device_class: device_class(agent).to_owned(),
-        client_hash: client_hash(&state.scan_secret, now.date_naive(), &state.client_address(req)),
-    };
-    let scan_id = scan.id;
-    state.scans.record(scan);
-    let (written, recent) = traceability::scans_of(&state.db, &stamp.code, 100).await?;
-    let pending = state.scans.pending_for(&stamp.code);
-    let count = written + pending.len() as u64;
-    let seen: Vec<Scan> = pending
-        .iter()
-        .map(|s| Scan { at: s.scanned_at, place: s.lat.zip(s.lon) })
-        .chain(recent.into_iter().map(|(at, lat, lon)| Scan { at, place: lat.zip(lon) }))
-        .collect();
-    let raised = signals(count, &seen, &state.trace_rules);
+        client_hash: client_hash(&state.scan_salt.of(now.date_naive()), &state.client_address(req)),
+    });
+    let count = scanned.count;
+    let raised = scanned.signals;
     let warned = !raised.is_empty();
-    Ok(Trace {
-        url: format!("{}/t/{}", state.public_base_url, stamp.code),
-        code: stamp.code,
-        serial: stamp.serial,
-        scans: count,
-        signals: raised.iter().map(|s| s.as_str().to_owned()).collect(),
-        warning_vi: warned.then(|| {
-            format!("Cảnh báo: tem này đã được quét {count} lần hoặc ở những nơi cách xa nhau. Sản phẩm có thể là hàng giả; hãy liên hệ nhà sản xuất.")
-        }),
-        warning_en: warned.then(|| {
-            format!("Warning: this stamp has been scanned {count} times or from places far apart. The product may be counterfeit; contact the producer.")
-        }),
-        scan_id,
-        batch: (*part).clone(),
+    Ok(Traced {
+        head: TraceHead {
+            url: format!("{}/t/{code}", state.public_base_url),
+            code,
+            serial: scanned.serial,
+            scans: count,
+            signals: raised.iter().map(|s| s.as_str()).collect(),
+            warning_vi: warned.then(|| {
+                format!("Cảnh báo: tem này đã được quét {count} lần hoặc ở những nơi cách xa nhau. Sản phẩm có thể là hàng giả; hãy liên hệ nhà sản xuất.")
+            }),
+            warning_en: warned.then(|| {
+                format!("Warning: this stamp has been scanned {count} times or from places far apart. The product may be counterfeit; contact the producer.")
+            }),
+            scan_id,
+        },
+        batch: part,
     })
 }
 
@@ -256,8 +316,9 @@ pub async fn public_trace(
     state: web::Data<AppState>,
     req: HttpRequest,
     code: web::Path<String>,
-) -> ApiResult<web::Json<Trace>> {
-    trace(&state, &req, &code).await.map(web::Json)
+) -> ApiResult<HttpResponse> {
+    let traced = trace(&state, &req, &code).await?;
+    Ok(HttpResponse::Ok().content_type("application/json").body(traced.json()?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -289,7 +350,11 @@ pub async fn set_place(
     })?;
     let kept = state.scans.place(scan_id, &code, lat, lon)
         || traceability::set_scan_place(&state.db, scan_id, &code, lat, lon).await?;
-    if kept { Ok(HttpResponse::NoContent().finish()) } else { Err(ApiError::not_found()) }
+    if !kept {
+        return Err(ApiError::not_found());
+    }
+    state.stamp_cache.place(&code, scan_id, (lat, lon));
+    Ok(HttpResponse::NoContent().finish())
 }
 
 fn esc(text: &str) -> String {
@@ -429,7 +494,7 @@ pub async fn scan_page(state: web::Data<AppState>, req: HttpRequest, code: web::
         Ok(t) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(trace_page(&t)),
+            .body(trace_page(&t.whole())),
         Err(e) if e.problem().status == 404 => invalid_page(),
         Err(e) => {
             tracing::error!(error = ?e.problem(), "scan page failed");

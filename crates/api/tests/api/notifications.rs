@@ -19,8 +19,11 @@ async fn inbox(app: &TestApp, token: &str) -> Value {
 async fn members_are_told_to_score_once(app: TestApp) {
     let s = in_session(&app).await;
     let today = Utc::now().date_naive();
-    assert!(sweep(&app.db, today).await.expect("sweep") >= 3, "every member of the council is told");
-    assert_eq!(sweep(&app.db, today).await.expect("sweep"), 0, "a second sweep adds nothing");
+    assert!(
+        sweep(&app.db, today, &Default::default()).await.expect("sweep") >= 3,
+        "every member of the council is told"
+    );
+    assert_eq!(sweep(&app.db, today, &Default::default()).await.expect("sweep"), 0, "a second sweep adds nothing");
     let mine = inbox(&app, &s.chair).await;
     assert_eq!(mine["unread"], 1);
     let note = &mine["items"][0];

@@ -165,6 +165,34 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     }
     assert_eq!(scan(&app, &fresh).await["signals"], json!(["far_apart"]));
 
+    // With a GTIN, the GS1 Digital Link of a stamp leads to its page.
+    let gtin = "8934567890120";
+    let update = json!({"name": product["name"], "classification_node_id": product["classification"]["id"], "subject_id": product["subject"]["id"],
+        "commune_id": product["commune"]["id"], "unit": product["unit"], "gtin": gtin});
+    let saved = app
+        .put(&format!("/api/v1/products/{}", product["id"].as_str().expect("id")), &producer, &update)
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap_or_default());
+    let (serial, linked) = &all[2];
+    let r =
+        app.request(reqwest::Method::GET, &format!("/01/{gtin}/10/L2026-12/21/{serial}")).send().await.expect("req");
+    let landed = if r.status() == 302 {
+        r.headers()["location"].to_str().expect("location").to_owned()
+    } else {
+        r.url().path().to_owned()
+    };
+    assert_eq!(landed, format!("/t/{linked}"));
+    assert_eq!(
+        app.request(reqwest::Method::GET, &format!("/01/{gtin}/10/L2026-12/21/999999"))
+            .send()
+            .await
+            .expect("req")
+            .status(),
+        404
+    );
+
     // Unknown codes, a wrong check symbol, and a voided roll are not valid stamps.
     let mut wrong = code.clone().into_bytes();
     wrong[13] = if wrong[13] == b'0' { b'1' } else { b'0' };
@@ -205,13 +233,24 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
 
     // Statistics and alerts: the producer's and the area officer's, not another producer's.
     let stats = app.get_json("/api/v1/scans/stats", &producer).await;
-    // Six look-ups and the page of the first stamp, three of the second.
-    assert_eq!(stats["total"], 10);
+    // Six look-ups and the page of the first stamp, three of the second, the Digital Link's page.
+    assert_eq!(stats["total"], 11);
     let alerted: HashSet<&str> =
         stats["alerts"].as_array().expect("alerts").iter().filter_map(|a| a["code"].as_str()).collect();
     assert_eq!(alerted, HashSet::from([code.as_str(), fresh.as_str()]));
-    assert_eq!(app.get_json("/api/v1/scans/stats", &app.token(officer).await).await["total"], 10);
+    assert_eq!(app.get_json("/api/v1/scans/stats", &app.token(officer).await).await["total"], 11);
     assert_eq!(app.get_json("/api/v1/scans/stats", &other).await["total"], 0);
+    // The producer and the area's officer are told of the suspicious stamps, once.
+    let today = chrono::Utc::now().date_naive();
+    ocop_persistence::notifications::sweep(&app.db, today, &Default::default()).await.expect("sweep");
+    assert_eq!(ocop_persistence::notifications::sweep(&app.db, today, &Default::default()).await.expect("sweep"), 0);
+    let inbox = app.get_json("/api/v1/notifications", &producer).await;
+    let alerts: Vec<&Value> =
+        inbox["items"].as_array().expect("items").iter().filter(|n| n["kind"] == "counterfeit_alert").collect();
+    assert_eq!(alerts.len(), 2, "{inbox}");
+    assert!(alerts.iter().any(|n| n["body_vi"].as_str().is_some_and(|b| b.contains(&code))));
+    assert_eq!(app.get_json("/api/v1/notifications", &other).await["total"], 0);
+
     // Audited.
     let audit = app.get_json("/api/v1/audit?entity_type=batch", &admin).await;
     let actions: HashSet<&str> =

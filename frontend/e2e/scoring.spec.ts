@@ -22,8 +22,6 @@ async function openSession(page: Page) {
 }
 
 test("three members score a product, the chair finalizes, and the certificate shows on the product", async ({ page }) => {
-  // Four sign-ins, three score sheets, a certificate: longer than the default minute on 2 cores.
-  test.setTimeout(150_000);
   const pageErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
   // The admin opens a session, takes the attendance and places the tea from the queue.

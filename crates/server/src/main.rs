@@ -117,6 +117,13 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     config.anonymous_rate_per_minute = settings.catalog_anonymous_rate_per_minute;
     config.webhooks.allow_private_targets = settings.webhook_allow_private_targets;
     config.catalog_cache_bytes = settings.catalog_cache_bytes;
+    config.notifications.mail_command = settings.notification_mail_command.clone().filter(|c| !c.trim().is_empty());
+    config.notifications.sweep_interval = std::time::Duration::from_secs(settings.notification_sweep_seconds.max(1));
+    config.trace_rules = ocop_domain::traceability::SignalRules {
+        max_scans: settings.stamp_max_scans,
+        far_km: settings.stamp_far_km,
+        window_hours: settings.stamp_window_hours,
+    };
     config.files = ocop_api::files::FileStore::open(&settings.file_store())
         .with_context(|| format!("cannot open the file store {}", settings.file_store()))?;
     if config.spa_dir.is_none() {

@@ -7137,7 +7137,7 @@ export interface components {
             expires_on?: string | null;
             gtin?: string | null;
             inputs: components["schemas"]["TraceInput"][];
-            lab_tests: components["schemas"]["TraceLabTest"][];
+            lab_tests: components["schemas"]["LabTest"][];
             /** Format: date */
             produced_on: string;
             producer_address: string;
@@ -7191,24 +7191,6 @@ export interface components {
             quantity?: number | null;
             supplier: string;
             unit: string;
-        };
-        /**
-         * @description A lab test of the batch.
-         * @example {
-         *       "laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh",
-         *       "passed": true,
-         *       "report_number": "KN-1123",
-         *       "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng",
-         *       "tested_on": "2026-11-22"
-         *     }
-         */
-        TraceLabTest: {
-            laboratory: string;
-            passed: boolean;
-            report_number?: string | null;
-            summary: string;
-            /** Format: date */
-            tested_on: string;
         };
         /**
          * @description A trade event.

@@ -66,7 +66,7 @@ pub struct BatchInput {
 }
 
 /// A lab test of a batch.
-#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[schema(example = json!({"laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh", "tested_on": "2026-11-22", "passed": true, "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng", "report_number": "KN-1123"}))]
 pub struct LabTest {
     #[validate(length(min = 2, max = 200))]
@@ -88,6 +88,18 @@ pub struct RetainedSample {
     pub kept_until: NaiveDate,
     #[validate(length(min = 1, max = 100))]
     pub quantity: String,
+}
+
+impl From<lab_test::Model> for LabTest {
+    fn from(t: lab_test::Model) -> Self {
+        Self {
+            laboratory: t.laboratory,
+            tested_on: t.tested_on,
+            passed: t.passed,
+            summary: t.summary,
+            report_number: t.report_number,
+        }
+    }
 }
 
 /// A stamp-issuing job.
@@ -173,17 +185,7 @@ async fn detail(state: &AppState, b: batch::Model) -> ApiResult<BatchDetail> {
                 growing_area_id: i.growing_area_id,
             })
             .collect(),
-        lab_tests: traceability::lab_tests(&state.db, id)
-            .await?
-            .into_iter()
-            .map(|t| LabTest {
-                laboratory: t.laboratory,
-                tested_on: t.tested_on,
-                passed: t.passed,
-                summary: t.summary,
-                report_number: t.report_number,
-            })
-            .collect(),
+        lab_tests: traceability::lab_tests(&state.db, id).await?.into_iter().map(LabTest::from).collect(),
         samples: traceability::samples(&state.db, id)
             .await?
             .into_iter()

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use ocop_domain::access::check_view_programme;
 use ocop_domain::funding::{Amounts, BudgetError, check_line, disbursement_rate, is_state};
 use ocop_persistence::entities::{admin_unit, budget_line};
-use ocop_persistence::{TransactionTrait, admin_units, audit, funding, trade_events, training};
+use ocop_persistence::{TransactionTrait, audit, funding, trade_events, training};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -19,7 +19,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::paging::{Page, paging};
-use crate::routes::programme::area_of;
+use crate::routes::programme::{area_of, unit_or_own};
 use crate::state::AppState;
 
 /// A budget line.
@@ -231,17 +231,7 @@ async fn save(
     let amounts = Amounts { planned: body.planned_vnd, allocated: body.allocated_vnd, disbursed: body.disbursed_vnd };
     check_line(&body.source, &body.activity, &amounts, body.course_id.is_some(), body.trade_event_id.is_some())
         .map_err(budget_error)?;
-    let area = match body.area_id {
-        Some(id) => admin_units::find(&state.db, id).await?,
-        None => match &user.unit {
-            Some(unit) => Some(unit.clone()),
-            None => admin_units::root(&state.db).await?,
-        },
-    }
-    .ok_or_else(|| {
-        ApiError::invalid_field("area_id", "not_found", "Không tìm thấy đơn vị hành chính.", "No such unit.")
-    })?;
-    check_view_programme(&user.actor(), &area.path)?;
+    let area = unit_or_own(state, user, body.area_id).await?;
     if let Some(id) = body.course_id
         && training::find(&state.db, id).await?.is_none()
     {

@@ -113,6 +113,23 @@ pub(crate) async fn area_of(state: &AppState, user: &AuthUser, code: Option<&str
     Ok(area)
 }
 
+/// The unit a body names by id (default: the caller's unit, or the province), which the caller
+/// must be allowed to plan for.
+pub(crate) async fn unit_or_own(state: &AppState, user: &AuthUser, id: Option<Uuid>) -> ApiResult<admin_unit::Model> {
+    let found = match id {
+        Some(id) => admin_units::find(&state.db, id).await?,
+        None => match &user.unit {
+            Some(unit) => Some(unit.clone()),
+            None => admin_units::root(&state.db).await?,
+        },
+    };
+    let area = found.ok_or_else(|| {
+        ApiError::invalid_field("area_id", "not_found", "Không tìm thấy đơn vị hành chính.", "No such unit.")
+    })?;
+    check_view_programme(&user.actor(), &area.path)?;
+    Ok(area)
+}
+
 fn indicators(
     targets: &[programme_target::Model],
     tally: &Tally,

@@ -18,19 +18,9 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
+use crate::routes::batches::LabTest;
 use crate::stamps::StampEntry;
 use crate::state::AppState;
-
-/// A lab test of the batch.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh", "tested_on": "2026-11-22", "passed": true, "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng", "report_number": "KN-1123"}))]
-pub struct TraceLabTest {
-    pub laboratory: String,
-    pub tested_on: NaiveDate,
-    pub passed: bool,
-    pub summary: String,
-    pub report_number: Option<String>,
-}
 
 /// A raw material of the batch and where it came from.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -80,7 +70,7 @@ pub struct TraceBatch {
     pub expires_on: Option<NaiveDate>,
     /// Standard applied.
     pub standard: String,
-    pub lab_tests: Vec<TraceLabTest>,
+    pub lab_tests: Vec<LabTest>,
     pub inputs: Vec<TraceInput>,
     pub events: Vec<TraceEvent>,
     #[serde(skip)]
@@ -177,17 +167,7 @@ async fn batch_part(state: &AppState, batch_id: Uuid) -> ApiResult<Arc<CachedBat
         produced_on: batch.produced_on,
         expires_on: batch.expires_on,
         standard: batch.standard,
-        lab_tests: traceability::lab_tests(&state.db, batch.id)
-            .await?
-            .into_iter()
-            .map(|t| TraceLabTest {
-                laboratory: t.laboratory,
-                tested_on: t.tested_on,
-                passed: t.passed,
-                summary: t.summary,
-                report_number: t.report_number,
-            })
-            .collect(),
+        lab_tests: traceability::lab_tests(&state.db, batch.id).await?.into_iter().map(LabTest::from).collect(),
         inputs,
         events,
         product_id: product.id,

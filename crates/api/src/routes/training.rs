@@ -10,7 +10,7 @@ use ocop_domain::funding::SOURCES;
 use ocop_domain::text::fold;
 use ocop_domain::training::{CourseError, ParticipantKind, check_attendance, check_course, person_key};
 use ocop_persistence::entities::{training_course, training_participant};
-use ocop_persistence::{TransactionTrait, admin_units, audit, subjects, training, users};
+use ocop_persistence::{TransactionTrait, audit, subjects, training, users};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -20,6 +20,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::paging::{Page, paging};
+use crate::routes::programme::unit_or_own;
 use crate::state::AppState;
 
 /// A training course.
@@ -236,17 +237,7 @@ async fn save(
             "Unknown funding source.",
         ));
     }
-    let area = match body.area_id {
-        Some(id) => admin_units::find(&state.db, id).await?,
-        None => match &user.unit {
-            Some(unit) => Some(unit.clone()),
-            None => admin_units::root(&state.db).await?,
-        },
-    }
-    .ok_or_else(|| {
-        ApiError::invalid_field("area_id", "not_found", "Không tìm thấy đơn vị hành chính.", "No such unit.")
-    })?;
-    check_view_programme(&user.actor(), &area.path)?;
+    let area = unit_or_own(state, user, body.area_id).await?;
     let now = Utc::now();
     let row = training_course::Model {
         id: existing.as_ref().map_or_else(ocop_persistence::new_id, |c| c.id),
@@ -288,6 +279,18 @@ async fn save(
 pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<CourseInput>) -> ApiResult<HttpResponse> {
     let saved = save(&state, &user, body.0, None).await?;
     Ok(HttpResponse::Created().json(detail(&state, saved).await?))
+}
+
+/// A participant of this course.
+async fn participant_of(
+    state: &AppState,
+    course: &training_course::Model,
+    id: Uuid,
+) -> ApiResult<training_participant::Model> {
+    training::find_participant(&state.db, id)
+        .await?
+        .filter(|p| p.course_id == course.id)
+        .ok_or_else(ApiError::not_found)
 }
 
 async fn managed_course(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<training_course::Model> {
@@ -446,10 +449,7 @@ pub async fn set_attendance(
     let body = body.0;
     let (course_id, participant_id) = path.into_inner();
     let course = managed_course(&state, &user, course_id).await?;
-    let before = training::find_participant(&state.db, participant_id)
-        .await?
-        .filter(|p| p.course_id == course.id)
-        .ok_or_else(ApiError::not_found)?;
+    let before = participant_of(&state, &course, participant_id).await?;
     check_attendance(body.attended, body.completed).map_err(course_error)?;
     let after = training_participant::Model {
         attended: body.attended,
@@ -486,10 +486,7 @@ pub async fn remove_participant(
 ) -> ApiResult<web::Json<CourseDetail>> {
     let (course_id, participant_id) = path.into_inner();
     let course = managed_course(&state, &user, course_id).await?;
-    let before = training::find_participant(&state.db, participant_id)
-        .await?
-        .filter(|p| p.course_id == course.id)
-        .ok_or_else(ApiError::not_found)?;
+    let before = participant_of(&state, &course, participant_id).await?;
     let txn = state.db.begin().await?;
     training::remove_participant(&txn, before.id).await?;
     audit::record::<_, ()>(

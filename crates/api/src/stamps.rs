@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use ocop_domain::traceability::stamp_code;
-use ocop_persistence::entities::stamp_scan;
+use ocop_persistence::traceability::NewScan;
 use ocop_persistence::{DatabaseConnection, DbErr, traceability};
 use rand::RngExt;
 use uuid::Uuid;
@@ -69,7 +69,7 @@ pub async fn resume_interrupted(db: DatabaseConnection) {
 
 /// Scans not written yet, in shards so that concurrent scans rarely wait on each other.
 pub struct ScanLog {
-    pending: Vec<Mutex<Vec<stamp_scan::Model>>>,
+    pending: Vec<Mutex<Vec<NewScan>>>,
 }
 
 impl Default for ScanLog {
@@ -79,7 +79,7 @@ impl Default for ScanLog {
 }
 
 impl ScanLog {
-    pub fn record(&self, scan: stamp_scan::Model) {
+    pub fn record(&self, scan: NewScan) {
         // The scan's id is time-ordered and random at the end: a fair spread.
         let i = usize::from(scan.id.as_bytes()[15]) % self.pending.len();
         self.pending[i].lock().unwrap_or_else(|p| p.into_inner()).push(scan);
@@ -89,35 +89,24 @@ impl ScanLog {
     pub fn place(&self, id: Uuid, code: &str, lat: f64, lon: f64) -> bool {
         let i = usize::from(id.as_bytes()[15]) % self.pending.len();
         let mut pending = self.pending[i].lock().unwrap_or_else(|p| p.into_inner());
-        match pending.iter_mut().find(|s| s.id == id && s.code == code && s.lat.is_none()) {
+        match pending.iter_mut().find(|s| s.id == id && s.code == code && s.place.is_none()) {
             Some(s) => {
-                s.lat = Some(lat);
-                s.lon = Some(lon);
+                s.place = Some((lat, lon));
                 true
             }
             None => false,
         }
     }
 
-    /// Writes what was logged; on failure the scans are kept for the next time.
+    /// Writes what was logged, in one transaction; on failure the scans are kept for the next
+    /// time.
     pub async fn flush(&self, db: &DatabaseConnection) {
-        let taken: Vec<stamp_scan::Model> = self
+        let taken: Vec<NewScan> = self
             .pending
             .iter()
             .flat_map(|shard| std::mem::take(&mut *shard.lock().unwrap_or_else(|p| p.into_inner())))
             .collect();
-        if taken.is_empty() {
-            return;
-        }
-        // One transaction a flush: one commit however many scans.
-        let written = async {
-            use ocop_persistence::TransactionTrait;
-            let txn = db.begin().await?;
-            traceability::insert_scans(&txn, taken.clone()).await?;
-            txn.commit().await
-        }
-        .await;
-        if let Err(e) = written {
+        if let Err(e) = traceability::insert_scans(db, &taken).await {
             tracing::warn!(error = %e, scans = taken.len(), "could not write the scan log; kept for the next flush");
             for scan in taken {
                 self.record(scan);
@@ -171,6 +160,8 @@ pub struct StampEntry {
     pub count: u64,
     /// Newest last, at most `RECENT`.
     pub recent: std::collections::VecDeque<(Uuid, ocop_domain::traceability::Scan)>,
+    /// How many of `recent` have a place (most have none, and then there is nothing to compare).
+    placed: usize,
     loaded: std::time::Instant,
 }
 
@@ -189,20 +180,44 @@ impl StampEntry {
             serial,
             voided,
             count,
+            placed: recent.iter().filter(|(_, s)| s.place.is_some()).count(),
             recent: recent.into_iter().collect(),
             loaded: std::time::Instant::now(),
         }
     }
 }
 
-/// Stamp entries in shards, so concurrent scans of different stamps rarely wait on each other.
+/// Stamp codes are 64 random bits: their value needs no further hashing.
+#[derive(Default)]
+struct CodeHasher(u64);
+
+impl std::hash::Hasher for CodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+type Entries = HashMap<u64, StampEntry, std::hash::BuildHasherDefault<CodeHasher>>;
+
+/// Stamp entries by code value (`parse_stamp_code`), in shards so that concurrent scans of
+/// different stamps rarely wait on each other.
 pub struct StampCache {
-    shards: Vec<Mutex<HashMap<String, StampEntry>>>,
+    shards: Vec<Mutex<Entries>>,
 }
 
 impl Default for StampCache {
     fn default() -> Self {
-        Self { shards: (0..32).map(|_| Mutex::new(HashMap::new())).collect() }
+        Self { shards: (0..32).map(|_| Mutex::new(Entries::default())).collect() }
     }
 }
 
@@ -214,22 +229,25 @@ pub struct Scanned {
     pub signals: Vec<ocop_domain::traceability::Signal>,
 }
 
+/// Why a scan was not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Miss {
+    /// Not read yet, or read too long ago: read it (again) and retry.
+    Stale,
+    Voided,
+}
+
 impl StampCache {
     const TTL: std::time::Duration = std::time::Duration::from_secs(30);
     const MAX_PER_SHARD: usize = 20_000;
 
-    fn shard(&self, code: &str) -> std::sync::MutexGuard<'_, HashMap<String, StampEntry>> {
-        let h = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        let i = usize::try_from(h % self.shards.len() as u64).unwrap_or(0);
+    fn shard(&self, code: u64) -> std::sync::MutexGuard<'_, Entries> {
+        // The high bits pick the shard; the map inside uses the low ones.
+        let i = usize::try_from((code >> 58) % self.shards.len() as u64).unwrap_or(0);
         self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Whether the stamp is known and fresh.
-    pub fn fresh(&self, code: &str) -> bool {
-        self.shard(code).get(code).is_some_and(|e| e.loaded.elapsed() < Self::TTL)
-    }
-
-    pub fn put(&self, code: &str, entry: StampEntry) {
+    pub fn put(&self, code: u64, entry: StampEntry) {
         let mut shard = self.shard(code);
         if shard.len() >= Self::MAX_PER_SHARD {
             shard.retain(|_, e| e.loaded.elapsed() < Self::TTL);
@@ -237,37 +255,45 @@ impl StampCache {
                 shard.clear();
             }
         }
-        shard.insert(code.to_owned(), entry);
+        shard.insert(code, entry);
     }
 
-    /// Counts a scan of a live stamp and tells the signals its scans raise; `None` when the
-    /// stamp is unknown here or voided.
+    /// Counts a scan of a live stamp and tells the signals its scans raise.
     pub fn scan(
         &self,
-        code: &str,
+        code: u64,
         id: Uuid,
         scan: ocop_domain::traceability::Scan,
         rules: &ocop_domain::traceability::SignalRules,
-    ) -> Option<Scanned> {
+    ) -> Result<Scanned, Miss> {
         let mut shard = self.shard(code);
-        let e = shard.get_mut(code).filter(|e| !e.voided)?;
+        let e = shard.get_mut(&code).filter(|e| e.loaded.elapsed() < Self::TTL).ok_or(Miss::Stale)?;
+        if e.voided {
+            return Err(Miss::Voided);
+        }
         e.count += 1;
+        e.placed += usize::from(scan.place.is_some());
         e.recent.push_back((id, scan));
         while e.recent.len() > StampEntry::RECENT {
-            e.recent.pop_front();
+            if let Some((_, gone)) = e.recent.pop_front() {
+                e.placed -= usize::from(gone.place.is_some());
+            }
         }
         // Only placed scans can be far apart: the rest need not be copied.
-        let placed: Vec<ocop_domain::traceability::Scan> =
-            e.recent.iter().filter(|(_, s)| s.place.is_some()).map(|(_, s)| *s).collect();
+        let placed: Vec<ocop_domain::traceability::Scan> = match e.placed {
+            0 => Vec::new(),
+            _ => e.recent.iter().filter(|(_, s)| s.place.is_some()).map(|(_, s)| *s).collect(),
+        };
         let signals = ocop_domain::traceability::signals(e.count, &placed, rules);
-        Some(Scanned { batch_id: e.batch_id, serial: e.serial, count: e.count, signals })
+        Ok(Scanned { batch_id: e.batch_id, serial: e.serial, count: e.count, signals })
     }
 
     /// Records where a scan happened.
-    pub fn place(&self, code: &str, id: Uuid, place: (f64, f64)) {
-        if let Some(e) = self.shard(code).get_mut(code)
+    pub fn place(&self, code: u64, id: Uuid, place: (f64, f64)) {
+        if let Some(e) = self.shard(code).get_mut(&code)
             && let Some((_, s)) = e.recent.iter_mut().find(|(i, _)| *i == id)
         {
+            e.placed += usize::from(s.place.is_none());
             s.place = Some(place);
         }
     }

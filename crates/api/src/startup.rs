@@ -33,8 +33,8 @@ where
     app.openapi(ApiDoc::openapi())
         .service(routes::health::healthz)
         .service(routes::health::readyz)
-        .service(routes::trace::scan_page)
-        .service(routes::trace::digital_link)
+        // A scope's prefix is a plain comparison; the dynamic stamp routes after it cost a
+        // regex match each, so the API does not pay for them.
         .service(
             scope::scope("/api/v1")
                 .configure(routes::api_v1)
@@ -43,6 +43,8 @@ where
                 // API answers are per user and often personal: never keep them in caches.
                 .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store"))),
         )
+        .service(routes::trace::scan_page)
+        .service(routes::trace::digital_link)
 }
 
 /// The OpenAPI document the server serves (and `ocop openapi` prints).

@@ -240,25 +240,119 @@ pub async fn job_progress(
     q.filter(job::Column::Id.eq(id)).exec(db).await.map(|_| ())
 }
 
-pub async fn insert_scans(db: &impl ConnectionTrait, rows: Vec<scan::Model>) -> Result<(), DbErr> {
+/// A scan waiting to be written: what a consumer's look-up records, with as few allocations
+/// as possible (the area is shared with the batch's cached answer).
+#[derive(Debug, Clone)]
+pub struct NewScan {
+    pub id: Uuid,
+    pub code: String,
+    pub product_id: Uuid,
+    pub area_path: std::sync::Arc<str>,
+    pub scanned_at: DateTime<Utc>,
+    /// Coarse latitude and longitude, when the consumer shared them.
+    pub place: Option<(f64, f64)>,
+    pub device_class: &'static str,
+    pub client_hash: String,
+}
+
+macro_rules! scan_columns {
+    () => {
+        "INSERT INTO stamp_scans (id, code, product_id, area_path, scanned_at, lat, lon, device_class, client_hash)"
+    };
+}
+
+/// Writes scans in one transaction; scans written already are skipped, so a flush whose
+/// commit was not confirmed can be tried again. Scans arrive by the ten thousand a second under load, so
+/// this goes under the ORM to sqlx with statements prepared once: PostgreSQL gets the whole
+/// set as nine arrays in one `INSERT … SELECT FROM UNNEST`; SQLite multi-row inserts of a few
+/// fixed sizes. The values are bound exactly as sea-orm binds them (the same sqlx encoders).
+pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) -> Result<(), DbErr> {
+    use sea_orm::sqlx;
+    let failed = |e: sqlx::Error| DbErr::Exec(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(e)));
     if rows.is_empty() {
         return Ok(());
     }
-    // 9 parameters a row: chunks stay under SQLite's parameter limit.
-    for chunk in rows.chunks(2_000) {
-        scan::Entity::insert_many(chunk.iter().cloned().map(|r| r.into_active_model().reset_all()))
-            .exec_without_returning(db)
-            .await?;
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            const INSERT: &str = concat!(
+                scan_columns!(),
+                " SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], \
+                 $6::float8[], $7::float8[], $8::text[], $9::text[]) ON CONFLICT (id) DO NOTHING"
+            );
+            sqlx::query(INSERT)
+                .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.code.as_str()).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.product_id).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| &*r.area_path).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.scanned_at).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.place.map(|p| p.0)).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.place.map(|p| p.1)).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.device_class).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.client_hash.as_str()).collect::<Vec<_>>())
+                .execute(db.get_postgres_connection_pool())
+                .await
+                .map_err(failed)?;
+        }
+        _ => {
+            static STATEMENTS: std::sync::LazyLock<Vec<(usize, String)>> = std::sync::LazyLock::new(|| {
+                // 9 parameters a row: 256 rows stay well under SQLite's parameter limit.
+                [256, 64, 16, 4, 1]
+                    .into_iter()
+                    .map(|n| {
+                        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                        (
+                            n,
+                            format!(
+                                "{} VALUES {} ON CONFLICT (id) DO NOTHING",
+                                scan_columns!(),
+                                vec![row; n].join(", ")
+                            ),
+                        )
+                    })
+                    .collect()
+            });
+            let mut txn = db.get_sqlite_connection_pool().begin().await.map_err(failed)?;
+            let mut rest = rows;
+            while !rest.is_empty() {
+                let (n, sql) = STATEMENTS.iter().find(|(n, _)| *n <= rest.len()).expect("a statement of one row");
+                let (chunk, tail) = rest.split_at(*n);
+                let mut q = sqlx::query(sql.as_str());
+                for r in chunk {
+                    q = q
+                        .bind(r.id)
+                        .bind(r.code.as_str())
+                        .bind(r.product_id)
+                        .bind(&*r.area_path)
+                        .bind(r.scanned_at)
+                        .bind(r.place.map(|p| p.0))
+                        .bind(r.place.map(|p| p.1))
+                        .bind(r.device_class)
+                        .bind(r.client_hash.as_str());
+                }
+                q.execute(&mut *txn).await.map_err(failed)?;
+                rest = tail;
+            }
+            txn.commit().await.map_err(failed)?;
+        }
     }
     Ok(())
 }
 
 /// A stamp's scan count and its latest scans (time, place).
+///
+/// Read when a stamp's cached entry is stale, while the scan log grows by thousands of rows a
+/// second: on PostgreSQL the plan is made for each call, never a generic plan cached while the
+/// table was still small (a sequential scan that would then read every scan of every stamp).
 pub async fn scans_of(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     code: &str,
     latest: u64,
 ) -> Result<(u64, Vec<(DateTime<Utc>, Option<f64>, Option<f64>)>), DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
+    }
     let recent: Vec<(DateTime<Utc>, Option<f64>, Option<f64>)> = scan::Entity::find()
         .select_only()
         .column(scan::Column::ScannedAt)
@@ -268,13 +362,14 @@ pub async fn scans_of(
         .order_by_desc(scan::Column::ScannedAt)
         .limit(latest)
         .into_tuple()
-        .all(db)
+        .all(&txn)
         .await?;
     let count = if (recent.len() as u64) < latest {
         recent.len() as u64
     } else {
-        scan::Entity::find().filter(scan::Column::Code.eq(code)).count(db).await?
+        scan::Entity::find().filter(scan::Column::Code.eq(code)).count(&txn).await?
     };
+    txn.commit().await?;
     Ok((count, recent))
 }
 

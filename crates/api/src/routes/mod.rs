@@ -35,7 +35,15 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Everything under `/api/v1`. Fixed paths (`/subjects/export`) come before `{id}` paths.
 pub fn api_v1(cfg: &mut ServiceConfig) {
-    cfg.service(auth::login)
+    // The router tries routes in this order, matching each dynamic one with a regex: the busy
+    // public look-ups (a consumer's scan, the portals' catalog pulls) come first.
+    cfg.service(trace::public_trace)
+        .service(trace::set_place)
+        .service(catalog::list)
+        .service(catalog::facets)
+        .service(catalog::get)
+        .service(catalog::changes_since)
+        .service(auth::login)
         .service(auth::refresh)
         .service(auth::logout)
         .service(auth::me)
@@ -145,8 +153,6 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(batches::void)
         .service(batches::job)
         .service(batches::stats)
-        .service(trace::public_trace)
-        .service(trace::set_place)
         .service(epcis::capture)
         .service(epcis::capture_job)
         .service(epcis::events)
@@ -154,10 +160,6 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(notifications::unread_count)
         .service(notifications::read_all)
         .service(notifications::read)
-        .service(catalog::list)
-        .service(catalog::facets)
-        .service(catalog::get)
-        .service(catalog::changes_since)
         .service(partners::list)
         .service(partners::create)
         .service(partners::get)

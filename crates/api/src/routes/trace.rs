@@ -9,8 +9,8 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
-use ocop_domain::traceability::{Scan, canonical_code, client_hash, coarse, device_class};
-use ocop_persistence::entities::stamp_scan;
+use ocop_domain::traceability::{Scan, client_hash, coarse, device_class, parse_stamp_code, stamp_code};
+use ocop_persistence::traceability::NewScan;
 use ocop_persistence::{admin_units, certificates, maps, products, subjects, traceability};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::routes::batches::LabTest;
-use crate::stamps::StampEntry;
+use crate::stamps::{Miss, StampEntry};
 use crate::state::AppState;
 
 /// A raw material of the batch and where it came from.
@@ -76,7 +76,7 @@ pub struct TraceBatch {
     #[serde(skip)]
     pub product_id: Uuid,
     #[serde(skip)]
-    pub area_path: String,
+    pub area_path: Arc<str>,
 }
 
 /// A stamp's trace.
@@ -171,7 +171,7 @@ async fn batch_part(state: &AppState, batch_id: Uuid) -> ApiResult<Arc<CachedBat
         inputs,
         events,
         product_id: product.id,
-        area_path: batch.area_path,
+        area_path: batch.area_path.into(),
     };
     let json = serde_json::to_string(&batch_part).map_err(ApiError::internal)?;
     let part = Arc::new(CachedBatch { batch: batch_part, json });
@@ -215,48 +215,52 @@ impl Traced {
     }
 
     /// `Trace` as JSON: the per-scan fields, then the batch's, serialised once.
-    fn json(&self) -> ApiResult<String> {
-        let head = serde_json::to_string(&self.head).map_err(ApiError::internal)?;
-        Ok(format!("{},{}", &head[..head.len() - 1], &self.batch.json[1..]))
+    fn json(&self) -> ApiResult<Vec<u8>> {
+        let mut out = Vec::with_capacity(512 + self.batch.json.len());
+        serde_json::to_writer(&mut out, &self.head).map_err(ApiError::internal)?;
+        out.pop(); // the head's closing brace
+        out.push(b',');
+        out.extend_from_slice(&self.batch.json.as_bytes()[1..]);
+        Ok(out)
     }
 }
 
 /// Reads a stamp into the cache; `false` when there is no such stamp.
-async fn load_stamp(state: &AppState, code: &str) -> ApiResult<bool> {
+async fn load_stamp(state: &AppState, value: u64, code: &str) -> ApiResult<bool> {
     let Some(stamp) = traceability::find_stamp(&state.db, code).await? else { return Ok(false) };
     let (count, recent) = traceability::scans_of(&state.db, code, StampEntry::RECENT as u64).await?;
     let recent =
         recent.into_iter().rev().map(|(at, lat, lon)| (Uuid::nil(), Scan { at, place: lat.zip(lon) })).collect();
     state
         .stamp_cache
-        .put(code, StampEntry::new(stamp.batch_id, stamp.serial, stamp.voided_at.is_some(), count, recent));
+        .put(value, StampEntry::new(stamp.batch_id, stamp.serial, stamp.voided_at.is_some(), count, recent));
     Ok(true)
 }
 
 /// Looks a stamp up and logs the scan. Stamps and batches are served from memory once read
 /// (see `StampCache`); the scan is written within a second by the worker.
 async fn trace(state: &AppState, req: &HttpRequest, code: &str) -> ApiResult<Traced> {
-    let code = canonical_code(code).ok_or_else(ApiError::not_found)?;
-    if !state.stamp_cache.fresh(&code) && !load_stamp(state, &code).await? {
-        return Err(ApiError::not_found());
-    }
+    let value = parse_stamp_code(code).ok_or_else(ApiError::not_found)?;
+    let code = stamp_code(value);
     let now = Utc::now();
     let scan_id = ocop_persistence::new_id();
-    let scanned = state
-        .stamp_cache
-        .scan(&code, scan_id, Scan { at: now, place: None }, &state.trace_rules)
-        .ok_or_else(ApiError::not_found)?;
+    let scan = Scan { at: now, place: None };
+    let scanned = match state.stamp_cache.scan(value, scan_id, scan, &state.trace_rules) {
+        Err(Miss::Stale) if load_stamp(state, value, &code).await? => {
+            state.stamp_cache.scan(value, scan_id, scan, &state.trace_rules).map_err(|_| ApiError::not_found())?
+        }
+        counted => counted.map_err(|_| ApiError::not_found())?,
+    };
     let part = batch_part(state, scanned.batch_id).await?;
     let agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    state.scans.record(stamp_scan::Model {
+    state.scans.record(NewScan {
         id: scan_id,
         code: code.clone(),
         product_id: part.batch.product_id,
         area_path: part.batch.area_path.clone(),
         scanned_at: now,
-        lat: None,
-        lon: None,
-        device_class: device_class(agent).to_owned(),
+        place: None,
+        device_class: device_class(agent),
         client_hash: client_hash(&state.scan_salt.of(now.date_naive()), &state.client_address(req)),
     });
     let count = scanned.count;
@@ -324,7 +328,8 @@ pub async fn set_place(
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
     let (code, scan_id) = path.into_inner();
-    let code = canonical_code(&code).ok_or_else(ApiError::not_found)?;
+    let value = parse_stamp_code(&code).ok_or_else(ApiError::not_found)?;
+    let code = stamp_code(value);
     let (lat, lon) = coarse(body.lat, body.lon).ok_or_else(|| {
         ApiError::invalid_field("lat", "coordinates", "Tọa độ không hợp lệ.", "Latitude −90…90, longitude −180…180.")
     })?;
@@ -333,7 +338,7 @@ pub async fn set_place(
     if !kept {
         return Err(ApiError::not_found());
     }
-    state.stamp_cache.place(&code, scan_id, (lat, lon));
+    state.stamp_cache.place(value, scan_id, (lat, lon));
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -348,3 +348,51 @@ fn url_escape(text: &str) -> String {
         })
         .collect()
 }
+
+/// The scan log's writer splits a flush into statements of a few fixed sizes (SQLite) or sends
+/// it as arrays (PostgreSQL): every row arrives, with its place and time as the ORM reads them.
+async fn scans_are_written_whole(app: TestApp) {
+    use ocop_persistence::entities::stamp_scan;
+    use ocop_persistence::traceability::{NewScan, insert_scans};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    use chrono::SubsecRound;
+    // PostgreSQL keeps microseconds.
+    let at = chrono::Utc::now().trunc_subsecs(6) - chrono::Duration::minutes(5);
+    let area: std::sync::Arc<str> = "/22/193/".into();
+    // 256 + 64 + 16 + 4 + 1 + 1: every statement size, one of them twice.
+    let rows: Vec<NewScan> = (0..342_i64)
+        .map(|i| NewScan {
+            id: ocop_persistence::new_id(),
+            code: format!("TEST{i:010}"),
+            product_id: uuid::Uuid::nil(),
+            area_path: area.clone(),
+            scanned_at: at + chrono::Duration::milliseconds(i),
+            place: (i % 2 == 0).then_some((20.95, 107.08)),
+            device_class: "mobile",
+            client_hash: format!("{i:032x}"),
+        })
+        .collect();
+    insert_scans(&app.db, &rows).await.expect("written");
+    insert_scans(&app.db, &[]).await.expect("nothing to write");
+    let stored = stamp_scan::Entity::find().filter(stamp_scan::Column::AreaPath.eq("/22/193/"));
+    assert_eq!(stored.clone().count(&app.db).await.expect("count"), 342);
+    let since = stored.clone().filter(stamp_scan::Column::ScannedAt.gte(at + chrono::Duration::milliseconds(300)));
+    assert_eq!(since.count(&app.db).await.expect("count"), 42);
+    let one =
+        stored.filter(stamp_scan::Column::Code.eq("TEST0000000340")).one(&app.db).await.expect("read").expect("row");
+    assert_eq!((one.lat, one.lon, one.device_class.as_str()), (Some(20.95), Some(107.08), "mobile"));
+    assert_eq!(one.scanned_at, rows[340].scanned_at);
+    // A flush tried again after a lost confirmation writes nothing twice.
+    let again = [rows[0].clone(), NewScan { id: ocop_persistence::new_id(), ..rows[1].clone() }];
+    insert_scans(&app.db, &again).await.expect("written");
+    assert_eq!(
+        stamp_scan::Entity::find()
+            .filter(stamp_scan::Column::AreaPath.eq("/22/193/"))
+            .count(&app.db)
+            .await
+            .expect("count"),
+        343
+    );
+}
+both!(scans_are_written_whole);

@@ -17,7 +17,8 @@ test("the map draws the seeded features with no base map, and layers toggle", as
   await expect(map).toHaveAttribute("data-loaded", "true");
   const canvas = map.locator("canvas.maplibregl-canvas");
   await expect(canvas).toBeVisible();
-  expect((await canvas.boundingBox())?.width ?? 0).toBeGreaterThan(100);
+  // The canvas takes its size from the panel once laid out, a moment after it shows.
+  await expect.poll(async () => (await canvas.boundingBox())?.width ?? 0).toBeGreaterThan(100);
   const list = page.getByTestId("feature-list");
   for (const name of SEEDED) await expect(list.getByRole("cell", { name, exact: true })).toBeVisible();
   await expect(list.locator("tbody tr.ant-table-row")).toHaveCount(SEEDED.length);

@@ -49,11 +49,6 @@ pub fn parse_stamp_code(text: &str) -> Option<u64> {
     (CHECK[(v % 37) as usize] == cleaned[13]).then_some(v)
 }
 
-/// The code in the canonical form it is stored in, if valid.
-pub fn canonical_code(text: &str) -> Option<String> {
-    parse_stamp_code(text).map(stamp_code)
-}
-
 /// The code as printed under the QR, in groups of four or five.
 pub fn printed_code(code: &str) -> String {
     let (a, rest) = code.split_at(4.min(code.len()));

@@ -255,17 +255,19 @@ pub struct NewScan {
     pub client_hash: String,
 }
 
-macro_rules! scan_columns {
+macro_rules! insert_scans_into {
     () => {
         "INSERT INTO stamp_scans (id, code, product_id, area_path, scanned_at, lat, lon, device_class, client_hash)"
     };
 }
 
 /// Writes scans in one transaction; scans written already are skipped, so a flush whose
-/// commit was not confirmed can be tried again. Scans arrive by the ten thousand a second under load, so
-/// this goes under the ORM to sqlx with statements prepared once: PostgreSQL gets the whole
-/// set as nine arrays in one `INSERT … SELECT FROM UNNEST`; SQLite multi-row inserts of a few
-/// fixed sizes. The values are bound exactly as sea-orm binds them (the same sqlx encoders).
+/// commit was not confirmed can be tried again.
+///
+/// Scans arrive by the ten thousand a second under load, so this goes under the ORM to sqlx
+/// with statements prepared once: PostgreSQL gets the whole set as nine arrays in one
+/// `INSERT … SELECT FROM UNNEST`; SQLite multi-row inserts of a few fixed sizes. The values are
+/// bound exactly as sea-orm binds them (the same sqlx encoders).
 pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) -> Result<(), DbErr> {
     use sea_orm::sqlx;
     let failed = |e: sqlx::Error| DbErr::Exec(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(e)));
@@ -275,7 +277,7 @@ pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) ->
     match db.get_database_backend() {
         sea_orm::DbBackend::Postgres => {
             const INSERT: &str = concat!(
-                scan_columns!(),
+                insert_scans_into!(),
                 " SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], \
                  $6::float8[], $7::float8[], $8::text[], $9::text[]) ON CONFLICT (id) DO NOTHING"
             );
@@ -304,7 +306,7 @@ pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) ->
                             n,
                             format!(
                                 "{} VALUES {} ON CONFLICT (id) DO NOTHING",
-                                scan_columns!(),
+                                insert_scans_into!(),
                                 vec![row; n].join(", ")
                             ),
                         )

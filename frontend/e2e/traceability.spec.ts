@@ -5,11 +5,21 @@ import { signIn } from "./session";
 // This server's database holds certified synthetic products: the stamp's page shows a star.
 test.use({ baseURL: `http://127.0.0.1:${catalogPort}` });
 
-test("a batch gets 100 stamps; a stamp's page shows product, star and batch, and warns after six scans", async ({ page, request }) => {
-  const listed: { items: { title: string; star: number }[] } = await (await request.get("/api/v1/catalog/products?limit=1")).json();
+/** A 1×1 PNG. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAACklEQVR4nGMAAQAABQABDQottAAAAABJRU5ErkJggg==", "base64");
+
+test("a batch gets 100 stamps; a stamp's page shows product, photo, star and batch, and warns after six scans", async ({ page, request }) => {
+  const listed: { items: { id: string; title: string; star: number }[] } = await (await request.get("/api/v1/catalog/products?limit=1")).json();
   const product = listed.items[0]!;
 
   await signIn(page, "admin@ocop.demo");
+  // The product's photo, for the stamp page.
+  await page.goto(`/products/${product.id}`);
+  await page.locator("input[type=file]").setInputFiles({ name: "anh.png", mimeType: "image/png", buffer: PNG });
+  await expect(page.getByTestId("product-photo")).toBeVisible();
+  const listing: { image_links: string[] } = await (await request.get(`/api/v1/catalog/products/${product.id}`)).json();
+  expect(listing.image_links[0]).toContain(`/api/v1/public/products/${product.id}/photo?v=`);
+  await page.goto("/");
   await page.getByRole("link", { name: "Lô sản xuất, tem" }).click();
   await page.getByRole("button", { name: "Tạo lô" }).click();
   const form = page.locator(".ant-drawer").filter({ hasText: "Tạo lô" });
@@ -26,6 +36,9 @@ test("a batch gets 100 stamps; a stamp's page shows product, star and batch, and
 
   const batch = page.locator(".ant-drawer").filter({ hasText: "Lô L-E2E-01" });
   await expect(batch.getByText("Đạt chỉ tiêu vi sinh")).toBeVisible();
+  // The laboratory's report, attached to the test.
+  await batch.getByTestId("lab-test").locator("input[type=file]").setInputFiles({ name: "KN-E2E.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%\u00e2\u00e3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n") });
+  await expect(batch.getByRole("button", { name: /Phiếu kết quả: KN-E2E.pdf/ })).toBeVisible();
   await batch.getByRole("button", { name: "Phát hành tem" }).click();
   await expect(batch.getByTestId("stamp-job")).toContainText("100 / 100");
   const first = batch.getByTestId("stamp-codes").getByRole("link").first();
@@ -35,6 +48,7 @@ test("a batch gets 100 stamps; a stamp's page shows product, star and batch, and
   // The consumer's page: a plain server page, no sign-in needed.
   await expect(page.getByRole("heading", { name: product.title })).toBeVisible();
   await expect(page.locator("#star")).toContainText(`${product.star} sao`);
+  await expect.poll(() => page.locator("#photo").evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
   await expect(page.locator("#batch")).toContainText("L-E2E-01");
   await expect(page.locator("#scans")).toHaveText("1");
   await expect(page.locator("#warning")).toHaveCount(0);

@@ -15,6 +15,7 @@ mod m20261203_000009_create_programme_targets;
 mod m20261203_000010_create_training_and_funding;
 mod m20261203_000011_create_notifications;
 mod m20261203_000012_create_traceability;
+mod m20261203_000013_scan_counts_and_files;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_create_training_and_funding::Migration),
             Box::new(m20261203_000011_create_notifications::Migration),
             Box::new(m20261203_000012_create_traceability::Migration),
+            Box::new(m20261203_000013_scan_counts_and_files::Migration),
         ]
     }
 }

@@ -150,9 +150,9 @@ impl<T> TraceCache<T> {
 }
 
 /// What a trace needs to know of a stamp between two reads of the database: its batch and
-/// serial, whether it is voided, and its scans (the count and the latest ones, with this
-/// instance's own scans added as they happen). Entries are read again after `TTL`, so scans
-/// made through other instances and voids made elsewhere show within it.
+/// serial, whether it is voided, and its scans (the count and the latest placed ones, with this
+/// instance's own scans added as they happen). Entries are read again after about `TTL`, so
+/// scans made through other instances and voids made elsewhere show within it.
 pub struct StampEntry {
     pub batch_id: Uuid,
     pub serial: i64,
@@ -162,7 +162,7 @@ pub struct StampEntry {
     pub recent: std::collections::VecDeque<(Uuid, ocop_domain::traceability::Scan)>,
     /// How many of `recent` have a place (most have none, and then there is nothing to compare).
     placed: usize,
-    loaded: std::time::Instant,
+    expires: std::time::Instant,
 }
 
 impl StampEntry {
@@ -175,6 +175,9 @@ impl StampEntry {
         count: u64,
         recent: Vec<(Uuid, ocop_domain::traceability::Scan)>,
     ) -> Self {
+        // Up to a fifth earlier, so stamps read in the same second are not all read again in
+        // the same second.
+        let jitter = StampCache::TTL.mul_f64(rand::rng().random_range(0.0..0.2));
         Self {
             batch_id,
             serial,
@@ -182,8 +185,18 @@ impl StampEntry {
             count,
             placed: recent.iter().filter(|(_, s)| s.place.is_some()).count(),
             recent: recent.into_iter().collect(),
-            loaded: std::time::Instant::now(),
+            expires: std::time::Instant::now() + StampCache::TTL - jitter,
         }
+    }
+
+    /// A code that is no stamp: answered as not valid without asking the database again until
+    /// the entry expires.
+    pub fn unknown() -> Self {
+        Self::new(Uuid::nil(), 0, true, 0, Vec::new())
+    }
+
+    fn fresh(&self) -> bool {
+        std::time::Instant::now() < self.expires
     }
 }
 
@@ -234,6 +247,7 @@ pub struct Scanned {
 pub enum Miss {
     /// Not read yet, or read too long ago: read it (again) and retry.
     Stale,
+    /// Voided, or no stamp at all.
     Voided,
 }
 
@@ -247,10 +261,15 @@ impl StampCache {
         self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn put(&self, code: u64, entry: StampEntry) {
+    /// Keeps a stamp as read. Its count never goes back: scans this instance counted but has
+    /// not written yet are missing from what was read.
+    pub fn put(&self, code: u64, mut entry: StampEntry) {
         let mut shard = self.shard(code);
+        if let Some(before) = shard.get(&code).filter(|before| before.batch_id == entry.batch_id) {
+            entry.count = entry.count.max(before.count);
+        }
         if shard.len() >= Self::MAX_PER_SHARD {
-            shard.retain(|_, e| e.loaded.elapsed() < Self::TTL);
+            shard.retain(|_, e| e.fresh());
             if shard.len() >= Self::MAX_PER_SHARD {
                 shard.clear();
             }
@@ -267,7 +286,7 @@ impl StampCache {
         rules: &ocop_domain::traceability::SignalRules,
     ) -> Result<Scanned, Miss> {
         let mut shard = self.shard(code);
-        let e = shard.get_mut(&code).filter(|e| e.loaded.elapsed() < Self::TTL).ok_or(Miss::Stale)?;
+        let e = shard.get_mut(&code).filter(|e| e.fresh()).ok_or(Miss::Stale)?;
         if e.voided {
             return Err(Miss::Voided);
         }
@@ -327,5 +346,49 @@ impl DailySalt {
         let salt = std::sync::Arc::new(ocop_domain::traceability::daily_salt(&self.secret, day));
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = (day, salt.clone());
         salt
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ocop_domain::traceability::{Scan, SignalRules};
+
+    fn scan(cache: &StampCache, code: u64) -> Result<Scanned, Miss> {
+        cache.scan(code, Uuid::now_v7(), Scan { at: chrono::Utc::now(), place: None }, &SignalRules::default())
+    }
+
+    #[test]
+    fn a_stamp_read_again_never_loses_this_instance_s_scans() {
+        let cache = StampCache::default();
+        let batch = Uuid::now_v7();
+        assert_eq!(scan(&cache, 7).err(), Some(Miss::Stale), "not read yet");
+        cache.put(7, StampEntry::new(batch, 1, false, 3, Vec::new()));
+        assert_eq!(scan(&cache, 7).map(|s| s.count).ok(), Some(4));
+        assert_eq!(scan(&cache, 7).map(|s| s.count).ok(), Some(5));
+        // Read again before the last two scans were written: the count stays.
+        cache.put(7, StampEntry::new(batch, 1, false, 3, Vec::new()));
+        let sixth = scan(&cache, 7).expect("counted");
+        assert_eq!(sixth.count, 6);
+        assert_eq!(sixth.signals, vec![ocop_domain::traceability::Signal::TooManyScans]);
+        // Read after they were written elsewhere too: the larger count wins.
+        cache.put(7, StampEntry::new(batch, 1, false, 10, Vec::new()));
+        assert_eq!(scan(&cache, 7).map(|s| s.count).ok(), Some(11));
+    }
+
+    #[test]
+    fn unknown_and_voided_codes_are_not_counted() {
+        let cache = StampCache::default();
+        cache.put(8, StampEntry::unknown());
+        assert_eq!(scan(&cache, 8).err(), Some(Miss::Voided));
+        cache.put(9, StampEntry::new(Uuid::now_v7(), 1, true, 2, Vec::new()));
+        assert_eq!(scan(&cache, 9).err(), Some(Miss::Voided));
+    }
+
+    #[test]
+    fn entries_expire_within_the_ttl() {
+        let e = StampEntry::new(Uuid::now_v7(), 1, false, 0, Vec::new());
+        let left = e.expires - std::time::Instant::now();
+        assert!(left <= StampCache::TTL && left >= StampCache::TTL.mul_f64(0.79), "{left:?}");
     }
 }

@@ -10,14 +10,14 @@ use ocop_domain::notification::{
     self as rules, DEADLINE_NOTICE_DAYS, Message, certificate_expiring, counterfeit_alert, document_returned,
     session_to_score, stage_deadline,
 };
-use ocop_domain::traceability::{Scan, Signal, SignalRules, signals};
+use ocop_domain::traceability::SignalRules;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::entities::{
     admin_unit, application, certificate, council, council_member, cycle_stage, document, evaluation_session,
-    notification as note, product, score_sheet, session_item, stamp_scan, user,
+    notification as note, product, score_sheet, session_item, user,
 };
 use crate::paging::{Paged, Paging, fetch_page};
 
@@ -140,47 +140,12 @@ async fn area_officers(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, String)>,
 /// product and the officers of its area are told, once per stamp and signal.
 async fn counterfeit_alerts(db: &impl ConnectionTrait, rules: &SignalRules) -> Result<Vec<(Uuid, Message)>, DbErr> {
     let since = Utc::now() - Duration::hours(rules.window_hours.max(24));
-    let recent = stamp_scan::Entity::find()
-        .filter(stamp_scan::Column::ScannedAt.gte(since))
-        .order_by_desc(stamp_scan::Column::ScannedAt)
-        .limit(50_000)
-        .all(db)
-        .await?;
-    if recent.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut by_code: HashMap<&str, Vec<&stamp_scan::Model>> = HashMap::new();
-    for s in &recent {
-        by_code.entry(&s.code).or_default().push(s);
-    }
-    let codes: Vec<String> = by_code.keys().map(|c| (*c).to_owned()).collect();
-    let mut totals: HashMap<String, i64> = HashMap::new();
-    for chunk in codes.chunks(500) {
-        let rows: Vec<(String, i64)> = stamp_scan::Entity::find()
-            .select_only()
-            .column(stamp_scan::Column::Code)
-            .column_as(stamp_scan::Column::Id.count(), "n")
-            .filter(stamp_scan::Column::Code.is_in(chunk.to_vec()))
-            .group_by(stamp_scan::Column::Code)
-            .into_tuple()
-            .all(db)
-            .await?;
-        totals.extend(rows);
-    }
-    let flagged: Vec<(&str, &stamp_scan::Model, u64, Vec<Signal>)> = by_code
-        .iter()
-        .filter_map(|(code, list)| {
-            let total = u64::try_from(totals.get(*code).copied().unwrap_or(0)).unwrap_or(0);
-            let seen: Vec<Scan> = list.iter().map(|s| Scan { at: s.scanned_at, place: s.lat.zip(s.lon) }).collect();
-            let raised = signals(total, &seen, rules);
-            (!raised.is_empty()).then_some((*code, list[0], total, raised))
-        })
-        .collect();
+    let flagged = crate::traceability::flagged_stamps(db, None, None, since, rules).await?;
     if flagged.is_empty() {
         return Ok(Vec::new());
     }
     let products: HashMap<Uuid, product::Model> = product::Entity::find()
-        .filter(product::Column::Id.is_in(flagged.iter().map(|f| f.1.product_id).collect::<HashSet<_>>()))
+        .filter(product::Column::Id.is_in(flagged.iter().map(|f| f.product_id).collect::<HashSet<_>>()))
         .all(db)
         .await?
         .into_iter()
@@ -189,10 +154,10 @@ async fn counterfeit_alerts(db: &impl ConnectionTrait, rules: &SignalRules) -> R
     let owners = producers(db, products.values().map(|p| p.subject_id).collect()).await?;
     let officers = area_officers(db).await?;
     let mut out = Vec::new();
-    for (code, scan, total, raised) in flagged {
-        let Some(p) = products.get(&scan.product_id) else { continue };
-        for signal in raised {
-            let m = counterfeit_alert(code, &p.name, total, signal);
+    for f in flagged {
+        let Some(p) = products.get(&f.product_id) else { continue };
+        for signal in f.signals {
+            let m = counterfeit_alert(&f.code, &p.name, f.scans, signal);
             let concerned =
                 owners.get(&p.subject_id).into_iter().flatten().copied().chain(
                     officers.iter().filter(|(_, path)| p.area_path.starts_with(path.as_str())).map(|(id, _)| *id),

@@ -180,6 +180,8 @@ pub async fn insert(
         unit: Set(data.unit),
         price_vnd: Set(data.price_vnd),
         status: Set(data.status),
+        photo_type: Set(None),
+        photo_sha256: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -221,6 +223,20 @@ pub async fn rename_subject(db: &impl ConnectionTrait, subject_id: Uuid, subject
         active.update(db).await?;
     }
     Ok(())
+}
+
+/// Sets (or with `None` removes) the product's photo: its type and content hash.
+pub async fn set_photo(
+    db: &impl ConnectionTrait,
+    product: Model,
+    photo: Option<(String, String)>,
+) -> Result<Model, DbErr> {
+    let mut active: ActiveModel = product.into();
+    let (kind, sha256) = photo.unzip();
+    active.photo_type = Set(kind);
+    active.photo_sha256 = Set(sha256);
+    active.updated_at = Set(Utc::now());
+    active.update(db).await
 }
 
 /// Certification changes a product's status (only the scoring module calls this).

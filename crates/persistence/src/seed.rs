@@ -702,6 +702,8 @@ pub async fn synthetic(db: &DatabaseConnection, products: u32, certified: bool) 
             unit: Set("kg".into()),
             price_vnd: Set(Some(100_000)),
             status: Set(if certified { "certified" } else { "active" }.into()),
+            photo_type: Set(None),
+            photo_sha256: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         });

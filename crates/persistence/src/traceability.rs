@@ -1,13 +1,14 @@
 //! Batches with their inputs, lab tests and retained samples; stamps and their issuing jobs;
 //! the scan log; captured EPCIS events.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use ocop_domain::traceability::{Scan, Signal, SignalRules, signals};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, NotSet,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -100,6 +101,23 @@ pub async fn add_lab_test(db: &impl ConnectionTrait, row: lab_test::Model) -> Re
     row.into_active_model().reset_all().insert(db).await
 }
 
+pub async fn find_lab_test(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<lab_test::Model>, DbErr> {
+    lab_test::Entity::find_by_id(id).one(db).await
+}
+
+/// Attaches a lab test's report file (replacing any earlier one): name, type, content hash.
+pub async fn set_lab_report(
+    db: &impl ConnectionTrait,
+    test: lab_test::Model,
+    (name, kind, sha256): (String, String, String),
+) -> Result<lab_test::Model, DbErr> {
+    let mut active = test.into_active_model();
+    active.report_name = Set(Some(name));
+    active.report_type = Set(Some(kind));
+    active.report_sha256 = Set(Some(sha256));
+    active.update(db).await
+}
+
 pub async fn add_sample(db: &impl ConnectionTrait, row: sample::Model) -> Result<sample::Model, DbErr> {
     row.into_active_model().reset_all().insert(db).await
 }
@@ -133,6 +151,9 @@ pub async fn insert_stamps(db: &impl ConnectionTrait, batch_id: Uuid, rows: &[(S
         batch_id: Set(batch_id),
         serial: Set(*serial),
         voided_at: Set(None),
+        // The table's defaults: no scans yet.
+        scan_count: NotSet,
+        last_scanned_at: NotSet,
     });
     stamp::Entity::insert_many(models)
         .on_conflict(OnConflict::new().do_nothing().to_owned())
@@ -261,15 +282,17 @@ macro_rules! insert_scans_into {
     };
 }
 
-/// Writes scans in one transaction; scans written already are skipped, so a flush whose
-/// commit was not confirmed can be tried again.
+/// Writes scans in one transaction and adds them to their stamps' counts; scans written
+/// already are skipped (and not counted again), so a flush whose commit was not confirmed can
+/// be tried again.
 ///
 /// Scans arrive by the ten thousand a second under load, so this goes under the ORM to sqlx
 /// with statements prepared once: PostgreSQL gets the whole set as nine arrays in one
-/// `INSERT … SELECT FROM UNNEST`; SQLite multi-row inserts of a few fixed sizes. The values are
+/// `INSERT … SELECT FROM UNNEST` whose inserted rows update the counts in the same statement;
+/// SQLite multi-row inserts of a few fixed sizes, then one update per stamp. The values are
 /// bound exactly as sea-orm binds them (the same sqlx encoders).
 pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) -> Result<(), DbErr> {
-    use sea_orm::sqlx;
+    use sea_orm::sqlx::{self, Row};
     let failed = |e: sqlx::Error| DbErr::Exec(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(e)));
     if rows.is_empty() {
         return Ok(());
@@ -277,9 +300,14 @@ pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) ->
     match db.get_database_backend() {
         sea_orm::DbBackend::Postgres => {
             const INSERT: &str = concat!(
+                "WITH ins AS (",
                 insert_scans_into!(),
                 " SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], \
-                 $6::float8[], $7::float8[], $8::text[], $9::text[]) ON CONFLICT (id) DO NOTHING"
+                 $6::float8[], $7::float8[], $8::text[], $9::text[]) ON CONFLICT (id) DO NOTHING RETURNING code, scanned_at), \
+                 per_stamp AS (SELECT code, count(*) AS n, max(scanned_at) AS at FROM ins GROUP BY code) \
+                 UPDATE stamps SET scan_count = stamps.scan_count + per_stamp.n, \
+                 last_scanned_at = GREATEST(stamps.last_scanned_at, per_stamp.at) \
+                 FROM per_stamp WHERE stamps.code = per_stamp.code"
             );
             sqlx::query(INSERT)
                 .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
@@ -305,7 +333,7 @@ pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) ->
                         (
                             n,
                             format!(
-                                "{} VALUES {} ON CONFLICT (id) DO NOTHING",
+                                "{} VALUES {} ON CONFLICT (id) DO NOTHING RETURNING code",
                                 insert_scans_into!(),
                                 vec![row; n].join(", ")
                             ),
@@ -314,6 +342,7 @@ pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) ->
                     .collect()
             });
             let mut txn = db.get_sqlite_connection_pool().begin().await.map_err(failed)?;
+            let mut written: HashMap<String, u64> = HashMap::new();
             let mut rest = rows;
             while !rest.is_empty() {
                 let (n, sql) = STATEMENTS.iter().find(|(n, _)| *n <= rest.len()).expect("a statement of one row");
@@ -331,8 +360,28 @@ pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) ->
                         .bind(r.device_class)
                         .bind(r.client_hash.as_str());
                 }
-                q.execute(&mut *txn).await.map_err(failed)?;
+                for row in q.fetch_all(&mut *txn).await.map_err(failed)? {
+                    *written.entry(row.try_get(0).map_err(failed)?).or_default() += 1;
+                }
                 rest = tail;
+            }
+            let mut latest: HashMap<&str, DateTime<Utc>> = HashMap::new();
+            for r in rows {
+                let at = latest.entry(r.code.as_str()).or_insert(r.scanned_at);
+                *at = (*at).max(r.scanned_at);
+            }
+            for (code, n) in &written {
+                // Timestamps are stored as RFC 3339 text in UTC, which sorts as time does.
+                sqlx::query(
+                    "UPDATE stamps SET scan_count = scan_count + ?1, \
+                     last_scanned_at = max(coalesce(last_scanned_at, ?2), ?2) WHERE code = ?3",
+                )
+                .bind(i64::try_from(*n).unwrap_or(i64::MAX))
+                .bind(latest.get(code.as_str()).copied())
+                .bind(code.as_str())
+                .execute(&mut *txn)
+                .await
+                .map_err(failed)?;
             }
             txn.commit().await.map_err(failed)?;
         }
@@ -340,39 +389,130 @@ pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) ->
     Ok(())
 }
 
-/// A stamp's scan count and its latest scans (time, place).
+/// The latest scans of a stamp that have a place (only they can be far apart), newest first.
 ///
 /// Read when a stamp's cached entry is stale, while the scan log grows by thousands of rows a
 /// second: on PostgreSQL the plan is made for each call, never a generic plan cached while the
 /// table was still small (a sequential scan that would then read every scan of every stamp).
-pub async fn scans_of(
+pub async fn placed_scans(
     db: &sea_orm::DatabaseConnection,
     code: &str,
     latest: u64,
-) -> Result<(u64, Vec<(DateTime<Utc>, Option<f64>, Option<f64>)>), DbErr> {
+) -> Result<Vec<(DateTime<Utc>, f64, f64)>, DbErr> {
     use sea_orm::TransactionTrait;
     let txn = db.begin().await?;
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
         txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
     }
-    let recent: Vec<(DateTime<Utc>, Option<f64>, Option<f64>)> = scan::Entity::find()
+    let placed = scan::Entity::find()
         .select_only()
         .column(scan::Column::ScannedAt)
         .column(scan::Column::Lat)
         .column(scan::Column::Lon)
         .filter(scan::Column::Code.eq(code))
+        .filter(scan::Column::Lat.is_not_null())
         .order_by_desc(scan::Column::ScannedAt)
         .limit(latest)
-        .into_tuple()
+        .into_tuple::<(DateTime<Utc>, Option<f64>, Option<f64>)>()
         .all(&txn)
         .await?;
-    let count = if (recent.len() as u64) < latest {
-        recent.len() as u64
-    } else {
-        scan::Entity::find().filter(scan::Column::Code.eq(code)).count(&txn).await?
-    };
     txn.commit().await?;
-    Ok((count, recent))
+    Ok(placed.into_iter().filter_map(|(at, lat, lon)| Some((at, lat?, lon?))).collect())
+}
+
+/// A stamp whose scans raise counterfeit signals.
+#[derive(Debug, Clone)]
+pub struct Flagged {
+    pub code: String,
+    pub product_id: Uuid,
+    pub area_path: String,
+    /// All its scans.
+    pub scans: u64,
+    pub last_scan: DateTime<Utc>,
+    pub signals: Vec<Signal>,
+}
+
+/// Stamps scanned since `since` (inside `within`, or of `products`) whose scans raise a
+/// counterfeit signal: more scans in all than the rules allow (read from the stamps' counts),
+/// or placed scans too far apart (read from the few scans that have a place). Newest first.
+pub async fn flagged_stamps(
+    db: &impl ConnectionTrait,
+    within: Option<&str>,
+    products: Option<&[Uuid]>,
+    since: DateTime<Utc>,
+    rules: &SignalRules,
+) -> Result<Vec<Flagged>, DbErr> {
+    const LIMIT: u64 = 10_000;
+    let mut stamps = stamp::Entity::find()
+        .select_only()
+        .column(stamp::Column::Code)
+        .column(stamp::Column::ScanCount)
+        .column(stamp::Column::LastScannedAt)
+        .column(batch::Column::ProductId)
+        .column(batch::Column::AreaPath)
+        .inner_join(batch::Entity)
+        .filter(stamp::Column::LastScannedAt.gte(since))
+        .filter(stamp::Column::ScanCount.gt(i64::from(rules.max_scans)));
+    let mut placed = scan::Entity::find()
+        .filter(scan::Column::Lat.is_not_null())
+        .filter(scan::Column::ScannedAt.gte(since))
+        .order_by_desc(scan::Column::ScannedAt)
+        .limit(LIMIT);
+    if let Some(path) = within {
+        stamps = stamps.filter(batch::Column::AreaPath.like(prefix(path)));
+        placed = placed.filter(scan::Column::AreaPath.like(prefix(path)));
+    }
+    if let Some(ids) = products {
+        stamps = stamps.filter(batch::Column::ProductId.is_in(ids.iter().copied()));
+        placed = placed.filter(scan::Column::ProductId.is_in(ids.iter().copied()));
+    }
+    type Counted = (String, i64, Option<DateTime<Utc>>, Uuid, String);
+    let mut found: HashMap<String, (Counted, Vec<Scan>)> = HashMap::new();
+    for row in stamps.limit(LIMIT).into_tuple::<Counted>().all(db).await? {
+        found.insert(row.0.clone(), (row, Vec::new()));
+    }
+    let mut placed_of: HashMap<String, Vec<Scan>> = HashMap::new();
+    for s in placed.all(db).await? {
+        let of = placed_of.entry(s.code).or_default();
+        if of.len() < 100 {
+            of.push(Scan { at: s.scanned_at, place: s.lat.zip(s.lon) });
+        }
+    }
+    // Placed scans of stamps not counted above: their counts.
+    let missing: Vec<String> = placed_of.keys().filter(|c| !found.contains_key(*c)).cloned().collect();
+    for chunk in missing.chunks(500) {
+        let rows = stamp::Entity::find()
+            .select_only()
+            .column(stamp::Column::Code)
+            .column(stamp::Column::ScanCount)
+            .column(stamp::Column::LastScannedAt)
+            .column(batch::Column::ProductId)
+            .column(batch::Column::AreaPath)
+            .inner_join(batch::Entity)
+            .filter(stamp::Column::Code.is_in(chunk.iter().cloned()))
+            .into_tuple::<Counted>()
+            .all(db)
+            .await?;
+        for row in rows {
+            found.insert(row.0.clone(), (row, Vec::new()));
+        }
+    }
+    for (code, scans) in placed_of {
+        if let Some(entry) = found.get_mut(&code) {
+            entry.1 = scans;
+        }
+    }
+    let mut flagged: Vec<Flagged> = found
+        .into_values()
+        .filter_map(|((code, count, last, product_id, area_path), placed)| {
+            let scans = u64::try_from(count).unwrap_or(0);
+            let raised = signals(scans, &placed, rules);
+            let last_scan = last.or_else(|| placed.first().map(|s| s.at))?;
+            (!raised.is_empty()).then_some(Flagged { code, product_id, area_path, scans, last_scan, signals: raised })
+        })
+        .collect();
+    flagged.sort_by(|a, b| b.last_scan.cmp(&a.last_scan).then_with(|| a.code.cmp(&b.code)));
+    Ok(flagged)
 }
 
 /// Scans since `from` of the products in `products` (or inside `within`), newest first.

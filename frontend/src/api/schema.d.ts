@@ -410,6 +410,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/batches/{id}/lab-tests/{test}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a lab test's report / Tải về phiếu kết quả kiểm nghiệm. */
+        get: operations["download_lab_report"];
+        /**
+         * Attach a lab test's report / Tải phiếu kết quả kiểm nghiệm.
+         * @description `multipart/form-data` with `file`: a PDF or an image (read from its content) within the
+         *     upload limit; replaces an earlier file. Only those who keep the batch.
+         */
+        put: operations["upload_lab_report"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/batches/{id}/record": {
         parameters: {
             query?: never;
@@ -1595,6 +1617,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products/{id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the product photo / Tải ảnh sản phẩm.
+         * @description `multipart/form-data` with `file`: a JPEG, PNG or WebP image (read from its content) of at
+         *     most 2 MB; replaces the earlier photo. The photo is public: it shows on the stamp page and
+         *     in the catalog (`image_links`).
+         */
+        put: operations["set_product_photo"];
+        post?: never;
+        /** Remove the product photo / Xoá ảnh sản phẩm. */
+        delete: operations["remove_product_photo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programme/progress": {
         parameters: {
             query?: never;
@@ -1701,6 +1746,23 @@ export interface paths {
         };
         /** Per-subject overview of a cycle / Tiến độ theo chủ thể. */
         get: operations["progress_by_subject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/products/{id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product's photo / Ảnh sản phẩm (public). */
+        get: operations["product_photo"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2919,7 +2981,7 @@ export interface components {
         BatchDetail: components["schemas"]["Batch"] & {
             inputs: components["schemas"]["BatchInput"][];
             jobs: components["schemas"]["StampJob"][];
-            lab_tests: components["schemas"]["LabTest"][];
+            lab_tests: components["schemas"]["RecordedLabTest"][];
             samples: components["schemas"]["RetainedSample"][];
         };
         /**
@@ -4878,6 +4940,19 @@ export interface components {
             star?: number | null;
         };
         /**
+         * @description The multipart form of a lab report upload.
+         * @example {
+         *       "file": "(KN-1123.pdf)"
+         *     }
+         */
+        LabReportUpload: {
+            /**
+             * Format: binary
+             * @description A PDF or an image of the laboratory's report.
+             */
+            file: string;
+        };
+        /**
          * @description A lab test of a batch.
          * @example {
          *       "laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh",
@@ -5420,6 +5495,8 @@ export interface components {
                 id: string;
                 is_service: boolean;
                 name: string;
+                /** @description The product photo (public, for the stamp page and the catalog); none without one. */
+                photo_url?: string | null;
                 /**
                  * Format: int64
                  * @description Indicative price in VND.
@@ -5698,6 +5775,19 @@ export interface components {
             usage: components["schemas"]["Usage"];
         };
         /**
+         * @description The multipart form of a photo upload.
+         * @example {
+         *       "file": "(cha-muc.jpg)"
+         *     }
+         */
+        PhotoUpload: {
+            /**
+             * Format: binary
+             * @description A JPEG, PNG or WebP image of at most 2 MB.
+             */
+            file: string;
+        };
+        /**
          * @description RFC 9457 problem details.
          * @example {
          *       "code": "validation_failed",
@@ -5767,6 +5857,7 @@ export interface components {
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
          *       "is_service": false,
          *       "name": "Chả mực Hạ Long",
+         *       "photo_url": "https://ocop.quangninh.gov.vn/api/v1/public/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90/photo?v=3f2a9c1b7d4e",
          *       "price_vnd": 450000,
          *       "star": 4,
          *       "status": "certified",
@@ -5802,6 +5893,8 @@ export interface components {
             id: string;
             is_service: boolean;
             name: string;
+            /** @description The product photo (public, for the stamp page and the catalog); none without one. */
+            photo_url?: string | null;
             /**
              * Format: int64
              * @description Indicative price in VND.
@@ -5948,6 +6041,26 @@ export interface components {
             waiting_since: string;
         };
         /**
+         * @description A lab test as recorded, with its report file when one is attached.
+         * @example {
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9c11",
+         *       "laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh",
+         *       "passed": true,
+         *       "report": {
+         *         "content_type": "application/pdf",
+         *         "file_name": "KN-1123.pdf"
+         *       },
+         *       "report_number": "KN-1123",
+         *       "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng",
+         *       "tested_on": "2026-11-22"
+         *     }
+         */
+        RecordedLabTest: components["schemas"]["LabTest"] & {
+            /** Format: uuid */
+            id: string;
+            report?: components["schemas"]["ReportFile"] | null;
+        };
+        /**
          * @example {
          *       "refresh_token": "q0pI2lQ0b1m3Yx6fH1lJcB7i4l0Jg8pWkq3oQx9n2sA"
          *     }
@@ -6020,6 +6133,17 @@ export interface components {
             columns: string[];
             rows: Record<string, never>[][];
             title: string;
+        };
+        /**
+         * @description An attached file (download it from the lab test's `report` address).
+         * @example {
+         *       "content_type": "application/pdf",
+         *       "file_name": "KN-1123.pdf"
+         *     }
+         */
+        ReportFile: {
+            content_type: string;
+            file_name: string;
         };
         /**
          * @example {
@@ -6214,7 +6338,10 @@ export interface components {
             last_scan: string;
             /** Format: uuid */
             product_id: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description All the stamp's scans.
+             */
             scans: number;
             /** @description `too_many_scans`, `far_apart`. */
             signals: string[];
@@ -7062,6 +7189,7 @@ export interface components {
          *           "tested_on": "2026-11-22"
          *         }
          *       ],
+         *       "photo_url": "https://ocop.quangninh.gov.vn/api/v1/public/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93/photo?v=3f2a9c1b7d4e",
          *       "produced_on": "2026-11-20",
          *       "producer_address": "Thôn Làng Han, xã Thanh Sơn, huyện Ba Chẽ",
          *       "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
@@ -7114,6 +7242,7 @@ export interface components {
          *       "gtin": null,
          *       "inputs": [],
          *       "lab_tests": [],
+         *       "photo_url": null,
          *       "produced_on": "2026-11-20",
          *       "producer_address": "Thôn Làng Han, xã Thanh Sơn, huyện Ba Chẽ",
          *       "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
@@ -7138,6 +7267,8 @@ export interface components {
             gtin?: string | null;
             inputs: components["schemas"]["TraceInput"][];
             lab_tests: components["schemas"]["LabTest"][];
+            /** @description The product photo, if it has one. */
+            photo_url?: string | null;
             /** Format: date */
             produced_on: string;
             producer_address: string;
@@ -8617,6 +8748,106 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description No such batch (or not yours) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    download_lab_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Batch id */
+                id: string;
+                /** @description Lab test id */
+                test: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    upload_lab_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Batch id */
+                id: string;
+                /** @description Lab test id */
+                test: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["LabReportUpload"];
+            };
+        };
+        responses: {
+            /** @description Stored / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedLabTest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such batch or lab test */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too large / Tệp quá lớn */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a PDF or an image / Không phải PDF hoặc ảnh */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11657,6 +11888,86 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    set_product_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PhotoUpload"];
+            };
+        };
+        responses: {
+            /** @description Stored / Đã lưu */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Larger than 2 MB / Ảnh quá 2 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a JPEG, PNG or WebP image / Không phải ảnh JPEG, PNG, WebP */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    remove_product_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed / Đã xoá */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     programme_progress: {
         parameters: {
             query: {
@@ -11842,6 +12153,41 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    product_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": number[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No photo / Chưa có ảnh */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalError"];
         };

@@ -36,14 +36,14 @@ export function query(params: Record<string, string | number | boolean | undefin
   return text ? `?${text}` : "";
 }
 
-/** Posts a multipart form (a `file` and text fields) with the session's token. */
-export async function uploadForm(path: string, file: File, fields: Record<string, string | undefined> = {}): Promise<unknown> {
+/** Sends a multipart form (a `file` and text fields) with the session's token. */
+export async function uploadForm(path: string, file: File, fields: Record<string, string | undefined> = {}, method: "POST" | "PUT" = "POST"): Promise<unknown> {
   const session = getSession();
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) if (v) form.set(k, v);
   form.set("file", file, file.name);
   const response = await fetch(path, {
-    method: "POST",
+    method,
     headers: session ? { Authorization: `Bearer ${session.accessToken}` } : {},
     body: form,
   });

@@ -1,13 +1,13 @@
 import { useState } from "react";
-import { App, Button, Card, DatePicker, Drawer, Form, Input, InputNumber, Progress, Select, Space, Table, Tag, Typography } from "antd";
-import { DownloadOutlined, PlusOutlined } from "@ant-design/icons";
+import { App, Button, Card, DatePicker, Drawer, Form, Input, InputNumber, Progress, Select, Space, Table, Tag, Typography, Upload } from "antd";
+import { DownloadOutlined, PlusOutlined, UploadOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Dayjs } from "dayjs";
 import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 import { getSession } from "../auth/session";
 import { useI18n } from "../i18n";
-import { download } from "../lib/download";
+import { download, uploadForm } from "../lib/download";
 import { formatDate, formatDateTime } from "../lib/format";
 import { problemMessage } from "../lib/problem";
 
@@ -81,6 +81,12 @@ function BatchDrawer({ id, onClose }: { id: string; onClose: () => void }) {
     onSuccess: () => client.invalidateQueries({ queryKey: ["batch", id] }),
     onError: (e) => message.error(problemMessage(e, lang)),
   });
+  const keeps = ["producer", "admin"].includes(getSession()?.user.role ?? "");
+  const attach = useMutation({
+    mutationFn: async ({ test, file }: { test: string; file: File }) => uploadForm(`/api/v1/batches/${id}/lab-tests/${test}/report`, file, {}, "PUT"),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["batch", id] }),
+    onError: (e) => message.error(problemMessage(e, lang)),
+  });
   const b = batch.data;
   const save = (format: string) => download(`/api/v1/batches/${id}/stamps?format=${format}`, `tem.${format}`).catch((e) => message.error(problemMessage(e, lang)));
   return (
@@ -90,9 +96,19 @@ function BatchDrawer({ id, onClose }: { id: string; onClose: () => void }) {
           <Typography.Paragraph>
             {t("batches.produced")}: {formatDate(b.produced_on)} · {t("batches.expires")}: {formatDate(b.expires_on)} · {b.quantity} {b.unit} · {b.standard}
           </Typography.Paragraph>
-          {b.lab_tests.map((l, i) => (
-            <Typography.Paragraph key={i}>
-              <Tag color={l.passed ? "green" : "red"}>{l.passed ? t("batches.passed") : t("batches.failed")}</Tag> {l.laboratory}, {formatDate(l.tested_on)}: {l.summary}
+          {b.lab_tests.map((l) => (
+            <Typography.Paragraph key={l.id} data-testid="lab-test">
+              <Tag color={l.passed ? "green" : "red"}>{l.passed ? t("batches.passed") : t("batches.failed")}</Tag> {l.laboratory}, {formatDate(l.tested_on)}: {l.summary}{" "}
+              {l.report && (
+                <Button size="small" type="link" icon={<DownloadOutlined />} onClick={() => download(`/api/v1/batches/${id}/lab-tests/${l.id}/report`, l.report?.file_name).catch((e) => message.error(problemMessage(e, lang)))}>
+                  {t("batches.report")}: {l.report.file_name}
+                </Button>
+              )}
+              {keeps && (
+                <Upload accept="application/pdf,image/*" showUploadList={false} customRequest={({ file }) => attach.mutate({ test: l.id, file: file as File })}>
+                  <Button size="small" icon={<UploadOutlined />} loading={attach.isPending}>{t("batches.attachReport")}</Button>
+                </Upload>
+              )}
             </Typography.Paragraph>
           ))}
           <Card size="small" title={t("batches.stamps")} style={{ marginTop: 12 }}>

@@ -1,10 +1,12 @@
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { App, Button, Card, Descriptions, Space, Table, Typography } from "antd";
+import { App, Button, Card, Descriptions, Space, Table, Typography, Upload } from "antd";
+import { UploadOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
 import { useI18n } from "../i18n";
+import { uploadForm } from "../lib/download";
 import { formatDate, formatVnd } from "../lib/format";
 import { problemMessage } from "../lib/problem";
 import { CycleSelect, StatusTag } from "../components/registry";
@@ -42,6 +44,17 @@ export function ProductPage() {
     },
     onError: (e) => message.error(problemMessage(e, lang)),
   });
+  const photoSaved = () => queryClient.invalidateQueries({ queryKey: ["products", "detail", id] });
+  const photo = useMutation({
+    mutationFn: (file: File) => uploadForm(`/api/v1/products/${id}/photo`, file, {}, "PUT"),
+    onSuccess: photoSaved,
+    onError: (e) => message.error(problemMessage(e, lang)),
+  });
+  const removePhoto = useMutation({
+    mutationFn: async () => unwrap(await api.DELETE("/api/v1/products/{id}/photo", { params: { path: { id } } })),
+    onSuccess: photoSaved,
+    onError: (e) => message.error(problemMessage(e, lang)),
+  });
   const p = product.data;
   if (!p) return product.error ? <Typography.Text type="danger">{problemMessage(product.error, lang)}</Typography.Text> : null;
   const canManage = session?.user.role !== "council_member";
@@ -67,6 +80,24 @@ export function ProductPage() {
         <Descriptions.Item label={t("product.gtin")}>{p.gtin}</Descriptions.Item>
         <Descriptions.Item label={t("product.status")}>{tk("pstatus", p.status)}</Descriptions.Item>
         <Descriptions.Item label={t("product.description")} span={2}>{p.description}</Descriptions.Item>
+        <Descriptions.Item label={t("product.photo")} span={2}>
+          <Space align="start" wrap>
+            {p.photo_url ? (
+              // The address is the public one; the same server answers it here.
+              <img data-testid="product-photo" src={p.photo_url.slice(p.photo_url.indexOf("/api/"))} alt={p.name} style={{ maxWidth: 240, maxHeight: 180, objectFit: "cover", borderRadius: 6 }} />
+            ) : (
+              <Typography.Text type="secondary">{t("product.photoNone")}</Typography.Text>
+            )}
+            {canManage && (
+              <Space direction="vertical">
+                <Upload accept="image/jpeg,image/png,image/webp" showUploadList={false} customRequest={({ file }) => photo.mutate(file as File)}>
+                  <Button icon={<UploadOutlined />} loading={photo.isPending}>{t("product.photoUpload")}</Button>
+                </Upload>
+                {p.photo_url && <Button danger onClick={() => removePhoto.mutate()}>{t("product.photoRemove")}</Button>}
+              </Space>
+            )}
+          </Space>
+        </Descriptions.Item>
         <Descriptions.Item label={t("product.story")} span={2}>
           <Typography.Paragraph style={{ whiteSpace: "pre-wrap", margin: 0 }}>{p.story}</Typography.Paragraph>
         </Descriptions.Item>

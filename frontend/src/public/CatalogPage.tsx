@@ -103,7 +103,12 @@ export function CatalogPage() {
 function ProductCard({ item }: { item: Item }) {
   const { t } = useI18n();
   return (
-    <Card size="small" title={<Link to={`/catalog/${item.id}`}>{item.title}</Link>} data-testid="catalog-item">
+    <Card
+      size="small"
+      title={<Link to={`/catalog/${item.id}`}>{item.title}</Link>}
+      data-testid="catalog-item"
+      cover={item.image_links[0] ? <img src={item.image_links[0]} alt={item.title} loading="lazy" style={{ height: 160, objectFit: "cover" }} /> : undefined}
+    >
       <Space direction="vertical" size={2} style={{ width: "100%" }}>
         <span aria-label={`${item.star} ★`} data-star={item.star}>
           <Rate disabled value={item.star} style={{ fontSize: 14 }} /> <Tag color="gold">{item.star} ★</Tag>

@@ -27,6 +27,7 @@ export function CatalogProductPage() {
       {product.isError && <Alert type="warning" showIcon style={{ marginTop: 16 }} message={t("catalog.notListed")} />}
       {p && (
         <Card style={{ marginTop: 16 }}>
+          {p.image_links[0] && <img src={p.image_links[0]} alt={p.title} data-testid="catalog-photo" style={{ maxWidth: "100%", maxHeight: 320, objectFit: "cover", borderRadius: 8, marginBottom: 12 }} />}
           <Typography.Title level={2} style={{ marginTop: 0 }}>{p.title}</Typography.Title>
           <div aria-label={`${p.star} ★`} data-testid="product-star" data-star={p.star}>
             <Rate disabled value={p.star} /> <Tag color="gold">OCOP {p.star} ★</Tag>

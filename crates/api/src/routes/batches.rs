@@ -5,10 +5,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ocop_domain::access::{Owner, Visibility, batch_visibility, check_keep_batch, check_read_batch};
-use ocop_domain::traceability::{MAX_STAMPS_PER_JOB, Scan, printed_code, signals};
+use ocop_domain::dossier::safe_file_name;
+use ocop_domain::traceability::{MAX_STAMPS_PER_JOB, printed_code};
 use ocop_persistence::entities::{batch, batch_input, epcis_event, lab_test, retained_sample, stamp_job};
 use ocop_persistence::{TransactionTrait, audit, products, traceability};
 use serde::{Deserialize, Serialize};
@@ -17,8 +18,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::ApiJson;
+use crate::files::{read_multipart, sha256_hex, sniff, storage_key};
 use crate::paging::{Page, paging};
 use crate::state::AppState;
 
@@ -147,9 +149,38 @@ pub struct BatchDetail {
     #[serde(flatten)]
     pub batch: Batch,
     pub inputs: Vec<BatchInput>,
-    pub lab_tests: Vec<LabTest>,
+    pub lab_tests: Vec<RecordedLabTest>,
     pub samples: Vec<RetainedSample>,
     pub jobs: Vec<StampJob>,
+}
+
+/// A lab test as recorded, with its report file when one is attached.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9c11", "laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh", "tested_on": "2026-11-22", "passed": true,
+    "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng", "report_number": "KN-1123", "report": {"file_name": "KN-1123.pdf", "content_type": "application/pdf"}}))]
+pub struct RecordedLabTest {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub test: LabTest,
+    pub report: Option<ReportFile>,
+}
+
+/// An attached file (download it from the lab test's `report` address).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"file_name": "KN-1123.pdf", "content_type": "application/pdf"}))]
+pub struct ReportFile {
+    pub file_name: String,
+    pub content_type: String,
+}
+
+impl From<lab_test::Model> for RecordedLabTest {
+    fn from(t: lab_test::Model) -> Self {
+        let report = match (&t.report_name, &t.report_type) {
+            (Some(name), Some(kind)) => Some(ReportFile { file_name: name.clone(), content_type: kind.clone() }),
+            _ => None,
+        };
+        Self { id: t.id, report, test: LabTest::from(t) }
+    }
 }
 
 async fn summary(state: &AppState, b: batch::Model) -> ApiResult<Batch> {
@@ -185,7 +216,7 @@ async fn detail(state: &AppState, b: batch::Model) -> ApiResult<BatchDetail> {
                 growing_area_id: i.growing_area_id,
             })
             .collect(),
-        lab_tests: traceability::lab_tests(&state.db, id).await?.into_iter().map(LabTest::from).collect(),
+        lab_tests: traceability::lab_tests(&state.db, id).await?.into_iter().map(RecordedLabTest::from).collect(),
         samples: traceability::samples(&state.db, id)
             .await?
             .into_iter()
@@ -315,6 +346,9 @@ fn test_row(batch_id: Uuid, t: LabTest) -> lab_test::Model {
         passed: t.passed,
         summary: t.summary.trim().to_owned(),
         report_number: t.report_number.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()),
+        report_name: None,
+        report_type: None,
+        report_sha256: None,
         created_at: Utc::now(),
     }
 }
@@ -705,6 +739,7 @@ pub struct AreaCount {
 pub struct ScanAlert {
     pub code: String,
     pub product_id: Uuid,
+    /// All the stamp's scans.
     pub scans: u64,
     /// `too_many_scans`, `far_apart`.
     pub signals: Vec<String>,
@@ -749,34 +784,29 @@ pub async fn stats(
             _ => vec![p],
         });
     }
-    let scans = traceability::scans_since(&state.db, within.as_deref(), products, since, 200_000).await?;
+    let scans = traceability::scans_since(&state.db, within.as_deref(), products.clone(), since, 200_000).await?;
     let mut by_day: BTreeMap<NaiveDate, u64> = BTreeMap::new();
     let mut by_product: HashMap<Uuid, u64> = HashMap::new();
     let mut by_area: BTreeMap<String, u64> = BTreeMap::new();
-    let mut by_code: HashMap<&str, Vec<&ocop_persistence::entities::stamp_scan::Model>> = HashMap::new();
     for s in &scans {
         *by_day
             .entry(s.scanned_at.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7")).date_naive())
             .or_default() += 1;
         *by_product.entry(s.product_id).or_default() += 1;
         *by_area.entry(s.area_path.clone()).or_default() += 1;
-        by_code.entry(&s.code).or_default().push(s);
     }
-    let mut alerts: Vec<ScanAlert> = by_code
-        .into_iter()
-        .filter_map(|(code, of_code)| {
-            let seen: Vec<Scan> = of_code.iter().map(|s| Scan { at: s.scanned_at, place: s.lat.zip(s.lon) }).collect();
-            let raised = signals(of_code.len() as u64, &seen, &state.trace_rules);
-            (!raised.is_empty()).then(|| ScanAlert {
-                code: code.to_owned(),
-                product_id: of_code[0].product_id,
-                scans: of_code.len() as u64,
-                signals: raised.iter().map(|s| s.as_str().to_owned()).collect(),
-                last_scan: of_code[0].scanned_at,
+    let alerts =
+        traceability::flagged_stamps(&state.db, within.as_deref(), products.as_deref(), since, &state.trace_rules)
+            .await?
+            .into_iter()
+            .map(|f| ScanAlert {
+                code: f.code,
+                product_id: f.product_id,
+                scans: f.scans,
+                signals: f.signals.iter().map(|s| s.as_str().to_owned()).collect(),
+                last_scan: f.last_scan,
             })
-        })
-        .collect();
-    alerts.sort_by_key(|a| std::cmp::Reverse(a.last_scan));
+            .collect();
     let mut by_product: Vec<ProductCount> =
         by_product.into_iter().map(|(product_id, scans)| ProductCount { product_id, scans }).collect();
     by_product.sort_by_key(|p| std::cmp::Reverse(p.scans));
@@ -787,4 +817,92 @@ pub async fn stats(
         by_area: by_area.into_iter().map(|(area_path, scans)| AreaCount { area_path, scans }).collect(),
         alerts,
     }))
+}
+
+/// The multipart form of a lab report upload.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"file": "(KN-1123.pdf)"}))]
+#[allow(dead_code)]
+pub struct LabReportUpload {
+    /// A PDF or an image of the laboratory's report.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+async fn lab_test_of(state: &AppState, batch: &batch::Model, test: Uuid) -> ApiResult<lab_test::Model> {
+    traceability::find_lab_test(&state.db, test)
+        .await?
+        .filter(|t| t.batch_id == batch.id)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Attach a lab test's report / Tải phiếu kết quả kiểm nghiệm.
+///
+/// `multipart/form-data` with `file`: a PDF or an image (read from its content) within the
+/// upload limit; replaces an earlier file. Only those who keep the batch.
+#[utoipa::path(operation_id = "upload_lab_report", tag = "traceability", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Batch id"), ("test" = Uuid, Path, description = "Lab test id")),
+    request_body(content = LabReportUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Stored / Đã lưu", body = RecordedLabTest),
+        (status = 404, description = "No such batch or lab test", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Too large / Tệp quá lớn", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a PDF or an image / Không phải PDF hoặc ảnh", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/batches/{id}/lab-tests/{test}/report")]
+pub async fn upload_lab_report(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+    payload: actix_multipart::Multipart,
+) -> ApiResult<web::Json<RecordedLabTest>> {
+    let (id, test) = path.into_inner();
+    let b = kept(&state, &user, id).await?;
+    let found = lab_test_of(&state, &b, test).await?;
+    let (raw_name, content) = read_multipart(payload, state.upload_limit_bytes)
+        .await?
+        .1
+        .filter(|(_, c)| !c.is_empty())
+        .ok_or_else(|| ApiError::invalid_field("file", "required", "Hãy chọn tệp.", "Attach a file."))?;
+    let content_type =
+        sniff(&content).filter(|t| *t == "application/pdf" || t.starts_with("image/")).ok_or_else(|| {
+            ApiError::new(ErrorCode::UnsupportedMediaType)
+                .with_message("Phiếu kiểm nghiệm là tệp PDF hoặc ảnh.", "A lab report is a PDF or an image.")
+        })?;
+    let sha256 = sha256_hex(&content);
+    state.files.put(&storage_key(&sha256), content.into()).await.map_err(ApiError::internal)?;
+    let txn = state.db.begin().await?;
+    let saved =
+        traceability::set_lab_report(&txn, found.clone(), (safe_file_name(&raw_name), content_type.to_owned(), sha256))
+            .await?;
+    audit::record(&txn, &user.audit(), "batch.lab_report", "batch", b.id, Some(&found), Some(&saved)).await?;
+    txn.commit().await?;
+    Ok(web::Json(RecordedLabTest::from(saved)))
+}
+
+/// Download a lab test's report / Tải về phiếu kết quả kiểm nghiệm.
+#[utoipa::path(operation_id = "download_lab_report", tag = "traceability", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Batch id"), ("test" = Uuid, Path, description = "Lab test id")),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, description = "No such file", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/batches/{id}/lab-tests/{test}/report")]
+pub async fn download_lab_report(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (id, test) = path.into_inner();
+    let b = readable(&state, &user, id).await?;
+    let t = lab_test_of(&state, &b, test).await?;
+    let (Some(name), Some(kind), Some(sha256)) = (t.report_name, t.report_type, t.report_sha256) else {
+        return Err(ApiError::not_found());
+    };
+    let content = state.files.get(&storage_key(&sha256)).await.map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, kind))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", name.replace('"', ""))))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(content))
 }

@@ -135,7 +135,7 @@ async fn dtos(
             };
             Some(CatalogProduct {
                 link: format!("{base}/catalog/{}", p.id),
-                image_links: Vec::new(),
+                image_links: crate::routes::products::photo_url(&base, &p).into_iter().collect(),
                 brand: s.name.clone(),
                 star: c.star,
                 certificate: CatalogCertificate {

@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use ocop_domain::access::{Owner, check_manage_registry, registry_visibility};
 use ocop_domain::cycle::Stage;
@@ -20,6 +21,7 @@ use validator::Validate;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::extract::ApiJson;
+use crate::files::{read_multipart, sha256_hex, sniff, storage_key};
 use crate::guard::{self, Need};
 use crate::paging::{Page, paging};
 use crate::routes::admin_units::{AdminUnitRef, area_path, unit_refs};
@@ -55,6 +57,7 @@ pub struct ClassificationRef {
     "commune": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06637", "name": "Phường Hồng Gai", "level": "commune", "path": "/22/193/06637/"},
     "description": "Chả mực giã tay từ mực tươi vùng vịnh Hạ Long.", "story": null, "gtin": "8934588012112",
     "unit": "kg", "price_vnd": 450000, "status": "certified", "star": 4, "certified_until": "2029-11-22",
+    "photo_url": "https://ocop.quangninh.gov.vn/api/v1/public/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90/photo?v=3f2a9c1b7d4e",
     "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
 }))]
 pub struct Product {
@@ -81,8 +84,17 @@ pub struct Product {
     pub star: Option<i16>,
     /// When that certificate expires.
     pub certified_until: Option<NaiveDate>,
+    /// The product photo (public, for the stamp page and the catalog); none without one.
+    pub photo_url: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Where the public can fetch a product's photo; the address changes with the photo, so it
+/// can be cached for long.
+pub fn photo_url(base: &str, p: &Model) -> Option<String> {
+    let sha256 = p.photo_sha256.as_deref()?;
+    Some(format!("{base}/api/v1/public/products/{}/photo?v={}", p.id, &sha256[..12]))
 }
 
 /// What a page of products refers to, loaded in one query per kind.
@@ -92,6 +104,7 @@ pub struct Refs {
     nodes: HashMap<Uuid, ClassificationRef>,
     /// Product → (star, valid until) of its certificate in force.
     stars: HashMap<Uuid, (i16, NaiveDate)>,
+    base: String,
 }
 
 impl Refs {
@@ -112,11 +125,12 @@ impl Refs {
             .into_iter()
             .map(|c| (c.product_id, (c.star, c.valid_until)))
             .collect();
-        Ok(Self { subjects, communes, nodes, stars })
+        Ok(Self { subjects, communes, nodes, stars, base: state.public_base_url.clone() })
     }
 
     pub fn product(&self, m: Model) -> Product {
         Product {
+            photo_url: photo_url(&self.base, &m),
             id: m.id,
             code: m.code,
             name: m.name,
@@ -493,19 +507,135 @@ pub async fn update(
     let txn = state.db.begin().await?;
     let updated = products::update(&txn, product.clone(), data, &subject.name).await?;
     audit::record(&txn, &user.audit(), "product.update", "product", updated.id, Some(&product), Some(&updated)).await?;
-    // Portals hear of an edit to a listed product.
-    if let Some(cert) = certificates::in_force(&txn, vec![updated.id], Utc::now().date_naive()).await?.first() {
+    edited_listing(&txn, &state, &updated).await?;
+    txn.commit().await?;
+    let refs = Refs::load(&state, std::slice::from_ref(&updated)).await?;
+    Ok(web::Json(refs.product(updated)))
+}
+
+/// Portals hear of an edit to a listed product.
+async fn edited_listing(
+    txn: &impl ocop_persistence::ConnectionTrait,
+    state: &AppState,
+    updated: &Model,
+) -> ApiResult<()> {
+    if let Some(cert) = certificates::in_force(txn, vec![updated.id], Utc::now().date_naive()).await?.first() {
         let change = ListingChange {
-            product: &updated,
+            product: updated,
             before: Some(cert.star),
             after: Some(cert),
             ended: None,
             reason: "edited",
             dedup_key: None,
         };
-        webhooks::record(&txn, &state.public_base_url, change).await?;
+        webhooks::record(txn, &state.public_base_url, change).await?;
     }
+    Ok(())
+}
+
+/// Largest product photo: the stamp page is opened on cheap phones over slow networks.
+const PHOTO_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The multipart form of a photo upload.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"file": "(cha-muc.jpg)"}))]
+#[allow(dead_code)]
+pub struct PhotoUpload {
+    /// A JPEG, PNG or WebP image of at most 2 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// Set the product photo / Tải ảnh sản phẩm.
+///
+/// `multipart/form-data` with `file`: a JPEG, PNG or WebP image (read from its content) of at
+/// most 2 MB; replaces the earlier photo. The photo is public: it shows on the stamp page and
+/// in the catalog (`image_links`).
+#[utoipa::path(operation_id = "set_product_photo", tag = "products", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Product id")),
+    request_body(content = PhotoUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Stored / Đã lưu", body = Product),
+        (status = 413, description = "Larger than 2 MB / Ảnh quá 2 MB", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a JPEG, PNG or WebP image / Không phải ảnh JPEG, PNG, WebP", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/products/{id}/photo")]
+pub async fn set_photo(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    payload: actix_multipart::Multipart,
+) -> ApiResult<web::Json<Product>> {
+    let product = guard::product(&state, &user, id.into_inner(), Need::Manage).await?;
+    let (_, file) = read_multipart(payload, PHOTO_LIMIT.min(state.upload_limit_bytes)).await?;
+    let (_, content) = file
+        .filter(|(_, c)| !c.is_empty())
+        .ok_or_else(|| ApiError::invalid_field("file", "required", "Hãy chọn ảnh.", "Attach an image."))?;
+    let content_type =
+        sniff(&content).filter(|t| matches!(*t, "image/jpeg" | "image/png" | "image/webp")).ok_or_else(|| {
+            ApiError::new(ErrorCode::UnsupportedMediaType).with_message(
+                "Ảnh sản phẩm là tệp JPEG, PNG hoặc WebP.",
+                "A product photo is a JPEG, PNG or WebP image.",
+            )
+        })?;
+    let sha256 = sha256_hex(&content);
+    state.files.put(&storage_key(&sha256), content.into()).await.map_err(ApiError::internal)?;
+    save_photo(&state, &user, product, Some((content_type.to_owned(), sha256))).await
+}
+
+/// Remove the product photo / Xoá ảnh sản phẩm.
+#[utoipa::path(operation_id = "remove_product_photo", tag = "products", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Product id")),
+    responses((status = 200, description = "Removed / Đã xoá", body = Product)))]
+#[delete("/products/{id}/photo")]
+pub async fn remove_photo(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Product>> {
+    let product = guard::product(&state, &user, id.into_inner(), Need::Manage).await?;
+    save_photo(&state, &user, product, None).await
+}
+
+async fn save_photo(
+    state: &AppState,
+    user: &AuthUser,
+    product: Model,
+    new_photo: Option<(String, String)>,
+) -> ApiResult<web::Json<Product>> {
+    let txn = state.db.begin().await?;
+    let updated = products::set_photo(&txn, product.clone(), new_photo).await?;
+    audit::record(&txn, &user.audit(), "product.photo", "product", updated.id, Some(&product), Some(&updated)).await?;
+    edited_listing(&txn, state, &updated).await?;
     txn.commit().await?;
-    let refs = Refs::load(&state, std::slice::from_ref(&updated)).await?;
+    let refs = Refs::load(state, std::slice::from_ref(&updated)).await?;
     Ok(web::Json(refs.product(updated)))
+}
+
+/// A product's photo / Ảnh sản phẩm (public).
+#[utoipa::path(operation_id = "product_photo", tag = "products", params(("id" = Uuid, Path, description = "Product id")), responses(
+    (status = 200, description = "The image", content_type = "image/jpeg", body = Vec<u8>),
+    (status = 404, description = "No photo / Chưa có ảnh", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[get("/public/products/{id}/photo")]
+pub async fn public_photo(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let product = products::find(&state.db, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
+    let (Some(content_type), Some(sha256)) = (product.photo_type, product.photo_sha256) else {
+        return Err(ApiError::not_found());
+    };
+    let etag = format!("\"{sha256}\"");
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((header::ETAG, etag.clone()))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
+    if req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(&etag)) {
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish());
+    }
+    let content = state.files.get(&storage_key(&sha256)).await.map_err(ApiError::internal)?;
+    Ok(response.insert_header((header::CONTENT_TYPE, content_type)).body(content))
 }

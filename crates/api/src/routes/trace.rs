@@ -49,12 +49,14 @@ pub struct TraceEvent {
 
 /// What does not change from one scan to the next: product, producer, certificate, batch.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"product_name": "Trà hoa vàng Ba Chẽ", "product_code": "22-202-06739-002-2026", "gtin": null, "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
+#[schema(example = json!({"product_name": "Trà hoa vàng Ba Chẽ", "photo_url": null, "product_code": "22-202-06739-002-2026", "gtin": null, "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
     "producer_address": "Thôn Làng Han, xã Thanh Sơn, huyện Ba Chẽ", "producer_phone": "0203 3888 123", "star": 4, "certificate_number": "OCOP-22-2026-00001",
     "certificate_valid_until": "2029-11-22", "batch_code": "L2026-11", "produced_on": "2026-11-20", "expires_on": "2027-11-20", "standard": "TCCS 01:2024/HTX",
     "lab_tests": [], "inputs": [], "events": []}))]
 pub struct TraceBatch {
     pub product_name: String,
+    /// The product photo, if it has one.
+    pub photo_url: Option<String>,
     pub product_code: String,
     pub gtin: Option<String>,
     pub producer_name: String,
@@ -77,13 +79,17 @@ pub struct TraceBatch {
     pub product_id: Uuid,
     #[serde(skip)]
     pub area_path: Arc<str>,
+    /// The photo's address on this server, for the page.
+    #[serde(skip)]
+    pub photo_path: Option<String>,
 }
 
 /// A stamp's trace.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"code": "0A1B2C3D4E5F6G", "serial": 17, "url": "https://ocop.quangninh.gov.vn/t/0A1B2C3D4E5F6G", "scans": 2, "signals": [],
     "warning_vi": null, "warning_en": null, "scan_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9a01",
-    "product_name": "Trà hoa vàng Ba Chẽ", "product_code": "22-202-06739-002-2026", "gtin": null, "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
+    "product_name": "Trà hoa vàng Ba Chẽ", "photo_url": "https://ocop.quangninh.gov.vn/api/v1/public/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93/photo?v=3f2a9c1b7d4e",
+    "product_code": "22-202-06739-002-2026", "gtin": null, "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
     "producer_address": "Thôn Làng Han, xã Thanh Sơn, huyện Ba Chẽ", "producer_phone": "0203 3888 123", "star": 4, "certificate_number": "OCOP-22-2026-00001",
     "certificate_valid_until": "2029-11-22", "batch_code": "L2026-11", "produced_on": "2026-11-20", "expires_on": "2027-11-20", "standard": "TCCS 01:2024/HTX",
     "lab_tests": [{"laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh", "tested_on": "2026-11-22", "passed": true, "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng", "report_number": "KN-1123"}],
@@ -154,6 +160,8 @@ async fn batch_part(state: &AppState, batch_id: Uuid) -> ApiResult<Arc<CachedBat
     .map(|e| TraceEvent { event_type: e.event_type, event_time: e.event_time, biz_step: e.biz_step })
     .collect();
     let batch_part = TraceBatch {
+        photo_url: crate::routes::products::photo_url(&state.public_base_url, &product),
+        photo_path: crate::routes::products::photo_url("", &product),
         product_name: product.name,
         product_code: product.code,
         gtin: product.gtin,
@@ -225,15 +233,23 @@ impl Traced {
     }
 }
 
-/// Reads a stamp into the cache; `false` when there is no such stamp.
+/// Reads a stamp into the cache (an unknown code too, as not valid); `false` when there is
+/// no such stamp.
 async fn load_stamp(state: &AppState, value: u64, code: &str) -> ApiResult<bool> {
-    let Some(stamp) = traceability::find_stamp(&state.db, code).await? else { return Ok(false) };
-    let (count, recent) = traceability::scans_of(&state.db, code, StampEntry::RECENT as u64).await?;
-    let recent =
-        recent.into_iter().rev().map(|(at, lat, lon)| (Uuid::nil(), Scan { at, place: lat.zip(lon) })).collect();
+    let Some(stamp) = traceability::find_stamp(&state.db, code).await? else {
+        state.stamp_cache.put(value, StampEntry::unknown());
+        return Ok(false);
+    };
+    // Scans of this instance not written yet are not in the count: the flush is a second away.
+    let count = u64::try_from(stamp.scan_count).unwrap_or(0);
+    let placed = match count {
+        0 => Vec::new(),
+        _ => traceability::placed_scans(&state.db, code, StampEntry::RECENT as u64).await?,
+    };
+    let recent = placed.into_iter().rev().map(|(at, lat, lon)| (Uuid::nil(), Scan { at, place: Some((lat, lon)) }));
     state
         .stamp_cache
-        .put(value, StampEntry::new(stamp.batch_id, stamp.serial, stamp.voided_at.is_some(), count, recent));
+        .put(value, StampEntry::new(stamp.batch_id, stamp.serial, stamp.voided_at.is_some(), count, recent.collect()));
     Ok(true)
 }
 
@@ -353,7 +369,8 @@ fn dmy(d: NaiveDate) -> String {
 const PAGE_STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;background:#fafafa;color:#222}main{max-width:560px;margin:auto;padding:16px}\
 h1{font-size:1.3em;margin:.2em 0}h2{font-size:1.05em;margin:1.2em 0 .4em;color:#b71c1c}.card{background:#fff;border-radius:8px;padding:12px 14px;margin:10px 0;box-shadow:0 1px 2px #0002}\
 .star{color:#e6a700;font-size:1.2em}.warn{background:#fdecea;color:#a4000f;border:1px solid #f5c2c0}.ok{color:#1b5e20}dt{color:#666;font-size:.85em}dd{margin:0 0 .5em}\
-button{padding:8px 12px;border-radius:6px;border:1px solid #999;background:#fff}small{color:#777}";
+button{padding:8px 12px;border-radius:6px;border:1px solid #999;background:#fff}small{color:#777}\
+.photo{display:block;width:100%;max-height:240px;object-fit:cover;border-radius:6px;background:#eee}";
 
 fn page(title: &str, body: &str) -> String {
     format!(
@@ -371,7 +388,15 @@ fn trace_page(t: &Trace) -> String {
             esc(w)
         ));
     }
-    html.push_str(&format!("<div class=\"card\"><h1>{}</h1>", esc(&b.product_name)));
+    html.push_str("<div class=\"card\">");
+    if let Some(photo) = &b.photo_path {
+        html.push_str(&format!(
+            "<img id=\"photo\" class=\"photo\" src=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
+            esc(photo),
+            esc(&b.product_name)
+        ));
+    }
+    html.push_str(&format!("<h1>{}</h1>", esc(&b.product_name)));
     match (b.star, &b.certificate_number, b.certificate_valid_until) {
         (Some(star), Some(number), Some(until)) => html.push_str(&format!(
             "<div class=\"star\" id=\"star\">{} <small>Sản phẩm OCOP {star} sao</small></div><small>Giấy chứng nhận {} · hiệu lực đến {}</small>",

@@ -238,6 +238,9 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     let alerted: HashSet<&str> =
         stats["alerts"].as_array().expect("alerts").iter().filter_map(|a| a["code"].as_str()).collect();
     assert_eq!(alerted, HashSet::from([code.as_str(), fresh.as_str()]));
+    // An alert counts all the stamp's scans: six look-ups and the page.
+    let first_alert = stats["alerts"].as_array().expect("alerts").iter().find(|a| a["code"] == code.as_str());
+    assert_eq!(first_alert.expect("alert")["scans"], 7);
     assert_eq!(app.get_json("/api/v1/scans/stats", &app.token(officer).await).await["total"], 11);
     assert_eq!(app.get_json("/api/v1/scans/stats", &other).await["total"], 0);
     // The producer and the area's officer are told of the suspicious stamps, once.
@@ -350,21 +353,24 @@ fn url_escape(text: &str) -> String {
 }
 
 /// The scan log's writer splits a flush into statements of a few fixed sizes (SQLite) or sends
-/// it as arrays (PostgreSQL): every row arrives, with its place and time as the ORM reads them.
+/// it as arrays (PostgreSQL): every row arrives, with its place and time as the ORM reads them,
+/// and is added to its stamp's count in the same transaction.
 async fn scans_are_written_whole(app: TestApp) {
-    use ocop_persistence::entities::stamp_scan;
-    use ocop_persistence::traceability::{NewScan, insert_scans};
+    use ocop_persistence::entities::{stamp, stamp_scan};
+    use ocop_persistence::traceability::{NewScan, insert_scans, insert_stamps};
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
     use chrono::SubsecRound;
     // PostgreSQL keeps microseconds.
     let at = chrono::Utc::now().trunc_subsecs(6) - chrono::Duration::minutes(5);
     let area: std::sync::Arc<str> = "/22/193/".into();
-    // 256 + 64 + 16 + 4 + 1 + 1: every statement size, one of them twice.
+    let stamps: Vec<(String, i64)> = (0..3).map(|i| (format!("TEST{i:010}"), i)).collect();
+    insert_stamps(&app.db, uuid::Uuid::nil(), &stamps).await.expect("stamps");
+    // 256 + 64 + 16 + 4 + 1 + 1: every statement size, one of them twice; three stamps.
     let rows: Vec<NewScan> = (0..342_i64)
         .map(|i| NewScan {
             id: ocop_persistence::new_id(),
-            code: format!("TEST{i:010}"),
+            code: stamps[usize::try_from(i % 3).expect("index")].0.clone(),
             product_id: uuid::Uuid::nil(),
             area_path: area.clone(),
             scanned_at: at + chrono::Duration::milliseconds(i),
@@ -379,11 +385,18 @@ async fn scans_are_written_whole(app: TestApp) {
     assert_eq!(stored.clone().count(&app.db).await.expect("count"), 342);
     let since = stored.clone().filter(stamp_scan::Column::ScannedAt.gte(at + chrono::Duration::milliseconds(300)));
     assert_eq!(since.count(&app.db).await.expect("count"), 42);
-    let one =
-        stored.filter(stamp_scan::Column::Code.eq("TEST0000000340")).one(&app.db).await.expect("read").expect("row");
+    let one = stamp_scan::Entity::find_by_id(rows[340].id).one(&app.db).await.expect("read").expect("row");
     assert_eq!((one.lat, one.lon, one.device_class.as_str()), (Some(20.95), Some(107.08), "mobile"));
     assert_eq!(one.scanned_at, rows[340].scanned_at);
-    // A flush tried again after a lost confirmation writes nothing twice.
+    let counts = || async {
+        let mut rows =
+            stamp::Entity::find().filter(stamp::Column::Code.starts_with("TEST")).all(&app.db).await.expect("stamps");
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
+        rows.into_iter().map(|s| (s.scan_count, s.last_scanned_at)).collect::<Vec<_>>()
+    };
+    let last = |i: i64| Some(rows[usize::try_from(i).expect("index")].scanned_at);
+    assert_eq!(counts().await, vec![(114, last(339)), (114, last(340)), (114, last(341))]);
+    // A flush tried again after a lost confirmation writes nothing twice and counts it once.
     let again = [rows[0].clone(), NewScan { id: ocop_persistence::new_id(), ..rows[1].clone() }];
     insert_scans(&app.db, &again).await.expect("written");
     assert_eq!(
@@ -394,5 +407,131 @@ async fn scans_are_written_whole(app: TestApp) {
             .expect("count"),
         343
     );
+    assert_eq!(counts().await[..2], [(114, last(339)), (115, last(340))]);
 }
 both!(scans_are_written_whole);
+
+/// A 1×1 PNG.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\nIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+
+async fn send_file(app: &TestApp, path: &str, token: &str, name: &str, content: Vec<u8>) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(content).file_name(name.to_owned()));
+    app.request(reqwest::Method::PUT, path).bearer_auth(token).multipart(form).send().await.expect("upload")
+}
+
+/// A product photo is public (stamp page, trace, catalog); a lab report is read by those who
+/// read the batch.
+async fn photos_and_lab_reports(app: TestApp) {
+    let producer = app.token("chuthe@ocop.demo").await;
+    let product = app.get_json("/api/v1/products?limit=1", &producer).await["items"][0].clone();
+    let product_id = product["id"].as_str().expect("id").to_owned();
+    let photo_path = format!("/api/v1/products/{product_id}/photo");
+    assert!(product["photo_url"].is_null());
+
+    // Only images, at most 2 MB, only by who manages the product.
+    let saved = send_file(&app, &photo_path, &producer, "cha-muc.png", PNG.to_vec()).await;
+    assert_eq!(saved.status(), 200);
+    let url = saved.json::<Value>().await.expect("json")["photo_url"].as_str().expect("photo url").to_owned();
+    assert!(url.contains(&format!("/api/v1/public/products/{product_id}/photo?v=")), "{url}");
+    assert_problem(
+        send_file(&app, &photo_path, &producer, "x.txt", b"hello, world".to_vec()).await,
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+    let mut big = PNG.to_vec();
+    big.resize(2 * 1024 * 1024 + 1, 0);
+    assert_problem(send_file(&app, &photo_path, &producer, "big.png", big).await, 413, "payload_too_large").await;
+    let admin = app.token("admin@ocop.demo").await;
+    let coop = app.get_json("/api/v1/subjects?q=duoc%20lieu%20ba%20che", &admin).await["items"][0]["id"].clone();
+    app.post_expect("/api/v1/users", &admin, &json!({"email": "other@ocop.demo", "display_name": "HTX khác", "password": DEMO_PASSWORD, "role": "producer", "subject_id": coop}), 201).await;
+    let other = app.token("other@ocop.demo").await;
+    assert_problem(send_file(&app, &photo_path, &other, "x.png", PNG.to_vec()).await, 404, "not_found").await;
+
+    // Anyone fetches it, cached by its hash.
+    let public = format!("/api/v1/public/products/{product_id}/photo");
+    let r = app.request(reqwest::Method::GET, &public).send().await.expect("photo");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    let etag = r.headers()["etag"].to_str().expect("etag").to_owned();
+    assert_eq!(r.bytes().await.expect("bytes").as_ref(), PNG);
+    let again = app.request(reqwest::Method::GET, &public).header("if-none-match", &etag).send().await.expect("photo");
+    assert_eq!(again.status(), 304);
+
+    // The stamp page and the trace show it.
+    let batch = app
+        .post_expect(
+            "/api/v1/batches",
+            &producer,
+            &json!({"product_id": product_id, "code": "L-PHOTO", "produced_on": "2026-12-01", "quantity": 10, "unit": "hộp", "standard": "TCCS 01:2024",
+                "lab_tests": [{"laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh", "tested_on": "2026-12-02", "passed": true, "summary": "Đạt chỉ tiêu vi sinh", "report_number": "KN-7"}]}),
+            201,
+        )
+        .await;
+    let id = batch["id"].as_str().expect("id").to_owned();
+    let job = app.post_expect(&format!("/api/v1/batches/{id}/stamps"), &producer, &json!({"count": 1}), 202).await;
+    wait_job(&app, &producer, &job).await;
+    let code = codes(&app, &producer, &id).await[0].1.clone();
+    assert_eq!(scan(&app, &code).await["photo_url"], url.as_str());
+    let html = app
+        .request(reqwest::Method::GET, &format!("/t/{code}"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let relative = &url[url.find("/api/").expect("path")..];
+    assert!(html.contains(&format!("id=\"photo\" class=\"photo\" src=\"{relative}\"")), "{html}");
+
+    // The lab report: attached by the producer, read by the area's officer, no one else.
+    let test = batch["lab_tests"][0].clone();
+    assert!(test["report"].is_null());
+    let report_path = format!("/api/v1/batches/{id}/lab-tests/{}/report", test["id"].as_str().expect("test id"));
+    let pdf = crate::helpers::pdf("Phiếu kết quả KN-7");
+    let attached = send_file(&app, &report_path, &producer, "KN-7.pdf", pdf.clone()).await;
+    assert_eq!(attached.status(), 200);
+    assert_eq!(
+        attached.json::<Value>().await.expect("json")["report"],
+        json!({"file_name": "KN-7.pdf", "content_type": "application/pdf"})
+    );
+    assert_eq!(
+        app.get_json(&format!("/api/v1/batches/{id}"), &producer).await["lab_tests"][0]["report"]["file_name"],
+        "KN-7.pdf"
+    );
+    assert_problem(
+        send_file(&app, &report_path, &producer, "x.exe", b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff".to_vec()).await,
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+    let area = product["commune"]["path"].as_str().expect("path").to_owned();
+    let (officer, outsider) = if area.starts_with("/22/193/") {
+        ("halong@ocop.demo", "uongbi@ocop.demo")
+    } else {
+        ("uongbi@ocop.demo", "halong@ocop.demo")
+    };
+    let officer = app.token(officer).await;
+    let read = app.get(&report_path, &officer).send().await.expect("download");
+    assert_eq!(read.status(), 200);
+    assert_eq!(read.bytes().await.expect("bytes").as_ref(), pdf.as_slice());
+    assert_problem(send_file(&app, &report_path, &officer, "KN-7.pdf", pdf.clone()).await, 403, "forbidden").await;
+    assert_problem(app.get(&report_path, &app.token(outsider).await).send().await.expect("req"), 403, "outside_area")
+        .await;
+    assert_problem(app.get(&report_path, &other).send().await.expect("req"), 404, "not_found").await;
+    let unknown = format!("/api/v1/batches/{id}/lab-tests/{}/report", uuid::Uuid::nil());
+    assert_problem(app.get(&unknown, &producer).send().await.expect("req"), 404, "not_found").await;
+
+    // Removing the photo; both writes are audited.
+    let removed =
+        app.request(reqwest::Method::DELETE, &photo_path).bearer_auth(&producer).send().await.expect("delete");
+    assert_eq!(removed.status(), 200);
+    assert!(removed.json::<Value>().await.expect("json")["photo_url"].is_null());
+    assert_eq!(app.request(reqwest::Method::GET, &public).send().await.expect("photo").status(), 404);
+    for (kind, action) in [("product", "product.photo"), ("batch", "batch.lab_report")] {
+        let audit = app.get_json(&format!("/api/v1/audit?entity_type={kind}"), &admin).await;
+        assert!(audit["items"].as_array().expect("items").iter().any(|a| a["action"] == action), "{audit}");
+    }
+}
+both!(photos_and_lab_reports);

@@ -12,6 +12,10 @@ pub struct Model {
     pub passed: bool,
     pub summary: String,
     pub report_number: Option<String>,
+    /// The report file, when attached: its name, type and content hash (the storage key).
+    pub report_name: Option<String>,
+    pub report_type: Option<String>,
+    pub report_sha256: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -29,6 +29,9 @@ pub struct Model {
     pub unit: String,
     pub price_vnd: Option<i64>,
     pub status: String,
+    /// The product photo (public): its type and content hash (the storage key).
+    pub photo_type: Option<String>,
+    pub photo_sha256: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_multipart::Multipart;
+use actix_web::HttpResponse;
+use actix_web::http::header;
 use futures_util::StreamExt;
 
 use object_store::path::Path;
@@ -142,6 +144,62 @@ pub async fn read_multipart(
             .with_message(format!("Tệp vượt quá giới hạn {mb} MB."), format!("The file exceeds the {mb} MB limit.")));
     }
     Ok((fields, file))
+}
+
+/// A file received from a form and stored by its content.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The client's name for it, made safe (no path, no quotes or control characters).
+    pub file_name: String,
+    /// Recognised from the content.
+    pub content_type: &'static str,
+    pub sha256: String,
+    pub size_bytes: i64,
+}
+
+/// Reads a form's `file` (at most `limit` bytes: 413 beyond), accepts it only when `accept`
+/// takes the type read from its content (415 with `refused` otherwise) and stores it.
+pub async fn receive(
+    files: &FileStore,
+    payload: Multipart,
+    limit: usize,
+    accept: impl Fn(&str) -> bool,
+    refused: (&'static str, &'static str),
+) -> ApiResult<Received> {
+    let (_, file) = read_multipart(payload, limit).await?;
+    let (raw_name, content) = file
+        .filter(|(_, c)| !c.is_empty())
+        .ok_or_else(|| ApiError::invalid_field("file", "required", "Hãy chọn tệp.", "Attach a file."))?;
+    let content_type = sniff(&content)
+        .filter(|t| accept(t))
+        .ok_or_else(|| ApiError::new(ErrorCode::UnsupportedMediaType).with_message(refused.0, refused.1))?;
+    let sha256 = sha256_hex(&content);
+    let size_bytes = i64::try_from(content.len()).map_err(ApiError::internal)?;
+    files.put(&storage_key(&sha256), content.into()).await.map_err(ApiError::internal)?;
+    Ok(Received { file_name: ocop_domain::dossier::safe_file_name(&raw_name), content_type, sha256, size_bytes })
+}
+
+/// A stored file as a private download: its type, its name (UTF-8, RFC 6266), never cached.
+pub async fn private_download(
+    files: &FileStore,
+    key: &str,
+    content_type: String,
+    file_name: &str,
+) -> ApiResult<HttpResponse> {
+    let content = files.get(key).await.map_err(ApiError::internal)?;
+    let disposition = header::ContentDisposition {
+        disposition: header::DispositionType::Attachment,
+        parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
+            charset: header::Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: file_name.as_bytes().to_vec(),
+        })],
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header(disposition)
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(content))
 }
 
 fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {

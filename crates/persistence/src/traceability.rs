@@ -443,14 +443,18 @@ pub async fn flagged_stamps(
     rules: &SignalRules,
 ) -> Result<Vec<Flagged>, DbErr> {
     const LIMIT: u64 = 10_000;
-    let mut stamps = stamp::Entity::find()
-        .select_only()
-        .column(stamp::Column::Code)
-        .column(stamp::Column::ScanCount)
-        .column(stamp::Column::LastScannedAt)
-        .column(batch::Column::ProductId)
-        .column(batch::Column::AreaPath)
-        .inner_join(batch::Entity)
+    // A stamp's count, last scan, product and area.
+    let counted = || {
+        stamp::Entity::find()
+            .select_only()
+            .column(stamp::Column::Code)
+            .column(stamp::Column::ScanCount)
+            .column(stamp::Column::LastScannedAt)
+            .column(batch::Column::ProductId)
+            .column(batch::Column::AreaPath)
+            .inner_join(batch::Entity)
+    };
+    let mut stamps = counted()
         .filter(stamp::Column::LastScannedAt.gte(since))
         .filter(stamp::Column::ScanCount.gt(i64::from(rules.max_scans)));
     let mut placed = scan::Entity::find()
@@ -481,18 +485,8 @@ pub async fn flagged_stamps(
     // Placed scans of stamps not counted above: their counts.
     let missing: Vec<String> = placed_of.keys().filter(|c| !found.contains_key(*c)).cloned().collect();
     for chunk in missing.chunks(500) {
-        let rows = stamp::Entity::find()
-            .select_only()
-            .column(stamp::Column::Code)
-            .column(stamp::Column::ScanCount)
-            .column(stamp::Column::LastScannedAt)
-            .column(batch::Column::ProductId)
-            .column(batch::Column::AreaPath)
-            .inner_join(batch::Entity)
-            .filter(stamp::Column::Code.is_in(chunk.iter().cloned()))
-            .into_tuple::<Counted>()
-            .all(db)
-            .await?;
+        let rows =
+            counted().filter(stamp::Column::Code.is_in(chunk.iter().cloned())).into_tuple::<Counted>().all(db).await?;
         for row in rows {
             found.insert(row.0.clone(), (row, Vec::new()));
         }

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use actix_multipart::Multipart;
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::access::{application_visibility, party};
@@ -24,7 +23,7 @@ use validator::Validate;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::ApiJson;
-use crate::files::{read_multipart, sha256_hex, sniff, storage_key};
+use crate::files::{private_download, read_multipart, sha256_hex, sniff, storage_key};
 use crate::guard::{self, Need};
 use crate::paging::{Page, paging};
 use crate::routes::admin_units::area_path;
@@ -822,20 +821,7 @@ async fn document_for(state: &AppState, user: &AuthUser, id: Uuid, need: Need) -
 #[get("/documents/{id}/file")]
 pub async fn download_file(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let doc = document_for(&state, &user, id.into_inner(), Need::Read).await?;
-    let content = state.files.get(&doc.storage_key).await.map_err(ApiError::internal)?;
-    let disposition = header::ContentDisposition {
-        disposition: header::DispositionType::Attachment,
-        parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
-            charset: header::Charset::Ext("UTF-8".into()),
-            language_tag: None,
-            value: doc.file_name.into_bytes(),
-        })],
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, doc.content_type))
-        .insert_header(disposition)
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(content))
+    private_download(&state.files, &doc.storage_key, doc.content_type, &doc.file_name).await
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]

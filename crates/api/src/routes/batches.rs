@@ -8,7 +8,6 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ocop_domain::access::{Owner, Visibility, batch_visibility, check_keep_batch, check_read_batch};
-use ocop_domain::dossier::safe_file_name;
 use ocop_domain::traceability::{MAX_STAMPS_PER_JOB, printed_code};
 use ocop_persistence::entities::{batch, batch_input, epcis_event, lab_test, retained_sample, stamp_job};
 use ocop_persistence::{TransactionTrait, audit, products, traceability};
@@ -18,9 +17,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
-use crate::files::{read_multipart, sha256_hex, sniff, storage_key};
+use crate::files::{private_download, receive, storage_key};
 use crate::paging::{Page, paging};
 use crate::state::AppState;
 
@@ -859,21 +858,17 @@ pub async fn upload_lab_report(
     let (id, test) = path.into_inner();
     let b = kept(&state, &user, id).await?;
     let found = lab_test_of(&state, &b, test).await?;
-    let (raw_name, content) = read_multipart(payload, state.upload_limit_bytes)
-        .await?
-        .1
-        .filter(|(_, c)| !c.is_empty())
-        .ok_or_else(|| ApiError::invalid_field("file", "required", "Hãy chọn tệp.", "Attach a file."))?;
-    let content_type =
-        sniff(&content).filter(|t| *t == "application/pdf" || t.starts_with("image/")).ok_or_else(|| {
-            ApiError::new(ErrorCode::UnsupportedMediaType)
-                .with_message("Phiếu kiểm nghiệm là tệp PDF hoặc ảnh.", "A lab report is a PDF or an image.")
-        })?;
-    let sha256 = sha256_hex(&content);
-    state.files.put(&storage_key(&sha256), content.into()).await.map_err(ApiError::internal)?;
+    let got = receive(
+        &state.files,
+        payload,
+        state.upload_limit_bytes,
+        |t| t == "application/pdf" || t.starts_with("image/"),
+        ("Phiếu kiểm nghiệm là tệp PDF hoặc ảnh.", "A lab report is a PDF or an image."),
+    )
+    .await?;
     let txn = state.db.begin().await?;
     let saved =
-        traceability::set_lab_report(&txn, found.clone(), (safe_file_name(&raw_name), content_type.to_owned(), sha256))
+        traceability::set_lab_report(&txn, found.clone(), (got.file_name, got.content_type.to_owned(), got.sha256))
             .await?;
     audit::record(&txn, &user.audit(), "batch.lab_report", "batch", b.id, Some(&found), Some(&saved)).await?;
     txn.commit().await?;
@@ -899,10 +894,5 @@ pub async fn download_lab_report(
     let (Some(name), Some(kind), Some(sha256)) = (t.report_name, t.report_type, t.report_sha256) else {
         return Err(ApiError::not_found());
     };
-    let content = state.files.get(&storage_key(&sha256)).await.map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, kind))
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", name.replace('"', ""))))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(content))
+    private_download(&state.files, &storage_key(&sha256), kind, &name).await
 }

@@ -3,14 +3,12 @@
 //! area), and the GeoJSON import of growing areas. Reading is public through `/geo`; the
 //! signed-in map also reads unpublished growing areas here.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{NaiveDate, Utc};
 use ocop_domain::access::{
     Owner, check_create_in_area, check_manage_registry, check_read_registry, registry_visibility,
 };
 use ocop_domain::admin_unit::AdminLevel;
-use ocop_domain::dossier::safe_file_name;
 use ocop_domain::geo::{
     AreaGeometry, Bbox, CropCycle, GrowingAreaCode, SALES_POINT_LEVELS, SERVICE_KINDS, STANDARDS, check_area,
     check_point,
@@ -25,9 +23,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::extract::ApiJson;
-use crate::files::{read_multipart, sha256_hex, sniff, storage_key};
+use crate::files::{private_download, receive, storage_key};
 use crate::paging::paging;
 use crate::routes::geo::{GEO_JSON, craft_village_feature, growing_area_feature, sales_point_feature};
 use crate::state::AppState;
@@ -492,23 +490,19 @@ pub async fn upload_standard_certificate(
     let found = load_growing_area(&state, &user, id).await?;
     check_manage_registry(&user.actor(), Owner { subject_id: found.subject_id, area_path: &found.area_path })?;
     let (mut standards, index) = standard_at(&found, index)?;
-    let (_, file) = read_multipart(payload, state.upload_limit_bytes).await?;
-    let (raw_name, content) = file
-        .filter(|(_, c)| !c.is_empty())
-        .ok_or_else(|| ApiError::invalid_field("file", "required", "Hãy chọn tệp.", "Attach a file."))?;
-    let content_type =
-        sniff(&content).filter(|t| *t == "application/pdf" || t.starts_with("image/")).ok_or_else(|| {
-            ApiError::new(ErrorCode::UnsupportedMediaType)
-                .with_message("Giấy chứng nhận là tệp PDF hoặc ảnh.", "A certificate is a PDF or an image.")
-        })?;
-    let sha256 = sha256_hex(&content);
-    let size_bytes = i64::try_from(content.len()).map_err(ApiError::internal)?;
-    state.files.put(&storage_key(&sha256), content.into()).await.map_err(ApiError::internal)?;
+    let got = receive(
+        &state.files,
+        payload,
+        state.upload_limit_bytes,
+        |t| t == "application/pdf" || t.starts_with("image/"),
+        ("Giấy chứng nhận là tệp PDF hoặc ảnh.", "A certificate is a PDF or an image."),
+    )
+    .await?;
     standards[index].certificate_file = Some(CertificateFile {
-        file_name: safe_file_name(&raw_name),
-        content_type: content_type.to_owned(),
-        sha256,
-        size_bytes,
+        file_name: got.file_name,
+        content_type: got.content_type.to_owned(),
+        sha256: got.sha256,
+        size_bytes: got.size_bytes,
     });
     let mut row = found.clone();
     row.standards = ocop_persistence::to_json(&standards)?;
@@ -546,15 +540,7 @@ pub async fn download_standard_certificate(
     let found = load_growing_area(&state, &user, id).await?;
     let (standards, index) = standard_at(&found, index)?;
     let file = standards[index].certificate_file.clone().ok_or_else(ApiError::not_found)?;
-    let content = state.files.get(&storage_key(&file.sha256)).await.map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, file.content_type))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", file.file_name.replace('"', "")),
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(content))
+    private_download(&state.files, &storage_key(&file.sha256), file.content_type, &file.file_name).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

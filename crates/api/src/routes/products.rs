@@ -21,7 +21,7 @@ use validator::Validate;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::extract::ApiJson;
-use crate::files::{read_multipart, sha256_hex, sniff, storage_key};
+use crate::files::{receive, storage_key};
 use crate::guard::{self, Need};
 use crate::paging::{Page, paging};
 use crate::routes::admin_units::{AdminUnitRef, area_path, unit_refs};
@@ -567,20 +567,15 @@ pub async fn set_photo(
     payload: actix_multipart::Multipart,
 ) -> ApiResult<web::Json<Product>> {
     let product = guard::product(&state, &user, id.into_inner(), Need::Manage).await?;
-    let (_, file) = read_multipart(payload, PHOTO_LIMIT.min(state.upload_limit_bytes)).await?;
-    let (_, content) = file
-        .filter(|(_, c)| !c.is_empty())
-        .ok_or_else(|| ApiError::invalid_field("file", "required", "Hãy chọn ảnh.", "Attach an image."))?;
-    let content_type =
-        sniff(&content).filter(|t| matches!(*t, "image/jpeg" | "image/png" | "image/webp")).ok_or_else(|| {
-            ApiError::new(ErrorCode::UnsupportedMediaType).with_message(
-                "Ảnh sản phẩm là tệp JPEG, PNG hoặc WebP.",
-                "A product photo is a JPEG, PNG or WebP image.",
-            )
-        })?;
-    let sha256 = sha256_hex(&content);
-    state.files.put(&storage_key(&sha256), content.into()).await.map_err(ApiError::internal)?;
-    save_photo(&state, &user, product, Some((content_type.to_owned(), sha256))).await
+    let got = receive(
+        &state.files,
+        payload,
+        PHOTO_LIMIT.min(state.upload_limit_bytes),
+        |t| matches!(t, "image/jpeg" | "image/png" | "image/webp"),
+        ("Ảnh sản phẩm là tệp JPEG, PNG hoặc WebP.", "A product photo is a JPEG, PNG or WebP image."),
+    )
+    .await?;
+    save_photo(&state, &user, product, Some((got.content_type.to_owned(), got.sha256))).await
 }
 
 /// Remove the product photo / Xoá ảnh sản phẩm.

@@ -289,10 +289,10 @@ macro_rules! insert_scans_into {
 /// Scans arrive by the ten thousand a second under load, so this goes under the ORM to sqlx
 /// with statements prepared once: PostgreSQL gets the whole set as nine arrays in one
 /// `INSERT … SELECT FROM UNNEST` whose inserted rows update the counts in the same statement;
-/// SQLite multi-row inserts of a few fixed sizes, then one update per stamp. The values are
-/// bound exactly as sea-orm binds them (the same sqlx encoders).
+/// SQLite multi-row inserts and counts of a few fixed sizes. The values are bound exactly as
+/// sea-orm binds them (the same sqlx encoders).
 pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) -> Result<(), DbErr> {
-    use sea_orm::sqlx::{self, Row};
+    use sea_orm::sqlx;
     let failed = |e: sqlx::Error| DbErr::Exec(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(e)));
     if rows.is_empty() {
         return Ok(());
@@ -323,70 +323,119 @@ pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) ->
                 .await
                 .map_err(failed)?;
         }
-        _ => {
-            static STATEMENTS: std::sync::LazyLock<Vec<(usize, String)>> = std::sync::LazyLock::new(|| {
-                // 9 parameters a row: 256 rows stay well under SQLite's parameter limit.
-                [256, 64, 16, 4, 1]
-                    .into_iter()
-                    .map(|n| {
-                        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
-                        (
-                            n,
-                            format!(
-                                "{} VALUES {} ON CONFLICT (id) DO NOTHING RETURNING code",
-                                insert_scans_into!(),
-                                vec![row; n].join(", ")
-                            ),
-                        )
-                    })
-                    .collect()
-            });
-            let mut txn = db.get_sqlite_connection_pool().begin().await.map_err(failed)?;
-            let mut written: HashMap<String, u64> = HashMap::new();
-            let mut rest = rows;
-            while !rest.is_empty() {
-                let (n, sql) = STATEMENTS.iter().find(|(n, _)| *n <= rest.len()).expect("a statement of one row");
-                let (chunk, tail) = rest.split_at(*n);
-                let mut q = sqlx::query(sql.as_str());
-                for r in chunk {
-                    q = q
-                        .bind(r.id)
-                        .bind(r.code.as_str())
-                        .bind(r.product_id)
-                        .bind(&*r.area_path)
-                        .bind(r.scanned_at)
-                        .bind(r.place.map(|p| p.0))
-                        .bind(r.place.map(|p| p.1))
-                        .bind(r.device_class)
-                        .bind(r.client_hash.as_str());
-                }
-                for row in q.fetch_all(&mut *txn).await.map_err(failed)? {
-                    *written.entry(row.try_get(0).map_err(failed)?).or_default() += 1;
-                }
-                rest = tail;
-            }
-            let mut latest: HashMap<&str, DateTime<Utc>> = HashMap::new();
-            for r in rows {
-                let at = latest.entry(r.code.as_str()).or_insert(r.scanned_at);
-                *at = (*at).max(r.scanned_at);
-            }
-            for (code, n) in &written {
-                // Timestamps are stored as RFC 3339 text in UTC, which sorts as time does.
-                sqlx::query(
-                    "UPDATE stamps SET scan_count = scan_count + ?1, \
-                     last_scanned_at = max(coalesce(last_scanned_at, ?2), ?2) WHERE code = ?3",
-                )
-                .bind(i64::try_from(*n).unwrap_or(i64::MAX))
-                .bind(latest.get(code.as_str()).copied())
-                .bind(code.as_str())
-                .execute(&mut *txn)
-                .await
-                .map_err(failed)?;
-            }
-            txn.commit().await.map_err(failed)?;
-        }
+        _ => insert_scans_sqlite(db, rows).await?,
     }
     Ok(())
+}
+
+/// SQLite statements of a few fixed sizes (rows each), prepared once; `n` rows go as the
+/// largest that fit, then the smaller ones.
+struct Statements {
+    statements: Vec<(usize, String)>,
+}
+
+impl Statements {
+    const SIZES: [usize; 5] = [256, 64, 16, 4, 1];
+
+    /// `prefix`, the row placeholders `row` repeated, then `suffix`.
+    fn new(prefix: &str, row: &str, suffix: &str) -> Self {
+        let statements =
+            Self::SIZES.into_iter().map(|n| (n, format!("{prefix}{}{suffix}", vec![row; n].join(", ")))).collect();
+        Self { statements }
+    }
+
+    /// The statements for `n` rows, with how many rows each takes.
+    fn split(&self, mut n: usize) -> Vec<(usize, &str)> {
+        let mut out = Vec::new();
+        while n > 0 {
+            let (size, sql) = self.statements.iter().find(|(size, _)| *size <= n).expect("a statement of one row");
+            out.push((*size, sql.as_str()));
+            n -= size;
+        }
+        out
+    }
+}
+
+/// The scans, then their counts, a few statements each (every statement is a round trip to
+/// SQLite's worker thread). A flush tried again finds some scans written: it starts over
+/// without them.
+async fn insert_scans_sqlite(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) -> Result<(), DbErr> {
+    use sea_orm::sqlx;
+    let failed = |e: sqlx::Error| DbErr::Exec(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(e)));
+    // 9 parameters a row (3 for a count): 256 rows stay well under SQLite's parameter limit.
+    static INSERTS: std::sync::LazyLock<Statements> = std::sync::LazyLock::new(|| {
+        Statements::new(
+            concat!(insert_scans_into!(), " VALUES "),
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " ON CONFLICT (id) DO NOTHING",
+        )
+    });
+    // Timestamps are stored as RFC 3339 text in UTC, which sorts as time does.
+    static COUNTS: std::sync::LazyLock<Statements> = std::sync::LazyLock::new(|| {
+        Statements::new(
+            "WITH n(code, k, at) AS (VALUES ",
+            "(?, ?, ?)",
+            ") UPDATE stamps SET scan_count = scan_count + n.k, \
+             last_scanned_at = max(coalesce(last_scanned_at, n.at), n.at) FROM n WHERE stamps.code = n.code",
+        )
+    });
+    let pool = db.get_sqlite_connection_pool();
+    let mut fresh: Vec<&NewScan> = rows.iter().collect();
+    let mut txn = pool.begin().await.map_err(failed)?;
+    let mut whole = true;
+    let mut rest = &fresh[..];
+    for (n, sql) in INSERTS.split(fresh.len()) {
+        let (chunk, tail) = rest.split_at(n);
+        let mut q = sqlx::query(sql);
+        for r in chunk {
+            q = q
+                .bind(r.id)
+                .bind(r.code.as_str())
+                .bind(r.product_id)
+                .bind(&*r.area_path)
+                .bind(r.scanned_at)
+                .bind(r.place.map(|p| p.0))
+                .bind(r.place.map(|p| p.1))
+                .bind(r.device_class)
+                .bind(r.client_hash.as_str());
+        }
+        whole &= q.execute(&mut *txn).await.map_err(failed)?.rows_affected() == n as u64;
+        rest = tail;
+    }
+    if !whole {
+        txn.rollback().await.map_err(failed)?;
+        let mut written = HashSet::new();
+        for chunk in rows.chunks(500) {
+            let ids: Vec<Uuid> = scan::Entity::find()
+                .select_only()
+                .column(scan::Column::Id)
+                .filter(scan::Column::Id.is_in(chunk.iter().map(|r| r.id)))
+                .into_tuple()
+                .all(db)
+                .await?;
+            written.extend(ids);
+        }
+        fresh.retain(|r| !written.contains(&r.id));
+        return Box::pin(insert_scans_sqlite(db, &fresh.into_iter().cloned().collect::<Vec<_>>())).await;
+    }
+    let mut per_stamp: HashMap<&str, (i64, DateTime<Utc>)> = HashMap::new();
+    for r in &fresh {
+        let (k, at) = per_stamp.entry(r.code.as_str()).or_insert((0, r.scanned_at));
+        *k += 1;
+        *at = (*at).max(r.scanned_at);
+    }
+    let counts: Vec<(&str, (i64, DateTime<Utc>))> = per_stamp.into_iter().collect();
+    let mut rest = &counts[..];
+    for (n, sql) in COUNTS.split(counts.len()) {
+        let (chunk, tail) = rest.split_at(n);
+        let mut q = sqlx::query(sql);
+        for (code, (k, at)) in chunk {
+            q = q.bind(*code).bind(*k).bind(*at);
+        }
+        q.execute(&mut *txn).await.map_err(failed)?;
+        rest = tail;
+    }
+    txn.commit().await.map_err(failed)
 }
 
 /// The latest scans of a stamp that have a place (only they can be far apart), newest first.

@@ -240,7 +240,7 @@ async fn load_stamp(state: &AppState, value: u64, code: &str) -> ApiResult<bool>
         state.stamp_cache.put(value, StampEntry::unknown());
         return Ok(false);
     };
-    // Scans of this instance not written yet are not in the count: the flush is a second away.
+    // Scans of this instance not written yet are not in this count; `put` keeps the larger.
     let count = u64::try_from(stamp.scan_count).unwrap_or(0);
     let placed = match count {
         0 => Vec::new(),

@@ -146,6 +146,11 @@ pub async fn read_multipart(
     Ok((fields, file))
 }
 
+/// What a certificate or a lab report may be: a PDF or a scan (any accepted image).
+pub fn pdf_or_image(content_type: &str) -> bool {
+    content_type == "application/pdf" || content_type.starts_with("image/")
+}
+
 /// A file received from a form and stored by its content.
 #[derive(Debug, Clone)]
 pub struct Received {

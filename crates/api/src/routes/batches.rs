@@ -19,7 +19,7 @@ use validator::Validate;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
-use crate::files::{private_download, receive, storage_key};
+use crate::files::{pdf_or_image, private_download, receive, storage_key};
 use crate::paging::{Page, paging};
 use crate::state::AppState;
 
@@ -862,7 +862,7 @@ pub async fn upload_lab_report(
         &state.files,
         payload,
         state.upload_limit_bytes,
-        |t| t == "application/pdf" || t.starts_with("image/"),
+        pdf_or_image,
         ("Phiếu kiểm nghiệm là tệp PDF hoặc ảnh.", "A lab report is a PDF or an image."),
     )
     .await?;

@@ -25,7 +25,7 @@ use validator::Validate;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::extract::ApiJson;
-use crate::files::{private_download, receive, storage_key};
+use crate::files::{pdf_or_image, private_download, receive, storage_key};
 use crate::paging::paging;
 use crate::routes::geo::{GEO_JSON, craft_village_feature, growing_area_feature, sales_point_feature};
 use crate::state::AppState;
@@ -494,7 +494,7 @@ pub async fn upload_standard_certificate(
         &state.files,
         payload,
         state.upload_limit_bytes,
-        |t| t == "application/pdf" || t.starts_with("image/"),
+        pdf_or_image,
         ("Giấy chứng nhận là tệp PDF hoặc ảnh.", "A certificate is a PDF or an image."),
     )
     .await?;

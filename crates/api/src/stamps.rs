@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use ocop_domain::traceability::stamp_code;
+use ocop_domain::traceability::{ClientHasher, stamp_code};
 use ocop_persistence::traceability::NewScan;
 use ocop_persistence::{DatabaseConnection, DbErr, traceability};
 use rand::RngExt;
@@ -325,27 +325,28 @@ impl StampCache {
     }
 }
 
-/// The day's salt of the client hashes, derived once a day.
-pub struct DailySalt {
+/// The scan log's client hasher, keyed once a day.
+pub struct DailyHasher {
     secret: Vec<u8>,
-    current: std::sync::RwLock<(chrono::NaiveDate, std::sync::Arc<Vec<u8>>)>,
+    current: std::sync::RwLock<(chrono::NaiveDate, std::sync::Arc<ClientHasher>)>,
 }
 
-impl DailySalt {
+impl DailyHasher {
     pub fn new(secret: Vec<u8>) -> Self {
-        Self { secret, current: std::sync::RwLock::new((chrono::NaiveDate::MIN, std::sync::Arc::new(Vec::new()))) }
+        let first = ClientHasher::for_day(&secret, chrono::NaiveDate::MIN);
+        Self { secret, current: std::sync::RwLock::new((chrono::NaiveDate::MIN, std::sync::Arc::new(first))) }
     }
 
-    pub fn of(&self, day: chrono::NaiveDate) -> std::sync::Arc<Vec<u8>> {
+    pub fn of(&self, day: chrono::NaiveDate) -> std::sync::Arc<ClientHasher> {
         {
             let current = self.current.read().unwrap_or_else(|p| p.into_inner());
             if current.0 == day {
                 return current.1.clone();
             }
         }
-        let salt = std::sync::Arc::new(ocop_domain::traceability::daily_salt(&self.secret, day));
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = (day, salt.clone());
-        salt
+        let hasher = std::sync::Arc::new(ClientHasher::for_day(&self.secret, day));
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = (day, hasher.clone());
+        hasher
     }
 }
 

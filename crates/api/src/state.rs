@@ -132,7 +132,7 @@ pub struct AppState {
     pub trace_cache: crate::stamps::TraceCache<crate::routes::trace::CachedBatch>,
     pub stamp_cache: crate::stamps::StampCache,
     /// The scan log's client hashes are keyed by a salt that changes daily.
-    pub scan_salt: crate::stamps::DailySalt,
+    pub scan_hasher: crate::stamps::DailyHasher,
     pub rate_limiter: RateLimiter,
     pub usage: UsageCounter,
     /// Catalog pages already built, by the catalog's fingerprint and the request.
@@ -169,7 +169,7 @@ impl AppState {
             scans: crate::stamps::ScanLog::default(),
             trace_cache: crate::stamps::TraceCache::default(),
             stamp_cache: crate::stamps::StampCache::default(),
-            scan_salt: crate::stamps::DailySalt::new(config.jwt_secret.clone()),
+            scan_hasher: crate::stamps::DailyHasher::new(config.jwt_secret.clone()),
             rate_limiter: RateLimiter::new(),
             usage: UsageCounter::default(),
             catalog_cache: crate::routes::catalog::PageCache::new(config.catalog_cache_bytes),

@@ -76,24 +76,31 @@ pub fn coarse(lat: f64, lon: f64) -> Option<(f64, f64)> {
     ok.then(|| ((lat * 100.0).round() / 100.0, (lon * 100.0).round() / 100.0))
 }
 
-/// The day's salt for the scan log's client hashes, derived from the server's secret: it
-/// changes every day and is never stored.
-pub fn daily_salt(secret: &[u8], day: chrono::NaiveDate) -> Vec<u8> {
-    crate::partner::sign(secret, format!("scan-salt:{day}").as_bytes()).into_bytes()
-}
+/// The scan log's stand-in for client addresses: a keyed hash under the day's salt, derived
+/// from the server's secret (it changes every day and is never stored), so one day's scans from
+/// an address can be told apart from another's without storing it, and days cannot be linked.
+/// Keyed once a day; each address then costs two SHA-256 blocks.
+#[derive(Clone)]
+pub struct ClientHasher(hmac::Hmac<sha2::Sha256>);
 
-/// The scan log's stand-in for a client address: a keyed hash under the day's salt, so one
-/// day's scans from an address can be told apart from another's without storing it, and days
-/// cannot be linked.
-pub fn client_hash(salt: &[u8], address: &str) -> String {
-    use hmac::{Hmac, KeyInit, Mac};
-    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(salt).expect("HMAC takes a key of any length");
-    mac.update(address.as_bytes());
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    mac.finalize().into_bytes()[..16]
-        .iter()
-        .flat_map(|b| [HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char])
-        .collect()
+impl ClientHasher {
+    pub fn for_day(secret: &[u8], day: chrono::NaiveDate) -> Self {
+        use hmac::KeyInit;
+        let salt = crate::partner::sign(secret, format!("scan-salt:{day}").as_bytes());
+        Self(hmac::Hmac::new_from_slice(salt.as_bytes()).expect("HMAC takes a key of any length"))
+    }
+
+    /// 128 bits of the keyed hash, in hex.
+    pub fn hash(&self, address: &str) -> String {
+        use hmac::Mac;
+        let mut mac = self.0.clone();
+        mac.update(address.as_bytes());
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        mac.finalize().into_bytes()[..16]
+            .iter()
+            .flat_map(|b| [HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char])
+            .collect()
+    }
 }
 
 /// Great-circle distance in kilometres.
@@ -345,13 +352,14 @@ mod tests {
         assert_eq!(device_class("Mozilla/5.0 (Linux; Android 13) Mobile"), "mobile");
         assert_eq!(device_class("Googlebot/2.1"), "bot");
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("day");
-        let h = client_hash(&daily_salt(b"k", day), "203.0.113.7");
+        let h = ClientHasher::for_day(b"k", day).hash("203.0.113.7");
         assert_eq!(h.len(), 32);
         assert!(!h.contains("203"));
-        assert_eq!(h, client_hash(&daily_salt(b"k", day), "203.0.113.7"));
+        assert_eq!(h, ClientHasher::for_day(b"k", day).hash("203.0.113.7"));
+        assert_ne!(h, ClientHasher::for_day(b"k", day).hash("203.0.113.8"));
         assert_ne!(
             h,
-            client_hash(&daily_salt(b"k", day.succ_opt().expect("next")), "203.0.113.7"),
+            ClientHasher::for_day(b"k", day.succ_opt().expect("next")).hash("203.0.113.7"),
             "the salt rotates daily"
         );
     }

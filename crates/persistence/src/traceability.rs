@@ -276,56 +276,126 @@ pub struct NewScan {
     pub client_hash: String,
 }
 
-macro_rules! insert_scans_into {
-    () => {
-        "INSERT INTO stamp_scans (id, code, product_id, area_path, scanned_at, lat, lon, device_class, client_hash)"
-    };
-}
-
 /// Writes scans in one transaction and adds them to their stamps' counts; scans written
 /// already are skipped (and not counted again), so a flush whose commit was not confirmed can
 /// be tried again.
 ///
-/// Scans arrive by the ten thousand a second under load, so this goes under the ORM to sqlx
-/// with statements prepared once: PostgreSQL gets the whole set as nine arrays in one
-/// `INSERT … SELECT FROM UNNEST` whose inserted rows update the counts in the same statement;
-/// SQLite multi-row inserts and counts of a few fixed sizes. The values are bound exactly as
-/// sea-orm binds them (the same sqlx encoders).
+/// Scans arrive by the ten thousand a second under load, so this goes under the ORM to sqlx:
+/// PostgreSQL takes the rows by `COPY` in its binary format (its cheapest way in), SQLite as
+/// multi-row inserts of a few fixed sizes, prepared once; then one count per stamp scanned.
+/// A set with scans written already (the copy meets a taken id, or SQLite inserts fewer rows)
+/// is rolled back and written again without them.
 pub async fn insert_scans(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) -> Result<(), DbErr> {
-    use sea_orm::sqlx;
-    let failed = |e: sqlx::Error| DbErr::Exec(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(e)));
     if rows.is_empty() {
         return Ok(());
     }
-    match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => {
-            const INSERT: &str = concat!(
-                "WITH ins AS (",
-                insert_scans_into!(),
-                " SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], \
-                 $6::float8[], $7::float8[], $8::text[], $9::text[]) ON CONFLICT (id) DO NOTHING RETURNING code, scanned_at), \
-                 per_stamp AS (SELECT code, count(*) AS n, max(scanned_at) AS at FROM ins GROUP BY code) \
-                 UPDATE stamps SET scan_count = stamps.scan_count + per_stamp.n, \
-                 last_scanned_at = GREATEST(stamps.last_scanned_at, per_stamp.at) \
-                 FROM per_stamp WHERE stamps.code = per_stamp.code"
-            );
-            sqlx::query(INSERT)
-                .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.code.as_str()).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.product_id).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| &*r.area_path).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.scanned_at).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.place.map(|p| p.0)).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.place.map(|p| p.1)).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.device_class).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.client_hash.as_str()).collect::<Vec<_>>())
-                .execute(db.get_postgres_connection_pool())
-                .await
-                .map_err(failed)?;
-        }
-        _ => insert_scans_sqlite(db, rows).await?,
+    let whole = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => write_scans_postgres(db, rows).await?,
+        _ => write_scans_sqlite(db, rows).await?,
+    };
+    if whole {
+        return Ok(());
     }
-    Ok(())
+    let mut written = HashSet::new();
+    for chunk in rows.chunks(500) {
+        let ids: Vec<Uuid> = scan::Entity::find()
+            .select_only()
+            .column(scan::Column::Id)
+            .filter(scan::Column::Id.is_in(chunk.iter().map(|r| r.id)))
+            .into_tuple()
+            .all(db)
+            .await?;
+        written.extend(ids);
+    }
+    if written.is_empty() {
+        return Err(DbErr::Custom("scans conflict with none written".into()));
+    }
+    let fresh: Vec<NewScan> = rows.iter().filter(|r| !written.contains(&r.id)).cloned().collect();
+    Box::pin(insert_scans(db, &fresh)).await
+}
+
+fn sqlx_failed(e: sea_orm::sqlx::Error) -> DbErr {
+    DbErr::Exec(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(e)))
+}
+
+/// How many of the scans each stamp got, and the latest.
+fn per_stamp(rows: &[NewScan]) -> Vec<(&str, i64, DateTime<Utc>)> {
+    let mut per_stamp: HashMap<&str, (i64, DateTime<Utc>)> = HashMap::new();
+    for r in rows {
+        let (k, at) = per_stamp.entry(r.code.as_str()).or_insert((0, r.scanned_at));
+        *k += 1;
+        *at = (*at).max(r.scanned_at);
+    }
+    per_stamp.into_iter().map(|(code, (k, at))| (code, k, at)).collect()
+}
+
+/// `COPY … FROM STDIN (FORMAT binary)`, then the counts from three arrays; `false` (rolled
+/// back) when a scan's id is taken.
+async fn write_scans_postgres(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) -> Result<bool, DbErr> {
+    use sea_orm::sqlx;
+    const COPY: &str = "COPY stamp_scans (id, code, product_id, area_path, scanned_at, lat, lon, device_class, client_hash) \
+                        FROM STDIN (FORMAT binary)";
+    const COUNTS: &str = "UPDATE stamps SET scan_count = stamps.scan_count + n.k, \
+                          last_scanned_at = GREATEST(stamps.last_scanned_at, n.at) \
+                          FROM UNNEST($1::text[], $2::int8[], $3::timestamptz[]) AS n(code, k, at) WHERE stamps.code = n.code";
+    let mut txn = db.get_postgres_connection_pool().begin().await.map_err(sqlx_failed)?;
+    let mut copy = txn.copy_in_raw(COPY).await.map_err(sqlx_failed)?;
+    copy.send(pg_copy_binary(rows)).await.map_err(sqlx_failed)?;
+    match copy.finish().await {
+        Ok(_) => {}
+        Err(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+            txn.rollback().await.map_err(sqlx_failed)?;
+            return Ok(false);
+        }
+        Err(e) => return Err(sqlx_failed(e)),
+    }
+    let counts = per_stamp(rows);
+    sqlx::query(COUNTS)
+        .bind(counts.iter().map(|c| c.0).collect::<Vec<_>>())
+        .bind(counts.iter().map(|c| c.1).collect::<Vec<_>>())
+        .bind(counts.iter().map(|c| c.2).collect::<Vec<_>>())
+        .execute(&mut *txn)
+        .await
+        .map_err(sqlx_failed)?;
+    txn.commit().await.map_err(sqlx_failed)?;
+    Ok(true)
+}
+
+/// Scans in PostgreSQL's binary `COPY` format: a header, then per row its field count and
+/// each field as a length and the type's binary form (uuid 16 bytes, text UTF-8, timestamptz
+/// microseconds since 2000-01-01 UTC, float8 IEEE 754, NULL as length -1), all big-endian.
+fn pg_copy_binary(rows: &[NewScan]) -> Vec<u8> {
+    const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+    let mut out = Vec::with_capacity(19 + rows.len() * 160 + 2);
+    out.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+    out.extend_from_slice(&0_i32.to_be_bytes()); // flags
+    out.extend_from_slice(&0_i32.to_be_bytes()); // header extension
+    let field = |out: &mut Vec<u8>, bytes: &[u8]| {
+        out.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
+        out.extend_from_slice(bytes);
+    };
+    for r in rows {
+        out.extend_from_slice(&9_i16.to_be_bytes());
+        field(&mut out, r.id.as_bytes());
+        field(&mut out, r.code.as_bytes());
+        field(&mut out, r.product_id.as_bytes());
+        field(&mut out, r.area_path.as_bytes());
+        field(&mut out, &(r.scanned_at.timestamp_micros() - PG_EPOCH_MICROS).to_be_bytes());
+        match r.place {
+            Some((lat, lon)) => {
+                field(&mut out, &lat.to_be_bytes());
+                field(&mut out, &lon.to_be_bytes());
+            }
+            None => {
+                out.extend_from_slice(&(-1_i32).to_be_bytes());
+                out.extend_from_slice(&(-1_i32).to_be_bytes());
+            }
+        }
+        field(&mut out, r.device_class.as_bytes());
+        field(&mut out, r.client_hash.as_bytes());
+    }
+    out.extend_from_slice(&(-1_i16).to_be_bytes());
+    out
 }
 
 /// SQLite statements of a few fixed sizes (rows each), prepared once; `n` rows go as the
@@ -357,15 +427,13 @@ impl Statements {
 }
 
 /// The scans, then their counts, a few statements each (every statement is a round trip to
-/// SQLite's worker thread). A flush tried again finds some scans written: it starts over
-/// without them.
-async fn insert_scans_sqlite(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) -> Result<(), DbErr> {
+/// SQLite's worker thread); `false` (rolled back) when fewer scans went in than were sent.
+async fn write_scans_sqlite(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) -> Result<bool, DbErr> {
     use sea_orm::sqlx;
-    let failed = |e: sqlx::Error| DbErr::Exec(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(e)));
     // 9 parameters a row (3 for a count): 256 rows stay well under SQLite's parameter limit.
     static INSERTS: std::sync::LazyLock<Statements> = std::sync::LazyLock::new(|| {
         Statements::new(
-            concat!(insert_scans_into!(), " VALUES "),
+            "INSERT INTO stamp_scans (id, code, product_id, area_path, scanned_at, lat, lon, device_class, client_hash) VALUES ",
             "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
             " ON CONFLICT (id) DO NOTHING",
         )
@@ -379,12 +447,9 @@ async fn insert_scans_sqlite(db: &sea_orm::DatabaseConnection, rows: &[NewScan])
              last_scanned_at = max(coalesce(last_scanned_at, n.at), n.at) FROM n WHERE stamps.code = n.code",
         )
     });
-    let pool = db.get_sqlite_connection_pool();
-    let mut fresh: Vec<&NewScan> = rows.iter().collect();
-    let mut txn = pool.begin().await.map_err(failed)?;
-    let mut whole = true;
-    let mut rest = &fresh[..];
-    for (n, sql) in INSERTS.split(fresh.len()) {
+    let mut txn = db.get_sqlite_connection_pool().begin().await.map_err(sqlx_failed)?;
+    let mut rest = rows;
+    for (n, sql) in INSERTS.split(rows.len()) {
         let (chunk, tail) = rest.split_at(n);
         let mut q = sqlx::query(sql);
         for r in chunk {
@@ -399,43 +464,25 @@ async fn insert_scans_sqlite(db: &sea_orm::DatabaseConnection, rows: &[NewScan])
                 .bind(r.device_class)
                 .bind(r.client_hash.as_str());
         }
-        whole &= q.execute(&mut *txn).await.map_err(failed)?.rows_affected() == n as u64;
+        if q.execute(&mut *txn).await.map_err(sqlx_failed)?.rows_affected() < n as u64 {
+            txn.rollback().await.map_err(sqlx_failed)?;
+            return Ok(false);
+        }
         rest = tail;
     }
-    if !whole {
-        txn.rollback().await.map_err(failed)?;
-        let mut written = HashSet::new();
-        for chunk in rows.chunks(500) {
-            let ids: Vec<Uuid> = scan::Entity::find()
-                .select_only()
-                .column(scan::Column::Id)
-                .filter(scan::Column::Id.is_in(chunk.iter().map(|r| r.id)))
-                .into_tuple()
-                .all(db)
-                .await?;
-            written.extend(ids);
-        }
-        fresh.retain(|r| !written.contains(&r.id));
-        return Box::pin(insert_scans_sqlite(db, &fresh.into_iter().cloned().collect::<Vec<_>>())).await;
-    }
-    let mut per_stamp: HashMap<&str, (i64, DateTime<Utc>)> = HashMap::new();
-    for r in &fresh {
-        let (k, at) = per_stamp.entry(r.code.as_str()).or_insert((0, r.scanned_at));
-        *k += 1;
-        *at = (*at).max(r.scanned_at);
-    }
-    let counts: Vec<(&str, (i64, DateTime<Utc>))> = per_stamp.into_iter().collect();
+    let counts = per_stamp(rows);
     let mut rest = &counts[..];
     for (n, sql) in COUNTS.split(counts.len()) {
         let (chunk, tail) = rest.split_at(n);
         let mut q = sqlx::query(sql);
-        for (code, (k, at)) in chunk {
+        for (code, k, at) in chunk {
             q = q.bind(*code).bind(*k).bind(*at);
         }
-        q.execute(&mut *txn).await.map_err(failed)?;
+        q.execute(&mut *txn).await.map_err(sqlx_failed)?;
         rest = tail;
     }
-    txn.commit().await.map_err(failed)
+    txn.commit().await.map_err(sqlx_failed)?;
+    Ok(true)
 }
 
 /// The latest scans of a stamp that have a place (only they can be far apart), newest first.

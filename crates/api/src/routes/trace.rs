@@ -9,7 +9,7 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
-use ocop_domain::traceability::{Scan, client_hash, coarse, device_class, parse_stamp_code, stamp_code};
+use ocop_domain::traceability::{Scan, coarse, device_class, parse_stamp_code, stamp_code};
 use ocop_persistence::traceability::NewScan;
 use ocop_persistence::{admin_units, certificates, maps, products, subjects, traceability};
 use serde::{Deserialize, Serialize};
@@ -277,7 +277,7 @@ async fn trace(state: &AppState, req: &HttpRequest, code: &str) -> ApiResult<Tra
         scanned_at: now,
         place: None,
         device_class: device_class(agent),
-        client_hash: client_hash(&state.scan_salt.of(now.date_naive()), &state.client_address(req)),
+        client_hash: state.scan_hasher.of(now.date_naive()).hash(&state.client_address(req)),
     });
     let count = scanned.count;
     let raised = scanned.signals;

@@ -352,9 +352,9 @@ fn url_escape(text: &str) -> String {
         .collect()
 }
 
-/// The scan log's writer splits a flush into statements of a few fixed sizes (SQLite) or sends
-/// it as arrays (PostgreSQL): every row arrives, with its place and time as the ORM reads them,
-/// and is added to its stamp's count in the same transaction.
+/// The scan log's writer splits a flush into statements of a few fixed sizes (SQLite) or copies
+/// it in PostgreSQL's binary format: every row arrives, with its place and time as the ORM
+/// reads them, and is added to its stamp's count in the same transaction.
 async fn scans_are_written_whole(app: TestApp) {
     use ocop_persistence::entities::{stamp, stamp_scan};
     use ocop_persistence::traceability::{NewScan, insert_scans, insert_stamps};

@@ -26,6 +26,14 @@ test("the map draws the seeded features with no base map, and layers toggle", as
   await expect(page.getByTestId("legend")).toContainText("Trà hoa vàng");
   await expect(page.getByTestId("legend")).toContainText("Mơ lông");
   await expect(map.getByRole("button", { name: "Điểm bán hàng OCOP Uông Bí" })).toBeVisible();
+  // The Thanh Sơn village lies inside the tea area: zoomed in on it, its marker opens the
+  // village's popup only, not the area's beneath it.
+  const village = map.getByRole("button", { name: "Làng nghề trồng và chế biến dược liệu Thanh Sơn" });
+  await village.hover();
+  for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -600);
+  await village.click();
+  await expect(page.locator(".maplibregl-popup")).toHaveCount(1);
+  await expect(page.locator(".maplibregl-popup")).toContainText("Homestay bản Khe Tâm");
   // Sales points off: their markers and rows go.
   await page.getByRole("checkbox", { name: /Điểm bán hàng OCOP/ }).uncheck();
   await expect(list.locator("tbody tr.ant-table-row")).toHaveCount(4);

@@ -533,8 +533,9 @@ async fn seed_maps(txn: &sea_orm::DatabaseTransaction, subject_ids: &[uuid::Uuid
             "Làng nghề trồng và chế biến dược liệu Thanh Sơn",
             "Dược liệu",
             "06739",
-            107.268,
-            21.262,
+            // Among its tea: inside the Thanh Sơn growing area.
+            107.2718,
+            21.2618,
             "Trồng và chế biến trà hoa vàng, ba kích của đồng bào Dao Thanh Y.",
             serde_json::json!([{"kind": "homestay", "name": "Homestay bản Khe Tâm", "contact": "0987 654 321", "price_vnd": 350000, "product_id": null}]),
         ),

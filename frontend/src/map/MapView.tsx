@@ -77,7 +77,9 @@ export function MapView({ basemap, areas, villages, points, layers, draft, onMap
       m.addLayer({ id: "draft-fill", type: "fill", source: "draft", paint: { "fill-color": "#f57c00", "fill-opacity": 0.3 } });
       m.addLayer({ id: "draft-line", type: "line", source: "draft", paint: { "line-color": "#e65100", "line-width": 2, "line-dasharray": [2, 1] } });
       m.on("click", "areas-fill", (e) => {
-        if (clickHandler.current) return;
+        // Markers sit in the map's own element, so their clicks reach the map too: a village
+        // inside a growing area opens its own popup, not the area's as well.
+        if (clickHandler.current || (e.originalEvent.target as Element | null)?.closest(".maplibregl-marker")) return;
         const f = e.features?.[0];
         if (!f) return;
         new maplibregl.Popup().setLngLat(e.lngLat).setDOMContent(popupRef.current({ type: "Feature", id: f.properties?.id, geometry: null, properties: f.properties ?? {} })).addTo(m);

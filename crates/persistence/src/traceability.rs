@@ -605,22 +605,46 @@ pub async fn flagged_stamps(
     Ok(flagged)
 }
 
-/// Scans since `from` of the products in `products` (or inside `within`), newest first.
-pub async fn scans_since(
+/// Scans since `from`, counted by day in Vietnam (UTC+7), product and area: the figures of the
+/// scan statistics, added up by the database however many scans there are.
+pub async fn scan_counts(
     db: &impl ConnectionTrait,
     within: Option<&str>,
     products: Option<Vec<Uuid>>,
     from: DateTime<Utc>,
-    limit: u64,
-) -> Result<Vec<scan::Model>, DbErr> {
-    let mut q = scan::Entity::find().filter(scan::Column::ScannedAt.gte(from));
+) -> Result<Vec<ScanCount>, DbErr> {
+    let day = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "CAST((scanned_at AT TIME ZONE 'UTC') + INTERVAL '7 hours' AS date)",
+        _ => "date(scanned_at, '+7 hours')",
+    };
+    let mut q = scan::Entity::find()
+        .select_only()
+        .column_as(Expr::cust(day), "day")
+        .column(scan::Column::ProductId)
+        .column(scan::Column::AreaPath)
+        .column_as(scan::Column::Id.count(), "scans")
+        .filter(scan::Column::ScannedAt.gte(from));
     if let Some(path) = within {
         q = q.filter(scan::Column::AreaPath.like(prefix(path)));
     }
     if let Some(ids) = products {
         q = q.filter(scan::Column::ProductId.is_in(ids));
     }
-    q.order_by_desc(scan::Column::ScannedAt).limit(limit).all(db).await
+    q.group_by(Expr::cust(day))
+        .group_by(scan::Column::ProductId)
+        .group_by(scan::Column::AreaPath)
+        .into_model::<ScanCount>()
+        .all(db)
+        .await
+}
+
+/// How many scans a product had in an area on a day.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct ScanCount {
+    pub day: chrono::NaiveDate,
+    pub product_id: Uuid,
+    pub area_path: String,
+    pub scans: i64,
 }
 
 pub async fn set_scan_place(

@@ -783,16 +783,17 @@ pub async fn stats(
             _ => vec![p],
         });
     }
-    let scans = traceability::scans_since(&state.db, within.as_deref(), products.clone(), since, 200_000).await?;
+    let counts = traceability::scan_counts(&state.db, within.as_deref(), products.clone(), since).await?;
     let mut by_day: BTreeMap<NaiveDate, u64> = BTreeMap::new();
     let mut by_product: HashMap<Uuid, u64> = HashMap::new();
     let mut by_area: BTreeMap<String, u64> = BTreeMap::new();
-    for s in &scans {
-        *by_day
-            .entry(s.scanned_at.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7")).date_naive())
-            .or_default() += 1;
-        *by_product.entry(s.product_id).or_default() += 1;
-        *by_area.entry(s.area_path.clone()).or_default() += 1;
+    let mut total = 0;
+    for c in counts {
+        let n = u64::try_from(c.scans).unwrap_or_default();
+        total += n;
+        *by_day.entry(c.day).or_default() += n;
+        *by_product.entry(c.product_id).or_default() += n;
+        *by_area.entry(c.area_path).or_default() += n;
     }
     let alerts =
         traceability::flagged_stamps(&state.db, within.as_deref(), products.as_deref(), since, &state.trace_rules)
@@ -810,7 +811,7 @@ pub async fn stats(
         by_product.into_iter().map(|(product_id, scans)| ProductCount { product_id, scans }).collect();
     by_product.sort_by_key(|p| std::cmp::Reverse(p.scans));
     Ok(web::Json(ScanStats {
-        total: scans.len() as u64,
+        total,
         by_day: by_day.into_iter().map(|(day, scans)| DayCount { day, scans }).collect(),
         by_product,
         by_area: by_area.into_iter().map(|(area_path, scans)| AreaCount { area_path, scans }).collect(),

@@ -411,6 +411,52 @@ async fn scans_are_written_whole(app: TestApp) {
 }
 both!(scans_are_written_whole);
 
+/// Scan statistics are counted by the database, by day in Vietnam: a scan at 23:30 and one at
+/// 00:30 the next morning fall on two days, though both are on one day in UTC.
+async fn scan_statistics_count_vietnamese_days(app: TestApp) {
+    use ocop_persistence::traceability::{NewScan, insert_scans, insert_stamps};
+
+    let producer = app.token("chuthe@ocop.demo").await;
+    let product =
+        app.get_json("/api/v1/products?limit=1", &producer).await["items"][0]["id"].as_str().expect("id").to_owned();
+    let product = uuid::Uuid::parse_str(&product).expect("uuid");
+    insert_stamps(&app.db, uuid::Uuid::nil(), &[("STAT0000000001".to_owned(), 1)]).await.expect("stamp");
+    let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+    let day = chrono::Utc::now().with_timezone(&vn).date_naive() - chrono::Duration::days(2);
+    let at = |d: chrono::NaiveDate, h: u32, m: u32| {
+        d.and_hms_opt(h, m, 0).expect("time").and_local_timezone(vn).single().expect("time").to_utc()
+    };
+    let next = day.succ_opt().expect("next day");
+    let times = [
+        at(day, 23, 30),
+        at(day, 23, 45),
+        at(next, 0, 30),
+        at(next, 0, 40),
+        at(next, 1, 0),
+        at(day, 0, 0) - chrono::Duration::days(8),
+    ];
+    let rows: Vec<NewScan> = times
+        .iter()
+        .map(|t| NewScan {
+            id: ocop_persistence::new_id(),
+            code: "STAT0000000001".to_owned(),
+            product_id: product,
+            area_path: "/22/193/06637/".into(),
+            scanned_at: *t,
+            place: None,
+            device_class: "mobile",
+            client_hash: "0".repeat(32),
+        })
+        .collect();
+    insert_scans(&app.db, &rows).await.expect("scans");
+    let stats = app.get_json("/api/v1/scans/stats?days=5", &producer).await;
+    assert_eq!(stats["total"], 5, "the scan of ten days ago is outside the five days");
+    assert_eq!(stats["by_day"], json!([{"day": day.to_string(), "scans": 2}, {"day": next.to_string(), "scans": 3}]));
+    assert_eq!(stats["by_product"], json!([{"product_id": product, "scans": 5}]));
+    assert_eq!(stats["by_area"], json!([{"area_path": "/22/193/06637/", "scans": 5}]));
+}
+both!(scan_statistics_count_vietnamese_days);
+
 /// A 1×1 PNG.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\nIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
 

@@ -103,6 +103,14 @@ impl ClientHasher {
     }
 }
 
+/// Vietnam's offset from UTC (no daylight saving): the scan page's times and the scan
+/// statistics' days are Vietnam's.
+pub const VIETNAM_UTC_OFFSET_HOURS: i32 = 7;
+
+pub fn vietnam_time() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(VIETNAM_UTC_OFFSET_HOURS * 3600).expect("an offset within a day")
+}
+
 /// Great-circle distance in kilometres.
 pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());

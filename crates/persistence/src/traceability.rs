@@ -605,7 +605,7 @@ pub async fn flagged_stamps(
     Ok(flagged)
 }
 
-/// Scans since `from`, counted by day in Vietnam (UTC+7), product and area: the figures of the
+/// Scans since `from`, counted by day in Vietnam, product and area: the figures of the
 /// scan statistics, added up by the database however many scans there are.
 pub async fn scan_counts(
     db: &impl ConnectionTrait,
@@ -613,13 +613,14 @@ pub async fn scan_counts(
     products: Option<Vec<Uuid>>,
     from: DateTime<Utc>,
 ) -> Result<Vec<ScanCount>, DbErr> {
+    use ocop_domain::traceability::VIETNAM_UTC_OFFSET_HOURS as H;
     let day = match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => "CAST((scanned_at AT TIME ZONE 'UTC') + INTERVAL '7 hours' AS date)",
-        _ => "date(scanned_at, '+7 hours')",
+        sea_orm::DbBackend::Postgres => format!("CAST((scanned_at AT TIME ZONE 'UTC') + INTERVAL '{H} hours' AS date)"),
+        _ => format!("date(scanned_at, '{H:+} hours')"),
     };
     let mut q = scan::Entity::find()
         .select_only()
-        .column_as(Expr::cust(day), "day")
+        .column_as(Expr::cust(day.clone()), "day")
         .column(scan::Column::ProductId)
         .column(scan::Column::AreaPath)
         .column_as(scan::Column::Id.count(), "scans")

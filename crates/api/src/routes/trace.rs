@@ -9,7 +9,7 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
-use ocop_domain::traceability::{Scan, coarse, device_class, parse_stamp_code, stamp_code};
+use ocop_domain::traceability::{Scan, coarse, device_class, parse_stamp_code, stamp_code, vietnam_time};
 use ocop_persistence::traceability::NewScan;
 use ocop_persistence::{admin_units, certificates, maps, products, subjects, traceability};
 use serde::{Deserialize, Serialize};
@@ -452,7 +452,7 @@ fn trace_page(t: &Trace) -> String {
     if !b.events.is_empty() {
         html.push_str("<div class=\"card\"><h2>Hành trình sản phẩm</h2><ul>");
         for e in &b.events {
-            let when = e.event_time.with_timezone(&chrono_tz_vn()).format("%d/%m/%Y %H:%M");
+            let when = e.event_time.with_timezone(&vietnam_time()).format("%d/%m/%Y %H:%M");
             html.push_str(&format!("<li>{when} — {}</li>", esc(step_vi(e.biz_step.as_deref()))));
         }
         html.push_str("</ul></div>");
@@ -466,11 +466,6 @@ fetch('/api/v1/public/trace/{code}/scans/{scan}/place',{{method:'POST',headers:{
         scan = t.scan_id
     ));
     page(&format!("{} — truy xuất nguồn gốc", b.product_name), &html)
-}
-
-/// Vietnam's offset: the page shows local times.
-fn chrono_tz_vn() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("UTC"))
 }
 
 fn step_vi(step: Option<&str>) -> &'static str {

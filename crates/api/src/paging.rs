@@ -71,13 +71,39 @@ pub struct PagingQuery {
     pub offset: Option<u64>,
 }
 
-pub fn paging(limit: Option<u64>, offset: Option<u64>) -> Paging {
-    Paging { limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT), offset: offset.unwrap_or(0) }
+/// The largest offset a database takes (a signed 64-bit number).
+pub const MAX_OFFSET: u64 = i64::MAX as u64;
+
+/// Limit and offset as the database takes them: the limit clamped, an offset past
+/// [`MAX_OFFSET`] a 400 (the database layer would otherwise fail on it).
+pub fn paging(limit: Option<u64>, offset: Option<u64>) -> Result<Paging, ApiError> {
+    Ok(Paging { limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT), offset: checked_offset(offset)? })
+}
+
+pub fn checked_offset(offset: Option<u64>) -> Result<u64, ApiError> {
+    match offset {
+        Some(offset) if offset > MAX_OFFSET => Err(ApiError::new(crate::error::ErrorCode::MalformedRequest)
+            .with_message(format!("offset tối đa là {MAX_OFFSET}."), format!("offset is at most {MAX_OFFSET}."))
+            .with_field(crate::error::FieldError::new(
+                "offset",
+                "out_of_range",
+                format!("Tối đa {MAX_OFFSET}."),
+                format!("At most {MAX_OFFSET}."),
+            ))),
+        offset => Ok(offset.unwrap_or(0)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_past_what_the_database_takes_is_a_bad_request() {
+        assert_eq!(paging(None, Some(MAX_OFFSET)).expect("largest").offset, MAX_OFFSET);
+        assert!(paging(None, Some(MAX_OFFSET + 1)).is_err());
+        assert_eq!(paging(Some(10_000), None).expect("clamped").limit, MAX_LIMIT);
+    }
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {

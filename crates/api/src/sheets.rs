@@ -1,16 +1,16 @@
 //! Spreadsheets: lists exported to `.xlsx` and CSV with Vietnamese headers, and `.xlsx`
 //! workbooks read for imports.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx};
 use rust_xlsxwriter::Format;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 
 /// One cell of an exported table.
 #[derive(Debug, Clone)]
@@ -182,55 +182,215 @@ pub fn download_with_caption(table: Table, format: ExportFormat, stem: &str, cap
         .body(body))
 }
 
-/// A workbook may unpack to at most this many times the upload limit: a small file can be a
-/// zip bomb. Real workbooks compress 5–10 times.
-pub const UNPACK_RATIO: u128 = 10;
+/// How much of a workbook the server agrees to read. A small file can be a zip bomb or name a
+/// cell a million rows down: everything is streamed and counted against these caps, which are
+/// settings (`OCOP_IMPORT_MAX_*`).
+#[derive(Debug, Clone, Copy)]
+pub struct WorkbookLimits {
+    /// Bytes all the workbook's parts may unpack to, counted while unpacking.
+    pub max_unpacked_bytes: u64,
+    pub max_sheets: usize,
+    /// Rows per sheet, the header included (the last row with a value counts).
+    pub max_rows: u32,
+    /// Columns per sheet (the last column with a value counts).
+    pub max_columns: u32,
+    /// Cells with a value, over all sheets.
+    pub max_cells: usize,
+}
+
+impl Default for WorkbookLimits {
+    fn default() -> Self {
+        Self {
+            max_unpacked_bytes: 64 * 1024 * 1024,
+            max_sheets: 16,
+            max_rows: 20_000,
+            max_columns: 64,
+            max_cells: 400_000,
+        }
+    }
+}
+
+/// Which cap a workbook exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkbookCap {
+    UnpackedBytes,
+    Sheets,
+    Rows,
+    Columns,
+    Cells,
+}
+
+impl WorkbookCap {
+    /// The setting that raises it.
+    pub const fn setting(self) -> &'static str {
+        match self {
+            Self::UnpackedBytes => "OCOP_IMPORT_MAX_UNPACKED_BYTES",
+            Self::Sheets => "OCOP_IMPORT_MAX_SHEETS",
+            Self::Rows => "OCOP_IMPORT_MAX_ROWS",
+            Self::Columns => "OCOP_IMPORT_MAX_COLUMNS",
+            Self::Cells => "OCOP_IMPORT_MAX_CELLS",
+        }
+    }
+
+    /// What is counted, in (Vietnamese, English).
+    pub const fn unit(self) -> (&'static str, &'static str) {
+        match self {
+            Self::UnpackedBytes => ("byte sau giải nén", "unpacked bytes"),
+            Self::Sheets => ("trang tính", "sheets"),
+            Self::Rows => ("dòng mỗi trang", "rows per sheet"),
+            Self::Columns => ("cột mỗi trang", "columns per sheet"),
+            Self::Cells => ("ô có dữ liệu", "cells with a value"),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SheetError {
-    #[error("the workbook unpacks to more than {0} bytes")]
-    TooLarge(u128),
+    #[error("the workbook exceeds {max} {} ({})", .cap.unit().1, .cap.setting())]
+    TooLarge { cap: WorkbookCap, max: u64 },
     #[error("unreadable workbook: {0}")]
     Unreadable(String),
 }
 
-/// Reads every sheet of an `.xlsx` workbook as rows of trimmed text (numbers without a
-/// trailing `.0`, dates as `dd/mm/yyyy`), after checking its unpacked size.
+impl SheetError {
+    fn over(cap: WorkbookCap, max: impl TryInto<u64>) -> Self {
+        Self::TooLarge { cap, max: max.try_into().unwrap_or(u64::MAX) }
+    }
+}
+
+impl From<SheetError> for ApiError {
+    fn from(e: SheetError) -> Self {
+        match e {
+            SheetError::TooLarge { cap, max } => {
+                let (vi, _) = cap.unit();
+                ApiError::new(ErrorCode::PayloadTooLarge)
+                    .with_message(format!("Tệp Excel vượt giới hạn {max} {vi} ({}).", cap.setting()), e.to_string())
+                    .with_field(FieldError::new("file", cap.setting(), format!("Tối đa {max} {vi}."), e.to_string()))
+            }
+            SheetError::Unreadable(_) => {
+                ApiError::invalid_field("file", "unreadable", "Không đọc được tệp Excel.", e.to_string())
+            }
+        }
+    }
+}
+
 /// The sheets of a workbook: (name, rows of cells).
 pub type Workbook = Vec<(String, Vec<Vec<String>>)>;
 
-pub fn read_xlsx(content: Vec<u8>, max_unpacked: u128) -> Result<Workbook, SheetError> {
+/// Reads every sheet of an `.xlsx` workbook as rows of trimmed text (numbers without a
+/// trailing `.0`, dates as `dd/mm/yyyy`), within `limits`: the parts are unpacked once to
+/// count their real size (a zip's declared sizes can lie), then cells are streamed, so memory
+/// follows the cells that hold a value, never the range they span. CPU-bound: call it on the
+/// blocking pool.
+pub fn read_xlsx(content: Vec<u8>, limits: WorkbookLimits) -> Result<Workbook, SheetError> {
     let unreadable = |e: &dyn std::fmt::Display| SheetError::Unreadable(e.to_string());
-    // Sizes as the central directory declares them (present even when entries use data
-    // descriptors, which `decompressed_size` gives up on).
     let mut archive = zip::ZipArchive::new(Cursor::new(content.as_slice())).map_err(|e| unreadable(&e))?;
-    let mut unpacked = 0u128;
+    let mut left = limits.max_unpacked_bytes;
     for i in 0..archive.len() {
-        unpacked += u128::from(archive.by_index_raw(i).map_err(|e| unreadable(&e))?.size());
-        if unpacked > max_unpacked {
-            return Err(SheetError::TooLarge(max_unpacked));
-        }
+        let entry = archive.by_index(i).map_err(|e| unreadable(&e))?;
+        let read =
+            std::io::copy(&mut entry.take(left.saturating_add(1)), &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+        left = left.checked_sub(read).ok_or(SheetError::over(WorkbookCap::UnpackedBytes, limits.max_unpacked_bytes))?;
     }
     let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(content)).map_err(|e: calamine::XlsxError| unreadable(&e))?;
-    let mut sheets = Vec::new();
-    for name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&name).map_err(|e| unreadable(&e))?;
-        let rows = range.rows().map(|row| row.iter().map(cell_text).collect()).collect();
+    let names = workbook.sheet_names();
+    if names.len() > limits.max_sheets {
+        return Err(SheetError::over(WorkbookCap::Sheets, limits.max_sheets));
+    }
+    let mut cells = 0usize;
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let mut reader = workbook.worksheet_cells_reader(&name).map_err(|e| unreadable(&e))?;
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+            let text = cell_text(cell.get_value());
+            if text.is_empty() {
+                continue;
+            }
+            let (row, column) = cell.get_position();
+            if row >= limits.max_rows {
+                return Err(SheetError::over(WorkbookCap::Rows, limits.max_rows));
+            }
+            if column >= limits.max_columns {
+                return Err(SheetError::over(WorkbookCap::Columns, limits.max_columns));
+            }
+            cells += 1;
+            if cells > limits.max_cells {
+                return Err(SheetError::over(WorkbookCap::Cells, limits.max_cells));
+            }
+            // Both below their caps, so these fit in memory.
+            let (row, column) = (row as usize, column as usize);
+            if rows.len() <= row {
+                rows.resize_with(row + 1, Vec::new);
+            }
+            let cells_of_row = &mut rows[row];
+            if cells_of_row.len() <= column {
+                cells_of_row.resize(column + 1, String::new());
+            }
+            cells_of_row[column] = text;
+        }
         sheets.push((name, rows));
     }
     Ok(sheets)
 }
 
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: &DataRef<'_>) -> String {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => d.as_datetime().map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
-        other => other.to_string().trim().to_owned(),
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.trim().to_owned(),
+        DataRef::SharedString(s) => s.trim().to_owned(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(d) => d.as_datetime().map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+        other => Data::from(other.clone()).to_string().trim().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (r, c, v) in cells {
+            sheet.write_string(*r, *c, *v).expect("write");
+        }
+        workbook.save_to_buffer().expect("xlsx")
+    }
+
+    #[test]
+    fn a_far_cell_is_refused_without_allocating_the_range_to_it() {
+        let content = book(&[(0, 0, "a"), (1_048_575, 16_383, "z")]);
+        let err = read_xlsx(content, WorkbookLimits::default()).expect_err("refused");
+        assert!(matches!(err, SheetError::TooLarge { cap: WorkbookCap::Rows, .. }), "{err}");
+    }
+
+    #[test]
+    fn sparse_cells_inside_the_caps_are_read_in_place() {
+        let content = book(&[(0, 0, "a"), (3, 2, " c ")]);
+        let sheets = read_xlsx(content, WorkbookLimits::default()).expect("read");
+        let rows = &sheets[0].1;
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[0], vec!["a"]);
+        assert_eq!(rows[3], vec!["", "", "c"]);
+    }
+
+    #[test]
+    fn every_cap_names_its_setting() {
+        let content = book(&[(0, 0, "a"), (0, 5, "b"), (1, 0, "c")]);
+        let read = |limits| read_xlsx(content.clone(), limits).expect_err("refused");
+        let limits = WorkbookLimits::default();
+        let cap = |e: SheetError| match e {
+            SheetError::TooLarge { cap, .. } => cap,
+            SheetError::Unreadable(e) => panic!("{e}"),
+        };
+        assert_eq!(cap(read(WorkbookLimits { max_columns: 5, ..limits })), WorkbookCap::Columns);
+        assert_eq!(cap(read(WorkbookLimits { max_cells: 2, ..limits })), WorkbookCap::Cells);
+        assert_eq!(cap(read(WorkbookLimits { max_sheets: 0, ..limits })), WorkbookCap::Sheets);
+        assert_eq!(cap(read(WorkbookLimits { max_unpacked_bytes: 100, ..limits })), WorkbookCap::UnpackedBytes);
     }
 }

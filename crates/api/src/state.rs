@@ -41,6 +41,10 @@ pub struct ApiConfig {
     pub notifications: NotifyConfig,
     /// When a stamp's scans count as signs of counterfeiting.
     pub trace_rules: ocop_domain::traceability::SignalRules,
+    /// How much of an imported workbook is read.
+    pub workbook_limits: crate::sheets::WorkbookLimits,
+    /// How much CPU-heavy work runs at once.
+    pub heavy: crate::heavy::HeavyLimits,
 }
 
 /// How notifications are found and mailed.
@@ -71,6 +75,12 @@ pub struct WebhookConfig {
     pub sweep_interval: Duration,
     /// How long a partner's endpoint may take to answer.
     pub timeout: Duration,
+    /// Subscriptions one partner may hold.
+    pub max_subscriptions_per_partner: usize,
+    /// Deliveries to one partner in flight at once (others wait for the next round).
+    pub per_partner_concurrency: usize,
+    /// Deliveries in flight at once, over all partners.
+    pub concurrency: usize,
 }
 
 impl Default for WebhookConfig {
@@ -81,6 +91,9 @@ impl Default for WebhookConfig {
             poll_interval: Duration::from_secs(1),
             sweep_interval: Duration::from_secs(60),
             timeout: Duration::from_secs(10),
+            max_subscriptions_per_partner: 10,
+            per_partner_concurrency: 4,
+            concurrency: 32,
         }
     }
 }
@@ -106,6 +119,8 @@ impl ApiConfig {
             webhooks: WebhookConfig::default(),
             notifications: NotifyConfig::default(),
             trace_rules: ocop_domain::traceability::SignalRules::default(),
+            workbook_limits: crate::sheets::WorkbookLimits::default(),
+            heavy: crate::heavy::HeavyLimits::default(),
         }
     }
 }
@@ -127,6 +142,9 @@ pub struct AppState {
     pub webhooks: WebhookConfig,
     pub notifications: NotifyConfig,
     pub trace_rules: ocop_domain::traceability::SignalRules,
+    pub workbook_limits: crate::sheets::WorkbookLimits,
+    /// The gate in front of the blocking pool for CPU-heavy work.
+    pub heavy: crate::heavy::Heavy,
     /// Scans waiting to be written.
     pub scans: crate::stamps::ScanLog,
     pub trace_cache: crate::stamps::TraceCache<crate::routes::trace::CachedBatch>,
@@ -166,6 +184,8 @@ impl AppState {
             webhooks: config.webhooks,
             notifications: config.notifications.clone(),
             trace_rules: config.trace_rules,
+            workbook_limits: config.workbook_limits,
+            heavy: crate::heavy::Heavy::new(config.heavy),
             scans: crate::stamps::ScanLog::default(),
             trace_cache: crate::stamps::TraceCache::default(),
             stamp_cache: crate::stamps::StampCache::default(),

@@ -14,6 +14,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use futures_util::StreamExt;
+
+use crate::outbound::Failure;
 use crate::state::AppState;
 
 pub const SIGNATURE_HEADER: &str = "X-OCOP-Signature";
@@ -115,12 +118,11 @@ pub async fn record(db: &impl ConnectionTrait, public_base_url: &str, change: Li
 /// refreshes the planner's statistics. A round in
 /// progress is finished before it stops, so no transaction is cut short.
 pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let client = match reqwest::Client::builder()
-        .timeout(state.webhooks.timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent("ocop-webhooks/1")
-        .build()
-    {
+    let client = match crate::outbound::client(
+        state.webhooks.allow_private_targets,
+        state.webhooks.timeout,
+        "ocop-webhooks/1",
+    ) {
         Ok(client) => client,
         Err(e) => {
             tracing::error!(error = %e, "webhook worker: no HTTP client; deliveries stop");
@@ -246,19 +248,38 @@ async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<(), D
             .into_iter()
             .map(|s| (s.id, s))
             .collect();
+    // A few deliveries per partner each round, all of them concurrently: one slow partner
+    // holds up neither the others nor the next round for long.
+    let mut per_partner: HashMap<Uuid, usize> = HashMap::new();
+    let mut claimed = Vec::new();
     for due in due {
         let (Some(event), Some(subscription)) = (events.get(&due.event_id), subscriptions.get(&due.subscription_id))
         else {
             continue;
         };
+        let taken = per_partner.entry(due.partner_id).or_default();
+        if *taken >= state.webhooks.per_partner_concurrency.max(1) {
+            continue;
+        }
         if !webhooks::claim(&state.db, due.id, now, hold).await? {
             continue;
         }
+        *taken += 1;
+        claimed.push((due, event.clone(), subscription.clone()));
+    }
+    let attempts = futures_util::stream::iter(claimed.into_iter().map(|(due, event, subscription)| async move {
         let attempts = due.attempts + 1;
         let outcome = if subscription.active {
-            send(client, &subscription.url, subscription.secret.as_bytes(), event).await
+            send(
+                client,
+                &subscription.url,
+                subscription.secret.as_bytes(),
+                &event,
+                state.webhooks.allow_private_targets,
+            )
+            .await
         } else {
-            Err((None, "subscription disabled".to_owned()))
+            Err((None, "disabled"))
         };
         let attempt = match outcome {
             Ok(status) => webhooks::Attempt {
@@ -269,7 +290,7 @@ async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<(), D
                 last_error: None,
                 delivered_at: Some(Utc::now()),
             },
-            Err((status, error)) => {
+            Err((status, failure)) => {
                 let next = retry_delay(u32::try_from(attempts).unwrap_or(MAX_ATTEMPTS), state.webhooks.retry_base)
                     .filter(|_| subscription.active);
                 webhooks::Attempt {
@@ -278,26 +299,36 @@ async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<(), D
                     next_attempt_at: Utc::now()
                         + next.and_then(|d| chrono::Duration::from_std(d).ok()).unwrap_or_default(),
                     last_status: status,
-                    last_error: Some(error.chars().take(500).collect()),
+                    last_error: Some(failure.to_owned()),
                     delivered_at: None,
                 }
             }
         };
-        webhooks::record_attempt(&state.db, due.id, attempt).await?;
+        (due.id, attempt)
+    }))
+    .buffer_unordered(state.webhooks.concurrency.max(1))
+    .collect::<Vec<_>>()
+    .await;
+    for (id, attempt) in attempts {
+        webhooks::record_attempt(&state.db, id, attempt).await?;
     }
     Ok(())
 }
 
-/// One POST of the raw event body, signed; a 2xx answer is a delivery.
+/// One POST of the raw event body, signed; a 2xx answer is a delivery. The URL is checked
+/// again (it may have been stored under older rules), and a failure is told by its category.
 async fn send(
     client: &reqwest::Client,
     url: &str,
     secret: &[u8],
     event: &outbox_event::Model,
-) -> Result<i32, (Option<i32>, String)> {
+    allow_private: bool,
+) -> Result<i32, (Option<i32>, &'static str)> {
+    let target = ocop_domain::partner::check_webhook_url(url, true).map_err(|_| (None, "invalid_url"))?;
+    crate::outbound::check_literal(&target, allow_private).map_err(|f| (None, f.as_str()))?;
     let body = event.payload.clone().into_bytes();
     let response = client
-        .post(url)
+        .post(target.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header(SIGNATURE_HEADER, sign(secret, &body))
         .header(EVENT_HEADER, &event.kind)
@@ -305,7 +336,7 @@ async fn send(
         .body(body)
         .send()
         .await
-        .map_err(|e| (None, e.to_string()))?;
+        .map_err(|e| (None, crate::outbound::classify(&e).as_str()))?;
     let status = i32::from(response.status().as_u16());
-    if response.status().is_success() { Ok(status) } else { Err((Some(status), format!("HTTP {status}"))) }
+    if response.status().is_success() { Ok(status) } else { Err((Some(status), Failure::HttpStatus.as_str())) }
 }

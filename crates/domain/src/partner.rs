@@ -2,6 +2,7 @@
 //! fast they may call, which catalog events exist, how a webhook delivery is signed and when a
 //! failed one is tried again.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -127,47 +128,109 @@ pub fn check_partner_kind(kind: &str) -> Result<(), PartnerError> {
     if PARTNER_KINDS.contains(&kind) { Ok(()) } else { Err(PartnerError::Kind) }
 }
 
-/// A webhook target: `http(s)://host[:port]/path`, no user or password in it. Unless
-/// `allow_private`, hosts that name this machine or a private network are refused, so that a
-/// subscription cannot make the server call its own neighbours.
-pub fn check_webhook_url(url: &str, allow_private: bool) -> Result<(), PartnerError> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or(PartnerError::Url)?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.is_empty() || authority.contains('@') || url.len() > 2000 || url.chars().any(char::is_whitespace) {
-        return Err(PartnerError::Url);
-    }
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority
-            .rsplit_once(':')
-            .map_or(authority, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { authority }),
-    };
-    if host.is_empty() {
-        return Err(PartnerError::Url);
-    }
-    if !allow_private && is_private_host(host) {
-        return Err(PartnerError::PrivateTarget);
-    }
-    Ok(())
+/// A webhook target, parsed as browsers and HTTP clients parse URLs (so `http://2130706433/`,
+/// `http://127.1/` and `http://0x7f.1/` are the loopback address they are).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookTarget {
+    /// The URL as it will be requested (normalised by the parser).
+    pub url: String,
+    pub host: TargetHost,
+    pub port: u16,
 }
 
-fn is_private_host(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    if host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local") || host.ends_with(".internal") {
-        return true;
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetHost {
+    /// An address given literally: checked here, never resolved.
+    Ip(IpAddr),
+    /// A name, without a trailing dot: every address it resolves to must pass
+    /// [`is_public_address`] before it is connected to.
+    Name(String),
+}
+
+/// A webhook target: an absolute `http(s)://host[:port]/path`, no user or password in it.
+/// Unless `allow_private`, a literal address must be public and a name must not be one kept
+/// for this machine or a local network; a name's addresses are checked again, by the sender,
+/// each time it resolves them.
+pub fn check_webhook_url(raw: &str, allow_private: bool) -> Result<WebhookTarget, PartnerError> {
+    if raw.len() > 2000 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(PartnerError::Url);
     }
-    match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(ip)) => {
-            ip.is_private() || ip.is_loopback() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast()
-        }
-        Ok(std::net::IpAddr::V6(ip)) => {
-            ip.is_loopback()
-                || ip.is_unspecified()
-                || (ip.segments()[0] & 0xfe00) == 0xfc00
-                || (ip.segments()[0] & 0xffc0) == 0xfe80
-        }
-        Err(_) => false,
+    let url = url::Url::parse(raw).map_err(|_| PartnerError::Url)?;
+    if !matches!(url.scheme(), "http" | "https") || !url.username().is_empty() || url.password().is_some() {
+        return Err(PartnerError::Url);
     }
+    let port = url.port_or_known_default().ok_or(PartnerError::Url)?;
+    let host = match url.host().ok_or(PartnerError::Url)? {
+        url::Host::Ipv4(ip) => TargetHost::Ip(IpAddr::V4(ip)),
+        url::Host::Ipv6(ip) => TargetHost::Ip(IpAddr::V6(ip)),
+        url::Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            if name.is_empty() {
+                return Err(PartnerError::Url);
+            }
+            TargetHost::Name(name)
+        }
+    };
+    if !allow_private {
+        let public = match &host {
+            TargetHost::Ip(ip) => is_public_address(*ip),
+            TargetHost::Name(name) => !is_local_name(name),
+        };
+        if !public {
+            return Err(PartnerError::PrivateTarget);
+        }
+    }
+    Ok(WebhookTarget { url: url.into(), host, port })
+}
+
+/// Names kept for this machine or a local network (RFC 6761, 6762, 8375 and common practice);
+/// a single label (`intranet`) is a local name too.
+fn is_local_name(name: &str) -> bool {
+    const LOCAL_SUFFIXES: [&str; 6] = ["localhost", "local", "internal", "localdomain", "home.arpa", "lan"];
+    !name.contains('.')
+        || LOCAL_SUFFIXES.iter().any(|s| name == *s || name.ends_with(&format!(".{s}")))
+        || name.ends_with(".in-addr.arpa")
+        || name.ends_with(".ip6.arpa")
+}
+
+/// Whether an outbound call may go to `ip`: a unicast address of the public internet. Refused:
+/// unspecified, loopback, private (RFC 1918, unique local), shared (CGNAT), link-local,
+/// site-local, multicast, broadcast, documentation, benchmarking and reserved ranges, and every
+/// IPv6 form that carries an IPv4 address inside (mapped, compatible, NAT64, 6to4, Teredo),
+/// since the network may route it to that IPv4 address.
+pub fn is_public_address(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(ip) => is_public_v4(ip),
+        IpAddr::V6(ip) => is_public_v6(ip),
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    !(a == 0
+        || a == 10
+        || a == 127
+        || (a == 100 && (64..128).contains(&b))
+        || (a == 169 && b == 254)
+        || (a == 172 && (16..32).contains(&b))
+        || (a == 192 && b == 0 && (c == 0 || c == 2))
+        || (a == 192 && b == 88 && c == 99)
+        || (a == 192 && b == 168)
+        || (a == 198 && (18..20).contains(&b))
+        || (a == 198 && b == 51 && c == 100)
+        || (a == 203 && b == 0 && c == 113)
+        || a >= 224)
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    let s = ip.segments();
+    let global_unicast = (s[0] & 0xe000) == 0x2000;
+    global_unicast
+        && s[0] != 0x2002 // 6to4
+        && !(s[0] == 0x2001 && s[1] == 0x0000) // Teredo
+        && !(s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+        && !(s[0] == 0x2001 && s[1] < 0x0200) // IETF protocol assignments, benchmarking, ORCHID
+        && !(s[0] == 0x3fff && s[1] < 0x1000) // documentation (RFC 9637)
 }
 
 /// The signature header's value for a delivery: `sha256=` and the hex HMAC-SHA256 of the raw
@@ -284,20 +347,66 @@ mod tests {
 
     #[test]
     fn webhook_urls() {
-        assert_eq!(check_webhook_url("https://shop.example.vn/hooks/ocop", false), Ok(()));
-        assert_eq!(check_webhook_url("http://shop.example.vn:8443/x?y=1", false), Ok(()));
-        assert_eq!(check_webhook_url("ftp://shop.example.vn/", false), Err(PartnerError::Url));
-        assert_eq!(check_webhook_url("https://user:pw@shop.example.vn/", false), Err(PartnerError::Url));
-        assert_eq!(check_webhook_url("https:///path", false), Err(PartnerError::Url));
+        let target = check_webhook_url("https://shop.example.vn/hooks/ocop", false).expect("public");
+        assert_eq!(target.host, TargetHost::Name("shop.example.vn".into()));
+        assert_eq!(target.port, 443);
+        assert_eq!(check_webhook_url("http://shop.example.vn:8443/x?y=1", false).expect("public").port, 8443);
+        assert_eq!(
+            check_webhook_url("http://93.184.215.14/", false).expect("public").host,
+            TargetHost::Ip([93, 184, 215, 14].into())
+        );
+        for malformed in [
+            "ftp://shop.example.vn/",
+            "https://user:pw@shop.example.vn/",
+            "http://a b/",
+            "shop.example.vn/x",
+            "http://[::1/",
+        ] {
+            assert_eq!(check_webhook_url(malformed, false), Err(PartnerError::Url), "{malformed}");
+        }
         for private in [
             "http://127.0.0.1:9000/",
             "http://localhost/",
+            "http://localhost./",
+            "http://LocalHost/",
+            "http://api.localhost/",
+            "http://printer.local/",
+            "http://intranet/",
             "http://10.1.2.3/",
             "http://[::1]:80/",
             "http://192.168.0.9/",
+            "http://2130706433/",
+            "http://127.1/",
+            "http://0x7f.1/",
+            "http://0177.0.0.1/",
+            "http://0/",
+            "http://[::ffff:169.254.169.254]/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://[::127.0.0.1]/",
+            "http://[64:ff9b::a9fe:a9fe]/",
+            "http://[2002:7f00:1::]/",
+            "http://[2001:0:4136:e378::]/",
+            "http://[fec0::1]/",
+            "http://[fd00::1]/",
+            "http://[fe80::1]/",
+            "http://[ff02::1]/",
+            "http://100.64.0.1/",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://224.0.0.1/",
+            "http://255.255.255.255/",
         ] {
             assert_eq!(check_webhook_url(private, false), Err(PartnerError::PrivateTarget), "{private}");
-            assert_eq!(check_webhook_url(private, true), Ok(()), "{private}");
+            assert!(check_webhook_url(private, true).is_ok(), "{private}");
+        }
+    }
+
+    #[test]
+    fn only_public_unicast_addresses_are_public() {
+        for public in ["8.8.8.8", "1.1.1.1", "203.113.1.1", "2001:4860:4860::8888", "2a00:1450::1"] {
+            assert!(is_public_address(public.parse().expect("ip")), "{public}");
+        }
+        for private in ["0.1.2.3", "172.16.0.1", "172.31.255.255", "198.18.0.1", "192.0.2.1", "::", "::1", "fc00::1"] {
+            assert!(!is_public_address(private.parse().expect("ip")), "{private}");
         }
     }
 

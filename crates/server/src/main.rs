@@ -116,6 +116,9 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     config.public_base_url = settings.public_base_url.clone();
     config.anonymous_rate_per_minute = settings.catalog_anonymous_rate_per_minute;
     config.webhooks.allow_private_targets = settings.webhook_allow_private_targets;
+    config.webhooks.max_subscriptions_per_partner = settings.webhook_max_subscriptions;
+    config.webhooks.per_partner_concurrency = settings.webhook_per_partner_concurrency;
+    config.webhooks.concurrency = settings.webhook_concurrency;
     config.catalog_cache_bytes = settings.catalog_cache_bytes;
     config.notifications.mail_command = settings.notification_mail_command.clone().filter(|c| !c.trim().is_empty());
     config.notifications.sweep_interval = std::time::Duration::from_secs(settings.notification_sweep_seconds.max(1));
@@ -124,6 +127,17 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
         far_km: settings.stamp_far_km,
         window_hours: settings.stamp_window_hours,
     };
+    config.workbook_limits = ocop_api::sheets::WorkbookLimits {
+        max_unpacked_bytes: settings.import_max_unpacked_bytes,
+        max_sheets: settings.import_max_sheets,
+        max_rows: settings.import_max_rows,
+        max_columns: settings.import_max_columns,
+        max_cells: settings.import_max_cells,
+    };
+    if settings.heavy_concurrency > 0 {
+        config.heavy.concurrency = settings.heavy_concurrency;
+    }
+    config.heavy.queue_wait = std::time::Duration::from_millis(settings.heavy_queue_wait_ms);
     config.files = ocop_api::files::FileStore::open(&settings.file_store())
         .with_context(|| format!("cannot open the file store {}", settings.file_store()))?;
     if config.spa_dir.is_none() {

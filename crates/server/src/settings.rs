@@ -62,6 +62,21 @@ pub struct Settings {
     pub stamp_far_km: f64,
     /// … within this many hours is flagged.
     pub stamp_window_hours: i64,
+    /// Caps on an imported workbook: unpacked bytes, sheets, rows and columns per sheet, cells
+    /// with a value. Past one the import is refused with 413 naming the setting.
+    pub import_max_unpacked_bytes: u64,
+    pub import_max_sheets: usize,
+    pub import_max_rows: u32,
+    pub import_max_columns: u32,
+    pub import_max_cells: usize,
+    /// CPU-heavy jobs (workbooks, PDFs, QR sheets, polygons, password hashes) at once
+    /// (0: the number of cores), and how long a request waits for a turn before 503.
+    pub heavy_concurrency: usize,
+    pub heavy_queue_wait_ms: u64,
+    /// Webhook subscriptions one partner may hold; deliveries in flight per partner and in all.
+    pub webhook_max_subscriptions: usize,
+    pub webhook_per_partner_concurrency: usize,
+    pub webhook_concurrency: usize,
 }
 
 impl Default for Settings {
@@ -91,6 +106,16 @@ impl Default for Settings {
             stamp_max_scans: 5,
             stamp_far_km: 100.0,
             stamp_window_hours: 24,
+            import_max_unpacked_bytes: ocop_api::sheets::WorkbookLimits::default().max_unpacked_bytes,
+            import_max_sheets: ocop_api::sheets::WorkbookLimits::default().max_sheets,
+            import_max_rows: ocop_api::sheets::WorkbookLimits::default().max_rows,
+            import_max_columns: ocop_api::sheets::WorkbookLimits::default().max_columns,
+            import_max_cells: ocop_api::sheets::WorkbookLimits::default().max_cells,
+            heavy_concurrency: 0,
+            heavy_queue_wait_ms: 5_000,
+            webhook_max_subscriptions: 10,
+            webhook_per_partner_concurrency: 4,
+            webhook_concurrency: 32,
         }
     }
 }

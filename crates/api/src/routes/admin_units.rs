@@ -177,7 +177,7 @@ pub async fn list(
         include_retired: query.include_retired.unwrap_or(false),
         ..Default::default()
     };
-    let page = admin_units::list(&state.db, &filter, sort, direction, paging(query.limit, query.offset)).await?;
+    let page = admin_units::list(&state.db, &filter, sort, direction, paging(query.limit, query.offset)?).await?;
     Ok(web::Json(Page::map(page, AdminUnit::from)))
 }
 

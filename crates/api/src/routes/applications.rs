@@ -396,7 +396,7 @@ pub async fn list(
 pub async fn page(state: &AppState, user: &AuthUser, query: &ListQuery) -> ApiResult<Page<Application>> {
     query.validate()?;
     let filter = filter(state, user, query).await?;
-    let page = applications::list(&state.db, &filter, paging(query.limit, query.offset)).await?;
+    let page = applications::list(&state.db, &filter, paging(query.limit, query.offset)?).await?;
     let context = Context::load(state, user, &page.items).await?;
     Ok(Page::map(page, |a| context.application(a)))
 }

@@ -83,7 +83,7 @@ pub async fn list(
         to: query.to,
     };
     let before = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = paging(query.limit, None).limit;
+    let limit = paging(query.limit, None)?.limit;
     let rows = audit::list(&state.db, &filter, before, limit).await?;
     Ok(web::Json(CursorPage::from_rows(
         rows,

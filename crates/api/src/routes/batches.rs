@@ -274,7 +274,7 @@ pub async fn list(
     query.validate()?;
     let mut filter = visible(&user)?;
     filter.product_id = query.product_id;
-    let page = traceability::list_batches(&state.db, &filter, paging(query.limit, query.offset)).await?;
+    let page = traceability::list_batches(&state.db, &filter, paging(query.limit, query.offset)?).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for b in page.items {
         items.push(summary(&state, b).await?);

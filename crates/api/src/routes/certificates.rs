@@ -168,7 +168,7 @@ pub async fn list(
         expiring_by: query.expiring_within_days.map(|d| today + chrono::Duration::days(d)),
         today,
     };
-    let page = certificates::list(&state.db, &filter, paging(query.limit, query.offset)).await?;
+    let page = certificates::list(&state.db, &filter, paging(query.limit, query.offset)?).await?;
     Ok(web::Json(Page { total: page.total, items: dtos(&state, page.items).await? }))
 }
 

@@ -108,7 +108,7 @@ pub async fn list(
 ) -> ApiResult<web::Json<Page<BudgetLine>>> {
     query.validate()?;
     let area = area_of(&state, &user, query.area.as_deref()).await?;
-    let page = funding::list(&state.db, &query.filter(&area), paging(query.limit, query.offset)).await?;
+    let page = funding::list(&state.db, &query.filter(&area), paging(query.limit, query.offset)?).await?;
     Ok(web::Json(Page::map(page, BudgetLine::from)))
 }
 

@@ -287,8 +287,10 @@ async fn parse_items(state: &AppState, layer: Layer, raw: &HashMap<String, Strin
     };
     let limit =
         number("limit")?.map(|l| if l == 0 { Err(invalid("limit", "at least 1")) } else { Ok(l) }).transpose()?;
-    let paging =
-        Paging { limit: limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT), offset: number("offset")?.unwrap_or(0) };
+    let paging = Paging {
+        limit: limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT),
+        offset: crate::paging::checked_offset(number("offset")?)?,
+    };
     let bbox = raw.get("bbox").map(|b| Bbox::parse(b).map_err(|e| invalid("bbox", e))).transpose()?;
     let (changed_from, changed_to) = match raw.get("datetime") {
         Some(d) => parse_datetime(d).map_err(|e| invalid("datetime", e))?,

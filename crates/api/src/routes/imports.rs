@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::files::{read_multipart, sniff};
 use crate::routes::products::{ProductInput, check_product, place};
 use crate::routes::subjects::{SubjectInput, check_subject};
-use crate::sheets::{Cell, SheetError, Table, UNPACK_RATIO, XLSX, read_xlsx, xlsx};
+use crate::sheets::{Cell, Table, XLSX, read_xlsx, xlsx};
 use crate::state::AppState;
 
 const SUBJECT_SHEET: &str = "Chủ thể";
@@ -433,15 +433,8 @@ pub async fn run(
             "Only .xlsx workbooks (see the template) are accepted.",
         ));
     }
-    let max_unpacked = state.upload_limit_bytes as u128 * UNPACK_RATIO;
-    let workbook = read_xlsx(content, max_unpacked).map_err(|e| match e {
-        SheetError::TooLarge(_) => {
-            ApiError::new(ErrorCode::PayloadTooLarge).with_message("Tệp Excel giải nén ra quá lớn.", e.to_string())
-        }
-        SheetError::Unreadable(_) => {
-            ApiError::invalid_field("file", "unreadable", "Không đọc được tệp Excel.", e.to_string())
-        }
-    })?;
+    let limits = state.workbook_limits;
+    let workbook = state.heavy.run(move || read_xlsx(content, limits)).await??;
     let (plan, errors, subject_rows, product_rows) = plan(&state, &user, &workbook).await?;
     let mut report = ImportReport { dry_run: query.dry_run, committed: false, subject_rows, product_rows, errors };
     if query.dry_run {

@@ -365,7 +365,7 @@ pub async fn list_growing_areas(
         crop: query.crop.as_deref().map(fold),
         standard: query.standard.clone(),
     };
-    let page = maps::list_growing_areas(&state.db, &filter, paging(query.limit, query.offset)).await?;
+    let page = maps::list_growing_areas(&state.db, &filter, paging(query.limit, query.offset)?).await?;
     Ok(HttpResponse::Ok().insert_header(("content-type", GEO_JSON)).json(json!({
         "type": "FeatureCollection",
         "numberMatched": page.total,

@@ -83,7 +83,7 @@ pub async fn list(
     query: web::Query<InboxQuery>,
 ) -> ApiResult<web::Json<Inbox>> {
     query.validate()?;
-    let page = notifications::list(&state.db, user.id(), query.unread, paging(query.limit, query.offset)).await?;
+    let page = notifications::list(&state.db, user.id(), query.unread, paging(query.limit, query.offset)?).await?;
     Ok(web::Json(Inbox {
         items: page.items.into_iter().map(Notification::from).collect(),
         total: page.total,

@@ -99,7 +99,7 @@ pub async fn list(
 ) -> ApiResult<web::Json<Page<Partner>>> {
     user.require_admin()?;
     query.validate()?;
-    let page = partners::list(&state.db, paging(query.limit, query.offset)).await?;
+    let page = partners::list(&state.db, paging(query.limit, query.offset)?).await?;
     Ok(web::Json(Page::map(page, Partner::from)))
 }
 

@@ -365,7 +365,7 @@ pub async fn list(
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
     let (key, direction) = sort(query.sort);
-    let page = products::list(&state.db, &filter, key, direction, paging(query.limit, query.offset)).await?;
+    let page = products::list(&state.db, &filter, key, direction, paging(query.limit, query.offset)?).await?;
     let refs = Refs::load(&state, &page.items).await?;
     Ok(web::Json(Page::map(page, |p| refs.product(p))))
 }

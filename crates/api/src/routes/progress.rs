@@ -258,7 +258,7 @@ pub async fn by_subject(
         &filter,
         subjects::SortKey::Name,
         ocop_persistence::paging::Direction::Asc,
-        paging(query.limit, query.offset),
+        paging(query.limit, query.offset)?,
     )
     .await?;
     let mut app_filter = applications::Filter::new(application_visibility(&user.actor(), user.id()));

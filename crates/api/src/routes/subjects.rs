@@ -295,7 +295,7 @@ pub async fn list(
     query.validate()?;
     let filter = filter(&state, &user, &query).await?;
     let (key, direction) = sort(query.sort);
-    let page = subjects::list(&state.db, &filter, key, direction, paging(query.limit, query.offset)).await?;
+    let page = subjects::list(&state.db, &filter, key, direction, paging(query.limit, query.offset)?).await?;
     let units = unit_refs(&state, page.items.iter().map(|s| s.commune_id).collect()).await?;
     Ok(web::Json(Page::map(page, |s| {
         let commune = units.get(&s.commune_id).cloned();

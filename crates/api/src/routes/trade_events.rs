@@ -109,7 +109,7 @@ pub async fn list(state: web::Data<AppState>, query: web::Query<ListQuery>) -> A
         ending_from: Some(query.ending_from.unwrap_or_else(|| Utc::now().date_naive())),
         q: query.q.as_deref().map(fold),
     };
-    let page = trade_events::list(&state.db, &filter, paging(query.limit, query.offset)).await?;
+    let page = trade_events::list(&state.db, &filter, paging(query.limit, query.offset)?).await?;
     Ok(web::Json(Page::map(page, TradeEvent::from)))
 }
 

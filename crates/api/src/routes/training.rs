@@ -158,7 +158,7 @@ pub async fn list(
         ending_to: year(12, 31),
         q: query.q.as_deref().map(fold),
     };
-    let page = training::list(&state.db, &filter, paging(query.limit, query.offset)).await?;
+    let page = training::list(&state.db, &filter, paging(query.limit, query.offset)?).await?;
     let people = training::participants_of(&state.db, page.items.iter().map(|c| c.id).collect()).await?;
     let items = page
         .items

@@ -130,7 +130,7 @@ pub async fn list(
         admin_unit_id: query.admin_unit_id,
         active: query.active,
     };
-    let page = users::list(&state.db, &filter, sort, direction, paging(query.limit, query.offset)).await?;
+    let page = users::list(&state.db, &filter, sort, direction, paging(query.limit, query.offset)?).await?;
     // One query for all the units on the page.
     let unit_ids = page.items.iter().filter_map(|u| u.admin_unit_id).collect();
     let units: std::collections::HashMap<Uuid, AdminUnitRef> =

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use ocop_domain::partner::{Scope, check_webhook_url, parse_events};
+use ocop_domain::partner::{PartnerError, Scope, parse_events};
 use ocop_persistence::audit::AuditContext;
 use ocop_persistence::entities::{webhook_delivery, webhook_subscription as subscription};
 use ocop_persistence::{TransactionTrait, audit, new_id, partners, webhooks};
@@ -18,8 +18,9 @@ use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::auth::api_key::KeyCaller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::ApiJson;
+use crate::outbound::{Failure, TargetError};
 use crate::paging::{Page, paging};
 use crate::routes::partners::{key_audit, partner_error};
 use crate::state::AppState;
@@ -77,10 +78,21 @@ const fn yes() -> bool {
     true
 }
 
-fn checked(state: &AppState, body: &SubscriptionInput) -> ApiResult<(String, String)> {
+async fn checked(state: &AppState, body: &SubscriptionInput) -> ApiResult<(String, String)> {
     body.validate()?;
-    let url = body.url.trim().to_owned();
-    check_webhook_url(&url, state.webhooks.allow_private_targets).map_err(partner_error)?;
+    let url = match crate::outbound::check_target(body.url.trim(), state.webhooks.allow_private_targets).await {
+        Ok(target) => target.url,
+        Err(TargetError::Url(e)) => return Err(partner_error(e)),
+        Err(TargetError::Resolved(Failure::BlockedAddress)) => return Err(partner_error(PartnerError::PrivateTarget)),
+        Err(TargetError::Resolved(_)) => {
+            return Err(ApiError::invalid_field(
+                "url",
+                "unresolvable",
+                "Không phân giải được tên miền của địa chỉ webhook.",
+                "The webhook URL's host name does not resolve.",
+            ));
+        }
+    };
     let events: Vec<&str> = parse_events(&body.events).map_err(partner_error)?.iter().map(|e| e.as_str()).collect();
     Ok((url, serde_json::to_string(&events).unwrap_or_else(|_| "[]".into())))
 }
@@ -91,7 +103,14 @@ async fn subscribe(
     partner_id: Uuid,
     body: SubscriptionInput,
 ) -> ApiResult<HttpResponse> {
-    let (url, events) = checked(state, &body)?;
+    let (url, events) = checked(state, &body).await?;
+    let limit = state.webhooks.max_subscriptions_per_partner;
+    if webhooks::subscriptions_of(&state.db, partner_id).await?.len() >= limit {
+        return Err(ApiError::new(ErrorCode::PayloadTooLarge).with_message(
+            format!("Mỗi đối tác có tối đa {limit} đăng ký webhook (OCOP_WEBHOOK_MAX_SUBSCRIPTIONS)."),
+            format!("A partner has at most {limit} webhook subscriptions (OCOP_WEBHOOK_MAX_SUBSCRIPTIONS)."),
+        ));
+    }
     let mut raw = [0u8; 24];
     rand::rng().fill(&mut raw[..]);
     let secret = format!("whsec_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw));
@@ -135,6 +154,10 @@ pub struct Delivery {
     pub next_attempt_at: DateTime<Utc>,
     /// The HTTP status of the last attempt.
     pub last_status: Option<i32>,
+    /// Why the last attempt failed, as a category: `http_status` (see `last_status`),
+    /// `timeout`, `connection`, `dns`, `blocked_address` (the target is not a public
+    /// address), `invalid_url` or `disabled`.
+    #[schema(example = "timeout")]
     pub last_error: Option<String>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -164,7 +187,7 @@ async fn deliveries(state: &AppState, partner_id: Uuid, query: &DeliveriesQuery)
         ));
     }
     let page =
-        webhooks::deliveries_of(&state.db, partner_id, query.status.as_deref(), paging(query.limit, query.offset))
+        webhooks::deliveries_of(&state.db, partner_id, query.status.as_deref(), paging(query.limit, query.offset)?)
             .await?;
     let kinds: HashMap<Uuid, String> = webhooks::events(&state.db, page.items.iter().map(|d| d.event_id).collect())
         .await?
@@ -234,7 +257,7 @@ pub async fn update(
     user.require_admin()?;
     let existing = webhooks::find_subscription(&state.db, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
     let body = body.0;
-    let (url, events) = checked(&state, &body)?;
+    let (url, events) = checked(&state, &body).await?;
     let row = subscription::Model { url, events, active: body.active, updated_at: Utc::now(), ..existing.clone() };
     let txn = state.db.begin().await?;
     let saved = webhooks::save_subscription(&txn, row, false).await?;

@@ -62,8 +62,11 @@ async fn imports_report_rows_and_write_all_or_nothing(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
     let template = app.get("/api/v1/imports/template", &admin).send().await.expect("req");
     assert_eq!(template.status(), 200);
-    let sheets =
-        ocop_api::sheets::read_xlsx(template.bytes().await.expect("bytes").to_vec(), u128::MAX).expect("workbook");
+    let sheets = ocop_api::sheets::read_xlsx(
+        template.bytes().await.expect("bytes").to_vec(),
+        ocop_api::sheets::WorkbookLimits::default(),
+    )
+    .expect("workbook");
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["Chủ thể", "Sản phẩm", "Hướng dẫn"]);
 

@@ -11,6 +11,7 @@ mod catalog;
 mod cycle;
 mod errors;
 mod health;
+mod hostile;
 mod imports;
 mod integrators;
 mod maps;

@@ -21,7 +21,7 @@ fn keyed(app: &TestApp, method: Method, path: &str, key: &str) -> reqwest::Reque
     app.request(method, path).header("X-API-Key", key)
 }
 
-async fn new_partner(app: &TestApp, admin: &str) -> String {
+pub(crate) async fn new_partner(app: &TestApp, admin: &str) -> String {
     let body = json!({"name": "Sàn TMĐT Quảng Ninh", "kind": "portal", "contact_email": "kythuat@san.example.vn", "website": "https://san.example.vn"});
     app.post_expect("/api/v1/partners", admin, &body, 201).await["id"].as_str().expect("id").to_owned()
 }

@@ -200,7 +200,8 @@ async fn lists_export_to_spreadsheets(app: TestApp) {
     let xlsx = app.get("/api/v1/subjects/export", &admin).send().await.expect("req");
     assert_eq!(xlsx.status(), 200);
     let bytes = xlsx.bytes().await.expect("bytes");
-    let sheets = ocop_api::sheets::read_xlsx(bytes.to_vec(), u128::MAX).expect("a real workbook");
+    let sheets = ocop_api::sheets::read_xlsx(bytes.to_vec(), ocop_api::sheets::WorkbookLimits::default())
+        .expect("a real workbook");
     assert_eq!(sheets[0].0, "Chủ thể");
     assert_eq!(sheets[0].1[0][0], "Mã số thuế");
     assert_eq!(sheets[0].1.len(), 4);

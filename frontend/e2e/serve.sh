@@ -13,6 +13,8 @@ export OCOP_JWT_SECRET=e2e-only-secret-0123456789abcdefghij
 export RUST_LOG=${RUST_LOG:-warn}
 # Notifications are found within a second rather than a minute.
 export OCOP_NOTIFICATION_SWEEP_SECONDS=1
+# As behind one proxy: the tests tell clients apart by X-Forwarded-For (counterfeit signals).
+export OCOP_TRUST_PROXY=true
 if [ "$db" = postgres ]; then
   base=${OCOP_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
   name=ocop_e2e_$dataset

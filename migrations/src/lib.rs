@@ -16,6 +16,7 @@ mod m20261203_000010_create_training_and_funding;
 mod m20261203_000011_create_notifications;
 mod m20261203_000012_create_traceability;
 mod m20261203_000013_scan_counts_and_files;
+mod m20261207_000014_index_scans_by_stamp;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_create_notifications::Migration),
             Box::new(m20261203_000012_create_traceability::Migration),
             Box::new(m20261203_000013_scan_counts_and_files::Migration),
+            Box::new(m20261207_000014_index_scans_by_stamp::Migration),
         ]
     }
 }

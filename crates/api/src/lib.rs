@@ -6,6 +6,7 @@ pub mod extract;
 pub mod files;
 pub mod guard;
 pub mod heavy;
+pub mod links;
 pub mod notify;
 pub mod openapi;
 pub mod outbound;

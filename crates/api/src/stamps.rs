@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use ocop_domain::traceability::{ClientHasher, stamp_code};
 use ocop_persistence::traceability::NewScan;
 use ocop_persistence::{DatabaseConnection, DbErr, traceability};
@@ -85,11 +86,15 @@ impl ScanLog {
         self.pending[i].lock().unwrap_or_else(|p| p.into_inner()).push(scan);
     }
 
-    /// Sets the place of a scan still in memory; `false` when it was written already.
-    pub fn place(&self, id: Uuid, code: &str, lat: f64, lon: f64) -> bool {
+    /// Sets the place of a scan still in memory, if `client_hash` made it after `since` and
+    /// it has none yet; `false` otherwise (written already, or not this client's to place).
+    pub fn place(&self, id: Uuid, code: &str, client_hash: &str, since: DateTime<Utc>, place: (f64, f64)) -> bool {
         let i = usize::from(id.as_bytes()[15]) % self.pending.len();
         let mut pending = self.pending[i].lock().unwrap_or_else(|p| p.into_inner());
-        match pending.iter_mut().find(|s| s.id == id && s.code == code && s.place.is_none()) {
+        let (lat, lon) = place;
+        match pending.iter_mut().find(|s| {
+            s.id == id && s.code == code && s.place.is_none() && s.client_hash == client_hash && s.scanned_at >= since
+        }) {
             Some(s) => {
                 s.place = Some((lat, lon));
                 true
@@ -158,10 +163,9 @@ pub struct StampEntry {
     pub serial: i64,
     pub voided: bool,
     pub count: u64,
-    /// Newest last, at most `RECENT`.
-    pub recent: std::collections::VecDeque<(Uuid, ocop_domain::traceability::Scan)>,
-    /// How many of `recent` have a place (most have none, and then there is nothing to compare).
-    placed: usize,
+    /// The latest scans, newest last, at most `RECENT`, and their ids (side by side).
+    recent: std::collections::VecDeque<ocop_domain::traceability::Scan>,
+    ids: std::collections::VecDeque<Uuid>,
     expires: std::time::Instant,
 }
 
@@ -178,13 +182,14 @@ impl StampEntry {
         // Up to a fifth earlier, so stamps read in the same second are not all read again in
         // the same second.
         let jitter = StampCache::TTL.mul_f64(rand::rng().random_range(0.0..0.2));
+        let (ids, recent) = recent.into_iter().unzip();
         Self {
             batch_id,
             serial,
             voided,
             count,
-            placed: recent.iter().filter(|(_, s)| s.place.is_some()).count(),
-            recent: recent.into_iter().collect(),
+            recent,
+            ids,
             expires: std::time::Instant::now() + StampCache::TTL - jitter,
         }
     }
@@ -291,29 +296,22 @@ impl StampCache {
             return Err(Miss::Voided);
         }
         e.count += 1;
-        e.placed += usize::from(scan.place.is_some());
-        e.recent.push_back((id, scan));
+        e.recent.push_back(scan);
+        e.ids.push_back(id);
         while e.recent.len() > StampEntry::RECENT {
-            if let Some((_, gone)) = e.recent.pop_front() {
-                e.placed -= usize::from(gone.place.is_some());
-            }
+            e.recent.pop_front();
+            e.ids.pop_front();
         }
-        // Only placed scans can be far apart: the rest need not be copied.
-        let placed: Vec<ocop_domain::traceability::Scan> = match e.placed {
-            0 => Vec::new(),
-            _ => e.recent.iter().filter(|(_, s)| s.place.is_some()).map(|(_, s)| *s).collect(),
-        };
-        let signals = ocop_domain::traceability::signals(e.count, &placed, rules);
+        let signals = ocop_domain::traceability::signals(e.recent.make_contiguous(), rules);
         Ok(Scanned { batch_id: e.batch_id, serial: e.serial, count: e.count, signals })
     }
 
     /// Records where a scan happened.
     pub fn place(&self, code: u64, id: Uuid, place: (f64, f64)) {
         if let Some(e) = self.shard(code).get_mut(&code)
-            && let Some((_, s)) = e.recent.iter_mut().find(|(i, _)| *i == id)
+            && let Some(at) = e.ids.iter().position(|i| *i == id)
         {
-            e.placed += usize::from(s.place.is_none());
-            s.place = Some(place);
+            e.recent[at].place = Some(place);
         }
     }
 
@@ -356,7 +354,11 @@ mod tests {
     use ocop_domain::traceability::{Scan, SignalRules};
 
     fn scan(cache: &StampCache, code: u64) -> Result<Scanned, Miss> {
-        cache.scan(code, Uuid::now_v7(), Scan { at: chrono::Utc::now(), place: None }, &SignalRules::default())
+        scan_by(cache, code, 1)
+    }
+
+    fn scan_by(cache: &StampCache, code: u64, client: u64) -> Result<Scanned, Miss> {
+        cache.scan(code, Uuid::now_v7(), Scan { at: chrono::Utc::now(), place: None, client }, &SignalRules::default())
     }
 
     #[test]
@@ -371,10 +373,21 @@ mod tests {
         cache.put(7, StampEntry::new(batch, 1, false, 3, Vec::new()));
         let sixth = scan(&cache, 7).expect("counted");
         assert_eq!(sixth.count, 6);
-        assert_eq!(sixth.signals, vec![ocop_domain::traceability::Signal::TooManyScans]);
+        assert!(sixth.signals.is_empty(), "all by one client");
         // Read after they were written elsewhere too: the larger count wins.
         cache.put(7, StampEntry::new(batch, 1, false, 10, Vec::new()));
         assert_eq!(scan(&cache, 7).map(|s| s.count).ok(), Some(11));
+    }
+
+    #[test]
+    fn six_clients_within_the_window_raise_a_signal() {
+        let cache = StampCache::default();
+        cache.put(5, StampEntry::new(Uuid::now_v7(), 1, false, 0, Vec::new()));
+        for client in 1..=5 {
+            assert!(scan_by(&cache, 5, client).expect("counted").signals.is_empty());
+        }
+        let sixth = scan_by(&cache, 5, 6).expect("counted");
+        assert_eq!(sixth.signals, vec![ocop_domain::traceability::Signal::TooManyScans]);
     }
 
     #[test]

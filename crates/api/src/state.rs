@@ -20,9 +20,12 @@ pub struct ApiConfig {
     pub spa_dir: Option<PathBuf>,
     pub body_limit_bytes: usize,
     pub login_limits: Limits,
-    /// Take the client address from `Forwarded` / `X-Forwarded-For` (only behind a proxy
-    /// that sets them); otherwise the TCP peer address.
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it);
+    /// otherwise the TCP peer address.
     pub trust_proxy: bool,
+    /// How many proxies of ours stand in front of the server: the client is the address the
+    /// outermost of them saw, `proxy_hops` entries from the right of `X-Forwarded-For`.
+    pub proxy_hops: usize,
     /// Where dossier files are kept.
     pub files: FileStore,
     /// Largest accepted upload (dossier file or import workbook).
@@ -37,6 +40,8 @@ pub struct ApiConfig {
     pub anonymous_rate_per_minute: u32,
     /// Memory for catalog pages already built (0: build every answer).
     pub catalog_cache_bytes: usize,
+    /// Public stamp look-ups (page, JSON, Digital Link, place) per minute per client (0: no limit).
+    pub trace_rate_per_minute: u32,
     pub webhooks: WebhookConfig,
     pub notifications: NotifyConfig,
     /// When a stamp's scans count as signs of counterfeiting.
@@ -109,6 +114,7 @@ impl ApiConfig {
             body_limit_bytes: 1024 * 1024,
             login_limits: Limits::default(),
             trust_proxy: false,
+            proxy_hops: 1,
             files: FileStore::in_memory(),
             upload_limit_bytes: 20 * 1024 * 1024,
             council_rules: LevelRules::two_level_2025(),
@@ -116,6 +122,7 @@ impl ApiConfig {
             public_base_url: "http://127.0.0.1:8080".into(),
             anonymous_rate_per_minute: 600,
             catalog_cache_bytes: 64 * 1024 * 1024,
+            trace_rate_per_minute: 120,
             webhooks: WebhookConfig::default(),
             notifications: NotifyConfig::default(),
             trace_rules: ocop_domain::traceability::SignalRules::default(),
@@ -130,7 +137,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub throttle: LoginThrottle,
     pub refresh_ttl_seconds: i64,
-    pub trust_proxy: bool,
+    /// Trusted proxies in front of the server (0: none, the peer address is the client).
+    pub proxy_hops: usize,
     /// Verified against when an account does not exist, so timing does not reveal it.
     pub dummy_password_hash: String,
     pub files: FileStore,
@@ -139,6 +147,7 @@ pub struct AppState {
     pub basemap_style_url: Option<String>,
     pub public_base_url: String,
     pub anonymous_rate_per_minute: u32,
+    pub trace_rate_per_minute: u32,
     pub webhooks: WebhookConfig,
     pub notifications: NotifyConfig,
     pub trace_rules: ocop_domain::traceability::SignalRules,
@@ -158,12 +167,26 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The client's address, for throttling.
+    /// The client's address, for throttling and the scan log. Behind `proxy_hops` trusted
+    /// proxies it is the entry of `X-Forwarded-For` that the outermost of them added (each
+    /// proxy appends the address it was called from): entries to its left are whatever the
+    /// client wrote. Without a full chain, the peer address.
     pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
-        if self.trust_proxy {
-            req.connection_info().realip_remote_addr().unwrap_or_default().to_owned()
-        } else {
-            req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
+        let peer = || req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+        if self.proxy_hops == 0 {
+            return peer();
+        }
+        let chain: Vec<&str> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
+        match chain.len().checked_sub(self.proxy_hops) {
+            Some(at) => chain[at].to_owned(),
+            None => peer(),
         }
     }
 
@@ -173,7 +196,7 @@ impl AppState {
             jwt: JwtKeys::new(&config.jwt_secret, config.access_ttl_seconds),
             throttle: LoginThrottle::new(config.login_limits),
             refresh_ttl_seconds: config.refresh_ttl_seconds,
-            trust_proxy: config.trust_proxy,
+            proxy_hops: if config.trust_proxy { config.proxy_hops.max(1) } else { 0 },
             dummy_password_hash: crate::auth::password::hash("not-a-real-password-0").unwrap_or_default(),
             files: config.files.clone(),
             upload_limit_bytes: config.upload_limit_bytes,
@@ -181,6 +204,7 @@ impl AppState {
             basemap_style_url: config.basemap_style_url.clone(),
             public_base_url: config.public_base_url.trim_end_matches('/').to_owned(),
             anonymous_rate_per_minute: config.anonymous_rate_per_minute,
+            trace_rate_per_minute: config.trace_rate_per_minute,
             webhooks: config.webhooks,
             notifications: config.notifications.clone(),
             trace_rules: config.trace_rules,

@@ -123,11 +123,12 @@ pub fn certificate_expiring(certificate: Uuid, number: &str, product: &str, vali
     }
 }
 
-pub fn counterfeit_alert(code: &str, product: &str, scans: u64, signal: crate::traceability::Signal) -> Message {
+pub fn counterfeit_alert(code: &str, product: &str, clients: usize, signal: crate::traceability::Signal) -> Message {
     let (why_vi, why_en) = match signal {
-        crate::traceability::Signal::TooManyScans => {
-            (format!("đã được quét {scans} lần"), format!("was scanned {scans} times"))
-        }
+        crate::traceability::Signal::TooManyScans => (
+            format!("được {clients} người (thiết bị) khác nhau quét trong thời gian ngắn"),
+            format!("was scanned by {clients} different people (devices) within hours"),
+        ),
         crate::traceability::Signal::FarApart => (
             "được quét ở những nơi cách xa nhau trong thời gian ngắn".to_owned(),
             "was scanned far apart within hours".to_owned(),

@@ -104,6 +104,11 @@ impl Gtin {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The 14-digit form GS1 Digital Link and EPCIS use (shorter GTINs padded with zeros).
+    pub fn gtin14(&self) -> String {
+        format!("{:0>14}", self.0)
+    }
 }
 
 /// GS1 mod-10: weights 3 and 1 alternate from the rightmost digit of the body.
@@ -144,6 +149,9 @@ mod tests {
         assert!(Gtin::parse("036000291452").is_ok()); // UPC-A
         assert_eq!(Gtin::parse("89345880121"), Err(InvalidGtin::Length));
         assert_eq!(Gtin::parse("89345880121x3"), Err(InvalidGtin::Length));
+        assert_eq!(Gtin::parse("8934588012112").expect("ean-13").gtin14(), "08934588012112");
+        assert_eq!(Gtin::parse("96385074").expect("ean-8").gtin14(), "00000096385074");
+        assert_eq!(Gtin::parse("08934588012112").expect("gtin-14").gtin14(), "08934588012112");
     }
 
     proptest! {

@@ -118,12 +118,15 @@ pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
-/// When a stamp's scans look like counterfeiting.
+/// When a stamp's scans look like counterfeiting. Scans are counted by client (the keyed
+/// hash of the address they came from), so one person scanning again and again, or a script,
+/// counts once: a genuine stamp copied onto fakes is scanned by many people, or in places far
+/// apart, within a short time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SignalRules {
-    /// More scans than this.
+    /// More distinct clients than this within the window …
     pub max_scans: u32,
-    /// Two places farther apart than this …
+    /// … or two clients farther apart than this (km) …
     pub far_km: f64,
     /// … within this many hours.
     pub window_hours: i64,
@@ -135,11 +138,21 @@ impl Default for SignalRules {
     }
 }
 
+/// How long after a scan its client may still say where it was.
+pub const PLACE_WINDOW_MINUTES: i64 = 10;
+
 /// One scan, as the signals see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scan {
     pub at: DateTime<Utc>,
     pub place: Option<(f64, f64)>,
+    /// Who scanned: [`client_key`] of the scan's client hash.
+    pub client: u64,
+}
+
+/// A client hash (hex) as a number to compare, from its first 64 bits.
+pub fn client_key(hash: &str) -> u64 {
+    hash.get(..16).and_then(|h| u64::from_str_radix(h, 16).ok()).unwrap_or(0)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -158,23 +171,65 @@ impl Signal {
     }
 }
 
-/// The signals raised by a stamp's scans (`count` of them in all, `recent` the latest ones).
-pub fn signals(count: u64, recent: &[Scan], rules: &SignalRules) -> Vec<Signal> {
-    let mut out = Vec::new();
-    if count > u64::from(rules.max_scans) {
-        out.push(Signal::TooManyScans);
+/// What the signals of a stamp rest on, for the officers who look into them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub signals: Vec<Signal>,
+    /// The most distinct clients seen within one window.
+    pub clients_in_window: usize,
+    /// Two places, far apart, scanned by different clients within one window.
+    pub far_pair: Option<(Scan, Scan)>,
+}
+
+/// The signals a stamp's scans raise (in any order): more than `max_scans` distinct clients
+/// within a window, or placed scans of two different clients more than `far_km` apart within
+/// a window.
+pub fn signals(scans: &[Scan], rules: &SignalRules) -> Vec<Signal> {
+    evidence(scans, rules).signals
+}
+
+pub fn evidence(scans: &[Scan], rules: &SignalRules) -> Evidence {
+    let mut sorted: Vec<&Scan> = scans.iter().collect();
+    if !sorted.is_sorted_by_key(|s| s.at) {
+        sorted.sort_by_key(|s| s.at);
     }
-    let placed: Vec<&Scan> = recent.iter().filter(|s| s.place.is_some()).collect();
-    let far = placed.iter().enumerate().any(|(i, a)| {
-        placed[i + 1..].iter().any(|b| {
-            let (Some(pa), Some(pb)) = (a.place, b.place) else { return false };
-            (a.at - b.at).num_hours().abs() < rules.window_hours && distance_km(pa, pb) > rules.far_km
+    let window = chrono::Duration::hours(rules.window_hours.max(0));
+    // Sliding window over time, counting scans per client (few clients: a small vector).
+    let mut in_window: Vec<(u64, usize)> = Vec::new();
+    let mut most = 0;
+    let mut start = 0;
+    for (i, scan) in sorted.iter().enumerate() {
+        match in_window.iter_mut().find(|(c, _)| *c == scan.client) {
+            Some((_, n)) => *n += 1,
+            None => in_window.push((scan.client, 1)),
+        }
+        while sorted[i].at - sorted[start].at >= window {
+            let gone = sorted[start].client;
+            if let Some(at) = in_window.iter().position(|(c, _)| *c == gone) {
+                in_window[at].1 -= 1;
+                if in_window[at].1 == 0 {
+                    in_window.swap_remove(at);
+                }
+            }
+            start += 1;
+        }
+        most = most.max(in_window.len());
+    }
+    let placed: Vec<&Scan> = sorted.iter().copied().filter(|s| s.place.is_some()).collect();
+    let far_pair = placed.iter().enumerate().find_map(|(i, a)| {
+        placed[i + 1..].iter().find_map(|b| {
+            let (Some(pa), Some(pb)) = (a.place, b.place) else { return None };
+            (a.client != b.client && (b.at - a.at) < window && distance_km(pa, pb) > rules.far_km).then_some((**a, **b))
         })
     });
-    if far {
-        out.push(Signal::FarApart);
+    let mut signals = Vec::new();
+    if most > rules.max_scans as usize {
+        signals.push(Signal::TooManyScans);
     }
-    out
+    if far_pair.is_some() {
+        signals.push(Signal::FarApart);
+    }
+    Evidence { signals, clients_in_window: most, far_pair }
 }
 
 /// The EPCIS 2.0 event types this server captures.
@@ -347,13 +402,27 @@ mod tests {
         let rules = SignalRules::default();
         let ha_long = Some((20.95, 107.08));
         let hanoi = Some((21.03, 105.85));
-        let near = [Scan { at: t(0), place: ha_long }, Scan { at: t(1), place: Some((20.96, 107.07)) }];
-        assert!(signals(2, &near, &rules).is_empty());
-        assert_eq!(signals(6, &near, &rules), vec![Signal::TooManyScans]);
-        let far = [Scan { at: t(0), place: ha_long }, Scan { at: t(3), place: hanoi }];
-        assert_eq!(signals(2, &far, &rules), vec![Signal::FarApart]);
-        let days_apart = [Scan { at: t(0), place: ha_long }, Scan { at: t(48), place: hanoi }];
-        assert!(signals(2, &days_apart, &rules).is_empty());
+        let scan = |h: i64, place: Option<(f64, f64)>, client: u64| Scan { at: t(h), place, client };
+        let near = [scan(0, ha_long, 1), scan(1, Some((20.96, 107.07)), 2)];
+        assert!(signals(&near, &rules).is_empty());
+        let crowd: Vec<Scan> = (0..6).map(|c| scan(c, None, c as u64 + 10)).collect();
+        assert_eq!(signals(&crowd, &rules), vec![Signal::TooManyScans], "six people within a day");
+        assert!(signals(&crowd[..5], &rules).is_empty(), "five is the most allowed");
+        let spread: Vec<Scan> = (0..6).map(|c| scan(c * 24, None, c as u64 + 10)).collect();
+        assert!(signals(&spread, &rules).is_empty(), "six people over six days");
+        let one_person: Vec<Scan> =
+            (0..50).map(|i| Scan { at: t(0) + chrono::Duration::seconds(i), place: None, client: 7 }).collect();
+        assert!(signals(&one_person, &rules).is_empty(), "fifty scans by one client count once");
+        let far = [scan(0, ha_long, 1), scan(3, hanoi, 2)];
+        assert_eq!(signals(&far, &rules), vec![Signal::FarApart]);
+        let e = evidence(&far, &rules);
+        assert_eq!(e.far_pair.map(|(a, b)| (a.client, b.client)), Some((1, 2)));
+        let far_one_client = [scan(0, ha_long, 1), scan(3, hanoi, 1)];
+        assert!(signals(&far_one_client, &rules).is_empty(), "one client cannot be in two places to accuse a stamp");
+        let days_apart = [scan(0, ha_long, 1), scan(48, hanoi, 2)];
+        assert!(signals(&days_apart, &rules).is_empty());
+        assert_eq!(client_key("00000000000000ffabcdef"), 255);
+        assert_eq!(client_key(""), 0);
         assert!((distance_km((20.95, 107.08), (21.03, 105.85)) - 128.0).abs() < 5.0);
         assert_eq!(coarse(20.951_234, 107.084_9), Some((20.95, 107.08)));
         assert_eq!(coarse(95.0, 0.0), None);

@@ -156,8 +156,8 @@ async fn counterfeit_alerts(db: &impl ConnectionTrait, rules: &SignalRules) -> R
     let mut out = Vec::new();
     for f in flagged {
         let Some(p) = products.get(&f.product_id) else { continue };
-        for signal in f.signals {
-            let m = counterfeit_alert(&f.code, &p.name, f.scans, signal);
+        for signal in f.evidence.signals {
+            let m = counterfeit_alert(&f.code, &p.name, f.evidence.clients_in_window, signal);
             let concerned =
                 owners.get(&p.subject_id).into_iter().flatten().copied().chain(
                     officers.iter().filter(|(_, path)| p.area_path.starts_with(path.as_str())).map(|(id, _)| *id),

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use ocop_domain::traceability::{Scan, Signal, SignalRules, signals};
+use ocop_domain::traceability::{Scan, SignalRules, client_key, evidence};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, NotSet,
@@ -485,38 +485,41 @@ async fn write_scans_sqlite(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) 
     Ok(true)
 }
 
-/// The latest scans of a stamp that have a place (only they can be far apart), newest first.
+/// The latest scans of a stamp since `since`, newest first: when, where (if shared) and by
+/// which client (its hash).
 ///
 /// Read when a stamp's cached entry is stale, while the scan log grows by thousands of rows a
 /// second: on PostgreSQL the plan is made for each call, never a generic plan cached while the
 /// table was still small (a sequential scan that would then read every scan of every stamp).
-pub async fn placed_scans(
+pub async fn recent_scans(
     db: &sea_orm::DatabaseConnection,
     code: &str,
+    since: DateTime<Utc>,
     latest: u64,
-) -> Result<Vec<(DateTime<Utc>, f64, f64)>, DbErr> {
+) -> Result<Vec<(DateTime<Utc>, Option<(f64, f64)>, String)>, DbErr> {
     use sea_orm::TransactionTrait;
     let txn = db.begin().await?;
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
         txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
     }
-    let placed = scan::Entity::find()
+    let rows = scan::Entity::find()
         .select_only()
         .column(scan::Column::ScannedAt)
         .column(scan::Column::Lat)
         .column(scan::Column::Lon)
+        .column(scan::Column::ClientHash)
         .filter(scan::Column::Code.eq(code))
-        .filter(scan::Column::Lat.is_not_null())
+        .filter(scan::Column::ScannedAt.gte(since))
         .order_by_desc(scan::Column::ScannedAt)
         .limit(latest)
-        .into_tuple::<(DateTime<Utc>, Option<f64>, Option<f64>)>()
+        .into_tuple::<(DateTime<Utc>, Option<f64>, Option<f64>, String)>()
         .all(&txn)
         .await?;
     txn.commit().await?;
-    Ok(placed.into_iter().filter_map(|(at, lat, lon)| Some((at, lat?, lon?))).collect())
+    Ok(rows.into_iter().map(|(at, lat, lon, client)| (at, lat.zip(lon), client)).collect())
 }
 
-/// A stamp whose scans raise counterfeit signals.
+/// A stamp whose scans raise counterfeit signals, with what they rest on.
 #[derive(Debug, Clone)]
 pub struct Flagged {
     pub code: String,
@@ -525,12 +528,14 @@ pub struct Flagged {
     /// All its scans.
     pub scans: u64,
     pub last_scan: DateTime<Utc>,
-    pub signals: Vec<Signal>,
+    pub evidence: ocop_domain::traceability::Evidence,
 }
 
 /// Stamps scanned since `since` (inside `within`, or of `products`) whose scans raise a
-/// counterfeit signal: more scans in all than the rules allow (read from the stamps' counts),
-/// or placed scans too far apart (read from the few scans that have a place). Newest first.
+/// counterfeit signal (see `ocop_domain::traceability::evidence`). Candidates are stamps
+/// scanned more often than the rules allow clients (from their counts) and stamps with placed
+/// scans; their scans since `since` (the latest few hundred each) are then judged by client.
+/// Newest first.
 pub async fn flagged_stamps(
     db: &impl ConnectionTrait,
     within: Option<&str>,
@@ -538,7 +543,8 @@ pub async fn flagged_stamps(
     since: DateTime<Utc>,
     rules: &SignalRules,
 ) -> Result<Vec<Flagged>, DbErr> {
-    const LIMIT: u64 = 10_000;
+    const LIMIT: u64 = 2_000;
+    const PER_STAMP: usize = 500;
     // A stamp's count, last scan, product and area.
     let counted = || {
         stamp::Entity::find()
@@ -554,10 +560,11 @@ pub async fn flagged_stamps(
         .filter(stamp::Column::LastScannedAt.gte(since))
         .filter(stamp::Column::ScanCount.gt(i64::from(rules.max_scans)));
     let mut placed = scan::Entity::find()
+        .select_only()
+        .column(scan::Column::Code)
+        .distinct()
         .filter(scan::Column::Lat.is_not_null())
-        .filter(scan::Column::ScannedAt.gte(since))
-        .order_by_desc(scan::Column::ScannedAt)
-        .limit(LIMIT);
+        .filter(scan::Column::ScannedAt.gte(since));
     if let Some(path) = within {
         stamps = stamps.filter(batch::Column::AreaPath.like(prefix(path)));
         placed = placed.filter(scan::Column::AreaPath.like(prefix(path)));
@@ -567,38 +574,56 @@ pub async fn flagged_stamps(
         placed = placed.filter(scan::Column::ProductId.is_in(ids.iter().copied()));
     }
     type Counted = (String, i64, Option<DateTime<Utc>>, Uuid, String);
-    let mut found: HashMap<String, (Counted, Vec<Scan>)> = HashMap::new();
-    for row in stamps.limit(LIMIT).into_tuple::<Counted>().all(db).await? {
-        found.insert(row.0.clone(), (row, Vec::new()));
+    let mut found: HashMap<String, Counted> = HashMap::new();
+    for row in stamps.order_by_desc(stamp::Column::LastScannedAt).limit(LIMIT).into_tuple::<Counted>().all(db).await? {
+        found.insert(row.0.clone(), row);
     }
-    let mut placed_of: HashMap<String, Vec<Scan>> = HashMap::new();
-    for s in placed.all(db).await? {
-        let of = placed_of.entry(s.code).or_default();
-        if of.len() < 100 {
-            of.push(Scan { at: s.scanned_at, place: s.lat.zip(s.lon) });
-        }
-    }
-    // Placed scans of stamps not counted above: their counts.
-    let missing: Vec<String> = placed_of.keys().filter(|c| !found.contains_key(*c)).cloned().collect();
+    let placed_codes: Vec<String> = placed.limit(LIMIT).into_tuple::<String>().all(db).await?;
+    let missing: Vec<String> = placed_codes.into_iter().filter(|c| !found.contains_key(c)).collect();
     for chunk in missing.chunks(500) {
         let rows =
             counted().filter(stamp::Column::Code.is_in(chunk.iter().cloned())).into_tuple::<Counted>().all(db).await?;
         for row in rows {
-            found.insert(row.0.clone(), (row, Vec::new()));
+            found.insert(row.0.clone(), row);
         }
     }
-    for (code, scans) in placed_of {
-        if let Some(entry) = found.get_mut(&code) {
-            entry.1 = scans;
+    let mut scans_of: HashMap<String, Vec<Scan>> = HashMap::new();
+    let codes: Vec<String> = found.keys().cloned().collect();
+    for chunk in codes.chunks(200) {
+        let rows = scan::Entity::find()
+            .select_only()
+            .column(scan::Column::Code)
+            .column(scan::Column::ScannedAt)
+            .column(scan::Column::Lat)
+            .column(scan::Column::Lon)
+            .column(scan::Column::ClientHash)
+            .filter(scan::Column::Code.is_in(chunk.iter().cloned()))
+            .filter(scan::Column::ScannedAt.gte(since))
+            .order_by_desc(scan::Column::ScannedAt)
+            .into_tuple::<(String, DateTime<Utc>, Option<f64>, Option<f64>, String)>()
+            .all(db)
+            .await?;
+        for (code, at, lat, lon, client) in rows {
+            let of = scans_of.entry(code).or_default();
+            if of.len() < PER_STAMP {
+                of.push(Scan { at, place: lat.zip(lon), client: client_key(&client) });
+            }
         }
     }
     let mut flagged: Vec<Flagged> = found
         .into_values()
-        .filter_map(|((code, count, last, product_id, area_path), placed)| {
-            let scans = u64::try_from(count).unwrap_or(0);
-            let raised = signals(scans, &placed, rules);
-            let last_scan = last.or_else(|| placed.first().map(|s| s.at))?;
-            (!raised.is_empty()).then_some(Flagged { code, product_id, area_path, scans, last_scan, signals: raised })
+        .filter_map(|(code, count, last, product_id, area_path)| {
+            let scans = scans_of.remove(&code).unwrap_or_default();
+            let evidence = evidence(&scans, rules);
+            let last_scan = last.or_else(|| scans.first().map(|s| s.at))?;
+            (!evidence.signals.is_empty()).then_some(Flagged {
+                code,
+                product_id,
+                area_path,
+                scans: u64::try_from(count).unwrap_or(0),
+                last_scan,
+                evidence,
+            })
         })
         .collect();
     flagged.sort_by(|a, b| b.last_scan.cmp(&a.last_scan).then_with(|| a.code.cmp(&b.code)));
@@ -648,18 +673,22 @@ pub struct ScanCount {
     pub scans: i64,
 }
 
+/// Places a scan, once, if `client_hash` made it after `since`.
 pub async fn set_scan_place(
     db: &impl ConnectionTrait,
     id: Uuid,
     code: &str,
-    lat: f64,
-    lon: f64,
+    client_hash: &str,
+    since: DateTime<Utc>,
+    (lat, lon): (f64, f64),
 ) -> Result<bool, DbErr> {
     Ok(scan::Entity::update_many()
         .col_expr(scan::Column::Lat, Expr::value(Some(lat)))
         .col_expr(scan::Column::Lon, Expr::value(Some(lon)))
         .filter(scan::Column::Id.eq(id))
         .filter(scan::Column::Code.eq(code))
+        .filter(scan::Column::ClientHash.eq(client_hash))
+        .filter(scan::Column::ScannedAt.gte(since))
         .filter(scan::Column::Lat.is_null())
         .exec(db)
         .await?

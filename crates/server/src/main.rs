@@ -110,11 +110,13 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     config.spa_dir = settings.spa_dir();
     config.body_limit_bytes = settings.body_limit_bytes;
     config.trust_proxy = settings.trust_proxy;
+    config.proxy_hops = settings.proxy_hops;
     config.upload_limit_bytes = settings.upload_limit_bytes;
     config.council_rules = settings.council_rules()?;
     config.basemap_style_url = settings.basemap_style_url.clone().filter(|u| !u.trim().is_empty());
     config.public_base_url = settings.public_base_url.clone();
     config.anonymous_rate_per_minute = settings.catalog_anonymous_rate_per_minute;
+    config.trace_rate_per_minute = settings.trace_rate_per_minute;
     config.webhooks.allow_private_targets = settings.webhook_allow_private_targets;
     config.webhooks.max_subscriptions_per_partner = settings.webhook_max_subscriptions;
     config.webhooks.per_partner_concurrency = settings.webhook_per_partner_concurrency;

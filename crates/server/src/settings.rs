@@ -34,6 +34,9 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     /// Trust `Forwarded` / `X-Forwarded-For` for the client address (behind a proxy only).
     pub trust_proxy: bool,
+    /// How many trusted proxies stand in front of the server (with `trust_proxy`): the client
+    /// is the address the outermost one added to `X-Forwarded-For`.
+    pub proxy_hops: usize,
     /// Where dossier files go: a directory (default `{data_dir}/files`) or `s3://bucket/prefix`
     /// (credentials and endpoint from the standard `AWS_*` variables).
     pub file_store: Option<String>,
@@ -47,6 +50,9 @@ pub struct Settings {
     pub basemap_style_url: Option<String>,
     /// Catalog calls per minute from one address without an API key (0: no limit).
     pub catalog_anonymous_rate_per_minute: u32,
+    /// Public stamp look-ups (scan page, JSON trace, Digital Link, place) per minute from one
+    /// client address (0: no limit).
+    pub trace_rate_per_minute: u32,
     /// Accept webhook subscriptions to local or private-network addresses.
     pub webhook_allow_private_targets: bool,
     /// Memory for catalog pages already built, in bytes (0: build every answer).
@@ -94,11 +100,13 @@ impl Default for Settings {
             spa_dir: None,
             body_limit_bytes: 1024 * 1024,
             trust_proxy: false,
+            proxy_hops: 1,
             file_store: None,
             upload_limit_bytes: 20 * 1024 * 1024,
             council_rules: "two_level_2025".into(),
             basemap_style_url: None,
             catalog_anonymous_rate_per_minute: 600,
+            trace_rate_per_minute: 120,
             webhook_allow_private_targets: false,
             catalog_cache_bytes: 64 * 1024 * 1024,
             notification_mail_command: None,

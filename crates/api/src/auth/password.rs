@@ -19,26 +19,15 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Hashing is slow on purpose: keep it off the async executor.
-pub async fn hash_blocking(password: String) -> Result<String, crate::error::ApiError> {
-    actix_web::web::block(move || hash(&password))
-        .await
-        .map_err(crate::error::ApiError::internal)?
-        .map_err(crate::error::ApiError::internal)
+/// Hashing is slow on purpose: it runs through the gate of heavy work, off the async workers.
+pub async fn hash_blocking(heavy: &crate::heavy::Heavy, password: String) -> Result<String, crate::error::ApiError> {
+    heavy.run(move || hash(&password)).await?.map_err(crate::error::ApiError::internal)
 }
 
-pub async fn verify_blocking(password: String, stored: String) -> Result<bool, crate::error::ApiError> {
-    actix_web::web::block(move || verify(&password, &stored)).await.map_err(crate::error::ApiError::internal)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn hashes_are_argon2id_and_verify() {
-        let h = super::hash("Mật khẩu 2026").expect("hash");
-        assert!(h.starts_with("$argon2id$"));
-        assert!(super::verify("Mật khẩu 2026", &h));
-        assert!(!super::verify("mật khẩu 2026", &h));
-        assert!(!super::verify("anything", "not a phc string"));
-    }
+pub async fn verify_blocking(
+    heavy: &crate::heavy::Heavy,
+    password: String,
+    stored: String,
+) -> Result<bool, crate::error::ApiError> {
+    heavy.run(move || verify(&password, &stored)).await
 }

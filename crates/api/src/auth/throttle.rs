@@ -36,19 +36,24 @@ impl LoginThrottle {
         Self { limits, events: Mutex::new(HashMap::new()) }
     }
 
-    /// Counts an attempt from `address` and tells how long to wait if the address or the
-    /// account is over its limit. Unknown and known accounts are throttled alike.
-    pub fn check(&self, address: &str, account: &str) -> Result<(), Duration> {
+    /// Counts an attempt from `address` and tells how long to wait if the address, or this
+    /// account from this address, is over its limit. Failures are counted per account *and*
+    /// address, so a stranger failing on purpose cannot lock the owner out; an account failing
+    /// from many addresses at once is slowed down instead (`Ok` with a delay to wait before
+    /// answering). Unknown and known accounts are throttled alike.
+    pub fn check(&self, address: &str, account: &str) -> Result<Duration, Duration> {
         let now = Instant::now();
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
         if events.len() > 100_000 {
             let horizon = self.limits.account_window.max(self.limits.address_window);
             events.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < horizon));
         }
-        let account_key = format!("account:{account}");
-        if let Some(wait) =
-            over_limit(events.get_mut(&account_key), now, self.limits.account_failures, self.limits.account_window)
-        {
+        if let Some(wait) = over_limit(
+            events.get_mut(&pair_key(account, address)),
+            now,
+            self.limits.account_failures,
+            self.limits.account_window,
+        ) {
             return Err(wait);
         }
         let address_key = format!("address:{address}");
@@ -57,18 +62,37 @@ impl LoginThrottle {
             return Err(wait);
         }
         attempts.push_back(now);
-        Ok(())
+        let spread = over_limit(
+            events.get_mut(&account_key(account)),
+            now,
+            self.limits.account_failures.saturating_mul(4),
+            self.limits.account_window,
+        );
+        Ok(if spread.is_some() { SLOW_DOWN } else { Duration::ZERO })
     }
 
-    pub fn record_failure(&self, account: &str) {
+    pub fn record_failure(&self, account: &str, address: &str) {
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
-        events.entry(format!("account:{account}")).or_default().push_back(Instant::now());
+        let now = Instant::now();
+        events.entry(pair_key(account, address)).or_default().push_back(now);
+        events.entry(account_key(account)).or_default().push_back(now);
     }
 
-    pub fn record_success(&self, account: &str) {
+    pub fn record_success(&self, account: &str, address: &str) {
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
-        events.remove(&format!("account:{account}"));
+        events.remove(&pair_key(account, address));
     }
+}
+
+/// How long an answer waits for an account that fails from many addresses at once.
+pub const SLOW_DOWN: Duration = Duration::from_secs(2);
+
+fn pair_key(account: &str, address: &str) -> String {
+    format!("account:{account}|{address}")
+}
+
+fn account_key(account: &str) -> String {
+    format!("account:{account}")
 }
 
 /// Drops events older than `window`; when `limit` remain, the wait until the oldest expires.
@@ -93,14 +117,27 @@ mod tests {
         let throttle = LoginThrottle::new(Limits { account_failures: 3, ..Limits::default() });
         for _ in 0..3 {
             assert!(throttle.check("1.2.3.4", "a@b.vn").is_ok());
-            throttle.record_failure("a@b.vn");
+            throttle.record_failure("a@b.vn", "1.2.3.4");
         }
         let wait = throttle.check("1.2.3.4", "a@b.vn").expect_err("locked");
         assert!(wait > Duration::from_secs(60));
         // Another account from the same address is not affected.
         assert!(throttle.check("1.2.3.4", "c@d.vn").is_ok());
-        throttle.record_success("a@b.vn");
+        // Nor the same account from its owner's address: a stranger cannot lock it out.
+        assert_eq!(throttle.check("5.6.7.8", "a@b.vn"), Ok(Duration::ZERO));
+        throttle.record_success("a@b.vn", "1.2.3.4");
         assert!(throttle.check("1.2.3.4", "a@b.vn").is_ok());
+    }
+
+    #[test]
+    fn an_account_failing_from_many_addresses_is_slowed_down_not_locked() {
+        let throttle = LoginThrottle::new(Limits { account_failures: 2, ..Limits::default() });
+        for i in 0..8 {
+            let address = format!("10.0.0.{i}");
+            assert_eq!(throttle.check(&address, "a@b.vn"), Ok(Duration::ZERO));
+            throttle.record_failure("a@b.vn", &address);
+        }
+        assert_eq!(throttle.check("1.2.3.4", "a@b.vn"), Ok(SLOW_DOWN));
     }
 
     #[test]

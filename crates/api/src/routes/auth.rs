@@ -120,7 +120,7 @@ pub async fn login(
     body.validate()?;
     let account = body.email.trim().to_lowercase();
     let address = state.client_address(&req);
-    state.throttle.check(&address, &account).map_err(|wait| {
+    let delay = state.throttle.check(&address, &account).map_err(|wait| {
         ApiError::new(ErrorCode::TooManyRequests)
             .with_message(
                 "Đăng nhập sai quá nhiều lần, vui lòng thử lại sau.",
@@ -128,22 +128,25 @@ pub async fn login(
             )
             .retry_after(wait.as_secs())
     })?;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let found = match Email::parse(&account) {
         Ok(email) => users::find_by_email_with_unit(&state.db, email.as_str()).await?,
         Err(_) => None,
     };
     // Verify against a dummy hash when there is no account, so timing tells nothing.
     let stored = found.as_ref().map_or_else(|| state.dummy_password_hash.clone(), |(u, _)| u.password_hash.clone());
-    let verified = password::verify_blocking(body.password, stored).await?;
+    let verified = password::verify_blocking(&state.heavy, body.password, stored).await?;
     let (user, unit) = match found {
         Some(found) if verified => found,
         _ => {
-            state.throttle.record_failure(&account);
+            state.throttle.record_failure(&account, &address);
             tracing::info!(account = %account, "failed sign-in");
             return Err(ApiError::new(ErrorCode::InvalidCredentials));
         }
     };
-    state.throttle.record_success(&account);
+    state.throttle.record_success(&account, &address);
     if !user.active {
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
@@ -222,12 +225,12 @@ pub async fn change_password(
     let body = body.0;
     body.validate()?;
     let row = user.user.clone();
-    if !password::verify_blocking(body.current_password, row.password_hash.clone()).await? {
+    if !password::verify_blocking(&state.heavy, body.current_password, row.password_hash.clone()).await? {
         return Err(ApiError::new(ErrorCode::InvalidCredentials)
             .with_message("Mật khẩu hiện tại không đúng.", "The current password is wrong."));
     }
     check_password(&body.new_password, &row.email).map_err(|w| weak_password("new_password", w))?;
-    let hash = password::hash_blocking(body.new_password).await?;
+    let hash = password::hash_blocking(&state.heavy, body.new_password).await?;
     let txn = state.db.begin().await?;
     let updated =
         users::update(&txn, row.clone(), users::UserChanges { password_hash: Some(hash), ..Default::default() })

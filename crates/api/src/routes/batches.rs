@@ -573,8 +573,10 @@ pub async fn job(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>
 #[into_params(parameter_in = Query)]
 pub struct StampRange {
     /// First serial (default 1).
+    #[validate(range(min = 1, max = 1_000_000_000_000_i64))]
     pub from: Option<i64>,
     /// Last serial (default: as many as one download allows).
+    #[validate(range(min = 1, max = 1_000_000_000_000_i64))]
     pub to: Option<i64>,
     /// `csv` (default), `svg` or `pdf` (printable sheets with QR codes, at most 1,000 stamps).
     #[validate(length(max = 8))]
@@ -601,7 +603,8 @@ pub async fn download(
     let from = range.from.unwrap_or(1).max(1);
     let to = range.to.unwrap_or(from + cap - 1).min(from + cap - 1);
     let rows = traceability::stamps(&state.db, b.id, from, to).await?;
-    let url = |code: &str| format!("{}/t/{code}", state.public_base_url);
+    let gtin = products::find(&state.db, b.product_id).await?.and_then(|p| p.gtin);
+    let url = |code: &str| crate::links::stamp_url(&state.public_base_url, gtin.as_deref(), &b.code, code);
     let name = format!("tem-{}-{from}-{to}", b.code.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"));
     match format {
         "csv" => {
@@ -622,9 +625,11 @@ pub async fn download(
             let stamps: Vec<(String, String)> =
                 rows.iter().filter(|s| s.voided_at.is_none()).map(|s| (url(&s.code), printed_code(&s.code))).collect();
             if format == "svg" {
-                Ok(file(crate::pdf::stamp_sheet_svg(&stamps).into_bytes(), "image/svg+xml", &format!("{name}.svg")))
+                let svg = state.heavy.run(move || crate::pdf::stamp_sheet_svg(&stamps)).await?;
+                Ok(file(svg.into_bytes(), "image/svg+xml", &format!("{name}.svg")))
             } else {
-                let pdf = crate::pdf::stamp_sheets(&stamps).map_err(ApiError::internal)?;
+                let pdf =
+                    state.heavy.run(move || crate::pdf::stamp_sheets(&stamps)).await?.map_err(ApiError::internal)?;
                 Ok(file(pdf, "application/pdf", &format!("{name}.pdf")))
             }
         }
@@ -732,17 +737,32 @@ pub struct AreaCount {
     pub scans: u64,
 }
 
-/// A stamp whose scans look like counterfeiting.
+/// A stamp whose scans look like counterfeiting, with the evidence behind the signals.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"code": "0A1B2C3D4E5F6G", "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "scans": 6, "signals": ["too_many_scans"], "last_scan": "2026-12-03T08:00:00Z"}))]
+#[schema(example = json!({"code": "0A1B2C3D4E5F6G", "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "scans": 6, "signals": ["too_many_scans"], "last_scan": "2026-12-03T08:00:00Z",
+    "clients_in_window": 6, "far_apart": null}))]
 pub struct ScanAlert {
     pub code: String,
     pub product_id: Uuid,
     /// All the stamp's scans.
     pub scans: u64,
-    /// `too_many_scans`, `far_apart`.
+    /// `too_many_scans` (more distinct clients within the window than the rules allow),
+    /// `far_apart` (two clients far apart within the window).
     pub signals: Vec<String>,
     pub last_scan: DateTime<Utc>,
+    /// The most distinct clients (keyed address hashes) that scanned it within one window.
+    pub clients_in_window: usize,
+    /// The two scans, by different clients, that lie far apart.
+    pub far_apart: Option<Vec<PlacedScan>>,
+}
+
+/// A scan with its (coarse) place.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"scanned_at": "2026-12-03T08:00:00Z", "lat": 20.95, "lon": 107.08}))]
+pub struct PlacedScan {
+    pub scanned_at: DateTime<Utc>,
+    pub lat: f64,
+    pub lon: f64,
 }
 
 /// Scan statistics and counterfeit alerts.
@@ -803,8 +823,15 @@ pub async fn stats(
                 code: f.code,
                 product_id: f.product_id,
                 scans: f.scans,
-                signals: f.signals.iter().map(|s| s.as_str().to_owned()).collect(),
+                signals: f.evidence.signals.iter().map(|s| s.as_str().to_owned()).collect(),
                 last_scan: f.last_scan,
+                clients_in_window: f.evidence.clients_in_window,
+                far_apart: f.evidence.far_pair.map(|(a, b)| {
+                    [a, b]
+                        .into_iter()
+                        .filter_map(|s| s.place.map(|(lat, lon)| PlacedScan { scanned_at: s.at, lat, lon }))
+                        .collect()
+                }),
             })
             .collect();
     let mut by_product: Vec<ProductCount> =

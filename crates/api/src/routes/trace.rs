@@ -9,14 +9,17 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
-use ocop_domain::traceability::{Scan, coarse, device_class, parse_stamp_code, stamp_code, vietnam_time};
+use ocop_domain::product::Gtin;
+use ocop_domain::traceability::{
+    PLACE_WINDOW_MINUTES, Scan, client_key, coarse, device_class, parse_stamp_code, stamp_code, vietnam_time,
+};
 use ocop_persistence::traceability::NewScan;
 use ocop_persistence::{admin_units, certificates, maps, products, subjects, traceability};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::ApiJson;
 use crate::routes::batches::LabTest;
 use crate::stamps::{Miss, StampEntry};
@@ -242,25 +245,44 @@ async fn load_stamp(state: &AppState, value: u64, code: &str) -> ApiResult<bool>
     };
     // Scans of this instance not written yet are not in this count; `put` keeps the larger.
     let count = u64::try_from(stamp.scan_count).unwrap_or(0);
-    let placed = match count {
+    let since = Utc::now() - chrono::Duration::hours(state.trace_rules.window_hours.max(0));
+    let latest = match count {
         0 => Vec::new(),
-        _ => traceability::placed_scans(&state.db, code, StampEntry::RECENT as u64).await?,
+        _ => traceability::recent_scans(&state.db, code, since, StampEntry::RECENT as u64).await?,
     };
-    let recent = placed.into_iter().rev().map(|(at, lat, lon)| (Uuid::nil(), Scan { at, place: Some((lat, lon)) }));
+    let recent = latest
+        .into_iter()
+        .rev()
+        .map(|(at, place, client)| (Uuid::nil(), Scan { at, place, client: client_key(&client) }));
     state
         .stamp_cache
         .put(value, StampEntry::new(stamp.batch_id, stamp.serial, stamp.voided_at.is_some(), count, recent.collect()));
     Ok(true)
 }
 
+/// Spends one public look-up of the client's budget (`OCOP_TRACE_RATE_PER_MINUTE`, 0: no
+/// limit); returns the client's address.
+fn admit(state: &AppState, req: &HttpRequest) -> ApiResult<String> {
+    let address = state.client_address(req);
+    if state.trace_rate_per_minute > 0 {
+        let decision = state.rate_limiter.take(&format!("trace:{address}"), state.trace_rate_per_minute);
+        if !decision.allowed {
+            return Err(ApiError::new(ErrorCode::TooManyRequests).retry_after(decision.retry_after_seconds));
+        }
+    }
+    Ok(address)
+}
+
 /// Looks a stamp up and logs the scan. Stamps and batches are served from memory once read
 /// (see `StampCache`); the scan is written within a second by the worker.
 async fn trace(state: &AppState, req: &HttpRequest, code: &str) -> ApiResult<Traced> {
+    let client_address = admit(state, req)?;
     let value = parse_stamp_code(code).ok_or_else(ApiError::not_found)?;
     let code = stamp_code(value);
     let now = Utc::now();
     let scan_id = ocop_persistence::new_id();
-    let scan = Scan { at: now, place: None };
+    let client_hash = state.scan_hasher.of(now.date_naive()).hash(&client_address);
+    let scan = Scan { at: now, place: None, client: client_key(&client_hash) };
     let scanned = match state.stamp_cache.scan(value, scan_id, scan, &state.trace_rules) {
         Err(Miss::Stale) if load_stamp(state, value, &code).await? => {
             state.stamp_cache.scan(value, scan_id, scan, &state.trace_rules).map_err(|_| ApiError::not_found())?
@@ -277,11 +299,12 @@ async fn trace(state: &AppState, req: &HttpRequest, code: &str) -> ApiResult<Tra
         scanned_at: now,
         place: None,
         device_class: device_class(agent),
-        client_hash: state.scan_hasher.of(now.date_naive()).hash(&state.client_address(req)),
+        client_hash,
     });
     let count = scanned.count;
     let raised = scanned.signals;
     let warned = !raised.is_empty();
+    let rules = state.trace_rules;
     Ok(Traced {
         head: TraceHead {
             url: format!("{}/t/{code}", state.public_base_url),
@@ -290,10 +313,10 @@ async fn trace(state: &AppState, req: &HttpRequest, code: &str) -> ApiResult<Tra
             scans: count,
             signals: raised.iter().map(|s| s.as_str()).collect(),
             warning_vi: warned.then(|| {
-                format!("Cảnh báo: tem này đã được quét {count} lần hoặc ở những nơi cách xa nhau. Sản phẩm có thể là hàng giả; hãy liên hệ nhà sản xuất.")
+                format!("Cảnh báo: trong {} giờ, tem này đã được quét bởi hơn {} người (thiết bị) khác nhau hoặc ở những nơi cách xa nhau. Sản phẩm có thể là hàng giả; hãy liên hệ nhà sản xuất.", rules.window_hours, rules.max_scans)
             }),
             warning_en: warned.then(|| {
-                format!("Warning: this stamp has been scanned {count} times or from places far apart. The product may be counterfeit; contact the producer.")
+                format!("Warning: within {} hours this stamp has been scanned by more than {} different people (devices) or from places far apart. The product may be counterfeit; contact the producer.", rules.window_hours, rules.max_scans)
             }),
             scan_id,
         },
@@ -310,6 +333,7 @@ async fn trace(state: &AppState, req: &HttpRequest, code: &str) -> ApiResult<Tra
 #[utoipa::path(operation_id = "public_trace", tag = "traceability", params(("code" = String, Path, description = "Stamp code")), responses(
     (status = 200, description = "The trace", body = Trace),
     (status = 404, description = "Not a valid stamp / Tem không hợp lệ", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Too many look-ups from this client", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/public/trace/{code}")]
 pub async fn public_trace(
@@ -330,18 +354,22 @@ pub struct ScanPlace {
 
 /// Share where a scan happened / Chia sẻ vị trí quét (public, with the consumer's consent).
 ///
-/// Stored rounded to 0.01° (about a kilometre); once per scan.
+/// Stored rounded to 0.01° (about a kilometre); once per scan, by the client that scanned,
+/// within 10 minutes of the scan.
 #[utoipa::path(operation_id = "set_scan_place", tag = "traceability", params(("code" = String, Path, description = "Stamp code"), ("scan_id" = Uuid, Path, description = "The scan, from the trace")),
     request_body = ScanPlace, responses(
     (status = 204, description = "Kept / Đã ghi nhận"),
-    (status = 404, description = "No such scan of this stamp", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such scan of this stamp by this client, or placed already", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Too many look-ups from this client", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/public/trace/{code}/scans/{scan_id}/place")]
 pub async fn set_place(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<(String, Uuid)>,
     body: ApiJson<ScanPlace>,
 ) -> ApiResult<HttpResponse> {
+    let client_address = admit(&state, &req)?;
     let body = body.0;
     let (code, scan_id) = path.into_inner();
     let value = parse_stamp_code(&code).ok_or_else(ApiError::not_found)?;
@@ -349,8 +377,12 @@ pub async fn set_place(
     let (lat, lon) = coarse(body.lat, body.lon).ok_or_else(|| {
         ApiError::invalid_field("lat", "coordinates", "Tọa độ không hợp lệ.", "Latitude −90…90, longitude −180…180.")
     })?;
-    let kept = state.scans.place(scan_id, &code, lat, lon)
-        || traceability::set_scan_place(&state.db, scan_id, &code, lat, lon).await?;
+    // Only the client that scanned, soon after: nobody else can move a scan to accuse a stamp.
+    let now = Utc::now();
+    let since = now - chrono::Duration::minutes(PLACE_WINDOW_MINUTES);
+    let client_hash = state.scan_hasher.of(now.date_naive()).hash(&client_address);
+    let kept = state.scans.place(scan_id, &code, &client_hash, since, (lat, lon))
+        || traceability::set_scan_place(&state.db, scan_id, &code, &client_hash, since, (lat, lon)).await?;
     if !kept {
         return Err(ApiError::not_found());
     }
@@ -492,6 +524,7 @@ fn invalid_page() -> HttpResponse {
 #[utoipa::path(operation_id = "scan_page", tag = "traceability", params(("code" = String, Path, description = "Stamp code")), responses(
     (status = 200, description = "The page", content_type = "text/html", body = String),
     (status = 404, description = "\"This is not a valid stamp\" page", content_type = "text/html", body = String),
+    (status = 429, description = "\"Too many look-ups\" page", content_type = "text/html", body = String),
 ))]
 #[get("/t/{code}")]
 pub async fn scan_page(state: web::Data<AppState>, req: HttpRequest, code: web::Path<String>) -> HttpResponse {
@@ -501,6 +534,13 @@ pub async fn scan_page(state: web::Data<AppState>, req: HttpRequest, code: web::
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .body(trace_page(&t.whole())),
         Err(e) if e.problem().status == 404 => invalid_page(),
+        Err(e) if e.code == ErrorCode::TooManyRequests => HttpResponse::TooManyRequests()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::RETRY_AFTER, "60"))
+            .body(page(
+                "Quá nhiều lượt tra cứu",
+                "<div class=\"card warn\"><h1>Quá nhiều lượt tra cứu</h1><p>Vui lòng thử lại sau một phút.</p><p><small>Too many look-ups; try again in a minute.</small></p></div>",
+            )),
         Err(e) => {
             tracing::error!(error = ?e.problem(), "scan page failed");
             HttpResponse::ServiceUnavailable()
@@ -510,24 +550,37 @@ pub async fn scan_page(state: web::Data<AppState>, req: HttpRequest, code: web::
     }
 }
 
-/// GS1 Digital Link / Đường dẫn GS1 Digital Link (public): `/01/{gtin}/10/{lot}/21/{serial}`
-/// redirects to the stamp's page.
+/// GS1 Digital Link / Đường dẫn GS1 Digital Link (public):
+/// `/01/{gtin}/10/{lot}/21/{serial}`, where the serial (AI 21) is the stamp's own code, so
+/// that what is printed on a package never lets anyone list the other stamps of its batch.
+/// The GTIN may be given in its 8, 12, 13 or 14-digit form. Redirects to the stamp's page;
+/// rate-limited per client like the page.
 #[utoipa::path(operation_id = "digital_link", tag = "traceability", params(
-    ("gtin" = String, Path, description = "GTIN of the product"), ("lot" = String, Path, description = "Batch (lot) code"), ("serial" = i64, Path, description = "Serial within the batch")), responses(
+    ("gtin" = String, Path, description = "GTIN of the product (8, 12, 13 or 14 digits)"), ("lot" = String, Path, description = "Batch (lot) code"), ("serial" = String, Path, description = "The stamp's code")), responses(
     (status = 302, description = "To /t/{code}"),
     (status = 404, description = "\"This is not a valid stamp\" page", content_type = "text/html", body = String),
+    (status = 429, description = "Too many look-ups from this client", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/01/{gtin}/10/{lot}/21/{serial}")]
-pub async fn digital_link(state: web::Data<AppState>, path: web::Path<(String, String, i64)>) -> HttpResponse {
+pub async fn digital_link(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String, String)>,
+) -> ApiResult<HttpResponse> {
+    admit(&state, &req)?;
     let (gtin, lot, serial) = path.into_inner();
     let found = async {
-        let product = products::find_by_gtin(&state.db, &gtin).await.ok()??;
-        let batch = traceability::find_batch_by_code(&state.db, product.id, &lot).await.ok()??;
-        traceability::find_stamp_by_serial(&state.db, batch.id, serial).await.ok()?.filter(|s| s.voided_at.is_none())
+        let gtin = Gtin::parse(&gtin).ok()?.gtin14();
+        let code = stamp_code(parse_stamp_code(&serial)?);
+        let stamp = traceability::find_stamp(&state.db, &code).await.ok()??;
+        let batch = traceability::find_batch(&state.db, stamp.batch_id).await.ok()??;
+        let product = products::find(&state.db, batch.product_id).await.ok()??;
+        let product_gtin = Gtin::parse(product.gtin.as_deref()?).ok()?.gtin14();
+        (stamp.voided_at.is_none() && batch.code == lot && product_gtin == gtin).then_some(code)
     }
     .await;
-    match found {
-        Some(s) => HttpResponse::Found().insert_header((header::LOCATION, format!("/t/{}", s.code))).finish(),
+    Ok(match found {
+        Some(code) => HttpResponse::Found().insert_header((header::LOCATION, format!("/t/{code}"))).finish(),
         None => invalid_page(),
-    }
+    })
 }

@@ -222,7 +222,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
             "The e-mail is already used by another account.",
         ));
     }
-    let hash = password::hash_blocking(body.password).await?;
+    let hash = password::hash_blocking(&state.heavy, body.password).await?;
     let name = body.display_name.trim().to_owned();
     let txn = state.db.begin().await?;
     let created = users::insert(
@@ -353,7 +353,7 @@ pub async fn reset_password(
     body.validate()?;
     let target = users::find(&state.db, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
     check_password(&body.new_password, &target.email).map_err(|w| weak_password("new_password", w))?;
-    let hash = password::hash_blocking(body.new_password).await?;
+    let hash = password::hash_blocking(&state.heavy, body.new_password).await?;
     let txn = state.db.begin().await?;
     let updated =
         users::update(&txn, target.clone(), users::UserChanges { password_hash: Some(hash), ..Default::default() })

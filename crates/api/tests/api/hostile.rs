@@ -143,3 +143,174 @@ async fn an_offset_out_of_range_is_a_bad_request(app: TestApp) {
     still_answers(&app).await;
 }
 both!(an_offset_out_of_range_is_a_bad_request);
+
+/// A batch of `n` stamps of the first product of the demo producer, with a GTIN; returns
+/// (gtin, lot, [(serial, code)]).
+async fn stamped_batch(app: &TestApp, n: u32) -> (String, String, Vec<(i64, String)>) {
+    let producer = app.token("chuthe@ocop.demo").await;
+    let product = app.get_json("/api/v1/products?limit=1", &producer).await["items"][0].clone();
+    let gtin = "8934567890120";
+    let update = json!({"name": product["name"], "classification_node_id": product["classification"]["id"], "subject_id": product["subject"]["id"],
+        "commune_id": product["commune"]["id"], "unit": product["unit"], "gtin": gtin});
+    let saved =
+        app.put(&format!("/api/v1/products/{}", product["id"].as_str().expect("id")), &producer, &update).send();
+    assert_eq!(saved.await.expect("req").status(), 200);
+    let batch = app
+        .post_expect(
+            "/api/v1/batches",
+            &producer,
+            &json!({"product_id": product["id"], "code": "L-HOSTILE", "produced_on": "2026-12-01", "quantity": 10, "unit": "hộp", "standard": "TCCS 01:2024"}),
+            201,
+        )
+        .await;
+    let id = batch["id"].as_str().expect("id").to_owned();
+    let job = app.post_expect(&format!("/api/v1/batches/{id}/stamps"), &producer, &json!({"count": n}), 202).await;
+    crate::traceability::wait_job(app, &producer, &job).await;
+    let stamps = crate::traceability::codes(app, &producer, &id).await;
+    (gtin.to_owned(), "L-HOSTILE".to_owned(), stamps)
+}
+
+/// What is printed on a package (GTIN, lot) and a counter used to give away every secret code
+/// of the batch: `/01/{gtin}/10/{lot}/21/1`, `/21/2`, … redirected to `/t/{code}`.
+async fn digital_link_serials_cannot_be_enumerated(app: TestApp) {
+    let (gtin, lot, stamps) = stamped_batch(&app, 3).await;
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    for (serial, _) in &stamps {
+        let r = no_redirects.get(format!("{}/01/{gtin}/10/{lot}/21/{serial}", app.address)).send().await.expect("req");
+        assert_eq!(r.status(), 404, "serial {serial} gives nothing away");
+        assert!(r.headers().get("location").is_none());
+    }
+    // The stamp's own code as the serial resolves, in every GTIN form.
+    let (_, code) = &stamps[0];
+    for form in [gtin.clone(), format!("0{gtin}")] {
+        let r = no_redirects.get(format!("{}/01/{form}/10/{lot}/21/{code}", app.address)).send().await.expect("req");
+        assert_eq!(r.status(), 302, "{form}");
+        assert_eq!(r.headers()["location"], format!("/t/{code}").as_str());
+    }
+    // Another lot's code does not resolve under this lot.
+    let r = no_redirects.get(format!("{}/01/{gtin}/10/OTHER/21/{code}", app.address)).send().await.expect("req");
+    assert_eq!(r.status(), 404);
+}
+both!(digital_link_serials_cannot_be_enumerated);
+
+async fn look_up(app: &TestApp, code: &str, address: &str) -> Value {
+    let r = app
+        .request(Method::GET, &format!("/api/v1/public/trace/{code}"))
+        .header("x-forwarded-for", address)
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(r.status(), 200);
+    r.json().await.expect("json")
+}
+
+/// Seven anonymous look-ups used to brand a genuine stamp counterfeit and notify the producer
+/// and the officers. Now one client counts once, however often it scans, and only the client
+/// that scanned may place its scan.
+async fn one_client_cannot_forge_a_counterfeit_signal(app: TestApp) {
+    let (_, _, stamps) = stamped_batch(&app, 2).await;
+    let (_, code) = &stamps[0];
+    for _ in 0..50 {
+        let t = look_up(&app, code, "203.0.113.66").await;
+        assert_eq!(t["signals"], json!([]), "{t}");
+    }
+    // Nor can it move other people's scans to places far apart.
+    let (_, fresh) = &stamps[1];
+    let victim = look_up(&app, fresh, "198.51.100.10").await;
+    let path = format!("/api/v1/public/trace/{fresh}/scans/{}/place", victim["scan_id"].as_str().expect("scan"));
+    let moved = app
+        .request(Method::POST, &path)
+        .header("x-forwarded-for", "203.0.113.66")
+        .json(&json!({"lat": 10.77, "lon": 106.70}))
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(moved.status(), 404);
+    // Six different people far apart within the day: a real signal.
+    for (i, (lat, lon)) in
+        [(20.95, 107.08), (21.03, 105.85), (10.77, 106.70), (16.05, 108.20), (20.95, 107.08), (21.03, 105.85)]
+            .into_iter()
+            .enumerate()
+    {
+        let by = format!("198.51.100.{}", 20 + i);
+        let t = look_up(&app, code, &by).await;
+        let path = format!("/api/v1/public/trace/{code}/scans/{}/place", t["scan_id"].as_str().expect("scan"));
+        let placed = app
+            .request(Method::POST, &path)
+            .header("x-forwarded-for", &by)
+            .json(&json!({"lat": lat, "lon": lon}))
+            .send()
+            .await
+            .expect("req");
+        assert_eq!(placed.status(), 204);
+    }
+    let t = look_up(&app, code, "198.51.100.40").await;
+    let signals: Vec<&str> = t["signals"].as_array().expect("signals").iter().filter_map(Value::as_str).collect();
+    assert!(signals.contains(&"too_many_scans") && signals.contains(&"far_apart"), "{t}");
+    // The officers see what the signal rests on.
+    let officer = app.token(HA_LONG).await;
+    let admin = app.token("admin@ocop.demo").await;
+    let stats = app.get_json("/api/v1/scans/stats", &admin).await;
+    let alert = stats["alerts"].as_array().expect("alerts").iter().find(|a| a["code"] == code.as_str()).cloned();
+    let alert = alert.expect("an alert for the stamp");
+    assert!(alert["clients_in_window"].as_u64().is_some_and(|n| n > 5), "{alert}");
+    assert_eq!(alert["far_apart"].as_array().map(Vec::len), Some(2), "{alert}");
+    let _ = officer;
+}
+both!(one_client_cannot_forge_a_counterfeit_signal, |c: &mut ocop_api::ApiConfig| {
+    c.trust_proxy = true;
+    c.trace_rate_per_minute = 0;
+});
+
+/// Public look-ups are limited per client: past the rate, 429 (a problem for JSON, a small
+/// page for the scan page).
+async fn public_look_ups_are_rate_limited_per_client(app: TestApp) {
+    let (_, _, stamps) = stamped_batch(&app, 1).await;
+    let (_, code) = &stamps[0];
+    for _ in 0..3 {
+        look_up(&app, code, "203.0.113.5").await;
+    }
+    let over = app
+        .request(Method::GET, &format!("/api/v1/public/trace/{code}"))
+        .header("x-forwarded-for", "203.0.113.5")
+        .send()
+        .await
+        .expect("req");
+    assert!(over.headers().contains_key("retry-after"));
+    assert_problem(over, 429, "too_many_requests").await;
+    let page = app
+        .request(Method::GET, &format!("/t/{code}"))
+        .header("x-forwarded-for", "203.0.113.5")
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(page.status(), 429);
+    assert!(page.text().await.expect("html").contains("Quá nhiều lượt tra cứu"));
+    // Another client is not affected.
+    look_up(&app, code, "203.0.113.6").await;
+}
+both!(public_look_ups_are_rate_limited_per_client, |c: &mut ocop_api::ApiConfig| {
+    c.trust_proxy = true;
+    c.trace_rate_per_minute = 3;
+});
+
+/// Behind one trusted proxy, the client is the address the proxy added (the right-most), not
+/// the left-most one, which the client writes itself: forging it does not give a fresh budget.
+async fn a_forged_forwarding_header_does_not_change_the_client(app: TestApp) {
+    let (_, _, stamps) = stamped_batch(&app, 1).await;
+    let (_, code) = &stamps[0];
+    for forged in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+        look_up(&app, code, &format!("{forged}, 203.0.113.9")).await;
+    }
+    let over = app
+        .request(Method::GET, &format!("/api/v1/public/trace/{code}"))
+        .header("x-forwarded-for", "10.0.0.4, 203.0.113.9")
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(over.status(), 429, "the same client whatever it puts in front");
+}
+both!(a_forged_forwarding_header_does_not_change_the_client, |c: &mut ocop_api::ApiConfig| {
+    c.trust_proxy = true;
+    c.trace_rate_per_minute = 3;
+});

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::both;
 use crate::helpers::{DEMO_PASSWORD, TestApp, assert_problem};
 
-async fn wait_job(app: &TestApp, token: &str, job: &Value) -> Value {
+pub(crate) async fn wait_job(app: &TestApp, token: &str, job: &Value) -> Value {
     let id = job["id"].as_str().expect("job id");
     for _ in 0..300 {
         let now = app.get_json(&format!("/api/v1/stamp-jobs/{id}"), token).await;
@@ -22,7 +22,7 @@ async fn wait_job(app: &TestApp, token: &str, job: &Value) -> Value {
     panic!("stamp job {id} did not finish");
 }
 
-async fn codes(app: &TestApp, token: &str, batch: &str) -> Vec<(i64, String)> {
+pub(crate) async fn codes(app: &TestApp, token: &str, batch: &str) -> Vec<(i64, String)> {
     let csv = app
         .get(&format!("/api/v1/batches/{batch}/stamps"), token)
         .send()
@@ -41,8 +41,17 @@ async fn codes(app: &TestApp, token: &str, batch: &str) -> Vec<(i64, String)> {
 }
 
 async fn scan(app: &TestApp, code: &str) -> Value {
-    let response =
-        app.request(reqwest::Method::GET, &format!("/api/v1/public/trace/{code}")).send().await.expect("req");
+    scan_from(app, code, "198.51.100.1").await
+}
+
+/// A look-up by the client at `address` (behind the trusted proxy the tests configure).
+pub(crate) async fn scan_from(app: &TestApp, code: &str, address: &str) -> Value {
+    let response = app
+        .request(reqwest::Method::GET, &format!("/api/v1/public/trace/{code}"))
+        .header("x-forwarded-for", address)
+        .send()
+        .await
+        .expect("req");
     assert_eq!(response.status(), 200, "trace of {code}");
     response.json().await.expect("json")
 }
@@ -136,12 +145,14 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     assert_eq!(first["events"][0]["biz_step"], "commissioning");
     assert_eq!(first["scans"], 1);
     assert_eq!(first["signals"], json!([]));
+    // Five more people scan it: the sixth person within a day raises the signal.
     for n in 2..=5 {
-        assert_eq!(scan(&app, &code.to_lowercase()).await["scans"], n);
+        let by = format!("198.51.100.{n}");
+        assert_eq!(scan_from(&app, &code.to_lowercase(), &by).await["scans"], n);
     }
-    let sixth = scan(&app, &code).await;
+    let sixth = scan_from(&app, &code, "198.51.100.6").await;
     assert_eq!(sixth["signals"], json!(["too_many_scans"]));
-    assert!(sixth["warning_vi"].as_str().expect("warning").contains("6 lần"));
+    assert!(sixth["warning_vi"].as_str().expect("warning").contains("hơn 5 người"));
     // The page: light HTML with the same data and the warning.
     let page = app.request(reqwest::Method::GET, &format!("/t/{code}")).send().await.expect("req");
     assert_eq!(page.status(), 200);
@@ -150,13 +161,19 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
 
     // Two scans of a fresh stamp, shared from Hạ Long and from Hà Nội within the hour.
     let fresh = all[1].1.clone();
-    for place in [json!({"lat": 20.9512, "lon": 107.0848}), json!({"lat": 21.0285, "lon": 105.8542})] {
-        let t = scan(&app, &fresh).await;
+    for (by, place) in [
+        ("198.51.100.1", json!({"lat": 20.9512, "lon": 107.0848})),
+        ("198.51.100.2", json!({"lat": 21.0285, "lon": 105.8542})),
+    ] {
+        let t = scan_from(&app, &fresh, by).await;
+        let path = format!("/api/v1/public/trace/{fresh}/scans/{}/place", t["scan_id"].as_str().expect("scan"));
+        // Only the client that scanned may say where it was.
+        let stranger =
+            app.request(reqwest::Method::POST, &path).header("x-forwarded-for", "192.0.2.99").json(&place).send().await;
+        assert_eq!(stranger.expect("req").status(), 404);
         let shared = app
-            .request(
-                reqwest::Method::POST,
-                &format!("/api/v1/public/trace/{fresh}/scans/{}/place", t["scan_id"].as_str().expect("scan")),
-            )
+            .request(reqwest::Method::POST, &path)
+            .header("x-forwarded-for", by)
             .json(&place)
             .send()
             .await
@@ -165,7 +182,7 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     }
     assert_eq!(scan(&app, &fresh).await["signals"], json!(["far_apart"]));
 
-    // With a GTIN, the GS1 Digital Link of a stamp leads to its page.
+    // With a GTIN, the GS1 Digital Link of a stamp (its code as the serial) leads to its page.
     let gtin = "8934567890120";
     let update = json!({"name": product["name"], "classification_node_id": product["classification"]["id"], "subject_id": product["subject"]["id"],
         "commune_id": product["commune"]["id"], "unit": product["unit"], "gtin": gtin});
@@ -177,7 +194,7 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap_or_default());
     let (serial, linked) = &all[2];
     let r =
-        app.request(reqwest::Method::GET, &format!("/01/{gtin}/10/L2026-12/21/{serial}")).send().await.expect("req");
+        app.request(reqwest::Method::GET, &format!("/01/0{gtin}/10/L2026-12/21/{linked}")).send().await.expect("req");
     let landed = if r.status() == 302 {
         r.headers()["location"].to_str().expect("location").to_owned()
     } else {
@@ -185,7 +202,7 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     };
     assert_eq!(landed, format!("/t/{linked}"));
     assert_eq!(
-        app.request(reqwest::Method::GET, &format!("/01/{gtin}/10/L2026-12/21/999999"))
+        app.request(reqwest::Method::GET, &format!("/01/{gtin}/10/L2026-12/21/{serial}"))
             .send()
             .await
             .expect("req")
@@ -260,7 +277,7 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
         audit["items"].as_array().expect("items").iter().filter_map(|a| a["action"].as_str()).collect();
     assert!(actions.is_superset(&HashSet::from(["batch.create", "stamps.issue", "stamps.void"])), "{actions:?}");
 }
-both!(a_batch_s_stamps_trace_to_its_record);
+both!(a_batch_s_stamps_trace_to_its_record, |c: &mut ocop_api::ApiConfig| c.trust_proxy = true);
 
 async fn epcis_documents_are_captured_and_queried(app: TestApp) {
     let producer = app.token("chuthe@ocop.demo").await;

@@ -104,9 +104,12 @@ impl FileStore {
     }
 }
 
+/// Parts a form may have: our forms have a file and a few fields.
+pub const MAX_PARTS: usize = 16;
+
 /// Reads a multipart form: its text fields and its `file` part (name, content). Past the
-/// limit the rest is drained (so the client reads the answer instead of a reset connection)
-/// and 413 is returned.
+/// limit, or past [`MAX_PARTS`] parts, the rest is drained (so the client reads the answer
+/// instead of a reset connection) and 413 is returned.
 pub async fn read_multipart(
     mut payload: Multipart,
     limit: usize,
@@ -114,8 +117,17 @@ pub async fn read_multipart(
     let mut fields = HashMap::new();
     let mut file = None;
     let mut too_large = false;
+    let mut parts = 0usize;
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(multipart_error)?;
+        parts += 1;
+        if parts > MAX_PARTS {
+            // Drain without keeping anything.
+            while let Some(chunk) = field.next().await {
+                chunk.map_err(multipart_error)?;
+            }
+            continue;
+        }
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.content_disposition().and_then(|cd| cd.get_filename()).map(str::to_owned);
         let cap = if name == "file" { limit } else { 4096 };
@@ -137,6 +149,12 @@ pub async fn read_multipart(
         } else {
             fields.insert(name, String::from_utf8_lossy(&content).trim().to_owned());
         }
+    }
+    if parts > MAX_PARTS {
+        return Err(ApiError::new(ErrorCode::PayloadTooLarge).with_message(
+            format!("Biểu mẫu có tối đa {MAX_PARTS} phần."),
+            format!("A form has at most {MAX_PARTS} parts."),
+        ));
     }
     if too_large {
         let mb = limit / (1024 * 1024);

@@ -82,6 +82,7 @@ const ERRORS: &[(&str, &str, ErrorCode)] = &[
     ("422", "UnprocessableEntity", ErrorCode::ValidationFailed),
     ("429", "TooManyRequests", ErrorCode::TooManyRequests),
     ("500", "InternalError", ErrorCode::Internal),
+    ("503", "ServiceUnavailable", ErrorCode::Unavailable),
 ];
 
 /// Adds the standard problem responses to every operation that can produce them.
@@ -126,7 +127,8 @@ fn add_to_operation(op: &mut Operation, has_path_params: bool) {
         let applies = match *status {
             "400" => has_body || has_query || has_path_params,
             "401" | "403" => secured,
-            "404" => has_path_params,
+            // A body may name an object (a product, a subject) that does not exist.
+            "404" => has_path_params || has_body,
             "413" | "415" => has_body,
             "429" => keyed,
             "422" => has_body || has_query,

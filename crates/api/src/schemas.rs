@@ -20,6 +20,39 @@ fn string_enum<'a>(values: impl IntoIterator<Item = &'a str>, example: &str, des
         .build()
 }
 
+/// As [`string_enum`], where the value may also be `null`.
+fn nullable_enum(object: Object) -> Object {
+    let mut object = object;
+    object.schema_type = utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]);
+    if let Some(values) = object.enum_values.as_mut() {
+        values.push(serde_json::Value::Null);
+    }
+    object
+}
+
+/// A stage, or `null`.
+pub fn optional_stage() -> Object {
+    nullable_enum(stage())
+}
+
+/// A council level, or `null`.
+pub fn optional_council_level() -> Object {
+    nullable_enum(council_level())
+}
+
+/// A report's rows: arrays of cells, each text, a number or `null`.
+pub fn report_rows() -> utoipa::openapi::schema::Array {
+    let cell = ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Number, Type::Null]))
+        .description(Some("Một ô: chữ, số hoặc null / a cell: text, a number or null"))
+        .build();
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::schema::ArrayItems::RefOrSchema(Box::new(utoipa::openapi::RefOr::T(
+            utoipa::openapi::schema::Schema::Array(utoipa::openapi::schema::ArrayBuilder::new().items(cell).build()),
+        ))))
+        .build()
+}
+
 pub fn role() -> Object {
     string_enum(Role::ALL.iter().map(|r| r.as_str()), "district_officer", "Vai trò / role")
 }

@@ -78,7 +78,7 @@ pub fn xlsx(tables: &[Table]) -> ApiResult<Vec<u8>> {
     let bold = Format::new().set_bold();
     for table in tables {
         let sheet = workbook.add_worksheet();
-        sheet.set_name(table.sheet).map_err(ApiError::internal)?;
+        sheet.set_name(sheet_name(table.sheet)).map_err(ApiError::internal)?;
         for (c, title) in table.headers.iter().enumerate() {
             let col = u16::try_from(c).map_err(ApiError::internal)?;
             sheet.write_string_with_format(0, col, *title, &bold).map_err(ApiError::internal)?;
@@ -101,6 +101,11 @@ pub fn xlsx(tables: &[Table]) -> ApiResult<Vec<u8>> {
     workbook.save_to_buffer().map_err(ApiError::internal)
 }
 
+/// A worksheet name as Excel takes it: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(title: &str) -> String {
+    title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect::<String>().trim().to_owned()
+}
+
 /// CSV in UTF-8 with a byte-order mark, so spreadsheet programs read the diacritics right.
 pub fn csv(table: &Table) -> ApiResult<Vec<u8>> {
     let mut out = Vec::from(*b"\xEF\xBB\xBF");
@@ -110,7 +115,7 @@ pub fn csv(table: &Table) -> ApiResult<Vec<u8>> {
         for row in &table.rows {
             writer
                 .write_record(row.iter().map(|cell| match cell {
-                    Cell::Text(s) => s.clone(),
+                    Cell::Text(s) => neutralised(s),
                     Cell::Number(n) => n.to_string(),
                     Cell::Empty => String::new(),
                 }))
@@ -119,6 +124,13 @@ pub fn csv(table: &Table) -> ApiResult<Vec<u8>> {
         writer.flush().map_err(ApiError::internal)?;
     }
     Ok(out)
+}
+
+/// Text that a spreadsheet would run as a formula (a leading `=`, `+`, `-`, `@`, tab or
+/// carriage return) gets a leading apostrophe, so an exported list cannot carry a formula
+/// that someone typed into a name or an address.
+fn neutralised(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
 }
 
 /// The table as a PDF: its sheet name as the title, `caption` (the filters) below it.
@@ -360,6 +372,24 @@ mod tests {
             sheet.write_string(*r, *c, *v).expect("write");
         }
         workbook.save_to_buffer().expect("xlsx")
+    }
+
+    #[test]
+    fn long_titles_make_valid_sheet_names() {
+        let table = Table { sheet: "Sản phẩm OCOP theo hạng sao và nhóm", headers: &["a"], rows: Vec::new() };
+        assert!(xlsx(&[table]).is_ok());
+        assert_eq!(sheet_name("a/b [c]"), "ab c");
+    }
+
+    #[test]
+    fn csv_text_cannot_carry_a_formula() {
+        let table = Table {
+            sheet: "x",
+            headers: &["a", "b", "c"],
+            rows: vec![vec![Cell::from("=HYPERLINK(\"http://x\")"), Cell::from("Hạ Long"), Cell::Number(-5.0)]],
+        };
+        let text = String::from_utf8(csv(&table).expect("csv")).expect("utf-8");
+        assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\",Hạ Long,-5"), "{text}");
     }
 
     #[test]

@@ -66,6 +66,8 @@ impl Application {
         let state = web::Data::new(AppState::new(db, &config));
         let doc = openapi_document();
         let app_state = state.clone();
+        let csp = content_security_policy(config.basemap_style_url.as_deref());
+        let hsts = config.public_base_url.starts_with("https://");
         let server = HttpServer::new(move || {
             let (app, _) = mount(App::new().into_utoipa_app()).split_for_parts();
             let app = app
@@ -76,12 +78,23 @@ impl Application {
                 .service(SwaggerUi::new("/swagger-ui/{_:.*}").url(OPENAPI_PATH, doc.clone()))
                 .wrap(cors(&config.cors_origins))
                 .wrap(Compress::default())
-                .wrap(
-                    DefaultHeaders::new()
+                .wrap({
+                    let headers = DefaultHeaders::new()
                         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                         .add((header::X_FRAME_OPTIONS, "DENY"))
-                        .add((header::REFERRER_POLICY, "no-referrer")),
-                )
+                        .add((header::REFERRER_POLICY, "no-referrer"))
+                        .add((header::CONTENT_SECURITY_POLICY, csp.clone()))
+                        // The scan page asks for the place itself; nothing else is used.
+                        .add((
+                            HeaderName::from_static("permissions-policy"),
+                            "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()",
+                        ));
+                    if hsts {
+                        headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"))
+                    } else {
+                        headers
+                    }
+                })
                 .wrap(from_fn(request_id_header))
                 .wrap(TracingLogger::default());
             match &config.spa_dir {
@@ -119,6 +132,21 @@ impl Application {
         }
         served
     }
+}
+
+/// What pages of this server may load: only from itself (and the base map's server when one
+/// is configured); no framing, no plugins. Inline styles and the scan page's few lines of
+/// script are allowed; scripts from elsewhere are not.
+fn content_security_policy(basemap_style_url: Option<&str>) -> String {
+    let basemap = basemap_style_url
+        .and_then(|u| url::Url::parse(u).ok())
+        .map(|u| format!(" {}", u.origin().ascii_serialization()))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; \
+         script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{basemap}; \
+         font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'{basemap}"
+    )
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {

@@ -406,6 +406,7 @@ pub async fn page(state: &AppState, user: &AuthUser, query: &ListQuery) -> ApiRe
     (status = 200, description = "The spreadsheet", content(
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (String = "text/csv"),
+        (Vec<u8> = "application/pdf"),
     )),
 ))]
 #[get("/applications/export")]

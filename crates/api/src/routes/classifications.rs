@@ -70,7 +70,7 @@ pub struct DocumentKind {
     /// `required` or `evidence`.
     pub category: String,
     /// The cycle stage from which the kind is required; `null` for optional evidence.
-    #[schema(schema_with = crate::schemas::stage)]
+    #[schema(schema_with = crate::schemas::optional_stage)]
     pub required_at: Option<String>,
     /// Not asked of services (tourism), e.g. product samples.
     pub not_for_services: bool,

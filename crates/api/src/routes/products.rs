@@ -389,6 +389,7 @@ pub const PRODUCT_HEADERS: &[&str] = &[
     (status = 200, description = "The spreadsheet", content(
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (String = "text/csv"),
+        (Vec<u8> = "application/pdf"),
     )),
 ))]
 #[get("/products/export")]

@@ -248,6 +248,7 @@ pub struct ExportQuery {
     (status = 200, description = "The spreadsheet", content(
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (String = "text/csv"),
+        (Vec<u8> = "application/pdf"),
     )),
 ))]
 #[get("/programme/progress/export")]

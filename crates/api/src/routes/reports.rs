@@ -62,6 +62,7 @@ pub struct Report {
     pub caption: String,
     pub columns: Vec<String>,
     #[schema(value_type = Vec<Vec<Object>>)]
+    #[schema(schema_with = crate::schemas::report_rows)]
     pub rows: Vec<Vec<serde_json::Value>>,
 }
 

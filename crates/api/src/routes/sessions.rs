@@ -159,7 +159,7 @@ pub struct ItemResult {
     pub not_ranked: bool,
     pub failed_minimums: Vec<String>,
     pub decision: Option<String>,
-    #[schema(schema_with = crate::schemas::council_level)]
+    #[schema(schema_with = crate::schemas::optional_council_level)]
     pub forwarded_to: Option<String>,
     pub discussion_note: Option<String>,
     pub finalized_at: Option<DateTime<Utc>>,

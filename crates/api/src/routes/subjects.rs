@@ -308,6 +308,7 @@ pub async fn list(
     (status = 200, description = "The spreadsheet", content(
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (String = "text/csv"),
+        (Vec<u8> = "application/pdf"),
     )),
 ))]
 #[get("/subjects/export")]

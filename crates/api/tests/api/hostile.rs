@@ -314,3 +314,40 @@ both!(a_forged_forwarding_header_does_not_change_the_client, |c: &mut ocop_api::
     c.trust_proxy = true;
     c.trace_rate_per_minute = 3;
 });
+
+/// Ten thousand parts in one upload are refused with 413 (each small part used to be kept).
+async fn a_form_with_thousands_of_parts_is_too_large(app: TestApp) {
+    let officer = app.token(HA_LONG).await;
+    // Written by hand: a client library nests one stream per part, too deep for 10,000.
+    let boundary = "hostile-boundary-0123456789";
+    let mut body = String::new();
+    for i in 0..10_000 {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"f{i}\"\r\n\r\n{}\r\n",
+            "x".repeat(100)
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    let refused = app
+        .request(Method::POST, "/api/v1/imports?dry_run=true")
+        .bearer_auth(&officer)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("an answer");
+    assert_problem(refused, 413, "payload_too_large").await;
+    still_answers(&app).await;
+}
+both!(a_form_with_thousands_of_parts_is_too_large);
+
+/// Pages and answers say what a browser may load and use; HSTS only once the public address
+/// is https.
+async fn answers_carry_the_browser_security_headers(app: TestApp) {
+    let r = app.request(Method::GET, "/healthz").send().await.expect("req");
+    let csp = r.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(r.headers()["permissions-policy"].to_str().expect("pp").contains("camera=()"));
+    assert!(r.headers().get("strict-transport-security").is_none(), "plain http in tests");
+}
+both!(answers_carry_the_browser_security_headers);

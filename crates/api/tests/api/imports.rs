@@ -159,7 +159,14 @@ both!(imports_report_rows_and_write_all_or_nothing);
 
 /// A workbook that is small on the wire but unpacks far past ten times the upload limit.
 async fn zip_bombs_are_refused_before_unpacking(backend: crate::helpers::Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| c.upload_limit_bytes = 64 * 1024).await else { return };
+    let Some(app) = TestApp::spawn_with(backend, |c| {
+        c.upload_limit_bytes = 64 * 1024;
+        c.workbook_limits.max_unpacked_bytes = 640 * 1024;
+    })
+    .await
+    else {
+        return;
+    };
     let admin = app.token("admin@ocop.demo").await;
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();

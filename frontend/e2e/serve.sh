@@ -15,6 +15,7 @@ export RUST_LOG=${RUST_LOG:-warn}
 export OCOP_NOTIFICATION_SWEEP_SECONDS=1
 # As behind one proxy: the tests tell clients apart by X-Forwarded-For (counterfeit signals).
 export OCOP_TRUST_PROXY=true
+export OCOP_PUBLIC_BASE_URL=http://127.0.0.1:$port
 if [ "$db" = postgres ]; then
   base=${OCOP_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
   name=ocop_e2e_$dataset

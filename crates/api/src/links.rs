@@ -13,6 +13,11 @@ pub fn stamp_url(base: &str, gtin: Option<&str>, lot: &str, code: &str) -> Strin
     }
 }
 
+/// The root of the OGC API – Features documents.
+pub fn geo_base(base: &str) -> String {
+    format!("{base}/api/v1/geo")
+}
+
 /// Percent-encodes a path segment (a lot code may hold `/`, `%`, spaces or other characters).
 fn path_segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -1,7 +1,7 @@
 //! Calls to addresses that outsiders chose (partners' webhook targets). A name is resolved by
 //! [`PublicResolver`], which hands the HTTP client only addresses it has checked, so the client
 //! connects to exactly what was checked (no second resolution for a rebinding name to exploit).
-//! A literal address is checked before the call; redirects are never followed.
+//! A literal address is checked by the URL rules before the call; redirects are never followed.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -93,14 +93,6 @@ pub async fn check_target(url: &str, allow_private: bool) -> Result<WebhookTarge
         resolve(name, target.port, false).await.map_err(TargetError::Resolved)?;
     }
     Ok(target)
-}
-
-/// Before a call: a literal address is checked here (the resolver never sees it).
-pub fn check_literal(target: &WebhookTarget, allow_private: bool) -> Result<(), Failure> {
-    match target.host {
-        TargetHost::Ip(ip) if !allow_private && !is_public_address(ip) => Err(Failure::BlockedAddress),
-        _ => Ok(()),
-    }
 }
 
 #[derive(Debug)]

@@ -324,8 +324,11 @@ async fn send(
     event: &outbox_event::Model,
     allow_private: bool,
 ) -> Result<i32, (Option<i32>, &'static str)> {
-    let target = ocop_domain::partner::check_webhook_url(url, true).map_err(|_| (None, "invalid_url"))?;
-    crate::outbound::check_literal(&target, allow_private).map_err(|f| (None, f.as_str()))?;
+    // The same rules as at subscription; a name is checked by the client's resolver.
+    let target = ocop_domain::partner::check_webhook_url(url, allow_private).map_err(|e| match e {
+        ocop_domain::partner::PartnerError::PrivateTarget => (None, Failure::BlockedAddress.as_str()),
+        _ => (None, "invalid_url"),
+    })?;
     let body = event.payload.clone().into_bytes();
     let response = client
         .post(target.url)

@@ -189,10 +189,14 @@ pub fn signals(scans: &[Scan], rules: &SignalRules) -> Vec<Signal> {
 }
 
 pub fn evidence(scans: &[Scan], rules: &SignalRules) -> Evidence {
-    let mut sorted: Vec<&Scan> = scans.iter().collect();
-    if !sorted.is_sorted_by_key(|s| s.at) {
-        sorted.sort_by_key(|s| s.at);
-    }
+    // Scans come in time order from the cache and the database: no copy then.
+    let sorted: std::borrow::Cow<'_, [Scan]> = if scans.is_sorted_by_key(|s| s.at) {
+        std::borrow::Cow::Borrowed(scans)
+    } else {
+        let mut owned = scans.to_vec();
+        owned.sort_by_key(|s| s.at);
+        std::borrow::Cow::Owned(owned)
+    };
     let window = chrono::Duration::hours(rules.window_hours.max(0));
     // Sliding window over time, counting scans per client (few clients: a small vector).
     let mut in_window: Vec<(u64, usize)> = Vec::new();
@@ -215,11 +219,10 @@ pub fn evidence(scans: &[Scan], rules: &SignalRules) -> Evidence {
         }
         most = most.max(in_window.len());
     }
-    let placed: Vec<&Scan> = sorted.iter().copied().filter(|s| s.place.is_some()).collect();
-    let far_pair = placed.iter().enumerate().find_map(|(i, a)| {
-        placed[i + 1..].iter().find_map(|b| {
-            let (Some(pa), Some(pb)) = (a.place, b.place) else { return None };
-            (a.client != b.client && (b.at - a.at) < window && distance_km(pa, pb) > rules.far_km).then_some((**a, **b))
+    let placed = || sorted.iter().enumerate().filter_map(|(i, s)| Some((i, s, s.place?)));
+    let far_pair = placed().find_map(|(i, a, pa)| {
+        placed().skip_while(|(j, _, _)| *j <= i).find_map(|(_, b, pb)| {
+            (a.client != b.client && (b.at - a.at) < window && distance_km(pa, pb) > rules.far_km).then_some((*a, *b))
         })
     });
     let mut signals = Vec::new();

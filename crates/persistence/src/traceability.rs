@@ -485,8 +485,29 @@ async fn write_scans_sqlite(db: &sea_orm::DatabaseConnection, rows: &[NewScan]) 
     Ok(true)
 }
 
-/// The latest scans of a stamp since `since`, newest first: when, where (if shared) and by
-/// which client (its hash).
+/// A scan as the signals read it: its stamp, time, place and client hash.
+type ScanRow = (String, DateTime<Utc>, Option<f64>, Option<f64>, String);
+
+/// Scans of the stamps `of` selects since `since`, newest first, as [`ScanRow`]s.
+fn scans_since(of: impl sea_orm::sea_query::IntoCondition, since: DateTime<Utc>) -> sea_orm::Select<scan::Entity> {
+    scan::Entity::find()
+        .select_only()
+        .column(scan::Column::Code)
+        .column(scan::Column::ScannedAt)
+        .column(scan::Column::Lat)
+        .column(scan::Column::Lon)
+        .column(scan::Column::ClientHash)
+        .filter(of)
+        .filter(scan::Column::ScannedAt.gte(since))
+        .order_by_desc(scan::Column::ScannedAt)
+}
+
+fn signal_scan((_, at, lat, lon, client): &ScanRow) -> Scan {
+    Scan { at: *at, place: lat.zip(*lon), client: client_key(client) }
+}
+
+/// The latest `latest` scans of a stamp since `since`, oldest first: when, where (if shared)
+/// and by which client.
 ///
 /// Read when a stamp's cached entry is stale, while the scan log grows by thousands of rows a
 /// second: on PostgreSQL the plan is made for each call, never a generic plan cached while the
@@ -496,27 +517,15 @@ pub async fn recent_scans(
     code: &str,
     since: DateTime<Utc>,
     latest: u64,
-) -> Result<Vec<(DateTime<Utc>, Option<(f64, f64)>, String)>, DbErr> {
+) -> Result<Vec<Scan>, DbErr> {
     use sea_orm::TransactionTrait;
     let txn = db.begin().await?;
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
         txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
     }
-    let rows = scan::Entity::find()
-        .select_only()
-        .column(scan::Column::ScannedAt)
-        .column(scan::Column::Lat)
-        .column(scan::Column::Lon)
-        .column(scan::Column::ClientHash)
-        .filter(scan::Column::Code.eq(code))
-        .filter(scan::Column::ScannedAt.gte(since))
-        .order_by_desc(scan::Column::ScannedAt)
-        .limit(latest)
-        .into_tuple::<(DateTime<Utc>, Option<f64>, Option<f64>, String)>()
-        .all(&txn)
-        .await?;
+    let rows = scans_since(scan::Column::Code.eq(code), since).limit(latest).into_tuple::<ScanRow>().all(&txn).await?;
     txn.commit().await?;
-    Ok(rows.into_iter().map(|(at, lat, lon, client)| (at, lat.zip(lon), client)).collect())
+    Ok(rows.iter().rev().map(signal_scan).collect())
 }
 
 /// A stamp whose scans raise counterfeit signals, with what they rest on.
@@ -590,23 +599,12 @@ pub async fn flagged_stamps(
     let mut scans_of: HashMap<String, Vec<Scan>> = HashMap::new();
     let codes: Vec<String> = found.keys().cloned().collect();
     for chunk in codes.chunks(200) {
-        let rows = scan::Entity::find()
-            .select_only()
-            .column(scan::Column::Code)
-            .column(scan::Column::ScannedAt)
-            .column(scan::Column::Lat)
-            .column(scan::Column::Lon)
-            .column(scan::Column::ClientHash)
-            .filter(scan::Column::Code.is_in(chunk.iter().cloned()))
-            .filter(scan::Column::ScannedAt.gte(since))
-            .order_by_desc(scan::Column::ScannedAt)
-            .into_tuple::<(String, DateTime<Utc>, Option<f64>, Option<f64>, String)>()
-            .all(db)
-            .await?;
-        for (code, at, lat, lon, client) in rows {
-            let of = scans_of.entry(code).or_default();
+        let of = scan::Column::Code.is_in(chunk.iter().cloned());
+        let rows = scans_since(of, since).into_tuple::<ScanRow>().all(db).await?;
+        for row in &rows {
+            let of = scans_of.entry(row.0.clone()).or_default();
             if of.len() < PER_STAMP {
-                of.push(Scan { at, place: lat.zip(lon), client: client_key(&client) });
+                of.push(signal_scan(row));
             }
         }
     }

@@ -93,17 +93,7 @@ pub struct CatalogProduct {
     pub updated_at: DateTime<Utc>,
 }
 
-fn base(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
-}
-
-async fn dtos(
-    state: &AppState,
-    req: &HttpRequest,
-    rows: Vec<product::Model>,
-    today: NaiveDate,
-) -> ApiResult<Vec<CatalogProduct>> {
+async fn dtos(state: &AppState, rows: Vec<product::Model>, today: NaiveDate) -> ApiResult<Vec<CatalogProduct>> {
     let certs: HashMap<Uuid, certificate::Model> =
         certificates::in_force(&state.db, rows.iter().map(|p| p.id).collect(), today)
             .await?
@@ -120,7 +110,7 @@ async fn dtos(
     let communes = units(state, rows.iter().map(|p| p.commune_id).collect()).await?;
     let parents = units(state, communes.values().filter_map(|u| u.parent_id).collect()).await?;
     let grandparents = units(state, parents.values().filter_map(|u| u.parent_id).collect()).await?;
-    let base = base(req);
+    let base = state.public_base_url.as_str();
     Ok(rows
         .into_iter()
         .filter_map(|p| {
@@ -135,7 +125,7 @@ async fn dtos(
             };
             Some(CatalogProduct {
                 link: format!("{base}/catalog/{}", p.id),
-                image_links: crate::routes::products::photo_url(&base, &p).into_iter().collect(),
+                image_links: crate::routes::products::photo_url(base, &p).into_iter().collect(),
                 brand: s.name.clone(),
                 star: c.star,
                 certificate: CatalogCertificate {
@@ -229,7 +219,7 @@ where
     Fut: Future<Output = ApiResult<Vec<u8>>>,
 {
     let fingerprint = catalog::fingerprint(&state.db, Utc::now().date_naive()).await?;
-    let key = format!("{content_type} {} {}?{}", base(req), req.path(), req.query_string());
+    let key = format!("{content_type} {}?{}", req.path(), req.query_string());
     let etag = format!("\"{}\"", &sha256_hex(format!("{fingerprint}\n{key}").as_bytes())[..32]);
     let matches = req
         .headers()
@@ -300,10 +290,10 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     query.validate()?;
-    answer(&state, &req, "application/json", || build_page(&state, &req, query.into_inner())).await
+    answer(&state, &req, "application/json", || build_page(&state, query.into_inner())).await
 }
 
-async fn build_page(state: &AppState, req: &HttpRequest, query: ListQuery) -> ApiResult<Vec<u8>> {
+async fn build_page(state: &AppState, query: ListQuery) -> ApiResult<Vec<u8>> {
     let today = Utc::now().date_naive();
     let area_path = match &query.area {
         Some(code) => Some(
@@ -334,7 +324,7 @@ async fn build_page(state: &AppState, req: &HttpRequest, query: ListQuery) -> Ap
     };
     // Up to `limit + 1` rows: the extra one only says that another page follows.
     let rows = catalog::list(&state.db, &filter).await?;
-    let page = CursorPage::from_rows(dtos(state, req, rows, today).await?, limit, |p| p.id, |p| p);
+    let page = CursorPage::from_rows(dtos(state, rows, today).await?, limit, |p| p.id, |p| p);
     to_json(&page)
 }
 
@@ -359,9 +349,9 @@ fn json_ld(p: &CatalogProduct) -> Value {
     })
 }
 
-async fn listed(state: &AppState, req: &HttpRequest, id: Uuid) -> ApiResult<CatalogProduct> {
+async fn listed(state: &AppState, id: Uuid) -> ApiResult<CatalogProduct> {
     let found = products::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
-    dtos(state, req, vec![found], Utc::now().date_naive()).await?.pop().ok_or_else(ApiError::not_found)
+    dtos(state, vec![found], Utc::now().date_naive()).await?.pop().ok_or_else(ApiError::not_found)
 }
 
 fn wants_json_ld(req: &HttpRequest) -> bool {
@@ -389,10 +379,9 @@ pub async fn get(
     };
     let id = Uuid::parse_str(&raw_id).map_err(|_| ApiError::not_found())?;
     if ld {
-        answer(&state, &req, "application/ld+json", || async { to_json(&json_ld(&listed(&state, &req, id).await?)) })
-            .await
+        answer(&state, &req, "application/ld+json", || async { to_json(&json_ld(&listed(&state, id).await?)) }).await
     } else {
-        answer(&state, &req, "application/json", || async { to_json(&listed(&state, &req, id).await?) }).await
+        answer(&state, &req, "application/json", || async { to_json(&listed(&state, id).await?) }).await
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get, web};
 use chrono::{SecondsFormat, Utc};
 use ocop_domain::geo::{Bbox, parse_datetime};
 use ocop_domain::text::fold;
@@ -77,9 +77,9 @@ impl Layer {
     }
 }
 
-fn base(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}/api/v1/geo", info.scheme(), info.host())
+/// Links start from `OCOP_PUBLIC_BASE_URL`, never from the request's `Host`.
+fn base(state: &AppState) -> String {
+    crate::links::geo_base(&state.public_base_url)
 }
 
 fn geojson(body: Value) -> HttpResponse {
@@ -162,8 +162,8 @@ pub async fn map_settings(state: web::Data<AppState>) -> web::Json<MapSettings> 
         example = json!({"title": "OCOP Quảng Ninh — bản đồ", "links": [{"href": "https://ocop.example.vn/api/v1/geo", "rel": "self", "type": "application/json"}]})),
 ))]
 #[get("/geo")]
-pub async fn landing(req: HttpRequest) -> HttpResponse {
-    let base = base(&req);
+pub async fn landing(state: web::Data<AppState>) -> HttpResponse {
+    let base = base(&state);
     let root = base.trim_end_matches("/api/v1/geo").to_owned();
     HttpResponse::Ok().json(json!({
         "title": "OCOP — bản đồ vùng trồng, làng nghề, điểm bán / OCOP maps",
@@ -217,8 +217,8 @@ fn collection(base: &str, layer: Layer) -> Value {
         example = json!({"collections": [{"id": "growing-areas", "itemType": "feature"}], "links": []})),
 ))]
 #[get("/geo/collections")]
-pub async fn collections(req: HttpRequest) -> HttpResponse {
-    let base = base(&req);
+pub async fn collections(state: web::Data<AppState>) -> HttpResponse {
+    let base = base(&state);
     HttpResponse::Ok().json(json!({
         "links": [{"href": format!("{base}/collections"), "rel": "self", "type": "application/json", "title": "Collections"}],
         "collections": Layer::ALL.iter().map(|l| collection(&base, *l)).collect::<Vec<_>>()
@@ -231,9 +231,9 @@ pub async fn collections(req: HttpRequest) -> HttpResponse {
     (status = 404, description = "No such collection", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/geo/collections/{collection_id}")]
-pub async fn get_collection(req: HttpRequest, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get_collection(state: web::Data<AppState>, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let layer = Layer::parse(&id)?;
-    Ok(HttpResponse::Ok().json(collection(&base(&req), layer)))
+    Ok(HttpResponse::Ok().json(collection(&base(&state), layer)))
 }
 
 /// The query of `/items`, for the documentation: the handler reads the raw query, so that an
@@ -348,7 +348,6 @@ fn page_link(href: &str, raw: &HashMap<String, String>, offset: u64, limit: u64,
 #[get("/geo/collections/{collection_id}/items")]
 pub async fn items(
     state: web::Data<AppState>,
-    req: HttpRequest,
     id: web::Path<String>,
     query: web::Query<HashMap<String, String>>,
 ) -> ApiResult<HttpResponse> {
@@ -378,11 +377,11 @@ pub async fn items(
             (page.items.iter().map(sales_point_feature).collect(), page.total)
         }
     };
-    let href = format!("{}/collections/{}/items", base(&req), layer.id());
+    let href = format!("{}/collections/{}/items", base(&state), layer.id());
     let returned = features.len() as u64;
     let mut links = vec![
         page_link(&href, &raw, paging.offset, paging.limit, "self"),
-        json!({"href": format!("{}/collections/{}", base(&req), layer.id()), "rel": "collection", "type": "application/json"}),
+        json!({"href": format!("{}/collections/{}", base(&state), layer.id()), "rel": "collection", "type": "application/json"}),
     ];
     if paging.offset + returned < matched {
         links.push(page_link(&href, &raw, paging.offset + returned, paging.limit, "next"));
@@ -409,11 +408,7 @@ pub async fn items(
     (status = 404, description = "No such published feature", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[get("/geo/collections/{collection_id}/items/{feature_id}")]
-pub async fn item(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-) -> ApiResult<HttpResponse> {
+pub async fn item(state: web::Data<AppState>, path: web::Path<(String, String)>) -> ApiResult<HttpResponse> {
     let (collection_id, feature_id) = path.into_inner();
     let layer = Layer::parse(&collection_id)?;
     let id = Uuid::parse_str(&feature_id).map_err(|_| ApiError::not_found())?;
@@ -429,7 +424,7 @@ pub async fn item(
         }
     }
     .ok_or_else(ApiError::not_found)?;
-    let collection = format!("{}/collections/{}", base(&req), layer.id());
+    let collection = format!("{}/collections/{}", base(&state), layer.id());
     feature["links"] = json!([
         {"href": format!("{collection}/items/{id}"), "rel": "self", "type": GEO_JSON},
         {"href": collection, "rel": "collection", "type": "application/json"}

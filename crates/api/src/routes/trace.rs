@@ -250,10 +250,7 @@ async fn load_stamp(state: &AppState, value: u64, code: &str) -> ApiResult<bool>
         0 => Vec::new(),
         _ => traceability::recent_scans(&state.db, code, since, StampEntry::RECENT as u64).await?,
     };
-    let recent = latest
-        .into_iter()
-        .rev()
-        .map(|(at, place, client)| (Uuid::nil(), Scan { at, place, client: client_key(&client) }));
+    let recent = latest.into_iter().map(|scan| (Uuid::nil(), scan));
     state
         .stamp_cache
         .put(value, StampEntry::new(stamp.batch_id, stamp.serial, stamp.voided_at.is_some(), count, recent.collect()));

@@ -94,10 +94,13 @@ impl TestApp {
         Some(app)
     }
 
+    /// Starts the server; its public address is where the tests reach it, as
+    /// `OCOP_PUBLIC_BASE_URL` would be set in a deployment.
     fn start(&mut self) {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        self.address = format!("http://127.0.0.1:{}", listener.local_addr().expect("address").port());
+        self.config.public_base_url = self.address.clone();
         let app = Application::build(self.config.clone(), self.db.clone(), listener).expect("build");
-        self.address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         self.server = Some((handle, tokio::spawn(app.run_until_stopped())));
     }

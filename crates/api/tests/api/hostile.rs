@@ -193,13 +193,17 @@ async fn digital_link_serials_cannot_be_enumerated(app: TestApp) {
 }
 both!(digital_link_serials_cannot_be_enumerated);
 
-async fn look_up(app: &TestApp, code: &str, address: &str) -> Value {
-    let r = app
-        .request(Method::GET, &format!("/api/v1/public/trace/{code}"))
+/// A JSON trace of `code` by the client at `address` (behind one trusted proxy).
+async fn look_up_response(app: &TestApp, code: &str, address: &str) -> reqwest::Response {
+    app.request(Method::GET, &format!("/api/v1/public/trace/{code}"))
         .header("x-forwarded-for", address)
         .send()
         .await
-        .expect("req");
+        .expect("req")
+}
+
+async fn look_up(app: &TestApp, code: &str, address: &str) -> Value {
+    let r = look_up_response(app, code, address).await;
     assert_eq!(r.status(), 200);
     r.json().await.expect("json")
 }
@@ -249,13 +253,11 @@ async fn one_client_cannot_forge_a_counterfeit_signal(app: TestApp) {
     assert!(signals.contains(&"too_many_scans") && signals.contains(&"far_apart"), "{t}");
     // The officers see what the signal rests on.
     let officer = app.token(HA_LONG).await;
-    let admin = app.token("admin@ocop.demo").await;
-    let stats = app.get_json("/api/v1/scans/stats", &admin).await;
+    let stats = app.get_json("/api/v1/scans/stats", &officer).await;
     let alert = stats["alerts"].as_array().expect("alerts").iter().find(|a| a["code"] == code.as_str()).cloned();
     let alert = alert.expect("an alert for the stamp");
     assert!(alert["clients_in_window"].as_u64().is_some_and(|n| n > 5), "{alert}");
     assert_eq!(alert["far_apart"].as_array().map(Vec::len), Some(2), "{alert}");
-    let _ = officer;
 }
 both!(one_client_cannot_forge_a_counterfeit_signal, |c: &mut ocop_api::ApiConfig| {
     c.trust_proxy = true;
@@ -270,12 +272,7 @@ async fn public_look_ups_are_rate_limited_per_client(app: TestApp) {
     for _ in 0..3 {
         look_up(&app, code, "203.0.113.5").await;
     }
-    let over = app
-        .request(Method::GET, &format!("/api/v1/public/trace/{code}"))
-        .header("x-forwarded-for", "203.0.113.5")
-        .send()
-        .await
-        .expect("req");
+    let over = look_up_response(&app, code, "203.0.113.5").await;
     assert!(over.headers().contains_key("retry-after"));
     assert_problem(over, 429, "too_many_requests").await;
     let page = app
@@ -302,12 +299,7 @@ async fn a_forged_forwarding_header_does_not_change_the_client(app: TestApp) {
     for forged in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
         look_up(&app, code, &format!("{forged}, 203.0.113.9")).await;
     }
-    let over = app
-        .request(Method::GET, &format!("/api/v1/public/trace/{code}"))
-        .header("x-forwarded-for", "10.0.0.4, 203.0.113.9")
-        .send()
-        .await
-        .expect("req");
+    let over = look_up_response(&app, code, "10.0.0.4, 203.0.113.9").await;
     assert_eq!(over.status(), 429, "the same client whatever it puts in front");
 }
 both!(a_forged_forwarding_header_does_not_change_the_client, |c: &mut ocop_api::ApiConfig| {
@@ -351,3 +343,40 @@ async fn answers_carry_the_browser_security_headers(app: TestApp) {
     assert!(r.headers().get("strict-transport-security").is_none(), "plain http in tests");
 }
 both!(answers_carry_the_browser_security_headers);
+
+/// Links in the catalog and the OGC documents start from the public base URL: a forged
+/// `Host` cannot make the server hand out links to another site.
+async fn links_ignore_a_forged_host(app: TestApp) {
+    for path in ["/api/v1/geo", "/api/v1/geo/collections/craft-villages/items?limit=1", "/api/v1/catalog/products"] {
+        let r = app.request(Method::GET, path).header("host", "evil.example").send().await.expect("req");
+        assert_eq!(r.status(), 200, "{path}");
+        let text = r.text().await.expect("body");
+        assert!(!text.contains("evil.example"), "{path}: {text}");
+    }
+    let landing = app.request(Method::GET, "/api/v1/geo").send().await.expect("req").text().await.expect("body");
+    assert!(landing.contains(&format!("{}/api/v1/geo/collections", app.address)), "{landing}");
+}
+both!(links_ignore_a_forged_host);
+
+/// A stranger failing to sign in as a known account, again and again, does not lock its owner
+/// out (failures count per account and address).
+async fn a_stranger_cannot_lock_an_account_out(app: TestApp) {
+    let sign_in = |from: &'static str, password: &'static str| {
+        app.request(Method::POST, "/api/v1/auth/login")
+            .header("x-forwarded-for", from)
+            .json(&json!({"email": "tinh@ocop.demo", "password": password}))
+            .send()
+    };
+    for _ in 0..8 {
+        let refused = sign_in("203.0.113.66", "wrong-password-1").await.expect("req").status().as_u16();
+        assert!(refused == 401 || refused == 429, "{refused}");
+    }
+    assert_eq!(
+        sign_in("203.0.113.66", "wrong-password-1").await.expect("req").status(),
+        429,
+        "the stranger is stopped"
+    );
+    let owner = sign_in("198.51.100.7", crate::helpers::DEMO_PASSWORD).await.expect("req");
+    assert_eq!(owner.status(), 200, "the owner still signs in");
+}
+both!(a_stranger_cannot_lock_an_account_out, |c: &mut ocop_api::ApiConfig| c.trust_proxy = true);

@@ -22,4 +22,4 @@ pub mod state;
 pub mod webhooks;
 
 pub use startup::{Application, openapi_document};
-pub use state::ApiConfig;
+pub use state::{ApiConfig, StampQuota};

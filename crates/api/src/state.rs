@@ -46,10 +46,25 @@ pub struct ApiConfig {
     pub notifications: NotifyConfig,
     /// When a stamp's scans count as signs of counterfeiting.
     pub trace_rules: ocop_domain::traceability::SignalRules,
+    pub stamp_quota: StampQuota,
     /// How much of an imported workbook is read.
     pub workbook_limits: crate::sheets::WorkbookLimits,
     /// How much CPU-heavy work runs at once.
     pub heavy: crate::heavy::HeavyLimits,
+}
+
+/// How many stamps one subject may have: in circulation (issued, not voided), and issuing
+/// jobs running at once.
+#[derive(Debug, Clone, Copy)]
+pub struct StampQuota {
+    pub max_live: u64,
+    pub max_running_jobs: u64,
+}
+
+impl Default for StampQuota {
+    fn default() -> Self {
+        Self { max_live: 20_000_000, max_running_jobs: 2 }
+    }
 }
 
 /// How notifications are found and mailed.
@@ -126,6 +141,7 @@ impl ApiConfig {
             webhooks: WebhookConfig::default(),
             notifications: NotifyConfig::default(),
             trace_rules: ocop_domain::traceability::SignalRules::default(),
+            stamp_quota: StampQuota::default(),
             workbook_limits: crate::sheets::WorkbookLimits::default(),
             heavy: crate::heavy::HeavyLimits::default(),
         }
@@ -151,6 +167,7 @@ pub struct AppState {
     pub webhooks: WebhookConfig,
     pub notifications: NotifyConfig,
     pub trace_rules: ocop_domain::traceability::SignalRules,
+    pub stamp_quota: StampQuota,
     pub workbook_limits: crate::sheets::WorkbookLimits,
     /// The gate in front of the blocking pool for CPU-heavy work.
     pub heavy: crate::heavy::Heavy,
@@ -208,6 +225,7 @@ impl AppState {
             webhooks: config.webhooks,
             notifications: config.notifications.clone(),
             trace_rules: config.trace_rules,
+            stamp_quota: config.stamp_quota,
             workbook_limits: config.workbook_limits,
             heavy: crate::heavy::Heavy::new(config.heavy),
             scans: crate::stamps::ScanLog::default(),

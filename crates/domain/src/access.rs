@@ -267,9 +267,36 @@ pub fn check_create_in_area(actor: &Actor, area_path: &str) -> Result<(), Denied
     }
 }
 
+/// Moving a subject from `from` to another commune `to`: officers keep it inside their area,
+/// admins anywhere; its producer only inside its province (a move to another province is the
+/// officers' to make, since it hands the subject to another province's programme).
+pub fn check_move_subject(actor: &Actor, from: &str, to: &str) -> Result<(), Denied> {
+    if from == to {
+        return Ok(());
+    }
+    match actor.role {
+        Role::Producer => {
+            let province = |path: &str| path.split('/').find(|s| !s.is_empty()).map(str::to_owned);
+            if province(from).is_some() && province(from) == province(to) { Ok(()) } else { Err(Denied::OutsideArea) }
+        }
+        _ => check_create_in_area(actor, to),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_producer_moves_its_subject_only_inside_its_province() {
+        let producer = Actor { role: Role::Producer, unit_path: None, subject_id: Some(Uuid::from_u128(1)) };
+        assert_eq!(check_move_subject(&producer, "/22/193/06649/", "/22/06739/"), Ok(()));
+        assert_eq!(check_move_subject(&producer, "/22/193/06649/", "/01/00004/"), Err(Denied::OutsideArea));
+        assert_eq!(check_move_subject(&producer, "/22/193/06649/", "/22/193/06649/"), Ok(()));
+        let district = officer(Role::DistrictOfficer, "/22/193/");
+        assert_eq!(check_move_subject(&district, "/22/193/06649/", "/22/193/06652/"), Ok(()));
+        assert_eq!(check_move_subject(&district, "/22/193/06649/", "/22/196/06700/"), Err(Denied::OutsideArea));
+    }
 
     fn officer(role: Role, path: &str) -> Actor {
         Actor { role, unit_path: Some(path.to_owned()), subject_id: None }

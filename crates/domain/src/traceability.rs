@@ -138,6 +138,38 @@ impl Default for SignalRules {
     }
 }
 
+/// Whether a batch of `producer` may name a growing area as the origin of its raw material:
+/// the producer's own area, or one published on the public map (a cooperative's members, a
+/// supplier). Anything else would let a producer borrow another's certified origin.
+pub fn may_source_from(producer: uuid::Uuid, area_owner: uuid::Uuid, area_published: bool) -> bool {
+    area_owner == producer || area_published
+}
+
+/// An identifier this server issued: a lot (`{base}/lots/{batch id}`) or a stamp
+/// (`{base}/t/{code}`, or its GS1 Digital Link `{base}/01/…/21/{code}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalId {
+    Lot(uuid::Uuid),
+    Stamp(u64),
+}
+
+/// What `id` names among this server's own objects, if anything (other identifiers belong to
+/// other systems). A malformed identifier under `base` names nothing.
+pub fn local_identifier(base: &str, id: &str) -> Option<LocalId> {
+    let rest = id.strip_prefix(base)?;
+    if let Some(lot) = rest.strip_prefix("/lots/") {
+        return uuid::Uuid::parse_str(lot).ok().map(LocalId::Lot);
+    }
+    if let Some(code) = rest.strip_prefix("/t/") {
+        return parse_stamp_code(code).map(LocalId::Stamp);
+    }
+    if rest.starts_with("/01/") {
+        let (_, serial) = rest.rsplit_once("/21/")?;
+        return parse_stamp_code(serial).map(LocalId::Stamp);
+    }
+    None
+}
+
 /// How long after a scan its client may still say where it was.
 pub const PLACE_WINDOW_MINUTES: i64 = 10;
 
@@ -425,6 +457,20 @@ mod tests {
         let days_apart = [scan(0, ha_long, 1), scan(48, hanoi, 2)];
         assert!(signals(&days_apart, &rules).is_empty());
         assert_eq!(client_key("00000000000000ffabcdef"), 255);
+        let base = "https://ocop.vn";
+        let lot = uuid::Uuid::from_u128(9);
+        assert_eq!(local_identifier(base, &format!("{base}/lots/{lot}")), Some(LocalId::Lot(lot)));
+        let code = stamp_code(12345);
+        assert_eq!(local_identifier(base, &format!("{base}/t/{code}")), Some(LocalId::Stamp(12345)));
+        assert_eq!(
+            local_identifier(base, &format!("{base}/01/08934567890120/10/L1/21/{code}")),
+            Some(LocalId::Stamp(12345))
+        );
+        assert_eq!(local_identifier(base, "urn:epc:id:sgtin:893456.789012.1"), None);
+        assert_eq!(local_identifier(base, &format!("{base}/lots/not-a-uuid")), None);
+        let (me, them) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+        assert!(may_source_from(me, me, false) && may_source_from(me, them, true));
+        assert!(!may_source_from(me, them, false), "another's unpublished area");
         assert_eq!(client_key(""), 0);
         assert!((distance_km((20.95, 107.08), (21.03, 105.85)) - 128.0).abs() < 5.0);
         assert_eq!(coarse(20.951_234, 107.084_9), Some((20.95, 107.08)));

@@ -209,21 +209,35 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewApplication) -> Result<Mo
     .await
 }
 
-pub async fn set_status(
+/// Moves an application to `status` (and `stage`), only if it is still in the status it was
+/// read in: of two concurrent moves, the one that comes second changes nothing and gets
+/// `None`, on any database and isolation level.
+pub async fn move_status(
     db: &impl ConnectionTrait,
     application: Model,
     status: &str,
     stage: &str,
     returned_reason: Option<String>,
-) -> Result<Model, DbErr> {
+) -> Result<Option<Model>, DbErr> {
     let now = Utc::now();
-    let mut active: ActiveModel = application.into();
-    active.status = Set(status.to_owned());
-    active.stage = Set(stage.to_owned());
-    active.returned_reason = Set(returned_reason);
-    active.status_changed_at = Set(now);
-    active.updated_at = Set(now);
-    active.update(db).await
+    let moved = Entity::update_many()
+        .col_expr(Column::Status, Expr::value(status))
+        .col_expr(Column::Stage, Expr::value(stage))
+        .col_expr(Column::ReturnedReason, Expr::value(returned_reason.clone()))
+        .col_expr(Column::StatusChangedAt, Expr::value(now))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(application.id))
+        .filter(Column::Status.eq(application.status.as_str()))
+        .exec(db)
+        .await?;
+    Ok((moved.rows_affected == 1).then(|| Model {
+        status: status.to_owned(),
+        stage: stage.to_owned(),
+        returned_reason,
+        status_changed_at: now,
+        updated_at: now,
+        ..application
+    }))
 }
 
 pub struct NewEvent<'a> {

@@ -111,6 +111,13 @@ pub async fn find_growing_area(db: &impl ConnectionTrait, id: Uuid) -> Result<Op
     growing_area::Entity::find_by_id(id).one(db).await
 }
 
+pub async fn find_growing_areas(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<growing_area::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    growing_area::Entity::find().filter(growing_area::Column::Id.is_in(ids)).all(db).await
+}
+
 pub async fn find_growing_areas_by_code(
     db: &impl ConnectionTrait,
     codes: Vec<String>,

@@ -216,6 +216,72 @@ pub async fn count_stamps(db: &impl ConnectionTrait, batch_id: Uuid) -> Result<(
     Ok((all, voided))
 }
 
+/// The subjects that own these lots (batch ids) and stamps (codes); unknown ones are absent.
+pub async fn identifier_owners(
+    db: &impl ConnectionTrait,
+    lots: Vec<Uuid>,
+    stamps: Vec<String>,
+) -> Result<(HashMap<Uuid, Uuid>, HashMap<String, Uuid>), DbErr> {
+    let mut lot_owners = HashMap::new();
+    if !lots.is_empty() {
+        let rows = batch::Entity::find()
+            .select_only()
+            .column(batch::Column::Id)
+            .column(batch::Column::SubjectId)
+            .filter(batch::Column::Id.is_in(lots))
+            .into_tuple::<(Uuid, Uuid)>()
+            .all(db)
+            .await?;
+        lot_owners.extend(rows);
+    }
+    let mut stamp_owners = HashMap::new();
+    if !stamps.is_empty() {
+        let rows = stamp::Entity::find()
+            .select_only()
+            .column(stamp::Column::Code)
+            .column(batch::Column::SubjectId)
+            .inner_join(batch::Entity)
+            .filter(stamp::Column::Code.is_in(stamps))
+            .into_tuple::<(String, Uuid)>()
+            .all(db)
+            .await?;
+        stamp_owners.extend(rows);
+    }
+    Ok((lot_owners, stamp_owners))
+}
+
+/// A subject's stamps in circulation (issued, not voided) and its stamp jobs still running:
+/// what its quotas are checked against.
+pub async fn stamp_load(db: &impl ConnectionTrait, subject_id: Uuid) -> Result<(u64, u64), DbErr> {
+    use sea_orm::sea_query::Query;
+    let batches = || {
+        Query::select()
+            .column(batch::Column::Id)
+            .from(batch::Entity)
+            .and_where(
+                batch::Column::ProductId.in_subquery(
+                    Query::select()
+                        .column(crate::entities::product::Column::Id)
+                        .from(crate::entities::product::Entity)
+                        .and_where(crate::entities::product::Column::SubjectId.eq(subject_id))
+                        .to_owned(),
+                ),
+            )
+            .to_owned()
+    };
+    let live = stamp::Entity::find()
+        .filter(stamp::Column::BatchId.in_subquery(batches()))
+        .filter(stamp::Column::VoidedAt.is_null())
+        .count(db)
+        .await?;
+    let running = job::Entity::find()
+        .filter(job::Column::BatchId.in_subquery(batches()))
+        .filter(job::Column::Status.eq("running"))
+        .count(db)
+        .await?;
+    Ok((live, running))
+}
+
 /// Voids the stamps of `from..=to` not voided yet; returns how many.
 pub async fn void_range(db: &impl ConnectionTrait, batch_id: Uuid, from: i64, to: i64) -> Result<u64, DbErr> {
     Ok(stamp::Entity::update_many()

@@ -129,6 +129,8 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
         far_km: settings.stamp_far_km,
         window_hours: settings.stamp_window_hours,
     };
+    config.stamp_quota =
+        ocop_api::StampQuota { max_live: settings.stamp_max_live, max_running_jobs: settings.stamp_max_running_jobs };
     config.workbook_limits = ocop_api::sheets::WorkbookLimits {
         max_unpacked_bytes: settings.import_max_unpacked_bytes,
         max_sheets: settings.import_max_sheets,

@@ -68,6 +68,9 @@ pub struct Settings {
     pub stamp_far_km: f64,
     /// … within this many hours is flagged.
     pub stamp_window_hours: i64,
+    /// Stamps one subject may have in circulation, and issuing jobs it may run at once.
+    pub stamp_max_live: u64,
+    pub stamp_max_running_jobs: u64,
     /// Caps on an imported workbook: unpacked bytes, sheets, rows and columns per sheet, cells
     /// with a value. Past one the import is refused with 413 naming the setting.
     pub import_max_unpacked_bytes: u64,
@@ -114,6 +117,8 @@ impl Default for Settings {
             stamp_max_scans: 5,
             stamp_far_km: 100.0,
             stamp_window_hours: 24,
+            stamp_max_live: 20_000_000,
+            stamp_max_running_jobs: 2,
             import_max_unpacked_bytes: ocop_api::sheets::WorkbookLimits::default().max_unpacked_bytes,
             import_max_sheets: ocop_api::sheets::WorkbookLimits::default().max_sheets,
             import_max_rows: ocop_api::sheets::WorkbookLimits::default().max_rows,

@@ -662,15 +662,15 @@ pub async fn make_move(
         .map_err(|e| move_error(e, &kinds))?;
     let returned_reason = (body.action == Action::Return).then(|| note.unwrap_or_default().to_owned());
     let txn = state.db.begin().await?;
-    // Re-read inside the transaction: a concurrent move must not be overwritten.
-    let current = applications::find(&txn, app.id).await?.ok_or_else(ApiError::not_found)?;
-    if current.status != app.status {
-        return Err(ApiError::conflict(
-            "Hồ sơ vừa được người khác chuyển bước; hãy tải lại.",
-            "The application was just moved by someone else; reload it.",
-        ));
-    }
-    let moved = applications::set_status(&txn, current, to.as_str(), to.stage().as_str(), returned_reason).await?;
+    // Only from the status it was read in: a concurrent move that came first wins.
+    let moved = applications::move_status(&txn, app.clone(), to.as_str(), to.stage().as_str(), returned_reason)
+        .await?
+        .ok_or_else(|| {
+            ApiError::conflict(
+                "Hồ sơ vừa được người khác chuyển bước; hãy tải lại.",
+                "The application was just moved by someone else; reload it.",
+            )
+        })?;
     applications::record_event(
         &txn,
         applications::NewEvent {

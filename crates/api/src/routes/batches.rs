@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ocop_domain::access::{Owner, Visibility, batch_visibility, check_keep_batch, check_read_batch};
-use ocop_domain::traceability::{MAX_STAMPS_PER_JOB, printed_code};
+use ocop_domain::traceability::{MAX_STAMPS_PER_JOB, may_source_from, printed_code};
 use ocop_persistence::entities::{batch, batch_input, epcis_event, lab_test, retained_sample, stamp_job};
 use ocop_persistence::{TransactionTrait, audit, products, traceability};
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::extract::ApiJson;
 use crate::files::{pdf_or_image, private_download, receive, storage_key};
 use crate::paging::{Page, paging};
@@ -322,6 +322,35 @@ pub struct BatchInputBody {
     pub samples: Vec<RetainedSample>,
 }
 
+/// Each input's growing area must exist and be one the batch's producer may name
+/// (`may_source_from`): 422 on the input otherwise.
+async fn check_sources(state: &AppState, producer: Uuid, inputs: &[BatchInput]) -> ApiResult<()> {
+    let ids: Vec<Uuid> = inputs.iter().filter_map(|i| i.growing_area_id).collect();
+    let areas: HashMap<Uuid, (Uuid, bool)> = ocop_persistence::maps::find_growing_areas(&state.db, ids)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, (g.subject_id, g.published)))
+        .collect();
+    let mut errors = Vec::new();
+    for (n, input) in inputs.iter().enumerate() {
+        let Some(id) = input.growing_area_id else { continue };
+        let field = format!("inputs[{n}].growing_area_id");
+        match areas.get(&id) {
+            Some((owner, published)) if may_source_from(producer, *owner, *published) => {}
+            Some(_) => errors.push(FieldError::new(
+                field,
+                "not_usable",
+                "Vùng trồng này không thuộc chủ thể và chưa được công bố.",
+                "This growing area is neither the producer's nor published.",
+            )),
+            None => {
+                errors.push(FieldError::new(field, "not_found", "Không có vùng trồng này.", "No such growing area."))
+            }
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::invalid_fields(errors)) }
+}
+
 fn input_row(batch_id: Uuid, i: BatchInput) -> batch_input::Model {
     batch_input::Model {
         id: ocop_persistence::new_id(),
@@ -383,6 +412,7 @@ pub async fn create(
         ApiError::invalid_field("product_id", "not_found", "Không tìm thấy sản phẩm.", "No such product.")
     })?;
     check_keep_batch(&user.actor(), Owner { subject_id: product.subject_id, area_path: &product.area_path })?;
+    check_sources(&state, product.subject_id, &body.inputs).await?;
     if body.expires_on.is_some_and(|e| e < body.produced_on) {
         return Err(ApiError::invalid_field(
             "expires_on",
@@ -482,6 +512,7 @@ pub async fn add(
     let body = body.0;
     body.validate()?;
     let b = kept(&state, &user, *id).await?;
+    check_sources(&state, b.subject_id, &body.inputs).await?;
     let txn = state.db.begin().await?;
     for i in body.inputs {
         let row = traceability::add_input(&txn, input_row(b.id, i)).await?;
@@ -514,6 +545,7 @@ pub struct IssueStamps {
 /// serials follow on from the batch's earlier stamps. Follow the job at `/stamp-jobs/{id}`.
 #[utoipa::path(operation_id = "issue_stamps", tag = "traceability", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Batch id")), request_body = IssueStamps, responses(
     (status = 202, description = "Accepted: the job", body = StampJob),
+    (status = 429, description = "The subject's issuing jobs are still running / Đang phát hành", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/batches/{id}/stamps")]
 pub async fn issue(
@@ -527,6 +559,7 @@ pub async fn issue(
     debug_assert!(body.count <= MAX_STAMPS_PER_JOB);
     let b = kept(&state, &user, *id).await?;
     let count = i64::from(body.count);
+    check_quota(&state, &b, u64::from(body.count)).await?;
     let first = traceability::reserve_serials(&state.db, b.id, count).await?;
     let created = traceability::insert_job(
         &state.db,
@@ -556,6 +589,31 @@ pub async fn issue(
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/api/v1/stamp-jobs/{job_id}")))
         .json(StampJob::from(created)))
+}
+
+/// A subject may hold `OCOP_STAMP_MAX_LIVE` stamps in circulation and run
+/// `OCOP_STAMP_MAX_RUNNING_JOBS` issuing jobs at once.
+async fn check_quota(state: &AppState, b: &batch::Model, count: u64) -> ApiResult<()> {
+    let product = products::find(&state.db, b.product_id).await?.ok_or_else(ApiError::not_found)?;
+    let (live, running) = traceability::stamp_load(&state.db, product.subject_id).await?;
+    let quota = state.stamp_quota;
+    if running >= quota.max_running_jobs {
+        return Err(ApiError::new(ErrorCode::TooManyRequests)
+            .with_message(
+                format!("Đang có {running} lượt phát hành tem chưa xong (tối đa OCOP_STAMP_MAX_RUNNING_JOBS = {}); hãy chờ.", quota.max_running_jobs),
+                format!("{running} stamp jobs are still running (at most OCOP_STAMP_MAX_RUNNING_JOBS = {}); wait for them.", quota.max_running_jobs),
+            )
+            .retry_after(10));
+    }
+    if live.saturating_add(count) > quota.max_live {
+        return Err(ApiError::invalid_field(
+            "count",
+            "OCOP_STAMP_MAX_LIVE",
+            format!("Chủ thể đã có {live} tem đang lưu hành; tối đa {} (OCOP_STAMP_MAX_LIVE).", quota.max_live),
+            format!("The subject has {live} stamps in circulation; at most {} (OCOP_STAMP_MAX_LIVE).", quota.max_live),
+        ));
+    }
+    Ok(())
 }
 
 /// A stamp job's progress / Tiến độ phát hành tem.

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use ocop_domain::access::Visibility;
 use ocop_domain::account::Role;
-use ocop_domain::traceability::check_epcis_document;
+use ocop_domain::traceability::{EventFacts, LocalId, check_epcis_document, local_identifier, stamp_code};
 use ocop_persistence::entities::{epcis_capture, epcis_event};
 use ocop_persistence::traceability::{self, EventQuery};
 use serde::{Deserialize, Serialize};
@@ -60,6 +60,39 @@ fn can_capture(user: &AuthUser) -> ApiResult<Option<Uuid>> {
     }
 }
 
+/// A producer's events may name this server's lots and stamps only when they are its own
+/// (another producer's lot or stamp, or one that does not exist, is refused); identifiers of
+/// other systems are its own business.
+async fn check_own_identifiers(state: &AppState, subject: Uuid, facts: &[EventFacts]) -> ApiResult<()> {
+    let named: Vec<(&str, LocalId)> = facts
+        .iter()
+        .flat_map(|f| f.epcs.iter())
+        .filter_map(|epc| local_identifier(&state.public_base_url, epc).map(|id| (epc.as_str(), id)))
+        .collect();
+    let lots = named.iter().filter_map(|(_, id)| if let LocalId::Lot(l) = id { Some(*l) } else { None }).collect();
+    let stamps = named
+        .iter()
+        .filter_map(|(_, id)| if let LocalId::Stamp(c) = id { Some(stamp_code(*c)) } else { None })
+        .collect();
+    let (lot_owners, stamp_owners) = traceability::identifier_owners(&state.db, lots, stamps).await?;
+    let foreign: Vec<FieldError> = named
+        .into_iter()
+        .filter(|(_, id)| match id {
+            LocalId::Lot(l) => lot_owners.get(l) != Some(&subject),
+            LocalId::Stamp(c) => stamp_owners.get(&stamp_code(*c)) != Some(&subject),
+        })
+        .map(|(epc, _)| {
+            FieldError::new(
+                "epcisBody.eventList",
+                "not_own_identifier",
+                format!("«{epc}» không phải lô hay tem của chủ thể."),
+                format!("“{epc}” is not a lot or stamp of this producer."),
+            )
+        })
+        .collect();
+    if foreign.is_empty() { Ok(()) } else { Err(ApiError::invalid_fields(foreign)) }
+}
+
 /// Capture an EPCIS 2.0 document / Ghi nhận sự kiện EPCIS (producers for their own subject, admins).
 ///
 /// The body is an `EPCISDocument` (JSON or JSON-LD) whose `epcisBody.eventList` holds
@@ -84,6 +117,9 @@ pub async fn capture(state: web::Data<AppState>, user: AuthUser, body: web::Byte
             e.to_string(),
         )])
     })?;
+    if let Some(s) = subject {
+        check_own_identifiers(&state, s, &facts).await?;
+    }
     let area_path = match subject {
         Some(s) => ocop_persistence::subjects::find(&state.db, s).await?.map(|s| s.area_path),
         None => None,

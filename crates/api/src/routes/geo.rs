@@ -109,6 +109,19 @@ pub fn growing_area_feature(g: &growing_area::Model) -> Value {
     })
 }
 
+/// A growing area as the public sees it: a standard says whether its certificate is on file,
+/// never the stored file's name, type, hash or size.
+fn public_growing_area_feature(g: &growing_area::Model) -> Value {
+    let mut feature = growing_area_feature(g);
+    if let Some(standards) = feature["properties"]["standards"].as_array_mut() {
+        for standard in standards.iter_mut().filter_map(Value::as_object_mut) {
+            let on_file = standard.remove("certificate_file").is_some();
+            standard.insert("certificate_on_file".into(), Value::Bool(on_file));
+        }
+    }
+    feature
+}
+
 pub fn craft_village_feature(v: &craft_village::Model) -> Value {
     json!({
         "type": "Feature",
@@ -364,7 +377,7 @@ pub async fn items(
                 standard: extra.get("standard").map(|s| s.trim().to_ascii_lowercase()),
             };
             let page = maps::list_growing_areas(&state.db, &f, paging).await?;
-            (page.items.iter().map(growing_area_feature).collect::<Vec<_>>(), page.total)
+            (page.items.iter().map(public_growing_area_feature).collect::<Vec<_>>(), page.total)
         }
         Layer::CraftVillages => {
             let f = maps::PlaceFilter { geo: filter, kind: extra.get("craft").map(|c| fold(c)) };
@@ -413,9 +426,10 @@ pub async fn item(state: web::Data<AppState>, path: web::Path<(String, String)>)
     let layer = Layer::parse(&collection_id)?;
     let id = Uuid::parse_str(&feature_id).map_err(|_| ApiError::not_found())?;
     let mut feature = match layer {
-        Layer::GrowingAreas => {
-            maps::find_growing_area(&state.db, id).await?.filter(|g| g.published).map(|g| growing_area_feature(&g))
-        }
+        Layer::GrowingAreas => maps::find_growing_area(&state.db, id)
+            .await?
+            .filter(|g| g.published)
+            .map(|g| public_growing_area_feature(&g)),
         Layer::CraftVillages => {
             maps::find_craft_village(&state.db, id).await?.filter(|v| v.published).map(|v| craft_village_feature(&v))
         }

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use ocop_domain::access::{check_create_in_area, registry_visibility};
+use ocop_domain::access::{check_create_in_area, check_move_subject, registry_visibility};
 use ocop_domain::account::Email;
 use ocop_domain::subject::{LegalForm, Phone, TaxCode, UpgradeError, check_upgrade};
 use ocop_domain::text::fold;
@@ -434,10 +434,7 @@ pub async fn update(
     let commune = admin_units::find(&state.db, body.commune_id).await?;
     let data =
         check_subject(&body, form, commune.as_ref(), Utc::now().date_naive()).map_err(ApiError::invalid_fields)?;
-    // Moving a subject to another commune must stay inside the caller's area.
-    if data.area_path != subject.area_path && user.role != ocop_domain::account::Role::Producer {
-        check_create_in_area(&user.actor(), &data.area_path)?;
-    }
+    check_move_subject(&user.actor(), &subject.area_path, &data.area_path)?;
     if let Some(other) = subjects::find_by_tax_code(&state.db, &data.tax_code).await?
         && other.id != subject.id
     {

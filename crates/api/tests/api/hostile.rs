@@ -380,3 +380,187 @@ async fn a_stranger_cannot_lock_an_account_out(app: TestApp) {
     assert_eq!(owner.status(), 200, "the owner still signs in");
 }
 both!(a_stranger_cannot_lock_an_account_out, |c: &mut ocop_api::ApiConfig| c.trust_proxy = true);
+
+/// Two people moving the same application at once: exactly one move happens, the others are
+/// told it moved (409) — on PostgreSQL a re-read in the transaction was not enough.
+async fn concurrent_moves_cannot_both_succeed(app: TestApp) {
+    let producer = app.token(crate::registry::PRODUCER).await;
+    let cycle = crate::registry::cycle_2026(&app, &producer).await;
+    let product = crate::registry::product_id(&app, &producer, "cha%20muc").await;
+    let registered = app
+        .post_expect("/api/v1/applications", &producer, &json!({"cycle_id": cycle, "product_id": product}), 201)
+        .await;
+    let id = registered["id"].as_str().expect("id").to_owned();
+    for code in ["idea_registration_form", "business_plan", "organisation_profile", "business_registration"] {
+        let kind = registered["document_kinds"].as_array().expect("kinds").iter().find(|k| k["code"] == code);
+        let kind = kind.expect("kind")["id"].as_str().expect("kind id");
+        let uploaded = app.upload(&id, &producer, kind, &format!("{code}.pdf"), crate::helpers::pdf(code), None).await;
+        assert_eq!(uploaded.status(), 201);
+    }
+    let path = format!("/api/v1/applications/{id}/moves");
+    let moves = (0..8).map(|_| app.post(&path, &producer, &json!({"action": "submit_plan"})).send());
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(moves).await.into_iter().map(|r| r.expect("answer").status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+    let history = app.get_json(&format!("/api/v1/applications/{id}"), &producer).await;
+    let submitted = history["history"].as_array().map(|e| e.iter().filter(|e| e["action"] == "submit_plan").count());
+    assert_eq!(submitted, Some(1), "one move in the history: {history}");
+}
+both!(concurrent_moves_cannot_both_succeed);
+
+/// The public map never shows a growing area's stored certificate file (its name, hash, size).
+async fn public_features_hide_private_file_metadata(app: TestApp) {
+    use ocop_persistence::entities::growing_area;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let items = "/api/v1/geo/collections/growing-areas/items";
+    let all: Value = app.request(Method::GET, items).send().await.expect("req").json().await.expect("json");
+    let id = all["features"][0]["id"].as_str().expect("a published growing area").to_owned();
+    let standards = json!([{"standard": "vietgap", "certificate_number": "VG-1", "expires_on": "2027-06-30",
+        "certificate_file": {"file_name": "giay-chung-nhan-noi-bo.pdf", "content_type": "application/pdf", "sha256": "ab".repeat(32), "size_bytes": 12345}}]);
+    growing_area::Entity::update_many()
+        .col_expr(growing_area::Column::Standards, Expr::value(standards.to_string()))
+        .filter(growing_area::Column::Id.eq(id.parse::<uuid::Uuid>().expect("uuid")))
+        .exec(&app.db)
+        .await
+        .expect("a certificate on file");
+    for path in [format!("{items}/{id}"), items.to_owned()] {
+        let text = app.request(Method::GET, &path).send().await.expect("req").text().await.expect("body");
+        assert!(!text.contains("giay-chung-nhan-noi-bo") && !text.contains(&"ab".repeat(32)), "{path}: {text}");
+        assert!(text.contains("\"certificate_on_file\":true"), "{path}: {text}");
+    }
+}
+both!(public_features_hide_private_file_metadata);
+
+/// A producer cannot move its subject into another province's programme (it used to skip the
+/// area check altogether); inside its province it can.
+async fn a_producer_cannot_move_its_subject_out_of_its_province(app: TestApp) {
+    let admin = app.token("admin@ocop.demo").await;
+    let producer = app.token(crate::registry::PRODUCER).await;
+    let province = app
+        .post_expect(
+            "/api/v1/admin-units",
+            &admin,
+            &json!({"code": "01", "name": "Thành phố Hà Nội", "kind": "municipality"}),
+            201,
+        )
+        .await;
+    let far = app
+        .post_expect(
+            "/api/v1/admin-units",
+            &admin,
+            &json!({"code": "00004", "name": "Phường Ba Đình", "kind": "ward", "parent_id": province["id"]}),
+            201,
+        )
+        .await;
+    let subject = app.get_json("/api/v1/subjects?limit=1", &producer).await["items"][0].clone();
+    let id = subject["id"].as_str().expect("id").to_owned();
+    let detail = app.get_json(&format!("/api/v1/subjects/{id}"), &producer).await;
+    let body = |commune: &Value| {
+        json!({"legal_form": detail["legal_form"], "name": detail["name"], "tax_code": detail["tax_code"],
+            "representative": detail["representative"], "phone": detail["phone"], "email": detail["email"],
+            "address": detail["address"], "commune_id": commune, "founded_on": detail["founded_on"],
+            "members": detail["members"], "employees": detail["employees"]})
+    };
+    let moved = app.put(&format!("/api/v1/subjects/{id}"), &producer, &body(&far["id"])).send().await.expect("req");
+    assert_problem(moved, 403, "outside_area").await;
+    let near = app.unit_id("06739").await;
+    let kept = app.put(&format!("/api/v1/subjects/{id}"), &producer, &body(&json!(near))).send().await.expect("req");
+    assert_eq!(kept.status(), 200, "{}", kept.text().await.unwrap_or_default());
+}
+both!(a_producer_cannot_move_its_subject_out_of_its_province);
+
+/// A subject cannot flood the stamp table: stamps in circulation and running jobs are capped.
+async fn stamp_issuing_is_capped_per_subject(app: TestApp) {
+    let producer = app.token(crate::registry::PRODUCER).await;
+    let (_, _, stamps) = stamped_batch(&app, 100).await;
+    assert_eq!(stamps.len(), 100);
+    let batch =
+        app.get_json("/api/v1/batches?limit=1", &producer).await["items"][0]["id"].as_str().expect("id").to_owned();
+    let over = app.post(&format!("/api/v1/batches/{batch}/stamps"), &producer, &json!({"count": 51})).send().await;
+    let problem = assert_problem(over.expect("req"), 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "OCOP_STAMP_MAX_LIVE", "{problem}");
+    let within = app.post(&format!("/api/v1/batches/{batch}/stamps"), &producer, &json!({"count": 50})).send().await;
+    assert_eq!(within.expect("req").status(), 202);
+}
+both!(stamp_issuing_is_capped_per_subject, |c: &mut ocop_api::ApiConfig| c.stamp_quota.max_live = 150);
+
+/// A producer cannot borrow another's certified origin: a batch input may name only the
+/// producer's own growing areas or published ones.
+async fn batch_inputs_name_only_usable_growing_areas(app: TestApp) {
+    use ocop_persistence::entities::{growing_area, subject};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let producer = app.token(crate::registry::PRODUCER).await;
+    let product = app.get_json("/api/v1/products?limit=1", &producer).await["items"][0].clone();
+    let mine = product["subject"]["id"].as_str().expect("subject").parse::<uuid::Uuid>().expect("uuid");
+    let other = subject::Entity::find()
+        .filter(subject::Column::Id.ne(mine))
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("another subject");
+    let area = growing_area::Entity::find().one(&app.db).await.expect("q").expect("a growing area");
+    growing_area::Entity::update_many()
+        .col_expr(growing_area::Column::SubjectId, Expr::value(other.id))
+        .col_expr(growing_area::Column::Published, Expr::value(false))
+        .filter(growing_area::Column::Id.eq(area.id))
+        .exec(&app.db)
+        .await
+        .expect("another's unpublished area");
+    let body = |area_id: String| {
+        json!({"product_id": product["id"], "code": format!("L-SRC-{}", &area_id[..4]), "produced_on": "2026-12-01", "quantity": 10, "unit": "kg", "standard": "TCCS",
+            "inputs": [{"material": "Chè búp", "quantity": 5, "unit": "kg", "supplier": "Tự sản xuất", "growing_area_id": area_id}]})
+    };
+    let refused = app.post("/api/v1/batches", &producer, &body(area.id.to_string())).send().await.expect("req");
+    let problem = assert_problem(refused, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "inputs[0].growing_area_id", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "not_usable");
+    let unknown =
+        app.post("/api/v1/batches", &producer, &body(uuid::Uuid::now_v7().to_string())).send().await.expect("req");
+    assert_eq!(assert_problem(unknown, 422, "validation_failed").await["errors"][0]["code"], "not_found");
+    growing_area::Entity::update_many()
+        .col_expr(growing_area::Column::Published, Expr::value(true))
+        .filter(growing_area::Column::Id.eq(area.id))
+        .exec(&app.db)
+        .await
+        .expect("published");
+    app.post_expect("/api/v1/batches", &producer, &body(area.id.to_string()), 201).await;
+}
+both!(batch_inputs_name_only_usable_growing_areas);
+
+/// A producer cannot write events into another producer's lot history (or a lot that does not
+/// exist) through EPCIS capture.
+async fn epcis_capture_names_only_the_producer_s_own_lots(app: TestApp) {
+    let admin = app.token("admin@ocop.demo").await;
+    let producer = app.token(crate::registry::PRODUCER).await;
+    let mine = app.get_json("/api/v1/products?limit=1", &producer).await["items"][0]["subject"]["id"].clone();
+    let all = app.get_json("/api/v1/products?limit=100", &admin).await;
+    let theirs = all["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|p| p["subject"]["id"] != mine)
+        .expect("another's product")
+        .clone();
+    let batch = app
+        .post_expect("/api/v1/batches", &admin, &json!({"product_id": theirs["id"], "code": "L-THEIRS", "produced_on": "2026-11-01", "quantity": 10, "unit": "kg", "standard": "TCCS"}), 201)
+        .await;
+    let doc = |lot: &str| {
+        json!({"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
+        "creationDate": "2026-12-03T08:00:00Z", "epcisBody": {"eventList": [
+            {"type": "ObjectEvent", "eventTime": "2026-11-02T08:00:00+07:00", "eventTimeZoneOffset": "+07:00",
+             "action": "OBSERVE", "bizStep": "urn:epcglobal:cbv:bizstep:destroying", "quantityList": [{"epcClass": lot, "quantity": 10}]}]}})
+    };
+    let foreign = batch["lot_uri"].as_str().expect("lot").to_owned();
+    let missing = format!("{}/lots/{}", app.address, uuid::Uuid::now_v7());
+    for lot in [foreign, missing] {
+        let refused = app.post("/api/v1/epcis/capture", &producer, &doc(&lot)).send().await.expect("req");
+        let problem = assert_problem(refused, 422, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["code"], "not_own_identifier", "{problem}");
+    }
+    // Identifiers of other systems are the producer's business.
+    let external =
+        app.post("/api/v1/epcis/capture", &producer, &doc("urn:epc:class:lgtin:893456.078901.L1")).send().await;
+    assert_eq!(external.expect("req").status(), 202);
+}
+both!(epcis_capture_names_only_the_producer_s_own_lots);

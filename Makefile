@@ -7,9 +7,11 @@ OCOP_DEBUG   := $(CARGO_TARGET_DIR)/debug/ocop
 OCOP_RELEASE := $(CARGO_TARGET_DIR)/release/ocop
 NPM_STAMP    := frontend/node_modules/.installed
 CHROMIUM     ?= /usr/bin/chromium
+FUZZ_VENV    := $(CURDIR)/.venv
+SCHEMATHESIS := $(FUZZ_VENV)/bin/schemathesis
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test lint fmt fmt-check clippy test-rust test-frontend test-e2e build-frontend openapi bench clean psql-client
+.PHONY: help run test lint fmt fmt-check clippy test-rust test-frontend test-api-fuzz test-e2e build-frontend openapi bench clean psql-client
 
 help:
 	@echo "make run    - build the SPA and the server (release) and serve http://127.0.0.1:8080"
@@ -26,6 +28,11 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
+# Python tools for the tests live in a venv of the project's own.
+$(SCHEMATHESIS):
+	python3 -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/pip install --quiet --disable-pip-version-check schemathesis==4.32.5
+
 psql-client:
 	@command -v psql >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-client; }
 
@@ -38,7 +45,7 @@ run: build-frontend
 	$(OCOP_RELEASE) serve
 
 # --- test -----------------------------------------------------------------------------
-test: lint test-rust test-frontend test-e2e
+test: lint test-rust test-frontend test-api-fuzz test-e2e
 	@echo "make test: all checks passed"
 
 lint: fmt-check clippy
@@ -59,6 +66,14 @@ test-rust:
 test-frontend: $(NPM_STAMP)
 	cd frontend && npm run check:api && npm run typecheck && npm test && npm run build
 
+# Property-based fuzzing of the served OpenAPI (schemathesis), as the admin and as a
+# producer, on both databases; FUZZ_SECONDS (45) each.
+test-api-fuzz: $(SCHEMATHESIS) psql-client
+	cargo build -p ocop-server
+	for db in sqlite postgres; do for role in admin producer; do \
+	  OCOP_BIN=$(OCOP_DEBUG) SCHEMATHESIS=$(SCHEMATHESIS) bash tools/api-fuzz.sh $$db $$role || exit 1; \
+	done; done
+
 test-e2e: $(NPM_STAMP) $(CHROMIUM) psql-client build-frontend
 	cargo build -p ocop-server
 	cd frontend && OCOP_BIN=$(OCOP_DEBUG) E2E_DB=sqlite npx playwright test
@@ -76,4 +91,4 @@ bench: build-frontend
 
 clean:
 	cargo clean
-	rm -rf frontend/dist frontend/node_modules
+	rm -rf frontend/dist frontend/node_modules $(FUZZ_VENV)

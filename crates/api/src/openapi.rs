@@ -77,6 +77,7 @@ const ERRORS: &[(&str, &str, ErrorCode)] = &[
     ("401", "Unauthorized", ErrorCode::Unauthenticated),
     ("403", "Forbidden", ErrorCode::Forbidden),
     ("404", "NotFound", ErrorCode::NotFound),
+    ("409", "Conflict", ErrorCode::Conflict),
     ("413", "PayloadTooLarge", ErrorCode::PayloadTooLarge),
     ("415", "UnsupportedMediaType", ErrorCode::UnsupportedMediaType),
     ("422", "UnprocessableEntity", ErrorCode::ValidationFailed),
@@ -129,7 +130,8 @@ fn add_to_operation(op: &mut Operation, has_path_params: bool) {
             "401" | "403" => secured,
             // A body may name an object (a product, a subject) that does not exist.
             "404" => has_path_params || has_body,
-            "413" | "415" => has_body,
+            // A write can meet a unique or reference constraint (see `From<DbErr>`).
+            "409" | "413" | "415" => has_body,
             "429" => keyed,
             "422" => has_body || has_query,
             _ => true,

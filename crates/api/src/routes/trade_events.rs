@@ -199,6 +199,16 @@ async fn save(
     check_manage_programme(&user.actor())?;
     body.validate()?;
     check_event(&body.kind, body.starts_on, body.ends_on).map_err(event_error)?;
+    if let Some(commune) = body.commune_id
+        && ocop_persistence::admin_units::find(&state.db, commune).await?.is_none()
+    {
+        return Err(ApiError::invalid_field(
+            "commune_id",
+            "not_found",
+            "Không có đơn vị hành chính này.",
+            "No such administrative unit.",
+        ));
+    }
     let now = Utc::now();
     let row = trade_event::Model {
         id: existing.as_ref().map_or_else(ocop_persistence::new_id, |e| e.id),

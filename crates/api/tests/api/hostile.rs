@@ -564,3 +564,14 @@ async fn epcis_capture_names_only_the_producer_s_own_lots(app: TestApp) {
     assert_eq!(external.expect("req").status(), 202);
 }
 both!(epcis_capture_names_only_the_producer_s_own_lots);
+
+/// Found by the API fuzzer: a trade event naming a commune that does not exist met the
+/// database's reference check and answered an undocumented 409; it is a field error.
+async fn a_trade_event_in_an_unknown_commune_is_a_field_error(app: TestApp) {
+    let officer = app.token("tinh@ocop.demo").await;
+    let event = json!({"name": "Hội chợ OCOP", "kind": "fair", "starts_on": "2026-12-10", "ends_on": "2026-12-14", "place": "Hạ Long",
+        "commune_id": uuid::Uuid::now_v7(), "organiser": "Sở Công Thương", "booths": 10, "published": false});
+    let refused = app.post("/api/v1/trade-events", &officer, &event).send().await.expect("req");
+    assert_eq!(assert_problem(refused, 422, "validation_failed").await["errors"][0]["field"], "commune_id");
+}
+both!(a_trade_event_in_an_unknown_commune_is_a_field_error);

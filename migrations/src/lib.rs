@@ -17,6 +17,7 @@ mod m20261203_000011_create_notifications;
 mod m20261203_000012_create_traceability;
 mod m20261203_000013_scan_counts_and_files;
 mod m20261207_000014_index_scans_by_stamp;
+mod m20261207_000015_job_claims;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_create_traceability::Migration),
             Box::new(m20261203_000013_scan_counts_and_files::Migration),
             Box::new(m20261207_000014_index_scans_by_stamp::Migration),
+            Box::new(m20261207_000015_job_claims::Migration),
         ]
     }
 }

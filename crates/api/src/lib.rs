@@ -20,6 +20,7 @@ pub mod stamps;
 pub mod startup;
 pub mod state;
 pub mod webhooks;
+pub mod workers;
 
 pub use startup::{Application, openapi_document};
 pub use state::{ApiConfig, StampQuota};

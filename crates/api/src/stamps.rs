@@ -14,11 +14,12 @@ use uuid::Uuid;
 /// Rows per insert: 4 parameters each stays under SQLite's and PostgreSQL's limits.
 const CHUNK: usize = 4_000;
 
-/// Issues `count` stamps with serials from `first`: fresh random codes, a code already taken
-/// drawn again for the same serial. Progress is written after each chunk. Serials that already
-/// hold a stamp are left as they are, so a job interrupted by a restart is finished by running
-/// it again.
-pub async fn issue(db: &DatabaseConnection, job: Uuid, batch: Uuid, first: i64, count: i64) -> Result<(), DbErr> {
+/// Issues a job's stamps: its `requested` serials from `first_serial`, fresh random codes, a
+/// code already taken drawn again for the same serial. Progress is written after each chunk,
+/// renewing the job's claim. Serials that already hold a stamp are left as they are, so a job
+/// interrupted by a restart is finished by running it again.
+pub async fn issue(db: &DatabaseConnection, job: &ocop_persistence::entities::stamp_job::Model) -> Result<(), DbErr> {
+    let (batch, first, count) = (job.batch_id, job.first_serial, i64::from(job.requested));
     let mut issued: i64 = 0;
     while issued < count {
         let from = first + issued;
@@ -45,45 +46,67 @@ pub async fn issue(db: &DatabaseConnection, job: Uuid, batch: Uuid, first: i64, 
         }
         issued += to - from + 1;
         let done = i32::try_from(issued).unwrap_or(i32::MAX);
-        traceability::job_progress(db, job, done, if issued < count { "running" } else { "done" }, None).await?;
+        let running = issued < count;
+        let hold = running.then(|| {
+            chrono::Utc::now()
+                + chrono::Duration::from_std(crate::workers::CLAIM).unwrap_or(chrono::Duration::seconds(60))
+        });
+        traceability::job_progress(db, job.id, done, if running { "running" } else { "done" }, None, hold).await?;
     }
     Ok(())
 }
 
-/// Jobs left running by a stopped server are finished.
-pub async fn resume_interrupted(db: DatabaseConnection) {
-    let jobs = match traceability::running_jobs(&db).await {
-        Ok(jobs) => jobs,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not look for interrupted stamp jobs");
-            return;
-        }
-    };
-    for j in jobs {
-        tracing::info!(job = %j.id, "resuming an interrupted stamp job");
-        if let Err(e) = issue(&db, j.id, j.batch_id, j.first_serial, i64::from(j.requested)).await {
-            tracing::error!(error = %e, job = %j.id, "stamp job failed");
-            let _ = traceability::job_progress(&db, j.id, j.issued, "failed", Some(e.to_string())).await;
-        }
-    }
-}
-
 /// Scans not written yet, in shards so that concurrent scans rarely wait on each other.
+///
+/// Bounded: past `capacity` scans waiting (the database is down or slow) a scan is dropped —
+/// the consumer's page still answers — and counted; the count is logged when the log is next
+/// written.
 pub struct ScanLog {
     pending: Vec<Mutex<Vec<NewScan>>>,
+    waiting: std::sync::atomic::AtomicUsize,
+    capacity: usize,
+    dropped: std::sync::atomic::AtomicU64,
+    /// `dropped` when it was last logged.
+    logged: std::sync::atomic::AtomicU64,
 }
 
 impl Default for ScanLog {
     fn default() -> Self {
-        Self { pending: (0..16).map(|_| Mutex::new(Vec::new())).collect() }
+        Self::new(Self::CAPACITY)
     }
 }
 
 impl ScanLog {
-    pub fn record(&self, scan: NewScan) {
+    /// Scans waiting at most, by default (about 200 MB).
+    pub const CAPACITY: usize = 1_000_000;
+
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            pending: (0..16).map(|_| Mutex::new(Vec::new())).collect(),
+            waiting: std::sync::atomic::AtomicUsize::new(0),
+            capacity,
+            dropped: std::sync::atomic::AtomicU64::new(0),
+            logged: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Keeps a scan to write; `false` (and counted) when the log is full.
+    pub fn record(&self, scan: NewScan) -> bool {
+        use std::sync::atomic::Ordering;
+        if self.waiting.fetch_add(1, Ordering::Relaxed) >= self.capacity {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
         // The scan's id is time-ordered and random at the end: a fair spread.
         let i = usize::from(scan.id.as_bytes()[15]) % self.pending.len();
         self.pending[i].lock().unwrap_or_else(|p| p.into_inner()).push(scan);
+        true
+    }
+
+    /// Scans dropped because the log was full, since the server started.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Sets the place of a scan still in memory, if `client_hash` made it after `since` and
@@ -111,6 +134,17 @@ impl ScanLog {
             .iter()
             .flat_map(|shard| std::mem::take(&mut *shard.lock().unwrap_or_else(|p| p.into_inner())))
             .collect();
+        self.waiting.fetch_sub(taken.len(), std::sync::atomic::Ordering::Relaxed);
+        let dropped = self.dropped();
+        let before = self.logged.swap(dropped, std::sync::atomic::Ordering::Relaxed);
+        if dropped > before {
+            tracing::warn!(
+                worker = "scan-log",
+                dropped = dropped - before,
+                dropped_since_start = dropped,
+                "the scan log was full: scans were dropped"
+            );
+        }
         if let Err(e) = traceability::insert_scans(db, &taken).await {
             tracing::warn!(error = %e, scans = taken.len(), "could not write the scan log; kept for the next flush");
             for scan in taken {
@@ -377,6 +411,24 @@ mod tests {
         // Read after they were written elsewhere too: the larger count wins.
         cache.put(7, StampEntry::new(batch, 1, false, 10, Vec::new()));
         assert_eq!(scan(&cache, 7).map(|s| s.count).ok(), Some(11));
+    }
+
+    #[test]
+    fn a_full_scan_log_drops_and_counts() {
+        let log = ScanLog::new(2);
+        let scan = || NewScan {
+            id: Uuid::now_v7(),
+            code: "X".into(),
+            product_id: Uuid::nil(),
+            area_path: "/22/".into(),
+            scanned_at: chrono::Utc::now(),
+            place: None,
+            device_class: "mobile",
+            client_hash: String::new(),
+        };
+        assert!(log.record(scan()) && log.record(scan()));
+        assert!(!log.record(scan()), "full");
+        assert_eq!(log.dropped(), 1);
     }
 
     #[test]

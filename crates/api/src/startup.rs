@@ -116,16 +116,15 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped, with the webhook and notification workers beside it; each ends its
-    /// round (the webhook worker writes the API keys' last counts) before this returns.
+    /// Serves until stopped, with the background workers beside it (`crate::workers`); each
+    /// ends its round (the scan log and the API keys' counts are written a last time) before
+    /// this returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let webhooks = tokio::spawn(crate::webhooks::run(self.state.clone(), stopped.clone()));
-        let notify = tokio::spawn(crate::notify::run(self.state.clone(), stopped));
-        tokio::spawn(crate::stamps::resume_interrupted(self.state.db.clone()));
+        let workers = crate::workers::start(&self.state, &stopped);
         let served = self.server.await;
         let _ = stop.send(true);
-        for (name, worker) in [("webhook", webhooks), ("notification", notify)] {
+        for (name, worker) in workers {
             if let Err(e) = worker.await {
                 tracing::error!(error = %e, worker = name, "worker ended abnormally");
             }

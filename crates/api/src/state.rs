@@ -173,6 +173,8 @@ pub struct AppState {
     pub heavy: crate::heavy::Heavy,
     /// Scans waiting to be written.
     pub scans: crate::stamps::ScanLog,
+    /// Wakes the workers whose jobs a handler has just stored.
+    pub wake: crate::workers::Wake,
     pub trace_cache: crate::stamps::TraceCache<crate::routes::trace::CachedBatch>,
     pub stamp_cache: crate::stamps::StampCache,
     /// The scan log's client hashes are keyed by a salt that changes daily.
@@ -229,6 +231,7 @@ impl AppState {
             workbook_limits: config.workbook_limits,
             heavy: crate::heavy::Heavy::new(config.heavy),
             scans: crate::stamps::ScanLog::default(),
+            wake: crate::workers::Wake::default(),
             trace_cache: crate::stamps::TraceCache::default(),
             stamp_cache: crate::stamps::StampCache::default(),
             scan_hasher: crate::stamps::DailyHasher::new(config.jwt_secret.clone()),

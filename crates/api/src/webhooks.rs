@@ -4,7 +4,6 @@
 //! next worker (after a restart, or on another instance) carries on.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::partner::{MAX_ATTEMPTS, listing_event, retry_delay, sign};
@@ -112,11 +111,9 @@ pub async fn record(db: &impl ConnectionTrait, public_base_url: &str, change: Li
     .map(|_| ())
 }
 
-/// Runs until `stop` turns true: every poll, notices lapsed certificates, fans events out and
-/// delivers what is due and writes the scan log; every few seconds, writes the API keys' usage
-/// counts; every hour,
-/// refreshes the planner's statistics. A round in
-/// progress is finished before it stops, so no transaction is cut short.
+/// The webhooks worker, until `stop` turns true: every poll, fans events out and delivers what
+/// is due; every sweep interval, notices lapsed certificates. A round in progress is finished
+/// before it stops, so no transaction is cut short.
 pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
     let client = match crate::outbound::client(
         state.webhooks.allow_private_targets,
@@ -130,8 +127,6 @@ pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::w
         }
     };
     let mut last_sweep: Option<std::time::Instant> = None;
-    let mut last_flush = std::time::Instant::now();
-    let mut last_optimize = std::time::Instant::now();
     loop {
         if last_sweep.is_none_or(|t| t.elapsed() >= state.webhooks.sweep_interval) {
             if let Err(e) = notice_lapsed(&state).await {
@@ -145,25 +140,11 @@ pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::w
         if let Err(e) = deliver_due(&state, &client).await {
             tracing::warn!(error = %e, "webhook worker: delivery round failed");
         }
-        if last_optimize.elapsed() >= Duration::from_secs(3600) {
-            if let Err(e) = ocop_persistence::optimize(&state.db).await {
-                tracing::warn!(error = %e, "planner statistics not refreshed");
-            }
-            last_optimize = std::time::Instant::now();
-        }
-        // Scans wait at most a poll before they are written.
-        state.scans.flush(&state.db).await;
-        if last_flush.elapsed() >= Duration::from_secs(5) {
-            state.usage.flush(&state.db).await;
-            last_flush = std::time::Instant::now();
-        }
         tokio::select! {
             () = tokio::time::sleep(state.webhooks.poll_interval) => {}
             _ = stop.changed() => break,
         }
     }
-    state.usage.flush(&state.db).await;
-    state.scans.flush(&state.db).await;
 }
 
 /// Certificates that reached their end since last week raise `product.delisted` once each,

@@ -306,21 +306,100 @@ pub async fn jobs_of(db: &impl ConnectionTrait, batch_id: Uuid) -> Result<Vec<jo
     job::Entity::find().filter(job::Column::BatchId.eq(batch_id)).order_by_desc(job::Column::CreatedAt).all(db).await
 }
 
-pub async fn running_jobs(db: &impl ConnectionTrait) -> Result<Vec<job::Model>, DbErr> {
-    job::Entity::find().filter(job::Column::Status.eq("running")).all(db).await
+/// Claims a running stamp job no instance holds (or whose holder's claim ran out) until
+/// `until`; `None` when there is none. Of instances claiming at once, one wins.
+pub async fn claim_stamp_job(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Option<job::Model>, DbErr> {
+    let free = || Condition::any().add(job::Column::LockedUntil.is_null()).add(job::Column::LockedUntil.lt(now));
+    let candidates = job::Entity::find()
+        .filter(job::Column::Status.eq("running"))
+        .filter(free())
+        .order_by_asc(job::Column::CreatedAt)
+        .limit(5)
+        .all(db)
+        .await?;
+    for candidate in candidates {
+        let claimed = job::Entity::update_many()
+            .col_expr(job::Column::LockedUntil, Expr::value(Some(until)))
+            .filter(job::Column::Id.eq(candidate.id))
+            .filter(job::Column::Status.eq("running"))
+            .filter(free())
+            .exec(db)
+            .await?;
+        if claimed.rows_affected == 1 {
+            return Ok(Some(job::Model { locked_until: Some(until), ..candidate }));
+        }
+    }
+    Ok(None)
 }
 
+/// Gives a stamp job back (its holder stops), so another instance takes it at once.
+pub async fn release_stamp_job(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    job::Entity::update_many()
+        .col_expr(job::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(job::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Claims a running EPCIS capture, as [`claim_stamp_job`] does.
+pub async fn claim_capture(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Option<capture::Model>, DbErr> {
+    let free =
+        || Condition::any().add(capture::Column::LockedUntil.is_null()).add(capture::Column::LockedUntil.lt(now));
+    let candidates = capture::Entity::find()
+        .filter(capture::Column::Status.eq("running"))
+        .filter(free())
+        .order_by_asc(capture::Column::CreatedAt)
+        .limit(5)
+        .all(db)
+        .await?;
+    for candidate in candidates {
+        let claimed = capture::Entity::update_many()
+            .col_expr(capture::Column::LockedUntil, Expr::value(Some(until)))
+            .filter(capture::Column::Id.eq(candidate.id))
+            .filter(capture::Column::Status.eq("running"))
+            .filter(free())
+            .exec(db)
+            .await?;
+        if claimed.rows_affected == 1 {
+            return Ok(Some(capture::Model { locked_until: Some(until), ..candidate }));
+        }
+    }
+    Ok(None)
+}
+
+/// Gives a capture back, as [`release_stamp_job`] does.
+pub async fn release_capture(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    capture::Entity::update_many()
+        .col_expr(capture::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(capture::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// A stamp job's progress; `hold` extends its holder's claim.
 pub async fn job_progress(
     db: &impl ConnectionTrait,
     id: Uuid,
     issued: i32,
     status: &str,
     error: Option<String>,
+    hold: Option<DateTime<Utc>>,
 ) -> Result<(), DbErr> {
     let mut q = job::Entity::update_many()
         .col_expr(job::Column::Issued, Expr::value(issued))
         .col_expr(job::Column::Status, Expr::value(status))
-        .col_expr(job::Column::Error, Expr::value(error));
+        .col_expr(job::Column::Error, Expr::value(error))
+        .col_expr(job::Column::LockedUntil, Expr::value(hold));
     if status != "running" {
         q = q.col_expr(job::Column::FinishedAt, Expr::value(Some(Utc::now())));
     }
@@ -778,6 +857,8 @@ pub async fn finish_capture(
         .col_expr(capture::Column::Status, Expr::value(status))
         .col_expr(capture::Column::Errors, Expr::value(errors))
         .col_expr(capture::Column::FinishedAt, Expr::value(Some(Utc::now())))
+        .col_expr(capture::Column::Document, Expr::value(Option::<String>::None))
+        .col_expr(capture::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(capture::Column::Id.eq(id))
         .exec(db)
         .await

@@ -574,18 +574,14 @@ pub async fn issue(
             created_by: Some(user.id()),
             created_at: Utc::now(),
             finished_at: None,
+            locked_until: None,
         },
     )
     .await?;
     audit::record::<(), _>(&state.db, &user.audit(), "stamps.issue", "batch", b.id, None, Some(&created)).await?;
-    let db = state.db.clone();
-    let (job_id, batch_id) = (created.id, b.id);
-    tokio::spawn(async move {
-        if let Err(e) = crate::stamps::issue(&db, job_id, batch_id, first, count).await {
-            tracing::error!(error = %e, job = %job_id, "stamp job failed");
-            let _ = traceability::job_progress(&db, job_id, 0, "failed", Some(e.to_string())).await;
-        }
-    });
+    // The stamp-jobs worker issues them (and takes them up again after a restart).
+    state.wake.stamp_jobs.notify_one();
+    let job_id = created.id;
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/api/v1/stamp-jobs/{job_id}")))
         .json(StampJob::from(created)))

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use ocop_domain::access::Visibility;
 use ocop_domain::account::Role;
 use ocop_domain::traceability::{EventFacts, LocalId, check_epcis_document, local_identifier, stamp_code};
-use ocop_persistence::entities::{epcis_capture, epcis_event};
+use ocop_persistence::entities::epcis_capture;
 use ocop_persistence::traceability::{self, EventQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -120,10 +120,8 @@ pub async fn capture(state: web::Data<AppState>, user: AuthUser, body: web::Byte
     if let Some(s) = subject {
         check_own_identifiers(&state, s, &facts).await?;
     }
-    let area_path = match subject {
-        Some(s) => ocop_persistence::subjects::find(&state.db, s).await?.map(|s| s.area_path),
-        None => None,
-    };
+    // Stored with its document before the answer: the epcis-captures worker stores the events,
+    // after a restart too.
     let job = traceability::insert_capture(
         &state.db,
         epcis_capture::Model {
@@ -135,52 +133,12 @@ pub async fn capture(state: web::Data<AppState>, user: AuthUser, body: web::Byte
             created_by: Some(user.id()),
             created_at: Utc::now(),
             finished_at: None,
+            document: Some(String::from_utf8_lossy(&body).into_owned()),
+            locked_until: None,
         },
     )
     .await?;
-    let (db, base, id) = (state.db.clone(), state.public_base_url.clone(), job.id);
-    let listed: Vec<serde_json::Value> =
-        doc.pointer("/epcisBody/eventList").and_then(|v| v.as_array()).cloned().unwrap_or_default();
-    tokio::spawn(async move {
-        let stored = async {
-            use ocop_persistence::TransactionTrait;
-            let txn = db.begin().await?;
-            let now = Utc::now();
-            for (mut event, fact) in listed.into_iter().zip(facts) {
-                let row_id = ocop_persistence::new_id();
-                let event_id = event
-                    .get("eventID")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| format!("{base}/events/{row_id}"));
-                event["eventID"] = serde_json::Value::from(event_id.clone());
-                event["recordTime"] = serde_json::Value::from(now.to_rfc3339());
-                let row = epcis_event::Model {
-                    id: row_id,
-                    event_id,
-                    event_type: fact.event_type,
-                    event_time: fact.event_time,
-                    biz_step: fact.biz_step,
-                    body: event.to_string(),
-                    subject_id: subject,
-                    area_path: area_path.clone(),
-                    capture_id: Some(id),
-                    recorded_at: now,
-                };
-                traceability::insert_event(&txn, row, &fact.epcs).await?;
-            }
-            txn.commit().await
-        }
-        .await;
-        let (status, errors) = match stored {
-            Ok(()) => ("done", None),
-            Err(e) => {
-                tracing::error!(error = %e, capture = %id, "EPCIS capture failed");
-                ("failed", Some(serde_json::json!([{"type": "epcisException:ImplementationException", "title": "The events could not be stored"}]).to_string()))
-            }
-        };
-        let _ = traceability::finish_capture(&db, id, status, errors).await;
-    });
+    state.wake.captures.notify_one();
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/api/v1/epcis/capture/{}", job.id)))
         .json(CaptureJob::from(job)))

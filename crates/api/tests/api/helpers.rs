@@ -109,13 +109,33 @@ impl TestApp {
     /// restart would: with a new connection pool (the old pool's connections belong to the
     /// stopped server's worker threads) and a new address.
     pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start();
+    }
+
+    /// Stops the server and its workers (the database stays, with a fresh pool for the test);
+    /// `restart` starts it again.
+    pub async fn stop(&mut self) {
         if let Some((handle, join)) = self.server.take() {
             handle.stop(false).await;
             join.await.expect("server task").expect("server stopped cleanly");
         }
         let fresh = ocop_persistence::connect(&self.url).await.expect("reconnect");
         std::mem::replace(&mut self.db, fresh).close().await.ok();
-        self.start();
+    }
+
+    /// Another server over the same database, as a second instance behind a load balancer
+    /// would run (its own pool, its own workers); stopped when the returned handle is.
+    pub async fn another_instance(&self) -> (String, actix_web::dev::ServerHandle) {
+        let db = ocop_persistence::connect(&self.url).await.expect("connect");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = format!("http://127.0.0.1:{}", listener.local_addr().expect("address").port());
+        let mut config = self.config.clone();
+        config.public_base_url = address.clone();
+        let app = Application::build(config, db, listener).expect("build");
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        (address, handle)
     }
 
     /// The settings the server runs with.

@@ -575,3 +575,77 @@ async fn a_trade_event_in_an_unknown_commune_is_a_field_error(app: TestApp) {
     assert_eq!(assert_problem(refused, 422, "validation_failed").await["errors"][0]["field"], "commune_id");
 }
 both!(a_trade_event_in_an_unknown_commune_is_a_field_error);
+
+/// An EPCIS capture accepted (202) by a server that then stopped is stored by the next one:
+/// the document was kept with its job before the answer.
+async fn a_capture_interrupted_by_a_restart_is_finished(mut app: TestApp) {
+    use ocop_persistence::entities::epcis_capture;
+    let producer = app.token(crate::registry::PRODUCER).await;
+    let product = app.get_json("/api/v1/products?limit=1", &producer).await["items"][0].clone();
+    let batch = app
+        .post_expect("/api/v1/batches", &producer, &json!({"product_id": product["id"], "code": "L-RESTART", "produced_on": "2026-11-01", "quantity": 10, "unit": "kg", "standard": "TCCS"}), 201)
+        .await;
+    let doc = json!({"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
+        "creationDate": "2026-12-03T08:00:00Z", "epcisBody": {"eventList": [
+            {"type": "ObjectEvent", "eventID": "urn:uuid:9a1c7a2e-0d1b-4b8e-9a51-2f3e4d5c6b7a", "eventTime": "2026-11-02T08:00:00+07:00", "eventTimeZoneOffset": "+07:00",
+             "action": "OBSERVE", "bizStep": "urn:epcglobal:cbv:bizstep:shipping", "quantityList": [{"epcClass": batch["lot_uri"], "quantity": 10}]}]}});
+    app.stop().await;
+    // What the stopped server had stored when it answered 202, its worker not having run.
+    let subject = product["subject"]["id"].as_str().expect("subject").parse::<uuid::Uuid>().expect("uuid");
+    let id = ocop_persistence::new_id();
+    ocop_persistence::traceability::insert_capture(
+        &app.db,
+        epcis_capture::Model {
+            id,
+            status: "running".into(),
+            events: 1,
+            errors: None,
+            subject_id: Some(subject),
+            created_by: None,
+            created_at: chrono::Utc::now(),
+            finished_at: None,
+            document: Some(doc.to_string()),
+            locked_until: None,
+        },
+    )
+    .await
+    .expect("a capture left running");
+    app.restart().await;
+    let admin = app.token("admin@ocop.demo").await;
+    let mut job = Value::Null;
+    for _ in 0..100 {
+        job = app.get_json(&format!("/api/v1/epcis/capture/{id}"), &admin).await;
+        if job["running"] == false {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(job["running"], false, "{job}");
+    assert_eq!(job["success"], true, "{job}");
+    let events = app.get_json("/api/v1/epcis/events?EQ_bizStep=shipping", &admin).await;
+    assert!(events.to_string().contains("9a1c7a2e-0d1b-4b8e-9a51-2f3e4d5c6b7a"), "{events}");
+}
+both!(a_capture_interrupted_by_a_restart_is_finished);
+
+/// Two instances on one database deliver each webhook event once.
+async fn two_instances_deliver_each_webhook_once(app: TestApp) {
+    let (_second, handle) = app.another_instance().await;
+    let receiver = crate::partners::Receiver::start(200);
+    let admin = app.token("admin@ocop.demo").await;
+    let partner = crate::partners::new_partner(&app, &admin).await;
+    let hook = json!({"url": receiver.url, "events": ["product.listed", "product.updated", "product.delisted"]});
+    app.post_expect(&format!("/api/v1/partners/{partner}/webhooks"), &admin, &hook, 201).await;
+    let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    crate::catalog::certify(&app, 75, &today).await;
+    let got = receiver.wait_for(1).await;
+    // Both instances poll every 50 ms: give a second delivery every chance to happen.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got_now = receiver.received();
+    assert_eq!(got_now.len(), 1, "delivered once: {:?}", got_now.iter().map(|r| &r.event_id).collect::<Vec<_>>());
+    assert_eq!(got_now[0].event_id, got[0].event_id);
+    handle.stop(true).await;
+}
+both!(two_instances_deliver_each_webhook_once, |c: &mut ocop_api::ApiConfig| {
+    c.webhooks.allow_private_targets = true;
+    c.webhooks.poll_interval = std::time::Duration::from_millis(50);
+});

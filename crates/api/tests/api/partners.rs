@@ -159,22 +159,22 @@ both!(anonymous_callers_are_limited_per_address, |c| c.anonymous_rate_per_minute
 
 /// One request the partner's endpoint received.
 #[derive(Debug, Clone)]
-struct Received {
-    body: Vec<u8>,
+pub(crate) struct Received {
+    pub(crate) body: Vec<u8>,
     signature: String,
-    event_id: String,
+    pub(crate) event_id: String,
 }
 
 /// A partner's webhook endpoint: answers `status` (changeable) and keeps what it received.
 #[derive(Clone)]
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     got: Arc<Mutex<Vec<Received>>>,
     status: Arc<Mutex<u16>>,
 }
 
 impl Receiver {
-    fn start(status: u16) -> Self {
+    pub(crate) fn start(status: u16) -> Self {
         let got = Arc::new(Mutex::new(Vec::new()));
         let status = Arc::new(Mutex::new(status));
         let (g, s) = (got.clone(), status.clone());
@@ -213,12 +213,12 @@ impl Receiver {
         *self.status.lock().expect("lock") = code;
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.got.lock().expect("lock").clone()
     }
 
     /// Waits (bounded) until `n` requests arrived.
-    async fn wait_for(&self, n: usize) -> Vec<Received> {
+    pub(crate) async fn wait_for(&self, n: usize) -> Vec<Received> {
         for _ in 0..150 {
             let got = self.received();
             if got.len() >= n {

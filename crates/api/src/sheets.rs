@@ -11,6 +11,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
+use crate::heavy::Heavy;
 
 /// One cell of an exported table.
 #[derive(Debug, Clone)]
@@ -175,19 +176,30 @@ pub fn number_vi(n: f64) -> String {
 }
 
 /// The download response for an exported list.
-pub fn download(table: Table, format: ExportFormat, stem: &str) -> ApiResult<HttpResponse> {
+pub async fn download(heavy: &Heavy, table: Table, format: ExportFormat, stem: &str) -> ApiResult<HttpResponse> {
     let caption = format!("Ngày xuất: {}", chrono::Utc::now().format("%d/%m/%Y"));
-    download_with_caption(table, format, stem, &caption)
+    download_with_caption(heavy, table, format, stem, caption).await
 }
 
-/// The download response for a report, `caption` naming its filters (shown in the PDF).
-pub fn download_with_caption(table: Table, format: ExportFormat, stem: &str, caption: &str) -> ApiResult<HttpResponse> {
+/// The download response for a report, `caption` naming its filters (shown in the PDF). The
+/// file (up to 50,000 rows) is built on the heavy-work pool.
+pub async fn download_with_caption(
+    heavy: &Heavy,
+    table: Table,
+    format: ExportFormat,
+    stem: &str,
+    caption: String,
+) -> ApiResult<HttpResponse> {
     let today = chrono::Utc::now().format("%Y%m%d");
-    let (body, content_type, ext) = match format {
-        ExportFormat::Xlsx => (xlsx(std::slice::from_ref(&table))?, XLSX, "xlsx"),
-        ExportFormat::Csv => (csv(&table)?, "text/csv; charset=utf-8", "csv"),
-        ExportFormat::Pdf => (pdf(&table, caption)?, "application/pdf", "pdf"),
-    };
+    let (body, content_type, ext) = heavy
+        .run(move || {
+            Ok::<_, ApiError>(match format {
+                ExportFormat::Xlsx => (xlsx(std::slice::from_ref(&table))?, XLSX, "xlsx"),
+                ExportFormat::Csv => (csv(&table)?, "text/csv; charset=utf-8", "csv"),
+                ExportFormat::Pdf => (pdf(&table, &caption)?, "application/pdf", "pdf"),
+            })
+        })
+        .await??;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}-{today}.{ext}\"")))

@@ -439,7 +439,7 @@ pub async fn export(
         .collect();
     let headers: &[&str] =
         &["Mã sản phẩm", "Tên sản phẩm", "Bước", "Trạng thái", "Phiên bản hồ sơ", "Ngày chuyển bước", "Hạn", "Quá hạn"];
-    download(Table { sheet: "Hồ sơ", headers, rows }, query.format.unwrap_or_default(), "ho-so")
+    download(&state.heavy, Table { sheet: "Hồ sơ", headers, rows }, query.format.unwrap_or_default(), "ho-so").await
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]

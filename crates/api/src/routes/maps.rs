@@ -172,8 +172,19 @@ async fn prepare_growing_area(
             None
         }
     };
-    let geometry = match serde_json::from_value::<AreaGeometry>(input.geometry.clone()) {
-        Ok(g) => match g.validate() {
+    // The self-intersection check is quadratic in the positions: on the heavy-work pool.
+    let raw = input.geometry.clone();
+    let parsed = state
+        .heavy
+        .run(move || {
+            serde_json::from_value::<AreaGeometry>(raw).map(|g| {
+                let checked = g.validate();
+                (g, checked)
+            })
+        })
+        .await?;
+    let geometry = match parsed {
+        Ok((g, checked)) => match checked {
             Ok(()) => Some(g),
             Err(e) => {
                 errors.push(FieldError::new(

@@ -423,7 +423,13 @@ pub async fn export(
             ]
         })
         .collect();
-    download(Table { sheet: "Sản phẩm", headers: PRODUCT_HEADERS, rows }, query.format.unwrap_or_default(), "san-pham")
+    download(
+        &state.heavy,
+        Table { sheet: "Sản phẩm", headers: PRODUCT_HEADERS, rows },
+        query.format.unwrap_or_default(),
+        "san-pham",
+    )
+    .await
 }
 
 /// Register a product / Thêm sản phẩm.

@@ -285,7 +285,13 @@ pub async fn export(
         headers: &["Mã địa bàn", "Địa bàn", "Giai đoạn", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ (%)", "Đánh giá"],
         rows,
     };
-    download(table, format.format.unwrap_or_default(), &format!("tien-do-chi-tieu-{}", report.area.area.code))
+    download(
+        &state.heavy,
+        table,
+        format.format.unwrap_or_default(),
+        &format!("tien-do-chi-tieu-{}", report.area.area.code),
+    )
+    .await
 }
 
 /// A target.

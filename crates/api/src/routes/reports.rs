@@ -179,7 +179,7 @@ pub async fn report(
     match query.format {
         Some(format) => {
             let stem = format!("{}-{}", kind.stem(), scope.area.code);
-            download_with_caption(table, format, &stem, &caption)
+            download_with_caption(&state.heavy, table, format, &stem, caption).await
         }
         None => Ok(HttpResponse::Ok().json(Report {
             title: table.sheet.to_owned(),

@@ -344,7 +344,13 @@ pub async fn export(
             ]
         })
         .collect();
-    download(Table { sheet: "Chủ thể", headers: SUBJECT_HEADERS, rows }, query.format.unwrap_or_default(), "chu-the")
+    download(
+        &state.heavy,
+        Table { sheet: "Chủ thể", headers: SUBJECT_HEADERS, rows },
+        query.format.unwrap_or_default(),
+        "chu-the",
+    )
+    .await
 }
 
 /// Column headers of the subject sheet, for export and import alike.

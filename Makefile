@@ -11,13 +11,14 @@ FUZZ_VENV    := $(CURDIR)/.venv
 SCHEMATHESIS := $(FUZZ_VENV)/bin/schemathesis
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test lint fmt fmt-check clippy test-rust test-frontend test-api-fuzz test-e2e build-frontend openapi bench clean psql-client
+.PHONY: help run test lint fmt fmt-check clippy test-rust test-frontend test-api-fuzz test-e2e build-frontend openapi bench fuzz clean psql-client
 
 help:
 	@echo "make run    - build the SPA and the server (release) and serve http://127.0.0.1:8080"
 	@echo "make test   - every check: fmt, clippy, Rust tests on SQLite and PostgreSQL, SPA checks, browser tests"
 	@echo "make openapi- regenerate openapi/openapi.json and the SPA's typed client"
 	@echo "make bench  - wrk benchmarks on SQLite and PostgreSQL (results in bench/results/)"
+	@echo "make fuzz   - coverage-guided fuzzing of the outside-input parsers, FUZZ_TARGET_SECONDS each (not in CI)"
 
 # --- installs -------------------------------------------------------------------------
 $(NPM_STAMP): frontend/package.json frontend/package-lock.json
@@ -88,6 +89,15 @@ openapi: $(NPM_STAMP)
 bench: build-frontend
 	cargo build --release -p ocop-server
 	OCOP_BIN=$(OCOP_RELEASE) bash bench/run.sh
+
+# Coverage-guided fuzzing (cargo-fuzz, libFuzzer) of the parsers that take outside input;
+# its own target directory, since it builds with other flags. Findings go to fuzz/artifacts/.
+FUZZ_TARGET_SECONDS ?= 60
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	for t in epcis_document geometry identifiers workbook; do \
+	  CARGO_TARGET_DIR=$(CURDIR)/fuzz/target cargo fuzz run --sanitizer none $$t -- -max_total_time=$(FUZZ_TARGET_SECONDS) || exit 1; \
+	done
 
 clean:
 	cargo clean

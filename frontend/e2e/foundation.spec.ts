@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signOut } from "./session";
+import { signIn, signOut } from "./session";
 
 test("an admin creates a commune, finds it without diacritics, sees it audited, and signs out", async ({ page }) => {
   await page.goto("/");
@@ -85,4 +85,20 @@ test("a district officer's navigation and buttons follow the role and the area",
   await expect(drawer).toContainText("/22/194/");
   await expect(drawer.getByRole("button", { name: "Thêm đơn vị trực thuộc" })).toHaveCount(0);
   await expect(drawer.getByRole("button", { name: "Sửa" })).toHaveCount(0);
+});
+
+test("a reload and a second tab stay signed in from the refresh cookie, which no script can read", async ({ page, context }) => {
+  await signIn(page, "tinh@ocop.demo");
+  expect(await page.evaluate(() => document.cookie)).not.toContain("ocop_refresh");
+  expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain("token");
+  const second = await context.newPage();
+  await second.goto("/");
+  await expect(second.getByRole("heading", { name: /Xin chào/ })).toBeVisible();
+  // Both tabs refresh at once: one after the other, neither is taken for a thief.
+  await Promise.all([page.reload(), second.reload()]);
+  await expect(page.getByRole("heading", { name: /Xin chào/ })).toBeVisible();
+  await expect(second.getByRole("heading", { name: /Xin chào/ })).toBeVisible();
+  await signOut(page);
+  await second.reload();
+  await expect(second.getByRole("heading", { name: "Đăng nhập" })).toBeVisible();
 });

@@ -1,6 +1,6 @@
 import { lazy, Suspense } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
-import { useSession } from "./auth/session";
+import { useSessionState } from "./auth/session";
 import { AppLayout } from "./layout/AppLayout";
 import { LoginPage } from "./pages/LoginPage";
 import { HomePage } from "./pages/HomePage";
@@ -50,7 +50,8 @@ const publicRoutes = (
 );
 
 export function App() {
-  const session = useSession();
+  const session = useSessionState();
+  if (session === "restoring") return null;
   if (!session) {
     return (
       <Routes>

@@ -9,6 +9,7 @@ import dayjs from "dayjs";
 import "dayjs/locale/vi";
 import { I18nProvider, useI18n } from "./i18n";
 import { App } from "./App";
+import { restoreSession } from "./api/client";
 import type { ReactNode } from "react";
 
 const queryClient = new QueryClient({
@@ -24,6 +25,9 @@ function Localized({ children }: { children: ReactNode }) {
     </ConfigProvider>
   );
 }
+
+// A reload signs back in from the refresh cookie (the session itself is kept in memory only).
+void restoreSession();
 
 const root = document.getElementById("root");
 if (root) {

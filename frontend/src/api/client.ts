@@ -11,23 +11,35 @@ const TOKENLESS = new Set(["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v
 
 let refreshing: Promise<void> | null = null;
 
-/** Refreshes the session once, however many requests ask at the same time. */
+/** Runs `work` while no other tab of this site refreshes: a refresh token is used once, and
+ * every tab shares the cookie, so two tabs refreshing at once would look like a stolen token. */
+async function exclusively(work: () => Promise<void>): Promise<void> {
+  if (typeof navigator !== "undefined" && navigator.locks) {
+    await navigator.locks.request("ocop-refresh", work);
+  } else {
+    await work();
+  }
+}
+
+/** Refreshes the session (by the HttpOnly cookie) once, however many requests ask. */
 async function refreshSession(): Promise<void> {
-  refreshing ??= (async () => {
-    const session = getSession();
-    if (!session) return;
-    const { data } = await api.POST("/api/v1/auth/refresh", { body: { refresh_token: session.refreshToken } });
+  refreshing ??= exclusively(async () => {
+    const { data } = await api.POST("/api/v1/auth/refresh", { body: {} });
     setSession(data ? sessionFromPair(data) : null);
-  })().finally(() => {
+  }).finally(() => {
     refreshing = null;
   });
   return refreshing;
 }
 
-/** Signs out on the server (revoking the refresh token) and locally. */
+/** At start: a session from the refresh cookie, if there is one. */
+export function restoreSession(): Promise<void> {
+  return refreshSession().catch(() => setSession(null));
+}
+
+/** Signs out on the server (revoking the refresh token, clearing its cookie) and locally. */
 export async function signOut(): Promise<void> {
-  const session = getSession();
-  if (session) await api.POST("/api/v1/auth/logout", { body: { refresh_token: session.refreshToken } }).catch(() => undefined);
+  await api.POST("/api/v1/auth/logout", { body: {} }).catch(() => undefined);
   setSession(null);
 }
 

@@ -6093,12 +6093,14 @@ export interface components {
             report?: components["schemas"]["ReportFile"] | null;
         };
         /**
+         * @description The refresh token: in the body (API clients), or, when the body leaves it out, the
+         *     `ocop_refresh` cookie that sign-in sets (the SPA, which never sees it).
          * @example {
          *       "refresh_token": "q0pI2lQ0b1m3Yx6fH1lJcB7i4l0Jg8pWkq3oQx9n2sA"
          *     }
          */
         RefreshRequest: {
-            refresh_token: string;
+            refresh_token?: string | null;
         };
         /**
          * @example {

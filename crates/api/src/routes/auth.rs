@@ -29,11 +29,39 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+/// The refresh token: in the body (API clients), or, when the body leaves it out, the
+/// `ocop_refresh` cookie that sign-in sets (the SPA, which never sees it).
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[schema(example = json!({"refresh_token": "q0pI2lQ0b1m3Yx6fH1lJcB7i4l0Jg8pWkq3oQx9n2sA"}))]
 pub struct RefreshRequest {
     #[validate(length(min = 16, max = 200))]
-    pub refresh_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+/// The cookie that carries the refresh token for browsers: `HttpOnly` (no script reads it),
+/// `SameSite=Strict` (no other site sends it), only to the sign-in endpoints, `Secure` when the
+/// public address is https.
+pub const REFRESH_COOKIE: &str = "ocop_refresh";
+
+fn refresh_cookie(state: &AppState, token: &str, max_age_seconds: i64) -> actix_web::cookie::Cookie<'static> {
+    actix_web::cookie::Cookie::build(REFRESH_COOKIE, token.to_owned())
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Strict)
+        .secure(state.public_base_url.starts_with("https://"))
+        .path("/api/v1/auth")
+        .max_age(actix_web::cookie::time::Duration::seconds(max_age_seconds))
+        .finish()
+}
+
+/// A token pair as the answer, its refresh token also set as the cookie.
+fn with_cookie(state: &AppState, pair: &TokenPair) -> HttpResponse {
+    HttpResponse::Ok().cookie(refresh_cookie(state, &pair.refresh_token, pair.refresh_expires_in)).json(pair)
+}
+
+/// The refresh token a request presents: the body's, else the cookie's.
+fn presented(req: &HttpRequest, body: RefreshRequest) -> Option<String> {
+    body.refresh_token.or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -151,7 +179,7 @@ pub async fn login(
         return Err(ApiError::new(ErrorCode::AccountDisabled));
     }
     let pair = issue_tokens(&state, &state.db, user, unit, Uuid::now_v7()).await?;
-    Ok(HttpResponse::Ok().json(pair))
+    Ok(with_cookie(&state, &pair))
 }
 
 /// Exchange a refresh token for a new pair / Làm mới phiên.
@@ -163,12 +191,17 @@ pub async fn login(
     (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) -> ApiResult<HttpResponse> {
-    let body = body.0;
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Option<ApiJson<RefreshRequest>>,
+) -> ApiResult<HttpResponse> {
+    let body = body.map(|b| b.0).unwrap_or_default();
     body.validate()?;
     let invalid = || ApiError::new(ErrorCode::InvalidRefreshToken);
+    let presented = presented(&req, body).ok_or_else(invalid)?;
     let txn = state.db.begin().await?;
-    let token = refresh_tokens::find_by_hash(&txn, &hash_token(&body.refresh_token)).await?.ok_or_else(invalid)?;
+    let token = refresh_tokens::find_by_hash(&txn, &hash_token(&presented)).await?.ok_or_else(invalid)?;
     if token.revoked_at.is_some() || token.expires_at <= Utc::now() {
         return Err(invalid());
     }
@@ -183,7 +216,7 @@ pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) 
         users::find_with_unit(&txn, token.user_id).await?.filter(|(u, _)| u.active).ok_or_else(invalid)?;
     let pair = issue_tokens(&state, &txn, user, unit, token.family_id).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok().json(pair))
+    Ok(with_cookie(&state, &pair))
 }
 
 /// Sign out: revoke the refresh token's family / Đăng xuất.
@@ -191,13 +224,19 @@ pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) 
     (status = 204, description = "Signed out / Đã đăng xuất"),
 ))]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) -> ApiResult<HttpResponse> {
-    let body = body.0;
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Option<ApiJson<RefreshRequest>>,
+) -> ApiResult<HttpResponse> {
+    let body = body.map(|b| b.0).unwrap_or_default();
     body.validate()?;
-    if let Some(token) = refresh_tokens::find_by_hash(&state.db, &hash_token(&body.refresh_token)).await? {
+    if let Some(presented) = presented(&req, body)
+        && let Some(token) = refresh_tokens::find_by_hash(&state.db, &hash_token(&presented)).await?
+    {
         refresh_tokens::revoke_family(&state.db, token.family_id).await?;
     }
-    Ok(HttpResponse::NoContent().finish())
+    Ok(HttpResponse::NoContent().cookie(refresh_cookie(&state, "", 0)).finish())
 }
 
 /// The signed-in user / Người dùng hiện tại.
@@ -239,7 +278,7 @@ pub async fn change_password(
     audit::record(&txn, &user.audit(), "user.password_change", "user", row.id, Some(&row), Some(&updated)).await?;
     let pair = issue_tokens(&state, &txn, updated, user.unit, Uuid::now_v7()).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok().json(pair))
+    Ok(with_cookie(&state, &pair))
 }
 
 fn hash_token(token: &str) -> String {

@@ -649,3 +649,41 @@ both!(two_instances_deliver_each_webhook_once, |c: &mut ocop_api::ApiConfig| {
     c.webhooks.allow_private_targets = true;
     c.webhooks.poll_interval = std::time::Duration::from_millis(50);
 });
+
+/// The browser's refresh token is an HttpOnly, SameSite=Strict cookie for the sign-in
+/// endpoints only (no script can read it to steal it); refresh and sign-out work by it.
+async fn the_refresh_token_travels_in_an_http_only_cookie(app: TestApp) {
+    let cookie_of = |r: &reqwest::Response| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("ocop_refresh="))
+            .map(str::to_owned)
+            .expect("the refresh cookie")
+    };
+    let signed_in = app.login_response("tinh@ocop.demo", crate::helpers::DEMO_PASSWORD).await;
+    assert_eq!(signed_in.status(), 200);
+    let cookie = cookie_of(&signed_in);
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/api/v1/auth"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
+    let value = cookie.split(';').next().expect("pair").to_owned();
+    let refreshed = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .header("cookie", &value)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(refreshed.status(), 200);
+    let next = cookie_of(&refreshed).split(';').next().expect("pair").to_owned();
+    assert_ne!(next, value, "rotated");
+    let out = app.request(Method::POST, "/api/v1/auth/logout").header("cookie", &next).send().await.expect("req");
+    assert_eq!(out.status(), 204);
+    assert!(cookie_of(&out).contains("Max-Age=0"), "cleared");
+    let after = app.request(Method::POST, "/api/v1/auth/refresh").header("cookie", &next).send().await.expect("req");
+    assert_problem(after, 401, "invalid_refresh_token").await;
+}
+both!(the_refresh_token_travels_in_an_http_only_cookie);

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::partner::{MAX_ATTEMPTS, listing_event, retry_delay, sign};
 use ocop_persistence::entities::{certificate, outbox_event, product, webhook_delivery};
-use ocop_persistence::{ConnectionTrait, DbErr, TransactionTrait, catalog, new_id, products, webhooks};
+use ocop_persistence::{ConnectionTrait, DbErr, catalog, new_id, products, webhooks};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -203,7 +203,7 @@ async fn fan_out(state: &AppState) -> Result<(), DbErr> {
                 created_at: now,
             })
             .collect();
-        let txn = state.db.begin().await?;
+        let txn = ocop_persistence::begin_write(&state.db).await?;
         webhooks::dispatch(&txn, event.id, deliveries, now).await?;
         txn.commit().await?;
     }

@@ -13,7 +13,7 @@ use actix_web::web::Data;
 use chrono::Utc;
 use ocop_domain::traceability::check_epcis_document;
 use ocop_persistence::entities::{epcis_capture, epcis_event};
-use ocop_persistence::{DbErr, TransactionTrait, traceability};
+use ocop_persistence::{DbErr, traceability};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
@@ -199,7 +199,7 @@ async fn store_capture(state: &AppState, job: &epcis_capture::Model) -> Result<(
         None => None,
     };
     let listed = doc.pointer("/epcisBody/eventList").and_then(|v| v.as_array()).cloned().unwrap_or_default();
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let now = Utc::now();
     for (mut event, fact) in listed.into_iter().zip(facts) {
         let row_id = ocop_persistence::new_id();

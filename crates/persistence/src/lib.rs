@@ -38,6 +38,20 @@ pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, Statement, TransactionTrait,
 };
 
+/// Begins a transaction that will write. On SQLite it takes the write lock first (waiting
+/// under the busy timeout): a transaction that reads and then writes would otherwise fail at
+/// once (`SQLITE_BUSY_SNAPSHOT`, "database is locked") whenever another writer committed in
+/// between, which concurrent requests do all the time.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Sqlite {
+        // A write that changes nothing still takes the lock, as `BEGIN IMMEDIATE` would.
+        txn.execute_unprepared("UPDATE seaql_migrations SET version = version WHERE 0").await?;
+    }
+    Ok(txn)
+}
+
 /// Opens a pool for a `sqlite://` or `postgres://` URL. SQLite files are created if missing
 /// and opened in WAL mode with a busy timeout, so readers never block the writer.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {

@@ -12,7 +12,7 @@ use ocop_domain::admin_unit::{
 use ocop_domain::text::fold;
 use ocop_persistence::entities::admin_unit::Model;
 use ocop_persistence::paging::Direction;
-use ocop_persistence::{TransactionTrait, admin_units, audit};
+use ocop_persistence::{admin_units, audit};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -294,7 +294,7 @@ pub async fn create(
         ));
     }
     let name = body.name.trim().to_owned();
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let unit = admin_units::insert(
         &txn,
         admin_units::NewUnit {
@@ -364,7 +364,7 @@ pub async fn update(
         kind: body.kind.map(|k| k.as_str().to_owned()),
         valid_from: body.valid_from,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let updated = admin_units::update(&txn, unit.clone(), changes).await?;
     audit::record(&txn, &user.audit(), "admin_unit.update", "admin_unit", updated.id, Some(&unit), Some(&updated))
         .await?;
@@ -421,7 +421,7 @@ pub async fn retire(
             admin_units::find(&state.db, target).await?.ok_or_else(|| invalid(RetireError::InvalidReplacement))?;
         check_replacement(unit_facts, facts(&replacement)?, replacement.id == unit.id).map_err(invalid)?;
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let retired = admin_units::retire(&txn, unit.clone(), body.valid_to, body.replaced_by_id).await?;
     let mut after = serde_json::to_value(&retired).map_err(ApiError::internal)?;
     after["retire_reason"] = serde_json::Value::from(body.reason);

@@ -14,7 +14,7 @@ use ocop_domain::cycle::{
 use ocop_domain::dossier::{Completeness, FiledDocument, KindRule, Review, completeness, safe_file_name};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{application, application_event, cycle_stage, document, document_kind};
-use ocop_persistence::{TransactionTrait, applications, audit, classifications, cycles, products};
+use ocop_persistence::{applications, audit, classifications, cycles, products};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -486,7 +486,7 @@ pub async fn register(
     }
     let previous = applications::latest_for_product(&state.db, product.id).await?;
     let status = ApplicationStatus::IdeaRegistered;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let created = applications::insert(
         &txn,
         applications::NewApplication {
@@ -661,7 +661,7 @@ pub async fn make_move(
     let to = check_move(body.action, from, party(&user.actor()), note, completeness.as_ref())
         .map_err(|e| move_error(e, &kinds))?;
     let returned_reason = (body.action == Action::Return).then(|| note.unwrap_or_default().to_owned());
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     // Only from the status it was read in: a concurrent move that came first wins.
     let moved = applications::move_status(&txn, app.clone(), to.as_str(), to.stage().as_str(), returned_reason)
         .await?
@@ -771,7 +771,7 @@ pub async fn upload(
     let key = storage_key(&sha256);
     let size = i64::try_from(content.len()).map_err(ApiError::internal)?;
     state.files.put(&key, content.into()).await.map_err(ApiError::internal)?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     if let Some(old) = &replaces {
         applications::supersede(&txn, old.clone()).await?;
     }
@@ -865,7 +865,7 @@ pub async fn review(
             "Say what needs fixing.",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let reviewed = applications::review_document(&txn, doc.clone(), body.review.as_str(), comment, user.id()).await?;
     audit::record(&txn, &user.audit(), "document.review", "document", reviewed.id, Some(&doc), Some(&reviewed)).await?;
     txn.commit().await?;

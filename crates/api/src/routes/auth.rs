@@ -5,7 +5,7 @@ use base64::Engine;
 use chrono::Utc;
 use ocop_domain::account::{Email, check_password};
 use ocop_persistence::entities::{admin_unit, user};
-use ocop_persistence::{TransactionTrait, audit, refresh_tokens, users};
+use ocop_persistence::{audit, refresh_tokens, users};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -200,7 +200,7 @@ pub async fn refresh(
     body.validate()?;
     let invalid = || ApiError::new(ErrorCode::InvalidRefreshToken);
     let presented = presented(&req, body).ok_or_else(invalid)?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let token = refresh_tokens::find_by_hash(&txn, &hash_token(&presented)).await?.ok_or_else(invalid)?;
     if token.revoked_at.is_some() || token.expires_at <= Utc::now() {
         return Err(invalid());
@@ -270,7 +270,7 @@ pub async fn change_password(
     }
     check_password(&body.new_password, &row.email).map_err(|w| weak_password("new_password", w))?;
     let hash = password::hash_blocking(&state.heavy, body.new_password).await?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let updated =
         users::update(&txn, row.clone(), users::UserChanges { password_hash: Some(hash), ..Default::default() })
             .await?;

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ocop_domain::access::{Owner, Visibility, batch_visibility, check_keep_batch, check_read_batch};
 use ocop_domain::traceability::{MAX_STAMPS_PER_JOB, may_source_from, printed_code};
 use ocop_persistence::entities::{batch, batch_input, epcis_event, lab_test, retained_sample, stamp_job};
-use ocop_persistence::{TransactionTrait, audit, products, traceability};
+use ocop_persistence::{audit, products, traceability};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -444,7 +444,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = traceability::insert_batch(&txn, row).await?;
     for i in body.inputs {
         traceability::add_input(&txn, input_row(saved.id, i)).await?;
@@ -513,7 +513,7 @@ pub async fn add(
     body.validate()?;
     let b = kept(&state, &user, *id).await?;
     check_sources(&state, b.subject_id, &body.inputs).await?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     for i in body.inputs {
         let row = traceability::add_input(&txn, input_row(b.id, i)).await?;
         audit::record::<(), _>(&txn, &user.audit(), "batch.add_input", "batch", b.id, None, Some(&row)).await?;
@@ -656,25 +656,17 @@ pub async fn download(
     let cap = if format == "csv" { 1_000_000 } else { 1_000 };
     let from = range.from.unwrap_or(1).max(1);
     let to = range.to.unwrap_or(from + cap - 1).min(from + cap - 1);
-    let rows = traceability::stamps(&state.db, b.id, from, to).await?;
     let gtin = products::find(&state.db, b.product_id).await?.and_then(|p| p.gtin);
-    let url = |code: &str| crate::links::stamp_url(&state.public_base_url, gtin.as_deref(), &b.code, code);
     let name = format!("tem-{}-{from}-{to}", b.code.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"));
+    if format == "csv" {
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")))
+            .streaming(code_list(state.into_inner(), b, gtin, from, to)));
+    }
+    let rows = traceability::stamps(&state.db, b.id, from, to).await?;
+    let url = |code: &str| crate::links::stamp_url(&state.public_base_url, gtin.as_deref(), &b.code, code);
     match format {
-        "csv" => {
-            let mut out = String::from("\u{feff}serial,code,printed,url,status\n");
-            for s in &rows {
-                out.push_str(&format!(
-                    "{},{},{},{},{}\n",
-                    s.serial,
-                    s.code,
-                    printed_code(&s.code),
-                    url(&s.code),
-                    if s.voided_at.is_some() { "voided" } else { "valid" }
-                ));
-            }
-            Ok(file(out.into_bytes(), "text/csv; charset=utf-8", &format!("{name}.csv")))
-        }
         "svg" | "pdf" => {
             let stamps: Vec<(String, String)> =
                 rows.iter().filter(|s| s.voided_at.is_none()).map(|s| (url(&s.code), printed_code(&s.code))).collect();
@@ -694,6 +686,45 @@ pub async fn download(
             "Format: csv, svg or pdf.",
         )),
     }
+}
+
+/// Stamps read and sent as CSV a page at a time, so a list of a million codes never sits in
+/// memory whole.
+fn code_list(
+    state: std::sync::Arc<AppState>,
+    b: batch::Model,
+    gtin: Option<String>,
+    from: i64,
+    to: i64,
+) -> impl futures_util::Stream<Item = Result<bytes::Bytes, actix_web::Error>> {
+    const PAGE: i64 = 10_000;
+    let header = futures_util::stream::once(async {
+        Ok(bytes::Bytes::from_static("\u{feff}serial,code,printed,url,status\n".as_bytes()))
+    });
+    let pages = futures_util::stream::unfold(Some(from), move |next| {
+        let (state, b, gtin) = (state.clone(), b.clone(), gtin.clone());
+        async move {
+            let start = next.filter(|s| *s <= to)?;
+            let end = start.saturating_add(PAGE - 1).min(to);
+            let page = match traceability::stamps(&state.db, b.id, start, end).await {
+                Ok(rows) => rows,
+                Err(e) => return Some((Err(ApiError::from(e).into()), None)),
+            };
+            let mut out = String::with_capacity(page.len() * 120);
+            for s in &page {
+                out.push_str(&format!(
+                    "{},{},{},{},{}\n",
+                    s.serial,
+                    s.code,
+                    printed_code(&s.code),
+                    crate::links::stamp_url(&state.public_base_url, gtin.as_deref(), &b.code, &s.code),
+                    if s.voided_at.is_some() { "voided" } else { "valid" }
+                ));
+            }
+            Some((Ok(bytes::Bytes::from(out)), (end < to).then(|| end + 1)))
+        }
+    });
+    futures_util::StreamExt::chain(header, pages)
 }
 
 fn file(body: Vec<u8>, content_type: &str, name: &str) -> HttpResponse {
@@ -741,7 +772,7 @@ pub async fn void(
         ));
     }
     let b = kept(&state, &user, *id).await?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let voided = traceability::void_range(&txn, b.id, body.from, body.to).await?;
     audit::record::<(), _>(
         &txn,
@@ -948,7 +979,7 @@ pub async fn upload_lab_report(
         ("Phiếu kiểm nghiệm là tệp PDF hoặc ảnh.", "A lab report is a PDF or an image."),
     )
     .await?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved =
         traceability::set_lab_report(&txn, found.clone(), (got.file_name, got.content_type.to_owned(), got.sha256))
             .await?;

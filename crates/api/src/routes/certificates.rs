@@ -14,9 +14,7 @@ use ocop_domain::cycle::{Action, ApplicationStatus};
 use ocop_domain::product::ProductStatus;
 use ocop_domain::scoring::{Centipoints, Star};
 use ocop_persistence::entities::{certificate, product};
-use ocop_persistence::{
-    TransactionTrait, admin_units, applications, audit, certificates, councils, products, subjects,
-};
+use ocop_persistence::{admin_units, applications, audit, certificates, councils, products, subjects};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -255,7 +253,7 @@ pub async fn issue(
     let found = products::find(&state.db, item.product_id).await?.ok_or_else(ApiError::not_found)?;
     let province = admin_units::root(&state.db).await?.map_or_else(|| "00".to_owned(), |u| u.code);
     let prefix = certificate_number_prefix(&province, body.decision_date.year());
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let listed_before = certificates::in_force(&txn, vec![found.id], today()).await?.first().map(|c| c.star);
     let seq = certificates::count_numbered(&txn, &prefix).await? + 1;
     let created = certificates::insert(
@@ -342,7 +340,7 @@ pub async fn revoke(
     body.validate()?;
     check_certify(&user.actor())?;
     let found = certificates::find(&state.db, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     if !certificates::revoke(&txn, found.id, body.reason.trim().to_owned()).await? {
         return Err(ApiError::conflict("Giấy chứng nhận không còn hiệu lực.", "The certificate is not active."));
     }

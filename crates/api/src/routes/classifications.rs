@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, post, web};
 use ocop_domain::classification::{NodeError, NodeLevel, check_new_node, is_kind_code};
 use ocop_domain::cycle::Stage;
 use ocop_persistence::entities::{classification_node, classification_version, document_kind};
-use ocop_persistence::{TransactionTrait, audit, classifications};
+use ocop_persistence::{audit, classifications};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -184,7 +184,7 @@ pub async fn create_node(
         return Err(ApiError::conflict(format!("Mã {code} đã tồn tại."), format!("The code {code} already exists.")));
     }
     let is_service = body.is_service || parent.as_ref().is_some_and(|p| p.is_service);
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let sort = classifications::max_sort(&txn, version.id).await? + 1;
     let node = classifications::insert_node(
         &txn,
@@ -279,7 +279,7 @@ pub async fn create_document_kind(
         required_at: body.required_at.map(|s| s.as_str().to_owned()),
         not_for_services: body.not_for_services,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let sort = i32::try_from(existing.len()).unwrap_or(i32::MAX);
     let kind = classifications::insert_kind(&txn, version.id, &file, sort).await?;
     audit::record::<document_kind::Model, _>(

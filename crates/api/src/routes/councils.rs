@@ -9,7 +9,7 @@ use ocop_domain::access::{check_manage_council, check_read_council};
 use ocop_domain::account::Role;
 use ocop_domain::council::{CouncilLevel, MemberRole};
 use ocop_persistence::entities::{council, council_member, evaluation_session};
-use ocop_persistence::{TransactionTrait, admin_units, audit, councils, cycles, products, users};
+use ocop_persistence::{admin_units, audit, councils, cycles, products, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -240,7 +240,7 @@ pub async fn create(
     if cycles::find(&state.db, body.cycle_id).await?.is_none() {
         return Err(ApiError::invalid_field("cycle_id", "not_found", "Không tìm thấy chu trình.", "No such cycle."));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let created = councils::insert(
         &txn,
         councils::NewCouncil {
@@ -344,7 +344,7 @@ pub async fn add_member(
     if body.role == MemberRole::Chair && members.iter().any(|(m, _)| m.role == MemberRole::Chair.as_str()) {
         return Err(ApiError::conflict("Hội đồng đã có chủ tịch.", "The council already has a chair."));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let added = councils::insert_member(
         &txn,
         seat.council.id,
@@ -384,7 +384,7 @@ pub async fn remove_member(
             "The member has sat at a session and stays on record.",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     councils::delete_member(&txn, member.id).await?;
     audit::record::<_, ()>(
         &txn,
@@ -471,7 +471,7 @@ pub async fn create_session(
     body.validate()?;
     let seat = load(&state, &user, id.into_inner()).await?;
     check_manage_council(&user.actor(), &seat.council.area_path)?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let created = councils::insert_session(
         &txn,
         seat.council.id,

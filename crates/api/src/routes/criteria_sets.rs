@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use ocop_domain::council::LevelRules;
 use ocop_domain::criteria::CriteriaSet;
 use ocop_persistence::entities::criteria_set;
-use ocop_persistence::{TransactionTrait, audit, criteria_sets};
+use ocop_persistence::{audit, criteria_sets};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -144,7 +144,7 @@ pub async fn import(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
             format!("The criteria set code {} is taken.", set.code),
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let row = criteria_sets::insert(&txn, &set, Some(user.id())).await?;
     let dto = CriteriaSetDetail { summary: summary(&row, &set), set };
     audit::record::<(), _>(

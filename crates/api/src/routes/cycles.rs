@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::access::check_manage_programme;
 use ocop_domain::cycle::Stage;
 use ocop_persistence::entities::{cycle, cycle_stage};
-use ocop_persistence::{TransactionTrait, audit, classifications, cycles};
+use ocop_persistence::{audit, classifications, cycles};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -168,7 +168,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
             }
         })
         .collect();
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let created = cycles::insert(&txn, body.year, body.name.trim().to_owned(), version.id, dates).await?;
     let stages = cycles::stages(&txn, created.id).await?;
     let dto = Cycle::new(created, &stages);
@@ -222,7 +222,7 @@ pub async fn update(
             deadline: s.deadline,
         })
         .collect();
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let updated = cycles::update(&txn, found, body.name.map(|n| n.trim().to_owned()), dates).await?;
     let after = Cycle::new(updated, &cycles::stages(&txn, before.id).await?);
     audit::record(&txn, &user.audit(), "cycle.update", "cycle", after.id, Some(&before), Some(&after)).await?;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use ocop_domain::access::check_view_programme;
 use ocop_domain::funding::{Amounts, BudgetError, check_line, disbursement_rate, is_state};
 use ocop_persistence::entities::{admin_unit, budget_line};
-use ocop_persistence::{TransactionTrait, audit, funding, trade_events, training};
+use ocop_persistence::{audit, funding, trade_events, training};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -264,7 +264,7 @@ async fn save(
         created_at: existing.as_ref().map_or(now, |l| l.created_at),
         updated_at: now,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = funding::save(&txn, row, existing.is_none()).await?;
     audit::record(&txn, &user.audit(), "budget_line.save", "budget_line", saved.id, existing.as_ref(), Some(&saved))
         .await?;

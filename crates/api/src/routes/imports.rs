@@ -11,7 +11,7 @@ use ocop_domain::access::{check_create_in_area, check_import};
 use ocop_domain::subject::{LegalForm, TaxCode};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{admin_unit, subject};
-use ocop_persistence::{TransactionTrait, admin_units, audit, classifications, products, subjects};
+use ocop_persistence::{admin_units, audit, classifications, products, subjects};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -455,7 +455,7 @@ pub async fn run(
         }
         return Err(problem);
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let mut created_subjects: HashMap<String, (Uuid, String)> = HashMap::new();
     for data in plan.subjects {
         let created = subjects::insert(&txn, data).await?;

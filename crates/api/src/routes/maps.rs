@@ -15,7 +15,7 @@ use ocop_domain::geo::{
 };
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{admin_unit, craft_village, growing_area, sales_point};
-use ocop_persistence::{TransactionTrait, admin_units, audit, maps, subjects};
+use ocop_persistence::{admin_units, audit, maps, subjects};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -427,7 +427,7 @@ pub async fn create_growing_area(
     if taken(&state, &row.code, None).await? {
         return Err(code_taken(&row.code));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = maps::save_growing_area(&txn, row, true).await?;
     audit::record::<(), _>(&txn, &user.audit(), "growing_area.create", "growing_area", saved.id, None, Some(&saved))
         .await?;
@@ -454,7 +454,7 @@ pub async fn update_growing_area(
     if taken(&state, &row.code, Some(found.id)).await? {
         return Err(code_taken(&row.code));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = maps::save_growing_area(&txn, row, false).await?;
     audit::record(&txn, &user.audit(), "growing_area.update", "growing_area", saved.id, Some(&found), Some(&saved))
         .await?;
@@ -518,7 +518,7 @@ pub async fn upload_standard_certificate(
     let mut row = found.clone();
     row.standards = ocop_persistence::to_json(&standards)?;
     row.updated_at = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = maps::save_growing_area(&txn, row, false).await?;
     audit::record(
         &txn,
@@ -670,7 +670,7 @@ pub async fn import_growing_areas(
     if valid < total {
         return Err(ApiError::invalid_fields(rows.into_iter().flat_map(|r| r.errors).collect()));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let mut imported = 0;
     for row in ready {
         let saved = maps::save_growing_area(&txn, row, true).await?;
@@ -834,7 +834,7 @@ async fn save_craft_village(
         created_at: existing.as_ref().map_or(now, |e| e.created_at),
         updated_at: now,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let out = maps::save_craft_village(&txn, row, existing.is_none()).await?;
     audit::record(&txn, &user.audit(), "craft_village.save", "craft_village", out.id, existing.as_ref(), Some(&out))
         .await?;
@@ -909,7 +909,7 @@ async fn save_sales_point(
         created_at: existing.as_ref().map_or(now, |e| e.created_at),
         updated_at: now,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let out = maps::save_sales_point(&txn, row, existing.is_none()).await?;
     audit::record(&txn, &user.audit(), "sales_point.save", "sales_point", out.id, existing.as_ref(), Some(&out))
         .await?;

@@ -9,7 +9,7 @@ use ocop_domain::partner::{
 };
 use ocop_persistence::audit::AuditContext;
 use ocop_persistence::entities::{api_key, partner};
-use ocop_persistence::{TransactionTrait, audit, new_id, partners};
+use ocop_persistence::{audit, new_id, partners};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -123,7 +123,7 @@ async fn save(
         created_at: existing.as_ref().map_or(now, |p| p.created_at),
         updated_at: now,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = partners::save(&txn, row, existing.is_none()).await?;
     let action = if existing.is_some() { "partner.update" } else { "partner.create" };
     audit::record(&txn, &user.audit(), action, "partner", saved.id, existing.as_ref(), Some(&saved)).await?;
@@ -307,7 +307,7 @@ pub async fn create_key(
         &scopes,
         body.rate_per_minute.unwrap_or(DEFAULT_RATE_PER_MINUTE),
     );
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = partners::insert_key(&txn, row).await?;
     audit::record::<(), _>(&txn, &user.audit(), "api_key.create", "api_key", saved.id, None, Some(&saved)).await?;
     txn.commit().await?;
@@ -345,7 +345,7 @@ pub async fn rotate_key(
     let (row, secret) =
         new_key_row(old.partner_id, old.name.clone(), &scopes, u32::try_from(old.rate_per_minute).unwrap_or(1));
     let until = Utc::now() + Duration::hours(body.grace_hours.unwrap_or(24));
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = partners::insert_key(&txn, row).await?;
     if !partners::retire_key(&txn, old.id, until, saved.id).await? {
         return Err(ApiError::conflict(
@@ -371,7 +371,7 @@ pub async fn revoke_key(
 ) -> ApiResult<web::Json<ApiKey>> {
     user.require_admin()?;
     let old = partners::find_key(&state.db, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     if !partners::revoke_key(&txn, old.id, Utc::now()).await? {
         return Err(ApiError::conflict("Khóa đã bị thu hồi.", "The key is already revoked."));
     }

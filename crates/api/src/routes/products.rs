@@ -12,7 +12,7 @@ use ocop_domain::subject::LegalForm;
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{admin_unit, classification_node, product::Model};
 use ocop_persistence::paging::Direction;
-use ocop_persistence::{TransactionTrait, admin_units, audit, certificates, classifications, products, subjects};
+use ocop_persistence::{admin_units, audit, certificates, classifications, products, subjects};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -468,7 +468,7 @@ pub async fn create(
     let node = classifications::find_node(&state.db, body.classification_node_id).await?;
     let data = check_product(&body, node.as_ref()).map_err(ApiError::invalid_fields)?;
     check_status(&data.status, None)?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let placement = place(&txn, subject.id, &commune, Utc::now().year()).await?;
     let created = products::insert(&txn, placement, data, &subject.name).await?;
     audit::record::<Model, _>(&txn, &user.audit(), "product.create", "product", created.id, None, Some(&created))
@@ -511,7 +511,7 @@ pub async fn update(
     check_status(&data.status, Some(&product.status))?;
     let subject =
         subjects::find(&state.db, product.subject_id).await?.ok_or_else(|| ApiError::internal("subject missing"))?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let updated = products::update(&txn, product.clone(), data, &subject.name).await?;
     audit::record(&txn, &user.audit(), "product.update", "product", updated.id, Some(&product), Some(&updated)).await?;
     edited_listing(&txn, &state, &updated).await?;
@@ -605,7 +605,7 @@ async fn save_photo(
     product: Model,
     new_photo: Option<(String, String)>,
 ) -> ApiResult<web::Json<Product>> {
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let updated = products::set_photo(&txn, product.clone(), new_photo).await?;
     audit::record(&txn, &user.audit(), "product.photo", "product", updated.id, Some(&product), Some(&updated)).await?;
     edited_listing(&txn, state, &updated).await?;

@@ -10,7 +10,7 @@ use ocop_domain::access::{check_manage_programme, check_view_programme};
 use ocop_domain::programme::{Indicator, Period, Tally, TargetError, Trend, check_value, standing};
 use ocop_domain::training::ParticipantKind;
 use ocop_persistence::entities::{admin_unit, programme_target};
-use ocop_persistence::{TransactionTrait, admin_units, audit, programme, training};
+use ocop_persistence::{admin_units, audit, programme, training};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -364,7 +364,7 @@ pub async fn set_target(
         ApiError::invalid_field("area_id", "not_found", "Không tìm thấy đơn vị hành chính.", "No such unit.")
     })?;
     check_view_programme(&user.actor(), &area.path)?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let existing = programme::find_target(&txn, area.id, body.period_end, indicator.as_str()).await?;
     let mut row = programme::new_target(
         (area.id, area.path.clone()),

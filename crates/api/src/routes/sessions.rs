@@ -17,8 +17,7 @@ use ocop_persistence::entities::{
     application, council_member, evaluation_session, score_sheet as sheet, session_attendance, session_item,
 };
 use ocop_persistence::{
-    DatabaseTransaction, TransactionTrait, applications, audit, certificates, classifications, councils, criteria_sets,
-    products,
+    DatabaseTransaction, applications, audit, certificates, classifications, councils, criteria_sets, products,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -427,7 +426,7 @@ pub async fn set_attendance(
     }
     let seats: Vec<(Uuid, bool)> = ctx.members.iter().map(|(m, _)| (m.id, body.present.contains(&m.id))).collect();
     let before = ctx.attendance.clone();
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     councils::set_attendance(&txn, ctx.session.id, &seats).await?;
     ctx.attendance = councils::attendance(&txn, ctx.session.id).await?;
     audit::record(
@@ -571,7 +570,7 @@ pub async fn add_items(
         })?;
         placed.push((app.clone(), set));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     for (app, criteria_set_id) in placed {
         let item = councils::insert_item(
             &txn,
@@ -885,7 +884,7 @@ pub async fn submit_sheet(
         tracing::info!(sheet = %sheet.id, "revising a submitted sheet after divergence");
     }
     let scorers = ic.ctx.scorers();
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let draft = councils::save_draft(&txn, existing, ic.item.id, me.id, content).await?;
     let sent = councils::submit(&txn, draft, user.id()).await?;
     let item = councils::find_item(&txn, ic.item.id).await?.ok_or_else(ApiError::not_found)?;
@@ -965,7 +964,7 @@ pub async fn finalize(
     .ok_or_else(|| ApiError::conflict("Chưa có phiếu chấm.", "No sheets."))?;
     let (decision, next) = decide(&state.council_rules, level, &outcome);
     let app = applications::find(&state.db, ic.item.application_id).await?.ok_or_else(ApiError::not_found)?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let done = councils::finalize(
         &txn,
         ic.item.id,
@@ -1028,7 +1027,7 @@ pub async fn reopen(
         ));
     }
     let app = applications::find(&state.db, ic.item.application_id).await?.ok_or_else(ApiError::not_found)?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     if !councils::reopen(&txn, ic.item.id).await? {
         return Err(ApiError::conflict("Kết quả vừa thay đổi.", "The result just changed."));
     }

@@ -8,7 +8,7 @@ use ocop_domain::subject::{LegalForm, Phone, TaxCode, UpgradeError, check_upgrad
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{admin_unit, subject::Model, subject_upgrade};
 use ocop_persistence::paging::Direction;
-use ocop_persistence::{TransactionTrait, admin_units, audit, subjects};
+use ocop_persistence::{admin_units, audit, subjects};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -390,7 +390,7 @@ pub async fn create(
     if subjects::find_by_tax_code(&state.db, &data.tax_code).await?.is_some() {
         return Err(duplicate_tax_code(&data.tax_code));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let created = subjects::insert(&txn, data).await?;
     audit::record::<Model, _>(&txn, &user.audit(), "subject.create", "subject", created.id, None, Some(&created))
         .await?;
@@ -446,7 +446,7 @@ pub async fn update(
     {
         return Err(duplicate_tax_code(&data.tax_code));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let updated = subjects::update(&txn, subject.clone(), data).await?;
     audit::record(&txn, &user.audit(), "subject.update", "subject", updated.id, Some(&subject), Some(&updated)).await?;
     txn.commit().await?;
@@ -498,7 +498,7 @@ pub async fn upgrade(
             "The date cannot be in the future.",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let (updated, upgrade) =
         subjects::record_upgrade(&txn, subject.clone(), body.to_form.as_str(), body.upgraded_on, body.note, user.id())
             .await?;

@@ -9,7 +9,7 @@ use ocop_domain::access::check_manage_programme;
 use ocop_domain::promotion::{EventError, check_event};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{trade_event, trade_event_participant};
-use ocop_persistence::{TransactionTrait, audit, products, subjects, trade_events};
+use ocop_persistence::{audit, products, subjects, trade_events};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -226,7 +226,7 @@ async fn save(
         created_at: existing.as_ref().map_or(now, |e| e.created_at),
         updated_at: now,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = trade_events::save(&txn, row, existing.is_none()).await?;
     audit::record(&txn, &user.audit(), "trade_event.save", "trade_event", saved.id, existing.as_ref(), Some(&saved))
         .await?;
@@ -310,7 +310,7 @@ pub async fn add_participant(
     if trade_events::participants(&state.db, event.id).await?.iter().any(|p| p.subject_id == body.subject_id) {
         return Err(ApiError::conflict("Chủ thể đã tham gia sự kiện này.", "The subject already takes part."));
     }
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let added = trade_events::add_participant(
         &txn,
         trade_event_participant::Model {

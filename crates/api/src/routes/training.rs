@@ -10,7 +10,7 @@ use ocop_domain::funding::SOURCES;
 use ocop_domain::text::fold;
 use ocop_domain::training::{CourseError, ParticipantKind, check_attendance, check_course, person_key};
 use ocop_persistence::entities::{training_course, training_participant};
-use ocop_persistence::{TransactionTrait, audit, subjects, training, users};
+use ocop_persistence::{audit, subjects, training, users};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -255,7 +255,7 @@ async fn save(
         created_at: existing.as_ref().map_or(now, |c| c.created_at),
         updated_at: now,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = training::save(&txn, row, existing.is_none()).await?;
     audit::record(
         &txn,
@@ -392,7 +392,7 @@ pub async fn add_participant(
         return Err(ApiError::conflict("Người này đã có trong khóa học.", "This person is already in the course."));
     }
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let added = training::save_participant(
         &txn,
         training_participant::Model {
@@ -457,7 +457,7 @@ pub async fn set_attendance(
         updated_at: Utc::now(),
         ..before.clone()
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = training::save_participant(&txn, after, false).await?;
     audit::record(
         &txn,
@@ -487,7 +487,7 @@ pub async fn remove_participant(
     let (course_id, participant_id) = path.into_inner();
     let course = managed_course(&state, &user, course_id).await?;
     let before = participant_of(&state, &course, participant_id).await?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     training::remove_participant(&txn, before.id).await?;
     audit::record::<_, ()>(
         &txn,

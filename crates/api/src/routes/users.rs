@@ -8,7 +8,7 @@ use ocop_domain::admin_unit::AdminLevel;
 use ocop_domain::text::fold;
 use ocop_persistence::entities::user::Model;
 use ocop_persistence::paging::Direction;
-use ocop_persistence::{TransactionTrait, admin_units, audit, refresh_tokens, users};
+use ocop_persistence::{admin_units, audit, refresh_tokens, users};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -224,7 +224,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
     }
     let hash = password::hash_blocking(&state.heavy, body.password).await?;
     let name = body.display_name.trim().to_owned();
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let created = users::insert(
         &txn,
         users::NewUser {
@@ -319,7 +319,7 @@ pub async fn update(
         active: body.active,
         password_hash: None,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let updated = users::update(&txn, target.clone(), changes).await?;
     if deactivating {
         refresh_tokens::revoke_all_for_user(&txn, updated.id).await?;
@@ -354,7 +354,7 @@ pub async fn reset_password(
     let target = users::find(&state.db, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
     check_password(&body.new_password, &target.email).map_err(|w| weak_password("new_password", w))?;
     let hash = password::hash_blocking(&state.heavy, body.new_password).await?;
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let updated =
         users::update(&txn, target.clone(), users::UserChanges { password_hash: Some(hash), ..Default::default() })
             .await?;

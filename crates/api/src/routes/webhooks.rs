@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use ocop_domain::partner::{PartnerError, Scope, parse_events};
 use ocop_persistence::audit::AuditContext;
 use ocop_persistence::entities::{webhook_delivery, webhook_subscription as subscription};
-use ocop_persistence::{TransactionTrait, audit, new_id, partners, webhooks};
+use ocop_persistence::{audit, new_id, partners, webhooks};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -125,7 +125,7 @@ async fn subscribe(
         created_at: now,
         updated_at: now,
     };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = webhooks::save_subscription(&txn, row, true).await?;
     audit::record::<(), _>(&txn, audit_ctx, "webhook.subscribe", "webhook_subscription", saved.id, None, Some(&saved))
         .await?;
@@ -259,7 +259,7 @@ pub async fn update(
     let body = body.0;
     let (url, events) = checked(&state, &body).await?;
     let row = subscription::Model { url, events, active: body.active, updated_at: Utc::now(), ..existing.clone() };
-    let txn = state.db.begin().await?;
+    let txn = ocop_persistence::begin_write(&state.db).await?;
     let saved = webhooks::save_subscription(&txn, row, false).await?;
     audit::record(
         &txn,

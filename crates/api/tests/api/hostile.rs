@@ -687,3 +687,20 @@ async fn the_refresh_token_travels_in_an_http_only_cookie(app: TestApp) {
     assert_problem(after, 401, "invalid_refresh_token").await;
 }
 both!(the_refresh_token_travels_in_an_http_only_cookie);
+
+/// Found by the API fuzzer: concurrent writes on SQLite failed with "database is locked" (a
+/// 500) whenever a transaction read before writing while another one committed.
+async fn concurrent_writes_do_not_fail(app: TestApp) {
+    let officer = app.token("tinh@ocop.demo").await;
+    let cycle = crate::registry::cycle_2026(&app, &officer).await;
+    let path = format!("/api/v1/cycles/{cycle}");
+    let edit = json!({"stages": [{"stage": "business_plan", "starts_on": "2026-04-01", "deadline": null}]});
+    let writes = (0..30).map(|_| app.patch(&path, &officer, &edit).send());
+    let statuses: Vec<u16> = futures_util::future::join_all(writes)
+        .await
+        .into_iter()
+        .map(|r| r.expect("answer").status().as_u16())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+}
+both!(concurrent_writes_do_not_fail);

@@ -306,84 +306,103 @@ pub async fn jobs_of(db: &impl ConnectionTrait, batch_id: Uuid) -> Result<Vec<jo
     job::Entity::find().filter(job::Column::BatchId.eq(batch_id)).order_by_desc(job::Column::CreatedAt).all(db).await
 }
 
-/// Claims a running stamp job no instance holds (or whose holder's claim ran out) until
+/// The columns of a claimable job table (stamp jobs, EPCIS captures).
+struct Claimable<E: EntityTrait> {
+    id: E::Column,
+    status: E::Column,
+    locked_until: E::Column,
+    created_at: E::Column,
+}
+
+/// Claims a running job that no instance holds (or whose holder's claim ran out) until
 /// `until`; `None` when there is none. Of instances claiming at once, one wins.
+async fn claim<E>(
+    db: &impl ConnectionTrait,
+    table: Claimable<E>,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Option<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: sea_orm::ModelTrait<Entity = E> + Sync,
+{
+    use sea_orm::ModelTrait;
+    let free = || Condition::any().add(table.locked_until.is_null()).add(table.locked_until.lt(now));
+    let candidates = E::find()
+        .filter(table.status.eq("running"))
+        .filter(free())
+        .order_by_asc(table.created_at)
+        .limit(5)
+        .all(db)
+        .await?;
+    for mut candidate in candidates {
+        let claimed = E::update_many()
+            .col_expr(table.locked_until, Expr::value(Some(until)))
+            .filter(table.id.eq(candidate.get(table.id)))
+            .filter(table.status.eq("running"))
+            .filter(free())
+            .exec(db)
+            .await?;
+        if claimed.rows_affected == 1 {
+            candidate.set(table.locked_until, Some(until).into());
+            return Ok(Some(candidate));
+        }
+    }
+    Ok(None)
+}
+
+/// Gives a job back (its holder stops), so another instance takes it at once.
+async fn release<E: EntityTrait>(db: &impl ConnectionTrait, table: Claimable<E>, id: Uuid) -> Result<(), DbErr> {
+    E::update_many()
+        .col_expr(table.locked_until, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(table.id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+fn stamp_jobs() -> Claimable<job::Entity> {
+    Claimable {
+        id: job::Column::Id,
+        status: job::Column::Status,
+        locked_until: job::Column::LockedUntil,
+        created_at: job::Column::CreatedAt,
+    }
+}
+
+fn captures() -> Claimable<capture::Entity> {
+    Claimable {
+        id: capture::Column::Id,
+        status: capture::Column::Status,
+        locked_until: capture::Column::LockedUntil,
+        created_at: capture::Column::CreatedAt,
+    }
+}
+
+/// Claims a stamp job to issue (see [`claim`]).
 pub async fn claim_stamp_job(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Option<job::Model>, DbErr> {
-    let free = || Condition::any().add(job::Column::LockedUntil.is_null()).add(job::Column::LockedUntil.lt(now));
-    let candidates = job::Entity::find()
-        .filter(job::Column::Status.eq("running"))
-        .filter(free())
-        .order_by_asc(job::Column::CreatedAt)
-        .limit(5)
-        .all(db)
-        .await?;
-    for candidate in candidates {
-        let claimed = job::Entity::update_many()
-            .col_expr(job::Column::LockedUntil, Expr::value(Some(until)))
-            .filter(job::Column::Id.eq(candidate.id))
-            .filter(job::Column::Status.eq("running"))
-            .filter(free())
-            .exec(db)
-            .await?;
-        if claimed.rows_affected == 1 {
-            return Ok(Some(job::Model { locked_until: Some(until), ..candidate }));
-        }
-    }
-    Ok(None)
+    claim(db, stamp_jobs(), now, until).await
 }
 
-/// Gives a stamp job back (its holder stops), so another instance takes it at once.
 pub async fn release_stamp_job(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
-    job::Entity::update_many()
-        .col_expr(job::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .filter(job::Column::Id.eq(id))
-        .exec(db)
-        .await
-        .map(|_| ())
+    release(db, stamp_jobs(), id).await
 }
 
-/// Claims a running EPCIS capture, as [`claim_stamp_job`] does.
+/// Claims an EPCIS capture to store (see [`claim`]).
 pub async fn claim_capture(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Option<capture::Model>, DbErr> {
-    let free =
-        || Condition::any().add(capture::Column::LockedUntil.is_null()).add(capture::Column::LockedUntil.lt(now));
-    let candidates = capture::Entity::find()
-        .filter(capture::Column::Status.eq("running"))
-        .filter(free())
-        .order_by_asc(capture::Column::CreatedAt)
-        .limit(5)
-        .all(db)
-        .await?;
-    for candidate in candidates {
-        let claimed = capture::Entity::update_many()
-            .col_expr(capture::Column::LockedUntil, Expr::value(Some(until)))
-            .filter(capture::Column::Id.eq(candidate.id))
-            .filter(capture::Column::Status.eq("running"))
-            .filter(free())
-            .exec(db)
-            .await?;
-        if claimed.rows_affected == 1 {
-            return Ok(Some(capture::Model { locked_until: Some(until), ..candidate }));
-        }
-    }
-    Ok(None)
+    claim(db, captures(), now, until).await
 }
 
-/// Gives a capture back, as [`release_stamp_job`] does.
 pub async fn release_capture(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
-    capture::Entity::update_many()
-        .col_expr(capture::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .filter(capture::Column::Id.eq(id))
-        .exec(db)
-        .await
-        .map(|_| ())
+    release(db, captures(), id).await
 }
 
 /// A stamp job's progress; `hold` extends its holder's claim.

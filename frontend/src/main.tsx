@@ -8,7 +8,7 @@ import enUS from "antd/locale/en_US";
 import dayjs from "dayjs";
 import "dayjs/locale/vi";
 import { I18nProvider, useI18n } from "./i18n";
-import { App } from "./App";
+import { App } from "./app/App";
 import { restoreSession } from "./api/client";
 import type { ReactNode } from "react";
 

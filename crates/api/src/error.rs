@@ -24,6 +24,18 @@ pub enum ErrorCode {
     OutsideArea,
     NotFound,
     Conflict,
+    QuorumNotMet,
+    AlreadyFinalized,
+    NotFinalized,
+    SheetsMissing,
+    AlreadySubmitted,
+    AttendanceFrozen,
+    CertificateStands,
+    InvalidTransition,
+    ChangedMeanwhile,
+    AlreadyExists,
+    NotAScorer,
+    NotTheChair,
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyRequests,
@@ -39,7 +51,18 @@ impl ErrorCode {
             Self::InvalidCredentials | Self::Unauthenticated | Self::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
             Self::AccountDisabled | Self::Forbidden | Self::OutsideArea => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict => StatusCode::CONFLICT,
+            Self::Conflict
+            | Self::QuorumNotMet
+            | Self::AlreadyFinalized
+            | Self::NotFinalized
+            | Self::SheetsMissing
+            | Self::AlreadySubmitted
+            | Self::AttendanceFrozen
+            | Self::CertificateStands
+            | Self::InvalidTransition
+            | Self::ChangedMeanwhile
+            | Self::AlreadyExists => StatusCode::CONFLICT,
+            Self::NotAScorer | Self::NotTheChair => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -60,6 +83,18 @@ impl ErrorCode {
             Self::OutsideArea => "outside_area",
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
+            Self::QuorumNotMet => "quorum_not_met",
+            Self::AlreadyFinalized => "already_finalized",
+            Self::NotFinalized => "not_finalized",
+            Self::SheetsMissing => "sheets_missing",
+            Self::AlreadySubmitted => "already_submitted",
+            Self::AttendanceFrozen => "attendance_frozen",
+            Self::CertificateStands => "certificate_stands",
+            Self::InvalidTransition => "invalid_transition",
+            Self::ChangedMeanwhile => "changed_meanwhile",
+            Self::AlreadyExists => "already_exists",
+            Self::NotAScorer => "not_a_scorer",
+            Self::NotTheChair => "not_the_chair",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests => "too_many_requests",
@@ -85,6 +120,36 @@ impl ErrorCode {
             }
             Self::NotFound => ("Không tìm thấy.", "Not found."),
             Self::Conflict => ("Xung đột với dữ liệu hiện có.", "Conflicts with existing data."),
+            Self::QuorumNotMet => ("Phiên họp chưa đủ túc số để chấm điểm.", "The session has no quorum to score."),
+            Self::AlreadyFinalized => ("Kết quả đã được chốt.", "The result is already finalized."),
+            Self::NotFinalized => ("Kết quả chưa được chốt.", "The result is not finalized."),
+            Self::SheetsMissing => {
+                ("Chưa đủ phiếu chấm của các thành viên có mặt.", "Not every present member has submitted.")
+            }
+            Self::AlreadySubmitted => ("Phiếu đã nộp.", "The sheet is already submitted."),
+            Self::AttendanceFrozen => (
+                "Đã bắt đầu chấm điểm; không thể thay đổi điểm danh.",
+                "Scoring has started; attendance can no longer change.",
+            ),
+            Self::CertificateStands => (
+                "Đã cấp giấy chứng nhận từ kết quả này; hãy thu hồi trước.",
+                "A certificate was issued from this result; revoke it first.",
+            ),
+            Self::InvalidTransition => {
+                ("Không thể thực hiện thao tác này ở trạng thái hiện tại.", "Not possible in the current state.")
+            }
+            Self::ChangedMeanwhile => {
+                ("Dữ liệu vừa được người khác thay đổi; hãy tải lại.", "Someone else just changed this; reload it.")
+            }
+            Self::AlreadyExists => ("Đã tồn tại.", "Already exists."),
+            Self::NotAScorer => (
+                "Chỉ thành viên chấm điểm có mặt tại phiên họp mới được chấm.",
+                "Only scoring members present at the session may score.",
+            ),
+            Self::NotTheChair => (
+                "Chỉ chủ tịch hội đồng có mặt tại phiên họp mới được chốt kết quả.",
+                "Only the council's chair, present at the session, finalizes.",
+            ),
             Self::PayloadTooLarge => ("Dữ liệu gửi lên quá lớn.", "The request body is too large."),
             Self::UnsupportedMediaType => ("Định dạng nội dung không được hỗ trợ.", "Unsupported content type."),
             Self::TooManyRequests => {
@@ -191,6 +256,11 @@ impl ApiError {
 
     pub fn conflict(vi: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorCode::Conflict).with_message(vi, en)
+    }
+
+    /// The object changed between reading and writing (a concurrent move came first).
+    pub fn changed_meanwhile(vi: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorCode::ChangedMeanwhile).with_message(vi, en)
     }
 
     pub fn unauthenticated() -> Self {
@@ -330,4 +400,80 @@ fn describe_validation(e: &validator::ValidationError) -> (String, String) {
             None => ("Giá trị không hợp lệ.".into(), "Invalid value.".into()),
         },
     }
+}
+
+impl From<ocop_domain::session::QuorumError> for ApiError {
+    fn from(e: ocop_domain::session::QuorumError) -> Self {
+        use ocop_domain::session::QuorumError;
+        let vi = match e {
+            QuorumError::NoChair => "Hội đồng chưa có chủ tịch.".to_owned(),
+            QuorumError::ChairAbsent => "Chủ tịch hội đồng vắng mặt: phiên họp chưa đủ điều kiện chấm điểm.".to_owned(),
+            QuorumError::TooFew { present, members } => {
+                format!("Mới có {present}/{members} thành viên chấm điểm có mặt; cần ít nhất 75%.")
+            }
+        };
+        Self::new(ErrorCode::QuorumNotMet).with_message(vi, e.to_string())
+    }
+}
+
+/// Each refusal of the session rules has its own code.
+impl From<ocop_domain::session::SessionError> for ApiError {
+    fn from(e: ocop_domain::session::SessionError) -> Self {
+        use ocop_domain::session::SessionError as E;
+        let en = e.to_string();
+        match e {
+            E::Quorum(q) => q.into(),
+            E::AlreadyFinalized => {
+                Self::new(ErrorCode::AlreadyFinalized).with_message("Kết quả đã được chủ tịch hội đồng chốt.", en)
+            }
+            E::NotFinalized => Self::new(ErrorCode::NotFinalized),
+            E::NotAScorer => Self::new(ErrorCode::NotAScorer),
+            E::NotTheChair => Self::new(ErrorCode::NotTheChair),
+            E::NotKeeper => {
+                Self::forbidden().with_message("Chỉ chủ tịch, thư ký hoặc người quản lý hội đồng được điểm danh.", en)
+            }
+            E::AttendanceFrozen => Self::new(ErrorCode::AttendanceFrozen)
+                .with_message("Đã có thành viên bắt đầu chấm điểm; không thể thay đổi điểm danh.", en),
+            E::AlreadySubmitted => Self::new(ErrorCode::AlreadySubmitted)
+                .with_message("Phiếu đã nộp; chỉ chấm lại khi điểm các thành viên chênh lệch quá 10 điểm.", en),
+            E::SheetsMissing => Self::new(ErrorCode::SheetsMissing),
+            E::DiscussionRequired => Self::invalid_field(
+                "discussion_note",
+                "required",
+                "Điểm các thành viên chênh lệch quá 10 điểm: cần ghi nội dung thảo luận của hội đồng.",
+                en,
+            ),
+            E::CertificateStands => Self::new(ErrorCode::CertificateStands)
+                .with_message("Đã cấp giấy chứng nhận từ kết quả này; hãy thu hồi giấy chứng nhận trước.", en),
+        }
+    }
+}
+
+/// A password the account rules refuse, on `field`.
+pub fn weak_password(field: &str, w: ocop_domain::account::WeakPassword) -> ApiError {
+    use ocop_domain::account::WeakPassword;
+    let vi = match w {
+        WeakPassword::TooShort => "Mật khẩu cần ít nhất 10 ký tự.",
+        WeakPassword::TooLong => "Mật khẩu tối đa 128 ký tự.",
+        WeakPassword::MissingClass => "Mật khẩu cần có cả chữ và số.",
+        WeakPassword::ContainsEmail => "Mật khẩu không được chứa email.",
+    };
+    ApiError::invalid_field(field, "weak_password", vi, format!("The password needs {w}."))
+}
+
+/// A partner setting the partner rules refuse.
+pub fn partner_error(e: ocop_domain::partner::PartnerError) -> ApiError {
+    use ocop_domain::partner::PartnerError;
+    let (field, vi) = match &e {
+        PartnerError::Kind => ("kind", "Loại đối tác: portal, retailer hoặc other."),
+        PartnerError::Scope(_) => ("scopes", "Quyền không hợp lệ; các quyền: catalog:read, webhooks:manage."),
+        PartnerError::NoScope => ("scopes", "Khóa cần ít nhất một quyền."),
+        PartnerError::Event(_) => {
+            ("events", "Sự kiện không hợp lệ; các sự kiện: product.listed, product.updated, product.delisted.")
+        }
+        PartnerError::NoEvent => ("events", "Cần đăng ký ít nhất một sự kiện."),
+        PartnerError::Url => ("url", "Địa chỉ webhook phải là URL http/https đầy đủ, không chứa tên đăng nhập."),
+        PartnerError::PrivateTarget => ("url", "Địa chỉ webhook trỏ tới mạng nội bộ hoặc máy chủ cục bộ."),
+    };
+    ApiError::invalid_field(field, "invalid", vi, e.to_string())
 }

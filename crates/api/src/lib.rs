@@ -1,17 +1,23 @@
 //! The HTTP API: actix-web handlers, DTOs, authentication, errors and the OpenAPI document.
 
+pub mod areas;
 pub mod auth;
+pub mod caches;
+pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod files;
+pub mod geojson;
 pub mod guard;
 pub mod heavy;
 pub mod links;
+pub mod moves;
 pub mod notify;
 pub mod openapi;
 pub mod outbound;
 pub mod paging;
 pub mod pdf;
+pub mod registry;
 pub mod routes;
 pub mod schemas;
 pub mod sheets;

@@ -2,6 +2,8 @@
 //! the request's `Host`, which the client chooses).
 
 use ocop_domain::product::Gtin;
+use ocop_persistence::entities::product;
+use uuid::Uuid;
 
 /// The URL a stamp's QR code carries: the GS1 Digital Link
 /// `{base}/01/{gtin-14}/10/{lot}/21/{code}` when the product has a GTIN (the serial is the
@@ -29,6 +31,18 @@ fn path_segment(text: &str) -> String {
         }
     }
     out
+}
+
+/// The HTTP URL that names a batch (lot) in EPCIS events: this server's, as the batch has no GS1 code.
+pub fn lot_uri(base: &str, batch: Uuid) -> String {
+    format!("{base}/lots/{batch}")
+}
+
+/// Where the public can fetch a product's photo; the address changes with the photo, so it
+/// can be cached for long.
+pub fn photo_url(base: &str, p: &product::Model) -> Option<String> {
+    let sha256 = p.photo_sha256.as_deref()?;
+    Some(format!("{base}/api/v1/public/products/{}/photo?v={}", p.id, &sha256[..12]))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::process::Stdio;
 
 use base64::Engine;
 use chrono::Utc;
+use ocop_domain::calendar::vietnam_day;
 use ocop_persistence::entities::notification;
 use ocop_persistence::{DbErr, notifications};
 use tokio::io::AsyncWriteExt;
@@ -15,7 +16,7 @@ use crate::state::AppState;
 /// Runs until `stop` turns true; a round in progress is finished first.
 pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
-        match notifications::sweep(&state.db, Utc::now().date_naive(), &state.trace_rules).await {
+        match notifications::sweep(&state.db, vietnam_day(Utc::now()), &state.trace_rules).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(new = n, "notifications written"),
             Err(e) => tracing::warn!(error = %e, "notification sweep failed"),

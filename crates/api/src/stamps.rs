@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
+use ocop_domain::traceability::JobStatus;
 use ocop_domain::traceability::{ClientHasher, stamp_code};
 use ocop_persistence::traceability::NewScan;
 use ocop_persistence::{DatabaseConnection, DbErr, traceability};
@@ -51,7 +52,15 @@ pub async fn issue(db: &DatabaseConnection, job: &ocop_persistence::entities::st
             chrono::Utc::now()
                 + chrono::Duration::from_std(crate::workers::CLAIM).unwrap_or(chrono::Duration::seconds(60))
         });
-        traceability::job_progress(db, job.id, done, if running { "running" } else { "done" }, None, hold).await?;
+        traceability::job_progress(
+            db,
+            job.id,
+            done,
+            if running { JobStatus::Running } else { JobStatus::Done }.as_str(),
+            None,
+            hold,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -151,40 +160,6 @@ impl ScanLog {
                 self.record(scan);
             }
         }
-    }
-}
-
-/// What a trace answer says about a batch that does not change from scan to scan, kept for a
-/// minute so the public lookup costs one indexed read and the scan count.
-pub struct TraceCache<T> {
-    entries: std::sync::RwLock<HashMap<Uuid, (std::time::Instant, std::sync::Arc<T>)>>,
-}
-
-impl<T> Default for TraceCache<T> {
-    fn default() -> Self {
-        Self { entries: std::sync::RwLock::new(HashMap::new()) }
-    }
-}
-
-impl<T> TraceCache<T> {
-    const TTL: std::time::Duration = std::time::Duration::from_secs(60);
-
-    pub fn get(&self, batch: Uuid) -> Option<std::sync::Arc<T>> {
-        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        entries.get(&batch).filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, v)| v.clone())
-    }
-
-    pub fn put(&self, batch: Uuid, value: std::sync::Arc<T>) {
-        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
-        if entries.len() > 10_000 {
-            entries.retain(|_, (at, _)| at.elapsed() < Self::TTL);
-        }
-        entries.insert(batch, (std::time::Instant::now(), value));
-    }
-
-    /// Forgets a batch whose record changed.
-    pub fn forget(&self, batch: Uuid) {
-        self.entries.write().unwrap_or_else(|p| p.into_inner()).remove(&batch);
     }
 }
 

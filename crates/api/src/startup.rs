@@ -43,8 +43,8 @@ where
                 // API answers are per user and often personal: never keep them in caches.
                 .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store"))),
         )
-        .service(routes::trace::scan_page)
-        .service(routes::trace::digital_link)
+        .service(routes::trace::pages::scan_page)
+        .service(routes::trace::pages::digital_link)
 }
 
 /// The OpenAPI document the server serves (and `ocop openapi` prints).

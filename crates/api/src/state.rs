@@ -175,14 +175,14 @@ pub struct AppState {
     pub scans: crate::stamps::ScanLog,
     /// Wakes the workers whose jobs a handler has just stored.
     pub wake: crate::workers::Wake,
-    pub trace_cache: crate::stamps::TraceCache<crate::routes::trace::CachedBatch>,
+    pub trace_cache: crate::caches::TraceCache<crate::dto::CachedBatch>,
     pub stamp_cache: crate::stamps::StampCache,
     /// The scan log's client hashes are keyed by a salt that changes daily.
     pub scan_hasher: crate::stamps::DailyHasher,
     pub rate_limiter: RateLimiter,
     pub usage: UsageCounter,
     /// Catalog pages already built, by the catalog's fingerprint and the request.
-    pub catalog_cache: crate::routes::catalog::PageCache,
+    pub catalog_cache: crate::caches::PageCache,
 }
 
 impl AppState {
@@ -232,12 +232,12 @@ impl AppState {
             heavy: crate::heavy::Heavy::new(config.heavy),
             scans: crate::stamps::ScanLog::default(),
             wake: crate::workers::Wake::default(),
-            trace_cache: crate::stamps::TraceCache::default(),
+            trace_cache: crate::caches::TraceCache::default(),
             stamp_cache: crate::stamps::StampCache::default(),
             scan_hasher: crate::stamps::DailyHasher::new(config.jwt_secret.clone()),
             rate_limiter: RateLimiter::new(),
             usage: UsageCounter::default(),
-            catalog_cache: crate::routes::catalog::PageCache::new(config.catalog_cache_bytes),
+            catalog_cache: crate::caches::PageCache::new(config.catalog_cache_bytes),
         }
     }
 }

@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use ocop_domain::calendar::vietnam_day;
+use ocop_domain::partner::DeliveryStatus;
 use ocop_domain::partner::{MAX_ATTEMPTS, listing_event, retry_delay, sign};
 use ocop_persistence::entities::{certificate, outbox_event, product, webhook_delivery};
 use ocop_persistence::{ConnectionTrait, DbErr, catalog, new_id, products, webhooks};
@@ -150,7 +152,7 @@ pub async fn run(state: actix_web::web::Data<AppState>, mut stop: tokio::sync::w
 /// Certificates that reached their end since last week raise `product.delisted` once each,
 /// whichever instance notices first (the dedup key is the certificate's).
 async fn notice_lapsed(state: &AppState) -> Result<(), DbErr> {
-    let today = Utc::now().date_naive();
+    let today = vietnam_day(Utc::now());
     let lapsed = catalog::lapsed(&state.db, today - chrono::Duration::days(7), today).await?;
     let found: HashMap<Uuid, product::Model> =
         products::find_many(&state.db, lapsed.iter().map(|c| c.product_id).collect())
@@ -193,7 +195,7 @@ async fn fan_out(state: &AppState) -> Result<(), DbErr> {
                 event_id: event.id,
                 subscription_id: s.id,
                 partner_id: s.partner_id,
-                status: "pending".into(),
+                status: DeliveryStatus::Pending.as_str().into(),
                 attempts: 0,
                 next_attempt_at: now,
                 locked_until: None,
@@ -264,7 +266,7 @@ async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<(), D
         };
         let attempt = match outcome {
             Ok(status) => webhooks::Attempt {
-                status: "delivered",
+                status: DeliveryStatus::Delivered.as_str(),
                 attempts,
                 next_attempt_at: Utc::now(),
                 last_status: Some(status),
@@ -275,7 +277,7 @@ async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<(), D
                 let next = retry_delay(u32::try_from(attempts).unwrap_or(MAX_ATTEMPTS), state.webhooks.retry_base)
                     .filter(|_| subscription.active);
                 webhooks::Attempt {
-                    status: if next.is_some() { "pending" } else { "failed" },
+                    status: if next.is_some() { DeliveryStatus::Pending } else { DeliveryStatus::Failed }.as_str(),
                     attempts,
                     next_attempt_at: Utc::now()
                         + next.and_then(|d| chrono::Duration::from_std(d).ok()).unwrap_or_default(),

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use actix_web::web::Data;
 use chrono::Utc;
+use ocop_domain::traceability::JobStatus;
 use ocop_domain::traceability::check_epcis_document;
 use ocop_persistence::entities::{epcis_capture, epcis_event};
 use ocop_persistence::{DbErr, traceability};
@@ -155,8 +156,15 @@ fn stamp_job(state: Data<AppState>) -> std::pin::Pin<Box<dyn Future<Output = Res
             work: Box::pin(async move {
                 if let Err(e) = crate::stamps::issue(&db, &job).await {
                     tracing::error!(worker = "stamp-jobs", error = %e, job = %job.id, "stamp job failed");
-                    let _ =
-                        traceability::job_progress(&db, job.id, job.issued, "failed", Some(e.to_string()), None).await;
+                    let _ = traceability::job_progress(
+                        &db,
+                        job.id,
+                        job.issued,
+                        JobStatus::Failed.as_str(),
+                        Some(e.to_string()),
+                        None,
+                    )
+                    .await;
                 }
             }),
             release: Box::pin({
@@ -180,7 +188,13 @@ fn capture(state: Data<AppState>) -> std::pin::Pin<Box<dyn Future<Output = Resul
                 if let Err(e) = store_capture(&state, &job).await {
                     tracing::error!(worker = "epcis-captures", error = %e, capture = %job.id, "EPCIS capture failed");
                     let problem = serde_json::json!([{"type": "epcisException:ImplementationException", "title": "The events could not be stored"}]);
-                    let _ = traceability::finish_capture(&state.db, job.id, "failed", Some(problem.to_string())).await;
+                    let _ = traceability::finish_capture(
+                        &state.db,
+                        job.id,
+                        JobStatus::Failed.as_str(),
+                        Some(problem.to_string()),
+                    )
+                    .await;
                 }
             }),
             release: Box::pin(async move { traceability::release_capture(&db, id).await }),
@@ -224,6 +238,6 @@ async fn store_capture(state: &AppState, job: &epcis_capture::Model) -> Result<(
         };
         traceability::insert_event(&txn, row, &fact.epcs).await?;
     }
-    traceability::finish_capture(&txn, job.id, "done", None).await?;
+    traceability::finish_capture(&txn, job.id, JobStatus::Done.as_str(), None).await?;
     txn.commit().await
 }

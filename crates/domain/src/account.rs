@@ -1,9 +1,6 @@
 //! Accounts: roles, e-mail addresses and the password policy.
 
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
-
-use crate::admin_unit::UnknownValue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -49,12 +46,7 @@ impl Role {
     }
 }
 
-impl FromStr for Role {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
+parse_by_name!(Role, UnknownRole, "role");
 
 /// A normalised e-mail address (trimmed, lower case).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

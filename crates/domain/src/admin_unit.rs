@@ -1,9 +1,9 @@
 //! Administrative units: province → district → commune, and since July 2025 also
 //! province → commune (the two-level structure).
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
 
 /// The tier of a unit in the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -15,6 +15,8 @@ pub enum AdminLevel {
 }
 
 impl AdminLevel {
+    pub const ALL: [Self; 3] = [Self::Province, Self::District, Self::Commune];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Province => "province",
@@ -33,17 +35,7 @@ impl AdminLevel {
     }
 }
 
-impl FromStr for AdminLevel {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "province" => Ok(Self::Province),
-            "district" => Ok(Self::District),
-            "commune" => Ok(Self::Commune),
-            _ => Err(UnknownValue(s.to_owned())),
-        }
-    }
-}
+parse_by_name!(AdminLevel, UnknownAdminLevel, "administrative level");
 
 /// The legal kind of a unit (tỉnh, thành phố, huyện, thị xã, xã, phường, thị trấn, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -125,16 +117,7 @@ impl AdminUnitKind {
     }
 }
 
-impl FromStr for AdminUnitKind {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown value `{0}`")]
-pub struct UnknownValue(pub String);
+parse_by_name!(AdminUnitKind, UnknownUnitKind, "unit kind");
 
 /// An official numeric unit code (GSO list): digits only, length fixed by level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -178,6 +161,13 @@ pub struct UnitFacts {
     pub level: AdminLevel,
     /// A retirement is recorded (`valid_to` set), even one that takes effect later.
     pub retired: bool,
+}
+
+impl UnitFacts {
+    /// A commune not retired: where subjects, products and growing areas are placed.
+    pub fn is_current_commune(self) -> bool {
+        self.level == AdminLevel::Commune && !self.retired
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -256,6 +246,14 @@ pub fn is_within(path: &str, ancestor_path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_commune_not_retired_is_a_current_commune() {
+        let facts = |level, retired| UnitFacts { level, retired };
+        assert!(facts(AdminLevel::Commune, false).is_current_commune());
+        assert!(!facts(AdminLevel::Commune, true).is_current_commune());
+        assert!(!facts(AdminLevel::District, false).is_current_commune());
+    }
 
     #[test]
     fn codes_have_level_lengths() {

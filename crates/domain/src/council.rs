@@ -5,13 +5,11 @@
 //! ([`LevelRules`]): the three-level rules of 2019 and the two-level rules since July 2025 are
 //! presets, and a deployment may give its own.
 
-use std::str::FromStr;
-
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::admin_unit::{AdminLevel, UnknownValue};
-use crate::scoring::{Centipoints, Star};
+use crate::admin_unit::AdminLevel;
+use crate::scoring::{Centipoints, Outcome, Star};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -56,12 +54,7 @@ impl CouncilLevel {
     }
 }
 
-impl FromStr for CouncilLevel {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
+parse_by_name!(CouncilLevel, UnknownCouncilLevel, "council level");
 
 /// One level's rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,6 +203,37 @@ impl LevelRules {
     }
 }
 
+/// What the council's finalized result does with the application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Ranked at this level; a certificate may follow if the star is certified here.
+    Ranked,
+    /// Sent to the next level's council.
+    Forwarded,
+}
+
+impl Decision {
+    pub const ALL: [Self; 2] = [Self::Ranked, Self::Forwarded];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ranked => "ranked",
+            Self::Forwarded => "forwarded",
+        }
+    }
+}
+
+parse_by_name!(Decision, UnknownDecision, "decision");
+
+/// Where a result goes: forwarded when the level's rule says so, ranked here otherwise.
+pub fn decide(rules: &LevelRules, level: CouncilLevel, outcome: &Outcome) -> (Decision, Option<CouncilLevel>) {
+    match (outcome.star, rules.forward(level, outcome.average)) {
+        (Some(_), Some(next)) => (Decision::Forwarded, Some(next)),
+        _ => (Decision::Ranked, None),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberRole {
@@ -237,44 +261,7 @@ impl MemberRole {
     }
 }
 
-impl FromStr for MemberRole {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
-
-/// Who sits on a session, as the quorum sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Seat {
-    pub role: MemberRole,
-    pub present: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum QuorumError {
-    #[error("the council has no chair")]
-    NoChair,
-    #[error("the chair is not present")]
-    ChairAbsent,
-    #[error("{present} of {members} scoring members present; at least 75% are needed")]
-    TooFew { present: usize, members: usize },
-}
-
-/// A session scores only with at least 75% of its scoring members present, the chair among
-/// them (the secretary keeps the minutes and does not count).
-pub fn check_quorum(seats: &[Seat]) -> Result<(), QuorumError> {
-    let scoring: Vec<&Seat> = seats.iter().filter(|s| s.role.scores()).collect();
-    let chair = scoring.iter().find(|s| s.role == MemberRole::Chair).ok_or(QuorumError::NoChair)?;
-    if !chair.present {
-        return Err(QuorumError::ChairAbsent);
-    }
-    let present = scoring.iter().filter(|s| s.present).count();
-    if present * 4 < scoring.len() * 3 {
-        return Err(QuorumError::TooFew { present, members: scoring.len() });
-    }
-    Ok(())
-}
+parse_by_name!(MemberRole, UnknownMemberRole, "member role");
 
 /// Certificates are valid for 36 months from the recognition decision.
 pub const VALIDITY_MONTHS: u32 = 36;
@@ -314,12 +301,7 @@ impl CertificateStatus {
     }
 }
 
-impl FromStr for CertificateStatus {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
+parse_by_name!(CertificateStatus, UnknownCertificateStatus, "certificate status");
 
 /// Certificate numbers run per province and year: `OCOP-22-2026-00001`. This is the part a
 /// year's numbers share.
@@ -339,10 +321,6 @@ pub const EXPIRY_WARNING_DAYS: i64 = 90;
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    fn seat(role: MemberRole, present: bool) -> Seat {
-        Seat { role, present }
-    }
 
     #[test]
     fn both_presets_are_valid() {
@@ -394,20 +372,6 @@ mod tests {
     }
 
     #[test]
-    fn quorum_needs_the_chair_and_three_quarters() {
-        use MemberRole::*;
-        let full = [seat(Chair, true), seat(Member, true), seat(Member, true), seat(Member, false)];
-        assert_eq!(check_quorum(&full), Ok(()));
-        let without_chair = [seat(Chair, false), seat(Member, true), seat(Member, true), seat(Member, true)];
-        assert_eq!(check_quorum(&without_chair), Err(QuorumError::ChairAbsent));
-        let too_few = [seat(Chair, true), seat(Member, true), seat(Member, false), seat(Member, false)];
-        assert_eq!(check_quorum(&too_few), Err(QuorumError::TooFew { present: 2, members: 4 }));
-        let secretary_absent = [seat(Chair, true), seat(Member, true), seat(Secretary, false)];
-        assert_eq!(check_quorum(&secretary_absent), Ok(()));
-        assert_eq!(check_quorum(&[seat(Member, true)]), Err(QuorumError::NoChair));
-    }
-
-    #[test]
     fn certificate_numbers() {
         let prefix = certificate_number_prefix("22", 2026);
         assert_eq!(certificate_number(&prefix, 1), "OCOP-22-2026-00001");
@@ -426,15 +390,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn quorum_matches_the_percentage(members in 1usize..15, present in 0usize..15) {
-            let present = present.min(members);
-            let mut seats = vec![seat(MemberRole::Chair, present > 0)];
-            seats.extend((1..members).map(|i| seat(MemberRole::Member, i < present)));
-            let ok = check_quorum(&seats).is_ok();
-            prop_assert_eq!(ok, present > 0 && present * 100 >= members * 75);
-        }
-
         #[test]
         fn forwarding_in_both_configurations_follows_the_threshold(avg in 0u32..=10_000) {
             let old = LevelRules::three_level_2019();

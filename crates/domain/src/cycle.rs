@@ -2,70 +2,10 @@
 //! in one cycle year) moves through, with who may make each move and which documents must be
 //! in the dossier first.
 
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-use crate::admin_unit::UnknownValue;
 use crate::dossier::Completeness;
-
-/// The six steps of the annual cycle, in order (seed 003 §4.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// Tuyên truyền, hướng dẫn.
-    Promotion,
-    /// Nhận phiếu đăng ký ý tưởng sản phẩm.
-    IdeaRegistration,
-    /// Nhận phương án, dự án sản xuất kinh doanh.
-    BusinessPlan,
-    /// Triển khai phương án, dự án.
-    Implementation,
-    /// Đánh giá và xếp hạng sản phẩm.
-    Evaluation,
-    /// Xúc tiến thương mại.
-    TradePromotion,
-}
-
-impl Stage {
-    pub const ALL: [Self; 6] = [
-        Self::Promotion,
-        Self::IdeaRegistration,
-        Self::BusinessPlan,
-        Self::Implementation,
-        Self::Evaluation,
-        Self::TradePromotion,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Promotion => "promotion",
-            Self::IdeaRegistration => "idea_registration",
-            Self::BusinessPlan => "business_plan",
-            Self::Implementation => "implementation",
-            Self::Evaluation => "evaluation",
-            Self::TradePromotion => "trade_promotion",
-        }
-    }
-
-    pub const fn label_vi(self) -> &'static str {
-        match self {
-            Self::Promotion => "Tuyên truyền, hướng dẫn",
-            Self::IdeaRegistration => "Đăng ký ý tưởng sản phẩm",
-            Self::BusinessPlan => "Phương án sản xuất kinh doanh",
-            Self::Implementation => "Triển khai phương án",
-            Self::Evaluation => "Đánh giá, phân hạng",
-            Self::TradePromotion => "Xúc tiến thương mại",
-        }
-    }
-}
-
-impl FromStr for Stage {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
+pub use crate::stage::Stage;
 
 /// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -126,12 +66,7 @@ impl ApplicationStatus {
     }
 }
 
-impl FromStr for ApplicationStatus {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
+parse_by_name!(ApplicationStatus, UnknownApplicationStatus, "application status");
 
 /// The moves an application can make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

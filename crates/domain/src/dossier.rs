@@ -1,12 +1,9 @@
 //! The dossier (hồ sơ): which documents a product needs at each stage, how reviews stand,
 //! and whether the dossier is complete enough for a move.
 
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-use crate::admin_unit::UnknownValue;
-use crate::cycle::Stage;
+use crate::stage::Stage;
 
 /// An officer's verdict on one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -29,12 +26,7 @@ impl Review {
     }
 }
 
-impl FromStr for Review {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
+parse_by_name!(Review, UnknownReview, "review");
 
 /// A document kind as completeness sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]

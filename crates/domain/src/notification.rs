@@ -145,9 +145,29 @@ pub fn counterfeit_alert(code: &str, product: &str, clients: usize, signal: crat
     }
 }
 
+/// Who is told about an object of a subject in an area (a counterfeit alert, an expiring
+/// certificate): the subject's producer accounts, and the district and commune officers whose
+/// unit contains the area.
+pub fn concerned(producers: &[Uuid], area_officers: &[(Uuid, String)], area_path: &str) -> Vec<Uuid> {
+    producers
+        .iter()
+        .copied()
+        .chain(
+            area_officers.iter().filter(|(_, unit)| crate::admin_unit::is_within(area_path, unit)).map(|(id, _)| *id),
+        )
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_producers_and_the_officers_of_the_area_are_concerned() {
+        let (producer, district, other) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let officers = [(district, "/22/202/".to_owned()), (other, "/22/193/".to_owned())];
+        assert_eq!(concerned(&[producer], &officers, "/22/202/06739/"), vec![producer, district]);
+    }
 
     #[test]
     fn windows_and_keys() {

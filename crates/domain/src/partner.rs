@@ -321,6 +321,28 @@ impl TokenBucket {
     }
 }
 
+/// A webhook delivery: waiting (first try or a retry), delivered, or given up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryStatus {
+    Pending,
+    Delivered,
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Delivered, Self::Failed];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+parse_by_name!(DeliveryStatus, UnknownDeliveryStatus, "delivery status");
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,6 @@
 //! Products: their code and their GTIN.
 
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
-
-use crate::admin_unit::UnknownValue;
 
 /// Where a product's commune sits, as the code needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,12 +52,7 @@ impl ProductStatus {
     }
 }
 
-impl FromStr for ProductStatus {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
+parse_by_name!(ProductStatus, UnknownProductStatus, "product status");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("only a council's recognition decision makes a product certified")]

@@ -1,12 +1,7 @@
 //! Ranking a product from its council's score sheets: the average, the divergence rule, minimum
 //! requirements, the star, and what the council decides next (rank here or forward upwards).
 
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
-
-use crate::admin_unit::UnknownValue;
-use crate::council::{CouncilLevel, LevelRules};
 
 /// Members' totals may differ by at most this many points before the council must discuss.
 pub const MAX_SPREAD: u32 = 10;
@@ -93,101 +88,10 @@ pub fn rank(sheets: &[SubmittedSheet]) -> Option<Outcome> {
     Some(Outcome { average, spread, divergent: spread > MAX_SPREAD, failed_minimums: failed, star })
 }
 
-/// What the council's finalized result does with the application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// Ranked at this level; a certificate may follow if the star is certified here.
-    Ranked,
-    /// Sent to the next level's council.
-    Forwarded,
-}
-
-impl Decision {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Ranked => "ranked",
-            Self::Forwarded => "forwarded",
-        }
-    }
-}
-
-impl FromStr for Decision {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [Self::Ranked, Self::Forwarded].into_iter().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
-
-/// Where a result goes: forwarded when the level's rule says so, ranked here otherwise.
-pub fn decide(rules: &LevelRules, level: CouncilLevel, outcome: &Outcome) -> (Decision, Option<CouncilLevel>) {
-    match (outcome.star, rules.forward(level, outcome.average)) {
-        (Some(_), Some(next)) => (Decision::Forwarded, Some(next)),
-        _ => (Decision::Ranked, None),
-    }
-}
-
-/// Who looks at a product's sheets, as blind scoring sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Viewer {
-    /// A present scoring member, and whether their own sheet is submitted.
-    Scorer { submitted: bool },
-    /// Anyone else who may see the session (managers, the secretary, absent members).
-    Other,
-}
-
-/// Blind scoring: a member sees the other members' sheets once their own is submitted; those
-/// who do not score see them once every present member has submitted; everyone once the
-/// result is finalized.
-pub fn sheets_visible(viewer: Viewer, everyone_submitted: bool, finalized: bool) -> bool {
-    finalized
-        || match viewer {
-            Viewer::Scorer { submitted } => submitted,
-            Viewer::Other => everyone_submitted,
-        }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum FinalizeError {
-    #[error("not every present member has submitted")]
-    SheetsMissing,
-    #[error("totals differ by more than 10 points: record the council's discussion")]
-    DiscussionRequired,
-}
-
-/// The chair finalizes once every present member has submitted; while totals still diverge,
-/// only with the council's discussion on record.
-pub fn check_finalize(everyone_submitted: bool, divergent: bool, has_note: bool) -> Result<(), FinalizeError> {
-    if !everyone_submitted {
-        return Err(FinalizeError::SheetsMissing);
-    }
-    if divergent && !has_note {
-        return Err(FinalizeError::DiscussionRequired);
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    #[test]
-    fn blind_scoring() {
-        assert!(!sheets_visible(Viewer::Scorer { submitted: false }, false, false));
-        assert!(sheets_visible(Viewer::Scorer { submitted: true }, false, false));
-        assert!(!sheets_visible(Viewer::Other, false, false));
-        assert!(sheets_visible(Viewer::Other, true, false));
-        assert!(sheets_visible(Viewer::Scorer { submitted: false }, false, true));
-    }
-
-    #[test]
-    fn finalizing_needs_every_sheet_and_a_note_when_divergent() {
-        assert_eq!(check_finalize(false, false, true), Err(FinalizeError::SheetsMissing));
-        assert_eq!(check_finalize(true, true, false), Err(FinalizeError::DiscussionRequired));
-        assert_eq!(check_finalize(true, true, true), Ok(()));
-        assert_eq!(check_finalize(true, false, false), Ok(()));
-    }
 
     fn sheet(total: u32) -> SubmittedSheet {
         SubmittedSheet { total, failed_minimums: vec![] }

@@ -1,10 +1,6 @@
 //! OCOP subjects (chủ thể): the organisations that make products, and their upgrades.
 
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
-
-use crate::admin_unit::UnknownValue;
 
 /// Legal form of a subject. Households and cooperative groups are the starting forms the
 /// programme helps to upgrade (seed 003 §3.2).
@@ -54,12 +50,7 @@ impl LegalForm {
     }
 }
 
-impl FromStr for LegalForm {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|f| f.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
+parse_by_name!(LegalForm, UnknownLegalForm, "legal form");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum UpgradeError {

@@ -103,12 +103,58 @@ impl ClientHasher {
     }
 }
 
-/// Vietnam's offset from UTC (no daylight saving): the scan page's times and the scan
-/// statistics' days are Vietnam's.
-pub const VIETNAM_UTC_OFFSET_HOURS: i32 = 7;
+/// The state of a background job (a stamp issue, an EPCIS capture).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobStatus {
+    Running,
+    Done,
+    Failed,
+}
 
-pub fn vietnam_time() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(VIETNAM_UTC_OFFSET_HOURS * 3600).expect("an offset within a day")
+impl JobStatus {
+    pub const ALL: [Self; 3] = [Self::Running, Self::Done, Self::Failed];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+parse_by_name!(JobStatus, UnknownJobStatus, "job status");
+
+/// A batch's commissioning as an EPCIS 2.0 `ObjectEvent` (`ADD`, `commissioning`, `active`):
+/// at the start of its production day in Vietnam, the lot named by `lot_uri`.
+pub struct Commissioning {
+    pub event_time: chrono::DateTime<chrono::Utc>,
+    pub body: Value,
+}
+
+pub fn commissioning(
+    lot_uri: &str,
+    lot_number: &str,
+    produced_on: chrono::NaiveDate,
+    quantity: f64,
+    unit: &str,
+    expires_on: Option<chrono::NaiveDate>,
+) -> Commissioning {
+    use chrono::TimeZone;
+    let zone = crate::calendar::vietnam_time();
+    let start = produced_on.and_time(chrono::NaiveTime::MIN);
+    let local = zone.from_local_datetime(&start).single().unwrap_or_else(|| zone.from_utc_datetime(&start));
+    let body = serde_json::json!({
+        "type": "ObjectEvent",
+        "eventTime": local.to_rfc3339(),
+        "eventTimeZoneOffset": local.offset().to_string(),
+        "action": "ADD",
+        "bizStep": "commissioning",
+        "disposition": "active",
+        "quantityList": [{"epcClass": lot_uri, "quantity": quantity, "uom": unit}],
+        "ilmd": {"lotNumber": lot_number, "itemExpirationDate": expires_on},
+    });
+    Commissioning { event_time: local.with_timezone(&chrono::Utc), body }
 }
 
 /// Great-circle distance in kilometres.
@@ -396,6 +442,17 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_batch_is_commissioned_at_the_start_of_its_day_in_vietnam() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("day");
+        let c = commissioning("https://ocop.example/lots/1", "L2026-11", day, 500.0, "hộp", None);
+        assert_eq!(c.event_time.to_rfc3339(), "2026-11-19T17:00:00+00:00");
+        assert_eq!(c.body["eventTime"], "2026-11-20T00:00:00+07:00");
+        assert_eq!(c.body["eventTimeZoneOffset"], "+07:00");
+        assert_eq!(c.body["quantityList"][0]["epcClass"], "https://ocop.example/lots/1");
+        assert_eq!(c.body["ilmd"]["lotNumber"], "L2026-11");
+    }
 
     #[test]
     fn codes_carry_a_check_symbol() {

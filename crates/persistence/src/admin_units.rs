@@ -8,6 +8,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use ocop_domain::admin_unit::{AdminLevel, UnitFacts, UnknownAdminLevel};
+
 use crate::entities::admin_unit::{self, ActiveModel, Column, Entity, Model};
 use crate::paging::{Direction, Paged, Paging, fetch_page};
 
@@ -189,7 +191,7 @@ pub async fn find_many(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<
 /// The province at the top of the tree (the first current one by code).
 pub async fn root(db: &impl ConnectionTrait) -> Result<Option<Model>, DbErr> {
     Entity::find()
-        .filter(Column::Level.eq("province"))
+        .filter(Column::Level.eq(AdminLevel::Province.as_str()))
         .filter(Column::ValidTo.is_null())
         .order_by_asc(Column::Code)
         .one(db)
@@ -206,7 +208,21 @@ pub async fn children(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Model>,
         .await
 }
 
+/// A stored unit as the domain's rules see it (its level parsed once, here).
+pub fn facts(unit: &Model) -> Result<UnitFacts, UnknownAdminLevel> {
+    Ok(UnitFacts { level: unit.level.parse()?, retired: unit.valid_to.is_some() })
+}
+
+/// Whether a stored unit is a current commune (the domain's rule).
+pub fn is_current_commune(unit: &Model) -> bool {
+    facts(unit).is_ok_and(UnitFacts::is_current_commune)
+}
+
 /// Current communes by code, for imports.
 pub async fn communes_by_code(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
-    Entity::find().filter(Column::Level.eq("commune")).filter(Column::ValidTo.is_null()).all(db).await
+    Entity::find()
+        .filter(Column::Level.eq(AdminLevel::Commune.as_str()))
+        .filter(Column::ValidTo.is_null())
+        .all(db)
+        .await
 }

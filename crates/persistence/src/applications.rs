@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, Utc};
 use ocop_domain::access::Visibility;
+use ocop_domain::dossier::Review;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -104,7 +105,7 @@ fn condition(filter: &Filter) -> Condition {
             .from(document::Entity)
             .and_where(Expr::col((document::Entity, document::Column::ApplicationId)).equals((Entity, Column::Id)))
             .and_where(Expr::col((document::Entity, document::Column::SupersededAt)).is_null())
-            .and_where(Expr::col((document::Entity, document::Column::Review)).eq("pending"))
+            .and_where(Expr::col((document::Entity, document::Column::Review)).eq(Review::Pending.as_str()))
             .to_owned();
         cond = cond.add(Expr::exists(pending));
     }
@@ -240,6 +241,50 @@ pub async fn move_status(
     }))
 }
 
+/// Who moves an application: recorded in its history and in the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct Mover<'a> {
+    pub audit: &'a crate::audit::AuditContext,
+    pub id: Uuid,
+    pub name: &'a str,
+}
+
+/// The write step every move shares, after the conditional status update: the history event
+/// (`action`, from → to, note) and the audit entry with both states.
+pub async fn record_move(
+    db: &impl ConnectionTrait,
+    by: Mover<'_>,
+    action: &str,
+    before: &Model,
+    after: &Model,
+    note: Option<String>,
+) -> Result<(), DbErr> {
+    record_event(
+        db,
+        NewEvent {
+            application_id: after.id,
+            action,
+            from_status: Some(&before.status),
+            to_status: &after.status,
+            note,
+            actor_id: Some(by.id),
+            actor_name: Some(by.name.to_owned()),
+        },
+    )
+    .await?;
+    crate::audit::record(
+        db,
+        by.audit,
+        &format!("application.{action}"),
+        "application",
+        after.id,
+        Some(before),
+        Some(after),
+    )
+    .await?;
+    Ok(())
+}
+
 pub struct NewEvent<'a> {
     pub application_id: Uuid,
     pub action: &'a str,
@@ -320,7 +365,7 @@ pub async fn insert_document(db: &impl ConnectionTrait, d: NewDocument) -> Resul
         size_bytes: Set(d.size_bytes),
         sha256: Set(d.sha256),
         storage_key: Set(d.storage_key),
-        review: Set("pending".to_owned()),
+        review: Set(Review::Pending.as_str().to_owned()),
         review_comment: Set(None),
         reviewed_by: Set(None),
         reviewed_at: Set(None),

@@ -2,6 +2,7 @@
 //! change feed needs.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use ocop_domain::council::CertificateStatus;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -30,7 +31,7 @@ pub struct Filter {
 
 fn in_force(today: NaiveDate, min_star: i16) -> Condition {
     Condition::all()
-        .add(certificate::Column::Status.eq("active"))
+        .add(certificate::Column::Status.eq(CertificateStatus::Active.as_str()))
         .add(certificate::Column::ValidUntil.gte(today))
         .add(certificate::Column::Star.gte(min_star))
 }
@@ -170,7 +171,7 @@ pub async fn lapsed(
     let mut still_listed = Query::select();
     still_listed.column(certificate::Column::ProductId).from(certificate::Entity).cond_where(in_force(today, 1));
     certificate::Entity::find()
-        .filter(certificate::Column::Status.eq("active"))
+        .filter(certificate::Column::Status.eq(CertificateStatus::Active.as_str()))
         .filter(certificate::Column::ValidUntil.gte(from))
         .filter(certificate::Column::ValidUntil.lt(today))
         .filter(certificate::Column::Star.gte(3))

@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, Utc};
 use ocop_domain::access::Visibility;
+use ocop_domain::council::CertificateStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
@@ -40,14 +41,20 @@ fn condition(f: &Filter) -> Condition {
         cond = cond.add(Column::Star.eq(star));
     }
     match f.status.as_deref() {
-        Some("active") => cond = cond.add(Column::Status.eq("active")).add(Column::ValidUntil.gte(f.today)),
-        Some("expired") => cond = cond.add(Column::Status.eq("active")).add(Column::ValidUntil.lt(f.today)),
+        Some(s) if s == CertificateStatus::Active.as_str() => {
+            cond = cond.add(Column::Status.eq(CertificateStatus::Active.as_str())).add(Column::ValidUntil.gte(f.today))
+        }
+        Some(s) if s == CertificateStatus::Expired.as_str() => {
+            cond = cond.add(Column::Status.eq(CertificateStatus::Active.as_str())).add(Column::ValidUntil.lt(f.today))
+        }
         Some(other) => cond = cond.add(Column::Status.eq(other)),
         None => {}
     }
     if let Some(by) = f.expiring_by {
-        cond =
-            cond.add(Column::Status.eq("active")).add(Column::ValidUntil.gte(f.today)).add(Column::ValidUntil.lte(by));
+        cond = cond
+            .add(Column::Status.eq(CertificateStatus::Active.as_str()))
+            .add(Column::ValidUntil.gte(f.today))
+            .add(Column::ValidUntil.lte(by));
     }
     cond
 }
@@ -89,7 +96,7 @@ pub async fn in_force(
     }
     Entity::find()
         .filter(Column::ProductId.is_in(product_ids))
-        .filter(Column::Status.eq("active"))
+        .filter(Column::Status.eq(CertificateStatus::Active.as_str()))
         .filter(Column::ValidUntil.gte(today))
         .all(db)
         .await
@@ -164,7 +171,7 @@ pub async fn insert(db: &impl ConnectionTrait, n: NewCertificate) -> Result<Mode
 pub async fn supersede_others(db: &impl ConnectionTrait, product_id: Uuid, by: Uuid) -> Result<Vec<Uuid>, DbErr> {
     let previous: Vec<Uuid> = Entity::find()
         .filter(Column::ProductId.eq(product_id))
-        .filter(Column::Status.eq("active"))
+        .filter(Column::Status.eq(CertificateStatus::Active.as_str()))
         .filter(Column::Id.ne(by))
         .all(db)
         .await?
@@ -192,7 +199,7 @@ pub async fn revoke(db: &impl ConnectionTrait, id: Uuid, reason: String) -> Resu
         .col_expr(Column::RevokedAt, Expr::value(now))
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq("active"))
+        .filter(Column::Status.eq(CertificateStatus::Active.as_str()))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -202,7 +209,7 @@ pub async fn revoke(db: &impl ConnectionTrait, id: Uuid, reason: String) -> Resu
 pub async fn has_active(db: &impl ConnectionTrait, product_id: Uuid, today: NaiveDate) -> Result<bool, DbErr> {
     Ok(Entity::find()
         .filter(Column::ProductId.eq(product_id))
-        .filter(Column::Status.eq("active"))
+        .filter(Column::Status.eq(CertificateStatus::Active.as_str()))
         .filter(Column::ValidUntil.gte(today))
         .count(db)
         .await?

@@ -3,6 +3,8 @@
 //! revision.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use ocop_domain::cycle::ApplicationStatus;
+use ocop_domain::session::ItemStatus;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -194,11 +196,11 @@ pub async fn queue(
 ) -> Result<Vec<application::Model>, DbErr> {
     let mut waiting = Condition::any().add(
         Condition::all()
-            .add(application::Column::Status.eq("forwarded"))
+            .add(application::Column::Status.eq(ApplicationStatus::Forwarded.as_str()))
             .add(application::Column::EvaluationLevel.eq(council.level.as_str())),
     );
     if is_entry_level {
-        waiting = waiting.add(application::Column::Status.eq("submitted_for_evaluation"));
+        waiting = waiting.add(application::Column::Status.eq(ApplicationStatus::SubmittedForEvaluation.as_str()));
     }
     application::Entity::find()
         .filter(application::Column::CycleId.eq(council.cycle_id))
@@ -341,7 +343,7 @@ pub async fn finalize(db: &impl ConnectionTrait, item_id: Uuid, f: Finalization)
         .col_expr(item::Column::FinalizedBy, Expr::value(f.by))
         .col_expr(item::Column::UpdatedAt, Expr::value(now))
         .filter(item::Column::Id.eq(item_id))
-        .filter(item::Column::Status.eq("scoring"))
+        .filter(item::Column::Status.eq(ItemStatus::Scoring.as_str()))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -364,7 +366,7 @@ pub async fn reopen(db: &impl ConnectionTrait, item_id: Uuid) -> Result<bool, Db
         .col_expr(item::Column::Divergent, Expr::value(false))
         .col_expr(item::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(item::Column::Id.eq(item_id))
-        .filter(item::Column::Status.eq("finalized"))
+        .filter(item::Column::Status.eq(ItemStatus::Finalized.as_str()))
         .exec(db)
         .await?;
     if result.rows_affected != 1 {

@@ -4,12 +4,16 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate, Utc};
+use ocop_domain::account::Role;
+use ocop_domain::council::CertificateStatus;
 use ocop_domain::council::EXPIRY_WARNING_DAYS;
-use ocop_domain::cycle::Stage;
+use ocop_domain::cycle::{ApplicationStatus, Stage};
+use ocop_domain::dossier::Review;
 use ocop_domain::notification::{
     self as rules, DEADLINE_NOTICE_DAYS, Message, certificate_expiring, counterfeit_alert, document_returned,
     session_to_score, stage_deadline,
 };
+use ocop_domain::session::{ItemStatus, SheetStatus};
 use ocop_domain::traceability::SignalRules;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -81,7 +85,7 @@ async fn producers(db: &impl ConnectionTrait, subjects: Vec<Uuid>) -> Result<Has
         .column(user::Column::Id)
         .column(user::Column::SubjectId)
         .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Role.eq("producer"))
+        .filter(user::Column::Role.eq(Role::Producer.as_str()))
         .filter(user::Column::SubjectId.is_in(subjects))
         .into_tuple()
         .all(db)
@@ -130,7 +134,7 @@ async fn area_officers(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, String)>,
         .column(admin_unit::Column::Path)
         .inner_join(admin_unit::Entity)
         .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Role.is_in(["district_officer", "commune_officer"]))
+        .filter(user::Column::Role.is_in([Role::DistrictOfficer.as_str(), Role::CommuneOfficer.as_str()]))
         .into_tuple()
         .all(db)
         .await
@@ -158,11 +162,8 @@ async fn counterfeit_alerts(db: &impl ConnectionTrait, rules: &SignalRules) -> R
         let Some(p) = products.get(&f.product_id) else { continue };
         for signal in f.evidence.signals {
             let m = counterfeit_alert(&f.code, &p.name, f.evidence.clients_in_window, signal);
-            let concerned =
-                owners.get(&p.subject_id).into_iter().flatten().copied().chain(
-                    officers.iter().filter(|(_, path)| p.area_path.starts_with(path.as_str())).map(|(id, _)| *id),
-                );
-            out.extend(concerned.map(|u| (u, m.clone())));
+            let producers = owners.get(&p.subject_id).map_or(&[][..], Vec::as_slice);
+            out.extend(rules::concerned(producers, &officers, &p.area_path).into_iter().map(|u| (u, m.clone())));
         }
     }
     Ok(out)
@@ -179,7 +180,10 @@ async fn stage_deadlines(db: &impl ConnectionTrait, today: NaiveDate) -> Result<
     }
     let apps = application::Entity::find()
         .filter(application::Column::CycleId.is_in(stages.iter().map(|s| s.cycle_id).collect::<HashSet<_>>()))
-        .filter(application::Column::Status.is_not_in(["ranked", "certified"]))
+        .filter(
+            application::Column::Status
+                .is_not_in([ApplicationStatus::Ranked, ApplicationStatus::Certified].map(ApplicationStatus::as_str)),
+        )
         .all(db)
         .await?;
     let names = product_names(db, apps.iter().map(|a| a.product_id).collect()).await?;
@@ -200,7 +204,7 @@ async fn stage_deadlines(db: &impl ConnectionTrait, today: NaiveDate) -> Result<
 
 async fn returned_documents(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, Message)>, DbErr> {
     let docs = document::Entity::find()
-        .filter(document::Column::Review.eq("needs_fix"))
+        .filter(document::Column::Review.eq(Review::NeedsFix.as_str()))
         .filter(document::Column::SupersededAt.is_null())
         .filter(document::Column::ReviewedAt.gte(Utc::now() - Duration::days(30)))
         .all(db)
@@ -228,7 +232,10 @@ async fn returned_documents(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, Mess
 }
 
 async fn sessions_to_score(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, Message)>, DbErr> {
-    let items = session_item::Entity::find().filter(session_item::Column::Status.eq("scoring")).all(db).await?;
+    let items = session_item::Entity::find()
+        .filter(session_item::Column::Status.eq(ItemStatus::Scoring.as_str()))
+        .all(db)
+        .await?;
     if items.is_empty() {
         return Ok(Vec::new());
     }
@@ -255,7 +262,7 @@ async fn sessions_to_score(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, Messa
         .column(score_sheet::Column::ItemId)
         .column(score_sheet::Column::MemberId)
         .filter(score_sheet::Column::ItemId.is_in(items.iter().map(|i| i.id).collect::<Vec<_>>()))
-        .filter(score_sheet::Column::Status.eq("submitted"))
+        .filter(score_sheet::Column::Status.eq(SheetStatus::Submitted.as_str()))
         .into_tuple::<(Uuid, Uuid)>()
         .all(db)
         .await?
@@ -278,7 +285,7 @@ async fn sessions_to_score(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, Messa
 
 async fn expiring_certificates(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Vec<(Uuid, Message)>, DbErr> {
     let certs = certificate::Entity::find()
-        .filter(certificate::Column::Status.eq("active"))
+        .filter(certificate::Column::Status.eq(CertificateStatus::Active.as_str()))
         .filter(certificate::Column::ValidUntil.gte(today))
         .filter(certificate::Column::ValidUntil.lte(today + Duration::days(EXPIRY_WARNING_DAYS)))
         .all(db)
@@ -293,13 +300,8 @@ async fn expiring_certificates(db: &impl ConnectionTrait, today: NaiveDate) -> R
     for c in &certs {
         let name = names.get(&c.product_id).map_or("", String::as_str);
         let m = certificate_expiring(c.id, &c.number, name, c.valid_until);
-        let concerned = owners
-            .get(&c.subject_id)
-            .into_iter()
-            .flatten()
-            .copied()
-            .chain(officers.iter().filter(|(_, path)| c.area_path.starts_with(path.as_str())).map(|(id, _)| *id));
-        out.extend(concerned.map(|u| (u, m.clone())));
+        let producers = owners.get(&c.subject_id).map_or(&[][..], Vec::as_slice);
+        out.extend(rules::concerned(producers, &officers, &c.area_path).into_iter().map(|u| (u, m.clone())));
     }
     Ok(out)
 }

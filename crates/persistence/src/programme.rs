@@ -1,6 +1,7 @@
 //! Programme targets and the facts their actual values are counted from.
 
 use chrono::{NaiveDate, Utc};
+use ocop_domain::council::CertificateStatus;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
 };
@@ -68,7 +69,7 @@ pub async fn recognitions(
         .filter(certificate::Column::AreaPath.like(prefix(within)))
         .filter(certificate::Column::DecisionDate.gte(from))
         .filter(certificate::Column::DecisionDate.lte(to))
-        .filter(certificate::Column::Status.ne("revoked"))
+        .filter(certificate::Column::Status.ne(CertificateStatus::Revoked.as_str()))
         .into_tuple()
         .all(db)
         .await?;

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use ocop_domain::traceability::JobStatus;
 use ocop_domain::traceability::{Scan, SignalRules, client_key, evidence};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -276,7 +277,7 @@ pub async fn stamp_load(db: &impl ConnectionTrait, subject_id: Uuid) -> Result<(
         .await?;
     let running = job::Entity::find()
         .filter(job::Column::BatchId.in_subquery(batches()))
-        .filter(job::Column::Status.eq("running"))
+        .filter(job::Column::Status.eq(JobStatus::Running.as_str()))
         .count(db)
         .await?;
     Ok((live, running))
@@ -329,7 +330,7 @@ where
     use sea_orm::ModelTrait;
     let free = || Condition::any().add(table.locked_until.is_null()).add(table.locked_until.lt(now));
     let candidates = E::find()
-        .filter(table.status.eq("running"))
+        .filter(table.status.eq(JobStatus::Running.as_str()))
         .filter(free())
         .order_by_asc(table.created_at)
         .limit(5)
@@ -339,7 +340,7 @@ where
         let claimed = E::update_many()
             .col_expr(table.locked_until, Expr::value(Some(until)))
             .filter(table.id.eq(candidate.get(table.id)))
-            .filter(table.status.eq("running"))
+            .filter(table.status.eq(JobStatus::Running.as_str()))
             .filter(free())
             .exec(db)
             .await?;
@@ -419,7 +420,7 @@ pub async fn job_progress(
         .col_expr(job::Column::Status, Expr::value(status))
         .col_expr(job::Column::Error, Expr::value(error))
         .col_expr(job::Column::LockedUntil, Expr::value(hold));
-    if status != "running" {
+    if status != JobStatus::Running.as_str() {
         q = q.col_expr(job::Column::FinishedAt, Expr::value(Some(Utc::now())));
     }
     q.filter(job::Column::Id.eq(id)).exec(db).await.map(|_| ())
@@ -800,7 +801,7 @@ pub async fn scan_counts(
     products: Option<Vec<Uuid>>,
     from: DateTime<Utc>,
 ) -> Result<Vec<ScanCount>, DbErr> {
-    use ocop_domain::traceability::VIETNAM_UTC_OFFSET_HOURS as H;
+    use ocop_domain::calendar::VIETNAM_UTC_OFFSET_HOURS as H;
     let day = match db.get_database_backend() {
         sea_orm::DbBackend::Postgres => format!("CAST((scanned_at AT TIME ZONE 'UTC') + INTERVAL '{H} hours' AS date)"),
         _ => format!("date(scanned_at, '{H:+} hours')"),

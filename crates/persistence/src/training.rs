@@ -1,6 +1,7 @@
 //! Training courses, their participants, and the facts training coverage is counted from.
 
 use chrono::NaiveDate;
+use ocop_domain::account::Role;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
@@ -171,7 +172,10 @@ pub async fn bases(db: &impl ConnectionTrait, within: &str) -> Result<Bases, DbE
         .select_only()
         .column(user::Column::AdminUnitId)
         .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Role.is_in(["province_officer", "district_officer", "commune_officer"]))
+        .filter(
+            user::Column::Role
+                .is_in([Role::ProvinceOfficer, Role::DistrictOfficer, Role::CommuneOfficer].map(Role::as_str)),
+        )
         .into_tuple()
         .all(db)
         .await?;

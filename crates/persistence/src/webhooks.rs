@@ -3,6 +3,7 @@
 //! update before it is sent, and fan-out skips pairs that already exist.
 
 use chrono::{DateTime, Utc};
+use ocop_domain::partner::DeliveryStatus;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
@@ -86,7 +87,7 @@ pub async fn dispatch(
 /// Pending deliveries whose time has come and that no worker holds.
 pub async fn due(db: &impl ConnectionTrait, now: DateTime<Utc>, limit: u64) -> Result<Vec<delivery::Model>, DbErr> {
     delivery::Entity::find()
-        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .filter(
             Condition::any().add(delivery::Column::LockedUntil.is_null()).add(delivery::Column::LockedUntil.lt(now)),
@@ -107,7 +108,7 @@ pub async fn claim(
     let done = delivery::Entity::update_many()
         .col_expr(delivery::Column::LockedUntil, Expr::value(until))
         .filter(delivery::Column::Id.eq(id))
-        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
         .filter(
             Condition::any().add(delivery::Column::LockedUntil.is_null()).add(delivery::Column::LockedUntil.lt(now)),
         )

@@ -1,13 +1,13 @@
 //! Settings, layered: built-in defaults, then an optional TOML file (`OCOP_CONFIG`, default
 //! `./ocop.toml`), then `OCOP_*` environment variables.
 
-use ocop_domain::council::LevelRules;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use base64::Engine;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use ocop_domain::council::LevelRules;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 

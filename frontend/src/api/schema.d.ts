@@ -4344,7 +4344,7 @@ export interface components {
          * @description Machine-readable error codes. Clients switch on these, never on message text.
          * @enum {string}
          */
-        ErrorCode: "malformed_request" | "validation_failed" | "invalid_credentials" | "unauthenticated" | "invalid_refresh_token" | "account_disabled" | "forbidden" | "outside_area" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "internal" | "unavailable";
+        ErrorCode: "malformed_request" | "validation_failed" | "invalid_credentials" | "unauthenticated" | "invalid_refresh_token" | "account_disabled" | "forbidden" | "outside_area" | "not_found" | "conflict" | "quorum_not_met" | "already_finalized" | "not_finalized" | "sheets_missing" | "already_submitted" | "attendance_frozen" | "certificate_stands" | "invalid_transition" | "changed_meanwhile" | "already_exists" | "not_a_scorer" | "not_the_chair" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "internal" | "unavailable";
         /**
          * @description One finalized evaluation of a product.
          * @example {
@@ -4791,6 +4791,7 @@ export interface components {
          * @example {
          *       "all_submitted": false,
          *       "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *       "can_certify": false,
          *       "cells": [
          *         {
          *           "member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
@@ -4817,6 +4818,11 @@ export interface components {
             all_submitted: boolean;
             /** Format: uuid */
             application_id: string;
+            /**
+             * @description The caller may issue a certificate from this result now (a finalized, ranked result
+             *     of a star this council's level recognises, none issued yet, a certifying officer).
+             */
+            can_certify: boolean;
             cells: components["schemas"]["BoardCell"][];
             /**
              * Format: uuid
@@ -4871,6 +4877,7 @@ export interface components {
          *       "item": {
          *         "all_submitted": false,
          *         "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *         "can_certify": false,
          *         "cells": [
          *           {
          *             "member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
@@ -6477,6 +6484,7 @@ export interface components {
         /**
          * @description The session board: products × members.
          * @example {
+         *       "can_keep_attendance": false,
          *       "can_manage": false,
          *       "council": {
          *         "area": null,
@@ -6494,6 +6502,7 @@ export interface components {
          *         {
          *           "all_submitted": false,
          *           "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
+         *           "can_certify": false,
          *           "cells": [
          *             {
          *               "member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11",
@@ -6540,6 +6549,12 @@ export interface components {
          *     }
          */
         SessionBoard: {
+            /**
+             * @description The caller may record attendance now (the chair, the secretary or a manager, before
+             *     the first sheet is started).
+             */
+            can_keep_attendance: boolean;
+            /** @description The caller sets up this council's sessions (places products on them). */
             can_manage: boolean;
             council: components["schemas"]["Council"];
             /** @description The caller chairs this session (finalizes results). */
@@ -12763,7 +12778,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description Not the present chair / Không phải chủ tịch hội đồng */
+            /** @description Not the present chair (`not_the_chair`) / Không phải chủ tịch hội đồng */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12773,7 +12788,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description Sheets missing, or already finalized / Chưa đủ phiếu hoặc đã chốt */
+            /** @description Sheets missing (`sheets_missing`), or already finalized (`already_finalized`) / Chưa đủ phiếu hoặc đã chốt */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12826,7 +12841,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description Not finalized, a certificate stands, or the application moved on */
+            /** @description Not finalized (`not_finalized`), a certificate stands (`certificate_stands`), or the application moved on */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12869,7 +12884,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description Not a present scoring member / Không phải thành viên chấm điểm có mặt */
+            /** @description Not a present scoring member (`not_a_scorer`) / Không phải thành viên chấm điểm có mặt */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12879,7 +12894,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description Already submitted, finalized, or no quorum / Đã nộp, đã chốt hoặc chưa đủ túc số */
+            /** @description Already submitted (`already_submitted`), finalized (`already_finalized`), or no quorum (`quorum_not_met`) / Đã nộp, đã chốt hoặc chưa đủ túc số */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12924,7 +12939,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description Already submitted (and no divergence), finalized, or no quorum */
+            /** @description Already submitted and no divergence (`already_submitted`), finalized (`already_finalized`), or no quorum (`quorum_not_met`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13015,7 +13030,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description Scoring has started / Đã bắt đầu chấm điểm */
+            /** @description Scoring has started (`attendance_frozen`) / Đã bắt đầu chấm điểm */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { components } from "../api/schema";
 import { useI18n } from "../i18n";
+import { keys } from "../api/keys";
 
 type Level = components["schemas"]["AdminUnit"]["level"];
 
@@ -26,7 +27,7 @@ export function UnitSelect({
   const { t } = useI18n();
   const [q, setQ] = useState("");
   const results = useQuery({
-    queryKey: ["admin-units", "select", q, level],
+    queryKey: keys.adminUnits.part("select", q, level),
     queryFn: async () =>
       unwrap(await api.GET("/api/v1/admin-units", { params: { query: { q: q || undefined, level, limit: 30, sort: "code" } } })).items,
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatDate, formatDateTime, formatVnd } from "./format";
 import { fold } from "./fold";
 import { problemMessage, ApiProblem } from "./problem";
-import { query } from "./download";
+import { query } from "../api/files";
 
 describe("format", () => {
   it("shows calendar dates as dd/mm/yyyy", () => {

@@ -211,3 +211,12 @@ impl FromRequest for KeyCaller {
         })
     }
 }
+
+/// The audit trail's name for a partner acting with its key.
+pub fn key_audit(req: &HttpRequest, caller: &KeyCaller) -> ocop_persistence::audit::AuditContext {
+    ocop_persistence::audit::AuditContext {
+        actor_id: None,
+        actor_email: Some(format!("partner:{} (key {})", caller.partner.name, caller.key.prefix)),
+        request_id: crate::auth::session::request_id(req),
+    }
+}

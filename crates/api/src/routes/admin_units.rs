@@ -22,7 +22,6 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::paging::{Page, paging};
-use crate::state::AppState;
 
 /// An administrative unit (tỉnh / huyện / xã).
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,27 +67,6 @@ impl From<Model> for AdminUnit {
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
-    }
-}
-
-/// A short reference to a unit, embedded in other resources.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"}))]
-pub struct AdminUnitRef {
-    pub id: Uuid,
-    #[schema(example = "193")]
-    pub code: String,
-    #[schema(example = "Thành phố Hạ Long")]
-    pub name: String,
-    #[schema(schema_with = crate::schemas::admin_level)]
-    pub level: String,
-    #[schema(example = "/22/193/")]
-    pub path: String,
-}
-
-impl From<Model> for AdminUnitRef {
-    fn from(m: Model) -> Self {
-        Self { id: m.id, code: m.code, name: m.name, level: m.level, path: m.path }
     }
 }
 
@@ -183,7 +161,7 @@ pub async fn list(
 
 /// The stored unit as the domain rules see it.
 fn facts(unit: &Model) -> ApiResult<UnitFacts> {
-    Ok(UnitFacts { level: unit.level.parse().map_err(ApiError::internal)?, retired: unit.valid_to.is_some() })
+    admin_units::facts(unit).map_err(ApiError::internal)
 }
 
 async fn load(state: &crate::state::AppState, id: Uuid) -> ApiResult<Model> {
@@ -429,31 +407,6 @@ pub async fn retire(
         .await?;
     txn.commit().await?;
     Ok(web::Json(retired.into()))
-}
-
-/// The materialised path of an area filter.
-pub async fn area_path(state: &AppState, area_id: Option<Uuid>) -> ApiResult<Option<String>> {
-    match area_id {
-        Some(id) => Ok(Some(
-            admin_units::find(&state.db, id)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::invalid_field(
-                        "area_id",
-                        "not_found",
-                        "Không tìm thấy đơn vị.",
-                        "The unit does not exist.",
-                    )
-                })?
-                .path,
-        )),
-        None => Ok(None),
-    }
-}
-
-/// References to the units of a page of rows, in one query.
-pub async fn unit_refs(state: &AppState, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, AdminUnitRef>> {
-    Ok(admin_units::find_many(&state.db, ids).await?.into_iter().map(|u| (u.id, AdminUnitRef::from(u))).collect())
 }
 
 fn code_error_vi(e: &ocop_domain::admin_unit::AdminUnitCodeError, level: AdminLevel) -> String {

@@ -14,10 +14,10 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{AuthUser, password};
+use crate::dto::AdminUnitRef;
+use crate::error::weak_password;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::ApiJson;
-use crate::routes::admin_units::AdminUnitRef;
-use crate::routes::users::weak_password;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]

@@ -3,12 +3,13 @@
 //! `ETag`; a matching `If-None-Match` gets 304.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use ocop_domain::admin_unit::AdminLevel;
+use ocop_domain::calendar::vietnam_day;
 use ocop_domain::catalog::{CertificateFacts, Change, MIN_STAR, changes};
 use ocop_domain::council::CertificateStatus;
 use ocop_domain::text::fold;
@@ -119,13 +120,13 @@ async fn dtos(state: &AppState, rows: Vec<product::Model>, today: NaiveDate) -> 
             let commune = communes.get(&p.commune_id);
             let parent = commune.and_then(|u| u.parent_id).and_then(|id| parents.get(&id));
             let (district, province) = match parent {
-                Some(u) if u.level == "province" => (None, Some(u)),
+                Some(u) if u.level.parse() == Ok(AdminLevel::Province) => (None, Some(u)),
                 Some(u) => (Some(u), u.parent_id.and_then(|id| grandparents.get(&id))),
                 None => (None, None),
             };
             Some(CatalogProduct {
                 link: format!("{base}/catalog/{}", p.id),
-                image_links: crate::routes::products::photo_url(base, &p).into_iter().collect(),
+                image_links: crate::links::photo_url(base, &p).into_iter().collect(),
                 brand: s.name.clone(),
                 star: c.star,
                 certificate: CatalogCertificate {
@@ -167,44 +168,6 @@ async fn units(state: &AppState, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, admi
     Ok(admin_units::find_many(&state.db, ids).await?.into_iter().map(|u| (u.id, u)).collect())
 }
 
-/// Catalog answers already built, under the catalog's fingerprint: a page is built once per
-/// change of the catalog, whatever the number of callers. Bounded in bytes (0: nothing is
-/// kept); emptied when the fingerprint moves on.
-pub struct PageCache {
-    capacity: usize,
-    inner: Mutex<CacheInner>,
-}
-
-#[derive(Default)]
-struct CacheInner {
-    fingerprint: String,
-    bytes: usize,
-    pages: HashMap<String, Bytes>,
-}
-
-impl PageCache {
-    pub fn new(capacity: usize) -> Self {
-        Self { capacity, inner: Mutex::default() }
-    }
-
-    fn get(&self, fingerprint: &str, key: &str) -> Option<Bytes> {
-        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.fingerprint == fingerprint { inner.pages.get(key).cloned() } else { None }
-    }
-
-    fn put(&self, fingerprint: &str, key: String, body: Bytes) {
-        if body.len() > self.capacity {
-            return;
-        }
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.fingerprint != fingerprint || inner.bytes + body.len() > self.capacity {
-            *inner = CacheInner { fingerprint: fingerprint.to_owned(), ..CacheInner::default() };
-        }
-        inner.bytes += body.len();
-        inner.pages.insert(key, body);
-    }
-}
-
 /// Answers a catalog read with a strong ETag derived from the catalog's fingerprint and the
 /// request: a client that has it gets 304 after one cheap query, others get the page from the
 /// cache or built by `build`.
@@ -218,7 +181,7 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = ApiResult<Vec<u8>>>,
 {
-    let fingerprint = catalog::fingerprint(&state.db, Utc::now().date_naive()).await?;
+    let fingerprint = catalog::fingerprint(&state.db, vietnam_day(Utc::now())).await?;
     let key = format!("{content_type} {}?{}", req.path(), req.query_string());
     let etag = format!("\"{}\"", &sha256_hex(format!("{fingerprint}\n{key}").as_bytes())[..32]);
     let matches = req
@@ -294,7 +257,7 @@ pub async fn list(
 }
 
 async fn build_page(state: &AppState, query: ListQuery) -> ApiResult<Vec<u8>> {
-    let today = Utc::now().date_naive();
+    let today = vietnam_day(Utc::now());
     let area_path = match &query.area {
         Some(code) => Some(
             admin_units::find_by_code(&state.db, code.trim())
@@ -351,7 +314,7 @@ fn json_ld(p: &CatalogProduct) -> Value {
 
 async fn listed(state: &AppState, id: Uuid) -> ApiResult<CatalogProduct> {
     let found = products::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
-    dtos(state, vec![found], Utc::now().date_naive()).await?.pop().ok_or_else(ApiError::not_found)
+    dtos(state, vec![found], vietnam_day(Utc::now())).await?.pop().ok_or_else(ApiError::not_found)
 }
 
 fn wants_json_ld(req: &HttpRequest) -> bool {
@@ -440,7 +403,7 @@ pub async fn changes_since(
     query: web::Query<ChangesQuery>,
 ) -> ApiResult<web::Json<Changes>> {
     let now = Utc::now();
-    let today = now.date_naive();
+    let today = vietnam_day(now);
     let mut certs: Vec<certificate::Model> = catalog::certificates_touched(&state.db, query.since, today).await?;
     let edited = catalog::edited_listed(&state.db, query.since, today).await?;
     let mut edits = Vec::with_capacity(edited.len());
@@ -497,7 +460,7 @@ pub struct Facets {
 #[get("/catalog/facets")]
 pub async fn facets(state: web::Data<AppState>, req: HttpRequest, _caller: CatalogCaller) -> ApiResult<HttpResponse> {
     answer(&state, &req, "application/json", || async {
-        let today = Utc::now().date_naive();
+        let today = vietnam_day(Utc::now());
         let places = catalog::listed_places(&state.db, today).await?;
         let mut by_area: HashMap<String, i64> = HashMap::new();
         let mut by_star: HashMap<i16, i64> = HashMap::new();

@@ -7,12 +7,15 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use ocop_domain::access::{Owner, check_certify, check_read_registry, registry_visibility};
+use ocop_domain::calendar::vietnam_day;
 use ocop_domain::council::{
-    CertificateStatus, CouncilLevel, EXPIRY_WARNING_DAYS, certificate_number, certificate_number_prefix, valid_until,
+    CertificateStatus, CouncilLevel, Decision, EXPIRY_WARNING_DAYS, certificate_number, certificate_number_prefix,
+    valid_until,
 };
 use ocop_domain::cycle::{Action, ApplicationStatus};
 use ocop_domain::product::ProductStatus;
 use ocop_domain::scoring::{Centipoints, Star};
+use ocop_domain::session::ItemStatus;
 use ocop_persistence::entities::{certificate, product};
 use ocop_persistence::{admin_units, applications, audit, certificates, councils, products, subjects};
 use serde::{Deserialize, Serialize};
@@ -21,17 +24,17 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
+use crate::dto::ProductRef;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::guard::{self, Need};
 use crate::paging::{Page, paging};
-use crate::routes::applications::ProductRef;
-use crate::routes::sessions::move_by_scoring;
+
 use crate::state::AppState;
 use crate::webhooks::{self, ListingChange};
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    vietnam_day(Utc::now())
 }
 
 /// A certificate.
@@ -155,7 +158,7 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> ApiResult<web::Json<Page<Certificate>>> {
     query.validate()?;
-    let area_path = crate::routes::admin_units::area_path(&state, query.area_id).await?;
+    let area_path = crate::areas::area_path(&state, query.area_id).await?;
     let today = today();
     let filter = certificates::Filter {
         visibility: registry_visibility(&user.actor()),
@@ -222,7 +225,8 @@ pub async fn issue(
             "No such evaluation result.",
         )
     })?;
-    if item.status != "finalized" || item.decision.as_deref() != Some("ranked") {
+    let finalized = item.status.parse() == Ok(ItemStatus::Finalized);
+    if !finalized || item.decision.as_deref().map(str::parse) != Some(Ok(Decision::Ranked)) {
         return Err(ApiError::conflict(
             "Kết quả chưa được chốt xếp hạng tại cấp này.",
             "The result is not finalized as ranked at this level.",
@@ -280,7 +284,8 @@ pub async fn issue(
     if found.status != ProductStatus::Certified.as_str() {
         products::set_status(&txn, found.clone(), ProductStatus::Certified.as_str()).await?;
     }
-    move_by_scoring(&txn, &user, &app, Action::Certify, Some(&item.level), Some(created.number.clone())).await?;
+    crate::moves::by_scoring(&txn, &user, &app, Action::Certify, Some(&item.level), Some(created.number.clone()))
+        .await?;
     webhooks::record(
         &txn,
         &state.public_base_url,
@@ -354,8 +359,15 @@ pub async fn revoke(
     if let Some(app) = applications::find(&txn, found.application_id).await?
         && app.status == ApplicationStatus::Certified.as_str()
     {
-        move_by_scoring(&txn, &user, &app, Action::Revoke, Some(&found.level), Some(body.reason.trim().to_owned()))
-            .await?;
+        crate::moves::by_scoring(
+            &txn,
+            &user,
+            &app,
+            Action::Revoke,
+            Some(&found.level),
+            Some(body.reason.trim().to_owned()),
+        )
+        .await?;
     }
     if found.valid_until >= today()
         && let Some(p) = products::find(&txn, found.product_id).await?
@@ -416,7 +428,7 @@ pub async fn evaluations(
     let items: Vec<_> = councils::items_of_product(&state.db, found.id)
         .await?
         .into_iter()
-        .filter(|i| i.status == "finalized")
+        .filter(|i| i.status.parse() == Ok(ItemStatus::Finalized))
         .collect();
     let certs: HashMap<Uuid, Uuid> =
         certificates::of_products(&state.db, vec![found.id]).await?.into_iter().map(|c| (c.item_id, c.id)).collect();

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
+use crate::dto::DocumentKind;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::state::AppState;
@@ -55,37 +56,6 @@ impl From<classification_node::Model> for ClassificationNode {
             name_en: n.name_en,
             level: n.level,
             is_service: n.is_service,
-        }
-    }
-}
-
-/// A kind of dossier document.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ea0", "code": "business_plan", "name": "Phương án, dự án sản xuất kinh doanh", "name_en": "Production and business plan", "category": "required", "required_at": "business_plan", "not_for_services": false}))]
-pub struct DocumentKind {
-    pub id: Uuid,
-    pub code: String,
-    pub name: String,
-    pub name_en: String,
-    /// `required` or `evidence`.
-    pub category: String,
-    /// The cycle stage from which the kind is required; `null` for optional evidence.
-    #[schema(schema_with = crate::schemas::optional_stage)]
-    pub required_at: Option<String>,
-    /// Not asked of services (tourism), e.g. product samples.
-    pub not_for_services: bool,
-}
-
-impl From<document_kind::Model> for DocumentKind {
-    fn from(k: document_kind::Model) -> Self {
-        Self {
-            id: k.id,
-            code: k.code,
-            name: k.name,
-            name_en: k.name_en,
-            category: k.category,
-            required_at: k.required_at,
-            not_for_services: k.not_for_services,
         }
     }
 }

@@ -5,10 +5,9 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use ocop_domain::access::{check_manage_council, check_read_council};
+use ocop_domain::access::check_manage_council;
 use ocop_domain::account::Role;
 use ocop_domain::council::{CouncilLevel, MemberRole};
-use ocop_persistence::entities::{council, council_member, evaluation_session};
 use ocop_persistence::{admin_units, audit, councils, cycles, products, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,71 +15,12 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
+use crate::dto::ProductRef;
+use crate::dto::{Council, Member, Session};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
-use crate::routes::admin_units::AdminUnitRef;
-use crate::routes::applications::ProductRef;
+use crate::guard::CouncilSeat;
 use crate::state::AppState;
-
-/// A council member.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11", "user_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a11",
-    "display_name": "Trần Văn Chủ Tịch", "email": "chutich@ocop.demo", "role": "chair", "organisation": "UBND tỉnh"}))]
-pub struct Member {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub display_name: String,
-    pub email: String,
-    #[schema(schema_with = crate::schemas::member_role)]
-    pub role: String,
-    pub organisation: Option<String>,
-}
-
-impl From<councils::MemberWithUser> for Member {
-    fn from((m, u): councils::MemberWithUser) -> Self {
-        Self {
-            id: m.id,
-            user_id: m.user_id,
-            display_name: u.as_ref().map(|u| u.display_name.clone()).unwrap_or_default(),
-            email: u.map(|u| u.email).unwrap_or_default(),
-            role: m.role,
-            organisation: m.organisation,
-        }
-    }
-}
-
-/// A council.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d01", "level": "province", "area": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e01", "code": "22", "name": "Tỉnh Quảng Ninh", "level": "province", "path": "/22/"},
-    "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0", "name": "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh năm 2026",
-    "decision_number": "3012/QĐ-UBND", "decision_date": "2026-09-15", "created_at": "2026-09-15T03:00:00Z"}))]
-pub struct Council {
-    pub id: Uuid,
-    #[schema(schema_with = crate::schemas::council_level)]
-    pub level: String,
-    pub area: Option<AdminUnitRef>,
-    pub cycle_id: Uuid,
-    pub name: String,
-    pub decision_number: String,
-    pub decision_date: NaiveDate,
-    pub created_at: DateTime<Utc>,
-}
-
-/// A session of a council.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21", "council_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d01", "held_on": "2026-10-20", "place": "Hội trường UBND tỉnh"}))]
-pub struct Session {
-    pub id: Uuid,
-    pub council_id: Uuid,
-    pub held_on: NaiveDate,
-    pub place: Option<String>,
-}
-
-impl From<evaluation_session::Model> for Session {
-    fn from(s: evaluation_session::Model) -> Self {
-        Self { id: s.id, council_id: s.council_id, held_on: s.held_on, place: s.place }
-    }
-}
 
 /// A council with its members and sessions, and what the caller may do with it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -98,36 +38,6 @@ pub struct CouncilDetail {
     pub can_manage: bool,
     /// The caller's seat on this council, if any.
     pub my_member_id: Option<Uuid>,
-}
-
-pub(crate) async fn council_dto(state: &AppState, c: council::Model) -> ApiResult<Council> {
-    let area = admin_units::find(&state.db, c.area_unit_id).await?.map(AdminUnitRef::from);
-    Ok(Council {
-        id: c.id,
-        level: c.level,
-        area,
-        cycle_id: c.cycle_id,
-        name: c.name,
-        decision_number: c.decision_number,
-        decision_date: c.decision_date,
-        created_at: c.created_at,
-    })
-}
-
-/// A council and the caller's relation to it, once the caller may see it.
-pub(crate) struct Seat {
-    pub council: council::Model,
-    pub member: Option<council_member::Model>,
-    pub can_manage: bool,
-}
-
-pub(crate) async fn load(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<Seat> {
-    let found = councils::find(&state.db, id).await?.ok_or_else(ApiError::not_found)?;
-    let member = councils::member_of(&state.db, found.id, user.id()).await?;
-    let actor = user.actor();
-    check_read_council(&actor, &found.area_path, member.is_some()).map_err(|_| ApiError::not_found())?;
-    let can_manage = check_manage_council(&actor, &found.area_path).is_ok();
-    Ok(Seat { council: found, member, can_manage })
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -156,7 +66,7 @@ pub async fn list(
     rows.retain(|c| {
         only.as_ref().is_none_or(|ids| ids.contains(&c.id)) || check_manage_council(&actor, &c.area_path).is_ok()
     });
-    let units = crate::routes::admin_units::unit_refs(&state, rows.iter().map(|c| c.area_unit_id).collect()).await?;
+    let units = crate::areas::unit_refs(&state, rows.iter().map(|c| c.area_unit_id).collect()).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|c| Council {
@@ -258,7 +168,7 @@ pub async fn create(
     txn.commit().await?;
     let id = created.id;
     let dto = CouncilDetail {
-        council: council_dto(&state, created).await?,
+        council: crate::dto::council(&state, created).await?,
         members: Vec::new(),
         sessions: Vec::new(),
         can_manage: true,
@@ -278,15 +188,15 @@ pub async fn get(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<CouncilDetail>> {
-    let seat = load(&state, &user, id.into_inner()).await?;
+    let seat = crate::guard::council(&state, &user, id.into_inner()).await?;
     detail(&state, seat).await.map(web::Json)
 }
 
-async fn detail(state: &AppState, seat: Seat) -> ApiResult<CouncilDetail> {
+async fn detail(state: &AppState, seat: CouncilSeat) -> ApiResult<CouncilDetail> {
     let members = councils::members(&state.db, seat.council.id).await?.into_iter().map(Member::from).collect();
     let sessions = councils::sessions(&state.db, seat.council.id).await?.into_iter().map(Session::from).collect();
     Ok(CouncilDetail {
-        council: council_dto(state, seat.council).await?,
+        council: crate::dto::council(state, seat.council).await?,
         members,
         sessions,
         can_manage: seat.can_manage,
@@ -319,7 +229,7 @@ pub async fn add_member(
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
     body.validate()?;
-    let seat = load(&state, &user, id.into_inner()).await?;
+    let seat = crate::guard::council(&state, &user, id.into_inner()).await?;
     check_manage_council(&user.actor(), &seat.council.area_path)?;
     let account = users::find(&state.db, body.user_id).await?.filter(|u| u.active).ok_or_else(|| {
         ApiError::invalid_field(
@@ -372,7 +282,7 @@ pub async fn remove_member(
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<web::Json<CouncilDetail>> {
     let (id, member_id) = path.into_inner();
-    let seat = load(&state, &user, id).await?;
+    let seat = crate::guard::council(&state, &user, id).await?;
     check_manage_council(&user.actor(), &seat.council.area_path)?;
     let member = councils::find_member(&state.db, member_id)
         .await?
@@ -426,7 +336,7 @@ pub async fn queue(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<QueueEntry>>> {
-    let seat = load(&state, &user, id.into_inner()).await?;
+    let seat = crate::guard::council(&state, &user, id.into_inner()).await?;
     let level: CouncilLevel = seat.council.level.parse().map_err(ApiError::internal)?;
     let waiting = councils::queue(&state.db, &seat.council, state.council_rules.entry() == level).await?;
     let products: HashMap<Uuid, ProductRef> =
@@ -469,7 +379,7 @@ pub async fn create_session(
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
     body.validate()?;
-    let seat = load(&state, &user, id.into_inner()).await?;
+    let seat = crate::guard::council(&state, &user, id.into_inner()).await?;
     check_manage_council(&user.actor(), &seat.council.area_path)?;
     let txn = ocop_persistence::begin_write(&state.db).await?;
     let created = councils::insert_session(

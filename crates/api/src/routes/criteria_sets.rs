@@ -1,70 +1,16 @@
 //! Criteria sets (bộ tiêu chí): list, read, import; and the configured council levels.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
 use ocop_domain::council::LevelRules;
 use ocop_domain::criteria::CriteriaSet;
-use ocop_persistence::entities::criteria_set;
 use ocop_persistence::{audit, criteria_sets};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::AuthUser;
+use crate::dto::{CriteriaSetDetail, CriteriaSetSummary, criteria_set_summary};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::extract::ApiJson;
 use crate::state::AppState;
-
-/// A criteria set without its text.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01", "code": "2023-chung",
-    "name": "Bộ tiêu chí đánh giá, phân hạng sản phẩm OCOP 2023 (cấu trúc chung)",
-    "decision": "148/QĐ-TTg ngày 24/02/2023", "classification_version": "2023", "applies_to": [],
-    "part_points": [40, 25, 35], "criteria": 24, "created_at": "2026-11-22T08:00:00Z"
-}))]
-pub struct CriteriaSetSummary {
-    pub id: Uuid,
-    pub code: String,
-    pub name: String,
-    pub decision: Option<String>,
-    pub classification_version: String,
-    /// Classification codes the set applies to; empty: every product of the version without
-    /// a more specific set.
-    pub applies_to: Vec<String>,
-    /// Points of parts A, B and C.
-    pub part_points: Vec<u32>,
-    /// Number of criteria.
-    pub criteria: usize,
-    pub created_at: DateTime<Utc>,
-}
-
-/// A criteria set with its whole text.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01", "code": "2023-chung", "name": "Bộ tiêu chí 2023", "decision": "148/QĐ-TTg ngày 24/02/2023",
-    "classification_version": "2023", "applies_to": [], "part_points": [40, 25, 35], "criteria": 24, "created_at": "2026-11-22T08:00:00Z",
-    "set": {"code": "2023-chung", "name": "Bộ tiêu chí 2023", "classification_version": "2023", "applies_to": [], "parts": [{"code": "A", "name": "Sản phẩm và sức mạnh cộng đồng", "points": 40, "sections": ["…"]}]}}))]
-pub struct CriteriaSetDetail {
-    #[serde(flatten)]
-    pub summary: CriteriaSetSummary,
-    /// The set in its import format (see `import_criteria_set`).
-    #[schema(value_type = Object)]
-    pub set: CriteriaSet,
-}
-
-pub fn summary(model: &criteria_set::Model, set: &CriteriaSet) -> CriteriaSetSummary {
-    CriteriaSetSummary {
-        id: model.id,
-        code: model.code.clone(),
-        name: model.name.clone(),
-        decision: model.decision.clone(),
-        classification_version: model.classification_version.clone(),
-        applies_to: set.applies_to.clone(),
-        part_points: set.parts.iter().map(|p| p.points).collect(),
-        criteria: set.criteria().count(),
-        created_at: model.created_at,
-    }
-}
 
 /// Criteria sets / Danh sách bộ tiêu chí.
 #[utoipa::path(operation_id = "list_criteria_sets", tag = "scoring", security(("bearer" = [])), responses(
@@ -75,7 +21,7 @@ pub async fn list(state: web::Data<AppState>, _user: AuthUser) -> ApiResult<web:
     let rows = criteria_sets::list(&state.db).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
-        out.push(summary(row, &criteria_sets::parse(row)?));
+        out.push(criteria_set_summary(row, &criteria_sets::parse(row)?));
     }
     Ok(web::Json(out))
 }
@@ -93,7 +39,7 @@ pub async fn get(
 ) -> ApiResult<web::Json<CriteriaSetDetail>> {
     let row = criteria_sets::find(&state.db, id.into_inner()).await?.ok_or_else(ApiError::not_found)?;
     let set = criteria_sets::parse(&row)?;
-    Ok(web::Json(CriteriaSetDetail { summary: summary(&row, &set), set }))
+    Ok(web::Json(CriteriaSetDetail { summary: criteria_set_summary(&row, &set), set }))
 }
 
 /// Import a criteria set / Nhập bộ tiêu chí (admins).
@@ -146,7 +92,7 @@ pub async fn import(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
     }
     let txn = ocop_persistence::begin_write(&state.db).await?;
     let row = criteria_sets::insert(&txn, &set, Some(user.id())).await?;
-    let dto = CriteriaSetDetail { summary: summary(&row, &set), set };
+    let dto = CriteriaSetDetail { summary: criteria_set_summary(&row, &set), set };
     audit::record::<(), _>(
         &txn,
         &user.audit(),

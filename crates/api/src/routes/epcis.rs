@@ -10,6 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use ocop_domain::access::Visibility;
 use ocop_domain::account::Role;
+use ocop_domain::traceability::JobStatus;
 use ocop_domain::traceability::{EventFacts, LocalId, check_epcis_document, local_identifier, stamp_code};
 use ocop_persistence::entities::epcis_capture;
 use ocop_persistence::traceability::{self, EventQuery};
@@ -43,8 +44,8 @@ impl From<epcis_capture::Model> for CaptureJob {
     fn from(c: epcis_capture::Model) -> Self {
         Self {
             capture_id: c.id,
-            running: c.status == "running",
-            success: c.status == "done",
+            running: c.status.parse() == Ok(JobStatus::Running),
+            success: c.status.parse() == Ok(JobStatus::Done),
             capture_error_behaviour: "rollback".into(),
             events: c.events,
             errors: c.errors.and_then(|e| serde_json::from_str(&e).ok()).unwrap_or_default(),
@@ -126,7 +127,7 @@ pub async fn capture(state: web::Data<AppState>, user: AuthUser, body: web::Byte
         &state.db,
         epcis_capture::Model {
             id: ocop_persistence::new_id(),
-            status: "running".into(),
+            status: JobStatus::Running.as_str().into(),
             events: i32::try_from(facts.len()).unwrap_or(i32::MAX),
             errors: None,
             subject_id: subject,

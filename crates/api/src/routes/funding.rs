@@ -2,12 +2,10 @@
 //! planned, allocated and disbursed, optionally linked to a course or a trade event; totals
 //! for a period against the plan.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use ocop_domain::access::check_view_programme;
-use ocop_domain::funding::{Amounts, BudgetError, check_line, disbursement_rate, is_state};
+use ocop_domain::funding::{Amounts, BudgetError, check_line};
 use ocop_persistence::entities::{admin_unit, budget_line};
 use ocop_persistence::{audit, funding, trade_events, training};
 use serde::{Deserialize, Serialize};
@@ -15,11 +13,12 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::areas::{area_of, unit_or_own};
 use crate::auth::AuthUser;
+use crate::dto::{FundingSummary, summarise};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::paging::{Page, paging};
-use crate::routes::programme::{area_of, unit_or_own};
 use crate::state::AppState;
 
 /// A budget line.
@@ -110,62 +109,6 @@ pub async fn list(
     let area = area_of(&state, &user, query.area.as_deref()).await?;
     let page = funding::list(&state.db, &query.filter(&area), paging(query.limit, query.offset)?).await?;
     Ok(web::Json(Page::map(page, BudgetLine::from)))
-}
-
-/// Planned, allocated and disbursed amounts of a group of lines.
-#[derive(Debug, Default, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"key": "provincial", "planned_vnd": 500000000, "allocated_vnd": 450000000, "disbursed_vnd": 300000000, "disbursement_rate": 60.0}))]
-pub struct BudgetTotal {
-    /// The source, activity or year grouped by (`all` for the grand total).
-    pub key: String,
-    pub planned_vnd: i64,
-    pub allocated_vnd: i64,
-    pub disbursed_vnd: i64,
-    /// Disbursed over planned, in percent.
-    pub disbursement_rate: Option<f64>,
-}
-
-impl BudgetTotal {
-    fn add(&mut self, l: &budget_line::Model) {
-        self.planned_vnd += l.planned_vnd;
-        self.allocated_vnd += l.allocated_vnd;
-        self.disbursed_vnd += l.disbursed_vnd;
-        self.disbursement_rate = disbursement_rate(self.planned_vnd, self.disbursed_vnd);
-    }
-}
-
-/// Funding totals of an area for a period.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"total": {"key": "all", "planned_vnd": 500000000, "allocated_vnd": 450000000, "disbursed_vnd": 300000000, "disbursement_rate": 60.0},
-    "state_budget": {"key": "state", "planned_vnd": 500000000, "allocated_vnd": 450000000, "disbursed_vnd": 300000000, "disbursement_rate": 60.0},
-    "non_state": {"key": "non_state", "planned_vnd": 0, "allocated_vnd": 0, "disbursed_vnd": 0, "disbursement_rate": null},
-    "by_source": [], "by_activity": [], "by_year": []}))]
-pub struct FundingSummary {
-    pub total: BudgetTotal,
-    pub state_budget: BudgetTotal,
-    pub non_state: BudgetTotal,
-    pub by_source: Vec<BudgetTotal>,
-    pub by_activity: Vec<BudgetTotal>,
-    pub by_year: Vec<BudgetTotal>,
-}
-
-pub(crate) fn summarise(lines: &[budget_line::Model]) -> FundingSummary {
-    let total_of = |key: &str| BudgetTotal { key: key.to_owned(), ..BudgetTotal::default() };
-    let (mut total, mut state_budget, mut non_state) = (total_of("all"), total_of("state"), total_of("non_state"));
-    let mut groups: [BTreeMap<String, BudgetTotal>; 3] = Default::default();
-    for l in lines {
-        total.add(l);
-        if is_state(&l.source) {
-            state_budget.add(l)
-        } else {
-            non_state.add(l)
-        }
-        for (group, key) in groups.iter_mut().zip([l.source.clone(), l.activity.clone(), l.year.to_string()]) {
-            group.entry(key.clone()).or_insert_with(|| total_of(&key)).add(l);
-        }
-    }
-    let [by_source, by_activity, by_year] = groups.map(|g| g.into_values().collect());
-    FundingSummary { total, state_budget, non_state, by_source, by_activity, by_year }
 }
 
 /// Funding totals against the plan / Tổng hợp nguồn vốn (by source, activity and year).

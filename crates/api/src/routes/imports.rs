@@ -19,8 +19,7 @@ use uuid::Uuid;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorCode, FieldError};
 use crate::files::{read_multipart, sniff};
-use crate::routes::products::{ProductInput, check_product, place};
-use crate::routes::subjects::{SubjectInput, check_subject};
+use crate::registry::{ProductInput, SubjectInput, check_product, check_subject, place};
 use crate::sheets::{Cell, Table, XLSX, read_xlsx, xlsx};
 use crate::state::AppState;
 

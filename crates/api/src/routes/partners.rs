@@ -2,12 +2,9 @@
 //! key is shown once, stored hashed, carries scopes and a rate, can be rotated (the old one
 //! keeps working for a grace period) and revoked; its calls are counted per day.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use ocop_domain::partner::{
-    DEFAULT_RATE_PER_MINUTE, MAX_RATE_PER_MINUTE, PartnerError, check_partner_kind, parse_scopes,
-};
-use ocop_persistence::audit::AuditContext;
+use ocop_domain::partner::{DEFAULT_RATE_PER_MINUTE, MAX_RATE_PER_MINUTE, check_partner_kind, parse_scopes};
 use ocop_persistence::entities::{api_key, partner};
 use ocop_persistence::{audit, new_id, partners};
 use serde::{Deserialize, Serialize};
@@ -17,7 +14,7 @@ use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::auth::api_key::{KeyCaller, generate};
-use crate::auth::session::request_id;
+use crate::error::partner_error;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::paging::{Page, paging};
@@ -70,21 +67,6 @@ pub struct PartnerInput {
 
 const fn yes() -> bool {
     true
-}
-
-pub(crate) fn partner_error(e: PartnerError) -> ApiError {
-    let (field, vi) = match &e {
-        PartnerError::Kind => ("kind", "Loại đối tác: portal, retailer hoặc other."),
-        PartnerError::Scope(_) => ("scopes", "Quyền không hợp lệ; các quyền: catalog:read, webhooks:manage."),
-        PartnerError::NoScope => ("scopes", "Khóa cần ít nhất một quyền."),
-        PartnerError::Event(_) => {
-            ("events", "Sự kiện không hợp lệ; các sự kiện: product.listed, product.updated, product.delisted.")
-        }
-        PartnerError::NoEvent => ("events", "Cần đăng ký ít nhất một sự kiện."),
-        PartnerError::Url => ("url", "Địa chỉ webhook phải là URL http/https đầy đủ, không chứa tên đăng nhập."),
-        PartnerError::PrivateTarget => ("url", "Địa chỉ webhook trỏ tới mạng nội bộ hoặc máy chủ cục bộ."),
-    };
-    ApiError::invalid_field(field, "invalid", vi, e.to_string())
 }
 
 /// Partners / Đối tác (admins).
@@ -463,13 +445,4 @@ pub struct PartnerSelf {
 pub async fn me(state: web::Data<AppState>, caller: KeyCaller) -> ApiResult<web::Json<PartnerSelf>> {
     let days = usage_of(&state, caller.key.id, 30).await?;
     Ok(web::Json(PartnerSelf { partner: caller.partner.into(), key: caller.key.into(), usage: days }))
-}
-
-/// The audit trail's name for a partner acting with its key.
-pub(crate) fn key_audit(req: &HttpRequest, caller: &KeyCaller) -> AuditContext {
-    AuditContext {
-        actor_id: None,
-        actor_email: Some(format!("partner:{} (key {})", caller.partner.name, caller.key.prefix)),
-        request_id: request_id(req),
-    }
 }

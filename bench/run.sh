@@ -18,7 +18,8 @@
 #   /healthz                               (the same server, for comparison)
 #   /api/v1/public/trace/{code}            (1,000 different stamps in turn; each look-up logs a scan)
 #   the two in five alternating rounds     (trace / healthz: the median of the five ratios)
-# BENCH_SUITES="registry catalog stamps" (default) chooses what runs.
+# and the time `ocop units load --all` takes into an empty registry (units-load-all).
+# BENCH_SUITES="registry catalog stamps units" (default) chooses what runs.
 # Raw wrk output goes to bench/results/<date>-<db>-<target>.txt; a summary table to
 # bench/results/latest.md. Loopback only; every run is bounded in time.
 set -euo pipefail
@@ -192,7 +193,26 @@ print("request = function() i = i + 1; return wrk.format(\"GET\", \"/api/v1/publ
   wait "$pid" 2>/dev/null || true
 }
 
-suites=${BENCH_SUITES:-registry catalog stamps}
+bench_units() { # db: loading the whole country's 2025 structure into an empty registry
+  local db=$1 data
+  data=$(mktemp -d)
+  local env=(OCOP_DATA_DIR="$data" OCOP_DEMO=false OCOP_LOG_FORMAT=json RUST_LOG=warn)
+  if [ "$db" = postgres ]; then
+    psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench_units WITH (FORCE)" -c "CREATE DATABASE ocop_bench_units"
+    env+=(OCOP_DATABASE_URL="${pg_base%/*}/ocop_bench_units")
+  fi
+  env "${env[@]}" "$bin" migrate > /dev/null
+  local start end
+  start=$(date +%s.%N)
+  env "${env[@]}" "$bin" units load --all > "$data/units.log"
+  end=$(date +%s.%N)
+  local seconds
+  seconds=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}')
+  echo "| $db | units-load-all ($(grep -o 'Loaded [0-9]*' "$data/units.log")) | $seconds s | | | |" >> "$summary"
+  echo "$db units-load-all: $seconds s"
+}
+
+suites=${BENCH_SUITES:-registry catalog stamps units}
 if [[ " $suites " == *" registry "* ]]; then
   bench_db sqlite 18281
   bench_db postgres 18282
@@ -205,6 +225,10 @@ if [[ " $suites " == *" stamps "* ]]; then
   bench_stamps sqlite 18285
   bench_stamps postgres 18286
 fi
+if [[ " $suites " == *" units "* ]]; then
+  bench_units sqlite
+  bench_units postgres
+fi
 psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)" -c "DROP DATABASE IF EXISTS ocop_bench_catalog WITH (FORCE)" \
-  -c "DROP DATABASE IF EXISTS ocop_bench_stamps WITH (FORCE)"
+  -c "DROP DATABASE IF EXISTS ocop_bench_stamps WITH (FORCE)" -c "DROP DATABASE IF EXISTS ocop_bench_units WITH (FORCE)"
 echo; cat "$summary"

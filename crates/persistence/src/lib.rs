@@ -15,6 +15,7 @@ pub mod entities;
 pub mod funding;
 pub mod maps;
 pub mod notifications;
+pub mod official_units;
 pub mod paging;
 pub mod partners;
 pub mod products;

@@ -45,6 +45,9 @@ enum Command {
         #[arg(long, requires = "synthetic")]
         certified: bool,
     },
+    /// Vietnam's official administrative units, shipped with the server.
+    #[command(subcommand)]
+    Units(UnitsCommand),
     /// Print the OpenAPI document.
     Openapi,
     /// Create an administrator account.
@@ -55,6 +58,21 @@ enum Command {
         password: String,
         #[arg(long, default_value = "Quản trị hệ thống")]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitsCommand {
+    /// Load the structure in force since 1 July 2025 (provinces and their communes, with GSO
+    /// codes) into the registry. Idempotent: units already present are left as they are.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["province", "all"])))]
+    Load {
+        /// A province's code (repeatable), e.g. `--province 22` for Quảng Ninh.
+        #[arg(long, value_name = "CODE")]
+        province: Vec<String>,
+        /// Every province: the national deployment.
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -90,6 +108,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { email, password, name } => create_admin(&db, &email, &password, &name).await,
+        Command::Units(UnitsCommand::Load { province, all }) => load_units(&db, province, all).await,
         Command::Openapi => Ok(()),
     }
 }
@@ -153,6 +172,28 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     tracing::info!(address = %bind, "ocop listening");
     println!("ocop is listening on http://{bind}  (API /api/v1, Swagger UI /swagger-ui/)");
     app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn load_units(db: &DatabaseConnection, province: Vec<String>, all: bool) -> anyhow::Result<()> {
+    use ocop_persistence::official_units::{Provinces, load_current};
+    let which = if all { Provinces::All } else { Provinces::Some(province) };
+    let started = std::time::Instant::now();
+    let txn = db.begin().await?;
+    let report = load_current(&txn, &which).await?;
+    let ctx = audit::AuditContext { actor_email: Some("ocop units load".into()), ..Default::default() };
+    let summary = serde_json::json!({"inserted": report.inserted, "present": report.present, "provinces": match &which {
+        Provinces::All => serde_json::json!("all"),
+        Provinces::Some(codes) => serde_json::json!(codes),
+    }});
+    audit::record::<(), _>(&txn, &ctx, "admin_units.load", "admin_unit", "2025", None, Some(&summary)).await?;
+    txn.commit().await?;
+    println!(
+        "Loaded {} administrative units of the 2025 structure ({} already present) in {:.1} s.",
+        report.inserted,
+        report.present,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -75,6 +75,22 @@ fn commands_manage_the_database(url: Option<&str>) {
     let seed = run(&["seed", "--demo"], &[]);
     assert!(!seed.status.success());
     assert!(text(&seed).contains("not empty"));
+
+    // The official units: one province (Quảng Ninh and its 54 communes and wards), again (nothing
+    // new), then the whole country.
+    let quang_ninh = run(&["units", "load", "--province", "22"], &[]);
+    assert!(quang_ninh.status.success(), "{}", text(&quang_ninh));
+    assert!(text(&quang_ninh).contains("Loaded 55 administrative units of the 2025 structure (0 already present)"));
+    let again = run(&["units", "load", "--province", "22"], &[]);
+    assert!(text(&again).contains("Loaded 0 administrative units of the 2025 structure (55 already present)"));
+    let unknown = run(&["units", "load", "--province", "02"], &[]);
+    assert!(!unknown.status.success());
+    assert!(text(&unknown).contains("no province has the code 02"), "{}", text(&unknown));
+    let country = run(&["units", "load", "--all"], &[]);
+    assert!(country.status.success(), "{}", text(&country));
+    assert!(text(&country).contains("Loaded 3300 administrative units of the 2025 structure (55 already present)"));
+    let neither = run(&["units", "load"], &[]);
+    assert!(!neither.status.success(), "a province or --all is required");
 }
 
 #[test]

@@ -1,0 +1,285 @@
+//! Vietnam's official administrative units, shipped with the server (`data/admin-units/`, see
+//! its SOURCE.md): the structure in force since 1 July 2025, the one before, and where each
+//! legacy commune went. Read from the embedded files; no network, no Python.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use ocop_domain::admin_unit::{AdminLevel, AdminUnitKind};
+use ocop_domain::text::fold;
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QuerySelect, Set};
+use uuid::Uuid;
+
+use crate::entities::admin_unit;
+
+const CURRENT: &str = include_str!("../../../data/admin-units/units-2025.csv");
+const LEGACY: &str = include_str!("../../../data/admin-units/units-legacy.csv");
+const SUCCESSORS: &str = include_str!("../../../data/admin-units/successors-2025.csv");
+
+/// Which structure a unit belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Structure {
+    /// In force since 1 July 2025: provinces and communes.
+    Current,
+    /// Before 1 July 2025: provinces, districts and communes.
+    Legacy,
+}
+
+/// One official unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfficialUnit {
+    pub code: &'static str,
+    pub kind: AdminUnitKind,
+    pub name: &'static str,
+    pub parent_code: Option<&'static str>,
+    /// Centroid (latitude, longitude).
+    pub centre: Option<(f64, f64)>,
+}
+
+impl OfficialUnit {
+    pub fn level(&self) -> AdminLevel {
+        self.kind.level()
+    }
+}
+
+/// A legacy commune's 2025 commune; a commune divided in 2025 has several, one by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Successor {
+    pub legacy_code: &'static str,
+    pub code: &'static str,
+    pub is_default: bool,
+}
+
+/// A file the build wrote is malformed (a test keeps the shipped files well-formed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("data/admin-units: line {line}: {problem}")]
+pub struct DataError {
+    pub line: usize,
+    pub problem: String,
+}
+
+fn rows(text: &'static str) -> impl Iterator<Item = (usize, Vec<&'static str>)> {
+    text.lines().enumerate().skip(1).filter(|(_, l)| !l.is_empty()).map(|(i, l)| (i + 1, l.split(',').collect()))
+}
+
+fn unit(line: usize, fields: &[&'static str]) -> Result<OfficialUnit, DataError> {
+    let bad = |problem: String| DataError { line, problem };
+    let [code, level, kind, name, parent, lat, lon, ..] = fields else {
+        return Err(bad(format!("{} fields", fields.len())));
+    };
+    let kind: AdminUnitKind = kind.parse().map_err(|e| bad(format!("{e}")))?;
+    if kind.level().as_str() != *level {
+        return Err(bad(format!("kind {} is not of level {level}", kind.as_str())));
+    }
+    let centre = lat.parse::<f64>().ok().zip(lon.parse::<f64>().ok());
+    Ok(OfficialUnit { code, kind, name, parent_code: (!parent.is_empty()).then_some(*parent), centre })
+}
+
+/// Every unit of a structure, in code order.
+pub fn units(structure: Structure) -> Result<Vec<OfficialUnit>, DataError> {
+    let text = match structure {
+        Structure::Current => CURRENT,
+        Structure::Legacy => LEGACY,
+    };
+    rows(text).map(|(line, fields)| unit(line, &fields)).collect()
+}
+
+/// Where every legacy commune went on 1 July 2025.
+pub fn successors() -> Result<Vec<Successor>, DataError> {
+    rows(SUCCESSORS)
+        .map(|(line, fields)| match fields.as_slice() {
+            [legacy_code, code, flag] => Ok(Successor { legacy_code, code, is_default: *flag == "true" }),
+            _ => Err(DataError { line, problem: format!("{} fields", fields.len()) }),
+        })
+        .collect()
+}
+
+/// The day the current structure took effect.
+pub fn effective_2025() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    pub inserted: usize,
+    /// Units whose code the registry already holds (left as they are).
+    pub present: usize,
+}
+
+/// Which provinces to load: some by code, or every one.
+#[derive(Debug, Clone)]
+pub enum Provinces {
+    Some(Vec<String>),
+    All,
+}
+
+impl Provinces {
+    fn contains(&self, code: &str) -> bool {
+        match self {
+            Self::Some(codes) => codes.iter().any(|c| c == code),
+            Self::All => true,
+        }
+    }
+}
+
+/// Loads the current (2025) structure of the chosen provinces into the registry: provinces at
+/// the root, their communes directly below, each valid from 1 July 2025. Idempotent: a code the
+/// registry already holds is left as it is and counted as present. Runs in the caller's
+/// transaction; rows go in batches.
+pub async fn load_current(db: &impl ConnectionTrait, provinces: &Provinces) -> Result<LoadReport, DataLoadError> {
+    let units = units(Structure::Current)?;
+    let chosen: Vec<&OfficialUnit> = units
+        .iter()
+        .filter(|u| match u.level() {
+            AdminLevel::Province => provinces.contains(u.code),
+            _ => u.parent_code.is_some_and(|p| provinces.contains(p)),
+        })
+        .collect();
+    if let Provinces::Some(codes) = provinces
+        && let Some(unknown) =
+            codes.iter().find(|c| !units.iter().any(|u| u.level() == AdminLevel::Province && u.code == *c))
+    {
+        return Err(DataLoadError::UnknownProvince(unknown.clone()));
+    }
+    let existing: HashMap<String, (Uuid, String)> = admin_unit::Entity::find()
+        .select_only()
+        .column(admin_unit::Column::Code)
+        .column(admin_unit::Column::Id)
+        .column(admin_unit::Column::Path)
+        .into_tuple::<(String, Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(code, id, path)| (code, (id, path)))
+        .collect();
+    let mut report = LoadReport::default();
+    let mut placed: HashMap<&str, (Uuid, String)> = HashMap::new();
+    let now = Utc::now();
+    // Provinces first, so that communes find their parent.
+    for level in [AdminLevel::Province, AdminLevel::Commune] {
+        let mut rows = Vec::new();
+        for u in chosen.iter().filter(|u| u.level() == level) {
+            if let Some((id, path)) = existing.get(u.code) {
+                placed.insert(u.code, (*id, path.clone()));
+                report.present += 1;
+                continue;
+            }
+            let parent = match u.parent_code {
+                Some(code) => Some(placed.get(code).cloned().ok_or(DataLoadError::MissingParent(u.code.to_owned()))?),
+                None => None,
+            };
+            let id = crate::new_id();
+            let path = format!("{}{}/", parent.as_ref().map_or("/", |(_, p)| p.as_str()), u.code);
+            placed.insert(u.code, (id, path.clone()));
+            rows.push(admin_unit::ActiveModel {
+                id: Set(id),
+                code: Set(u.code.to_owned()),
+                name: Set(u.name.to_owned()),
+                name_folded: Set(fold(u.name)),
+                kind: Set(u.kind.as_str().to_owned()),
+                level: Set(u.level().as_str().to_owned()),
+                parent_id: Set(parent.map(|(id, _)| id)),
+                path: Set(path),
+                valid_from: Set(Some(effective_2025())),
+                valid_to: Set(None),
+                replaced_by_id: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            });
+        }
+        report.inserted += rows.len();
+        for batch in rows.chunks(500) {
+            admin_unit::Entity::insert_many(batch.to_vec()).exec_without_returning(db).await?;
+        }
+    }
+    Ok(report)
+}
+
+/// Why a load failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DataLoadError {
+    #[error(transparent)]
+    Data(#[from] DataError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error("no province has the code {0} in the 2025 structure")]
+    UnknownProvince(String),
+    #[error("the parent of unit {0} is missing")]
+    MissingParent(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{HashMap, HashSet};
+
+    use super::*;
+
+    fn count(units: &[OfficialUnit], level: AdminLevel) -> usize {
+        units.iter().filter(|u| u.level() == level).count()
+    }
+
+    /// The unit's province code, following parents.
+    fn province_of<'a>(units: &HashMap<&str, &'a OfficialUnit>, mut unit: &'a OfficialUnit) -> &'static str {
+        while let Some(parent) = unit.parent_code {
+            unit = units[parent];
+        }
+        unit.code
+    }
+
+    #[test]
+    fn the_2025_structure_has_34_provinces_and_3321_communes_quang_ninh_54() {
+        let units = units(Structure::Current).expect("well-formed");
+        assert_eq!(count(&units, AdminLevel::Province), 34);
+        assert_eq!(count(&units, AdminLevel::District), 0, "no districts since July 2025");
+        assert_eq!(count(&units, AdminLevel::Commune), 3321);
+        let quang_ninh = units.iter().filter(|u| u.parent_code == Some("22")).count();
+        assert_eq!(quang_ninh, 54);
+        assert!(units.iter().any(|u| u.kind == AdminUnitKind::SpecialZone && u.parent_code == Some("22")));
+        let by_code: HashMap<&str, &OfficialUnit> = units.iter().map(|u| (u.code, u)).collect();
+        assert_eq!(by_code.len(), units.len(), "codes are unique in the structure");
+        for u in units.iter().filter(|u| u.level() == AdminLevel::Commune) {
+            let parent = u.parent_code.and_then(|p| by_code.get(p)).expect("a province");
+            assert_eq!(parent.level(), AdminLevel::Province, "{}", u.name);
+            assert!(u.centre.is_some(), "{} has a centroid", u.name);
+        }
+    }
+
+    #[test]
+    fn the_legacy_structure_has_63_provinces_696_districts_and_10035_communes() {
+        let units = units(Structure::Legacy).expect("well-formed");
+        assert_eq!(count(&units, AdminLevel::Province), 63);
+        assert_eq!(count(&units, AdminLevel::District), 696);
+        assert_eq!(count(&units, AdminLevel::Commune), 10035);
+        let by_code: HashMap<&str, &OfficialUnit> = units.iter().map(|u| (u.code, u)).collect();
+        assert_eq!(by_code.len(), units.len(), "codes are unique in the structure");
+        let ha_long = by_code["193"];
+        assert_eq!(ha_long.name, "Thành phố Hạ Long");
+        assert_eq!(ha_long.parent_code, Some("22"));
+        assert!(units.iter().any(|u| u.name == "Phường Hà Khánh" && u.parent_code == Some("193")));
+    }
+
+    #[test]
+    fn every_legacy_commune_maps_to_a_current_one_with_one_default() {
+        let legacy = units(Structure::Legacy).expect("well-formed");
+        let current = units(Structure::Current).expect("well-formed");
+        let current_codes: HashSet<&str> = current.iter().map(|u| u.code).collect();
+        let legacy_by_code: HashMap<&str, &OfficialUnit> = legacy.iter().map(|u| (u.code, u)).collect();
+        let successors = successors().expect("well-formed");
+        let mut defaults: HashMap<&str, usize> = HashMap::new();
+        for s in &successors {
+            assert!(current_codes.contains(s.code), "{} → {} is a current unit", s.legacy_code, s.code);
+            assert!(legacy_by_code.contains_key(s.legacy_code), "{} is a legacy unit", s.legacy_code);
+            *defaults.entry(s.legacy_code).or_default() += usize::from(s.is_default);
+        }
+        for u in legacy.iter().filter(|u| u.level() == AdminLevel::Commune) {
+            assert_eq!(defaults.get(u.code), Some(&1), "{} ({}) has one default successor", u.name, u.code);
+        }
+        // Quảng Ninh's legacy communes all land in Quảng Ninh.
+        let current_by_code: HashMap<&str, &OfficialUnit> = current.iter().map(|u| (u.code, u)).collect();
+        let quang_ninh: Vec<&Successor> =
+            successors.iter().filter(|s| province_of(&legacy_by_code, legacy_by_code[s.legacy_code]) == "22").collect();
+        assert!(quang_ninh.len() >= 171);
+        assert!(quang_ninh.iter().all(|s| current_by_code[s.code].parent_code == Some("22")));
+    }
+}

@@ -13,6 +13,7 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock rustfmt.toml clippy.toml ./
 COPY crates/ crates/
 COPY migrations/ migrations/
+COPY reference/ reference/
 RUN cargo build --release -p ocop-server
 
 FROM debian:bookworm-slim

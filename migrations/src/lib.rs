@@ -18,6 +18,7 @@ mod m20261203_000012_create_traceability;
 mod m20261203_000013_scan_counts_and_files;
 mod m20261207_000014_index_scans_by_stamp;
 mod m20261207_000015_job_claims;
+mod m20261207_000016_units_of_both_structures;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_scan_counts_and_files::Migration),
             Box::new(m20261207_000014_index_scans_by_stamp::Migration),
             Box::new(m20261207_000015_job_claims::Migration),
+            Box::new(m20261207_000016_units_of_both_structures::Migration),
         ]
     }
 }

@@ -146,8 +146,8 @@ pub fn counterfeit_alert(code: &str, product: &str, clients: usize, signal: crat
 }
 
 /// Who is told about an object of a subject in an area (a counterfeit alert, an expiring
-/// certificate): the subject's producer accounts, and the district and commune officers whose
-/// unit contains the area.
+/// certificate): the subject's producer accounts, and the officers (province, district or
+/// commune) whose unit contains the area.
 pub fn concerned(producers: &[Uuid], area_officers: &[(Uuid, String)], area_path: &str) -> Vec<Uuid> {
     producers
         .iter()

@@ -88,8 +88,11 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>, 
     Entity::find_by_id(id).one(db).await
 }
 
+/// The unit with this code: the current one, else the one retired last (a code may be held by a
+/// retired unit of the legacy structure and a current one).
 pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<Model>, DbErr> {
-    Entity::find().filter(Column::Code.eq(code)).one(db).await
+    let units = Entity::find().filter(Column::Code.eq(code)).all(db).await?;
+    Ok(units.into_iter().max_by_key(|u| (u.valid_to.is_none(), u.valid_to)))
 }
 
 /// The unit and all units below it, ordered by path (parents before children).

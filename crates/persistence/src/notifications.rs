@@ -126,7 +126,9 @@ pub async fn sweep(db: &impl ConnectionTrait, today: NaiveDate, rules: &SignalRu
     deliver(db, &batch).await
 }
 
-/// District and commune officers with their unit's path: they follow their area's products.
+/// Officers of a province, district or commune, with their unit's path: they follow their
+/// area's products (since July 2025 there are no districts; the province's officers are told
+/// what district officers were).
 async fn area_officers(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, String)>, DbErr> {
     user::Entity::find()
         .select_only()
@@ -134,7 +136,10 @@ async fn area_officers(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, String)>,
         .column(admin_unit::Column::Path)
         .inner_join(admin_unit::Entity)
         .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Role.is_in([Role::DistrictOfficer.as_str(), Role::CommuneOfficer.as_str()]))
+        .filter(
+            user::Column::Role
+                .is_in([Role::ProvinceOfficer, Role::DistrictOfficer, Role::CommuneOfficer].map(Role::as_str)),
+        )
         .into_tuple()
         .all(db)
         .await

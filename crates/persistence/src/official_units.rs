@@ -196,6 +196,109 @@ pub async fn load_current(db: &impl ConnectionTrait, provinces: &Provinces) -> R
     Ok(report)
 }
 
+/// Loads the legacy structure (before 1 July 2025) of the chosen provinces, retired on that day,
+/// each unit pointing at its successor: a commune at its default 2025 commune, a district and a
+/// merged province at the 2025 province that took them. A legacy province whose code lives on
+/// (Quảng Ninh, 22) is the same unit as the current one, and its districts hang below it. Load
+/// the current structure first, or the successors stay unknown. Idempotent by path.
+pub async fn load_legacy(db: &impl ConnectionTrait, provinces: &Provinces) -> Result<LoadReport, DataLoadError> {
+    let legacy = units(Structure::Legacy)?;
+    if let Provinces::Some(codes) = provinces
+        && let Some(unknown) =
+            codes.iter().find(|c| !legacy.iter().any(|u| u.level() == AdminLevel::Province && u.code == *c))
+    {
+        return Err(DataLoadError::UnknownProvince(unknown.clone()));
+    }
+    let by_code: HashMap<&str, &OfficialUnit> = legacy.iter().map(|u| (u.code, u)).collect();
+    let province_of = |u: &OfficialUnit| {
+        let mut at = u;
+        while let Some(parent) = at.parent_code.and_then(|p| by_code.get(p)) {
+            at = parent;
+        }
+        at.code
+    };
+    let chosen: Vec<&OfficialUnit> = legacy.iter().filter(|u| provinces.contains(province_of(u))).collect();
+    let rows: Vec<(String, Uuid, String, Option<NaiveDate>)> = admin_unit::Entity::find()
+        .select_only()
+        .column(admin_unit::Column::Path)
+        .column(admin_unit::Column::Id)
+        .column(admin_unit::Column::Code)
+        .column(admin_unit::Column::ValidTo)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let by_path: HashMap<&str, Uuid> = rows.iter().map(|(path, id, _, _)| (path.as_str(), *id)).collect();
+    // Current units by code: a code the 2025 structure holds names a current unit.
+    let current: HashMap<&str, Uuid> =
+        rows.iter().filter(|(_, _, _, to)| to.is_none()).map(|(_, id, code, _)| (code.as_str(), *id)).collect();
+    let successors = successors()?;
+    let default_successor: HashMap<&str, &str> =
+        successors.iter().filter(|s| s.is_default).map(|s| (s.legacy_code, s.code)).collect();
+    let current_units = units(Structure::Current)?;
+    let current_parent: HashMap<&str, &str> =
+        current_units.iter().filter_map(|u| u.parent_code.map(|p| (u.code, p))).collect();
+    // The 2025 province that took a legacy unit: the province of its communes' default successors.
+    let successor_province = |legacy_code: &str| -> Option<&str> {
+        chosen
+            .iter()
+            .filter(|c| c.level() == AdminLevel::Commune)
+            .find(|c| {
+                c.parent_code == Some(legacy_code)
+                    || by_code.get(c.parent_code.unwrap_or("")).and_then(|d| d.parent_code) == Some(legacy_code)
+            })
+            .and_then(|c| default_successor.get(c.code))
+            .and_then(|s| current_parent.get(s).copied())
+    };
+    let retired_on = effective_2025();
+    let now = Utc::now();
+    let mut report = LoadReport::default();
+    let mut placed: HashMap<&str, (Uuid, String)> = HashMap::new();
+    for level in [AdminLevel::Province, AdminLevel::District, AdminLevel::Commune] {
+        let mut batch = Vec::new();
+        for u in chosen.iter().filter(|u| u.level() == level) {
+            let parent = match u.parent_code {
+                Some(code) => Some(placed.get(code).cloned().ok_or(DataLoadError::MissingParent(u.code.to_owned()))?),
+                None => None,
+            };
+            let path = format!("{}{}/", parent.as_ref().map_or("/", |(_, p)| p.as_str()), u.code);
+            // A province that lives on is the current unit; any unit already on its path stays.
+            let continuing = (level == AdminLevel::Province).then(|| current.get(u.code)).flatten();
+            if let Some(id) = continuing.or(by_path.get(path.as_str())) {
+                placed.insert(u.code, (*id, path));
+                report.present += 1;
+                continue;
+            }
+            let successor_code = match level {
+                AdminLevel::Commune => default_successor.get(u.code).copied(),
+                AdminLevel::District => successor_province(u.code),
+                AdminLevel::Province => successor_province(u.code),
+            };
+            let id = crate::new_id();
+            placed.insert(u.code, (id, path.clone()));
+            batch.push(admin_unit::ActiveModel {
+                id: Set(id),
+                code: Set(u.code.to_owned()),
+                name: Set(u.name.to_owned()),
+                name_folded: Set(fold(u.name)),
+                kind: Set(u.kind.as_str().to_owned()),
+                level: Set(u.level().as_str().to_owned()),
+                parent_id: Set(parent.map(|(id, _)| id)),
+                path: Set(path),
+                valid_from: Set(None),
+                valid_to: Set(Some(retired_on)),
+                replaced_by_id: Set(successor_code.and_then(|c| current.get(c).copied())),
+                created_at: Set(now),
+                updated_at: Set(now),
+            });
+        }
+        report.inserted += batch.len();
+        for chunk in batch.chunks(500) {
+            admin_unit::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+        }
+    }
+    Ok(report)
+}
+
 /// Why a load failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DataLoadError {

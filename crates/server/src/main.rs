@@ -63,8 +63,10 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UnitsCommand {
-    /// Load the structure in force since 1 July 2025 (provinces and their communes, with GSO
-    /// codes) into the registry. Idempotent: units already present are left as they are.
+    /// Load official units into the registry: the structure in force since 1 July 2025
+    /// (provinces and their communes), the one before it (provinces, districts, communes, all
+    /// retired on that day and pointing at their successors), or both. Idempotent: units
+    /// already present are left as they are.
     #[command(group(clap::ArgGroup::new("which").required(true).args(["province", "all"])))]
     Load {
         /// A province's code (repeatable), e.g. `--province 22` for Quảng Ninh.
@@ -73,7 +75,20 @@ enum UnitsCommand {
         /// Every province: the national deployment.
         #[arg(long)]
         all: bool,
+        #[arg(long, value_enum, default_value = "2025")]
+        structure: StructureArg,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum StructureArg {
+    /// Since 1 July 2025.
+    #[value(name = "2025")]
+    Current,
+    /// Before 1 July 2025.
+    Legacy,
+    /// The 2025 structure, then the legacy one.
+    Both,
 }
 
 #[actix_web::main]
@@ -108,7 +123,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { email, password, name } => create_admin(&db, &email, &password, &name).await,
-        Command::Units(UnitsCommand::Load { province, all }) => load_units(&db, province, all).await,
+        Command::Units(UnitsCommand::Load { province, all, structure }) => {
+            load_units(&db, province, all, structure).await
+        }
         Command::Openapi => Ok(()),
     }
 }
@@ -175,25 +192,43 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     Ok(())
 }
 
-async fn load_units(db: &DatabaseConnection, province: Vec<String>, all: bool) -> anyhow::Result<()> {
-    use ocop_persistence::official_units::{Provinces, load_current};
+async fn load_units(
+    db: &DatabaseConnection,
+    province: Vec<String>,
+    all: bool,
+    structure: StructureArg,
+) -> anyhow::Result<()> {
+    use ocop_persistence::official_units::{Provinces, load_current, load_legacy};
     let which = if all { Provinces::All } else { Provinces::Some(province) };
     let started = std::time::Instant::now();
     let txn = db.begin().await?;
-    let report = load_current(&txn, &which).await?;
+    let mut lines = Vec::new();
     let ctx = audit::AuditContext { actor_email: Some("ocop units load".into()), ..Default::default() };
-    let summary = serde_json::json!({"inserted": report.inserted, "present": report.present, "provinces": match &which {
-        Provinces::All => serde_json::json!("all"),
-        Provinces::Some(codes) => serde_json::json!(codes),
-    }});
-    audit::record::<(), _>(&txn, &ctx, "admin_units.load", "admin_unit", "2025", None, Some(&summary)).await?;
+    for (name, legacy) in [("2025", false), ("legacy", true)] {
+        let wanted = match structure {
+            StructureArg::Current => !legacy,
+            StructureArg::Legacy => legacy,
+            StructureArg::Both => true,
+        };
+        if !wanted {
+            continue;
+        }
+        let report = if legacy { load_legacy(&txn, &which).await? } else { load_current(&txn, &which).await? };
+        let summary = serde_json::json!({"structure": name, "inserted": report.inserted, "present": report.present,
+        "provinces": match &which {
+            Provinces::All => serde_json::json!("all"),
+            Provinces::Some(codes) => serde_json::json!(codes),
+        }});
+        audit::record::<(), _>(&txn, &ctx, "admin_units.load", "admin_unit", name, None, Some(&summary)).await?;
+        lines.push(format!(
+            "Loaded {} administrative units of the {name} structure ({} already present)",
+            report.inserted, report.present
+        ));
+    }
     txn.commit().await?;
-    println!(
-        "Loaded {} administrative units of the 2025 structure ({} already present) in {:.1} s.",
-        report.inserted,
-        report.present,
-        started.elapsed().as_secs_f64()
-    );
+    for line in lines {
+        println!("{line} in {:.1} s.", started.elapsed().as_secs_f64());
+    }
     Ok(())
 }
 

@@ -89,6 +89,19 @@ fn commands_manage_the_database(url: Option<&str>) {
     let country = run(&["units", "load", "--all"], &[]);
     assert!(country.status.success(), "{}", text(&country));
     assert!(text(&country).contains("Loaded 3300 administrative units of the 2025 structure (55 already present)"));
+    // The legacy structure next to it: Quảng Ninh's 13 districts and 171 communes, retired on
+    // 1 July 2025 (the province itself lives on), then everything else.
+    let legacy = run(&["units", "load", "--province", "22", "--structure", "legacy"], &[]);
+    assert!(legacy.status.success(), "{}", text(&legacy));
+    assert!(text(&legacy).contains("Loaded 184 administrative units of the legacy structure (1 already present)"));
+    let both = run(&["units", "load", "--all", "--structure", "both"], &[]);
+    assert!(both.status.success(), "{}", text(&both));
+    assert!(text(&both).contains("Loaded 0 administrative units of the 2025 structure (3355 already present)"));
+    assert!(
+        text(&both).contains("Loaded 10576 administrative units of the legacy structure (218 already present)"),
+        "{}",
+        text(&both)
+    );
     let neither = run(&["units", "load"], &[]);
     assert!(!neither.status.success(), "a province or --all is required");
 }

@@ -26,18 +26,18 @@ pub struct TestApp {
     pg_database: Option<String>,
 }
 
-fn postgres_admin_url() -> String {
+pub(crate) fn postgres_admin_url() -> String {
     std::env::var("OCOP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
-fn with_database(url: &str, name: &str) -> String {
+pub(crate) fn with_database(url: &str, name: &str) -> String {
     let (base, _) = url.rsplit_once('/').expect("postgres URL has a path");
     format!("{base}/{name}")
 }
 
 /// Whether the PostgreSQL cases run. An unreachable PostgreSQL fails the run with a clear
 /// message, unless `OCOP_TEST_SQLITE_ONLY=true` says on purpose that only SQLite runs.
-async fn postgres_available() -> bool {
+pub(crate) async fn postgres_available() -> bool {
     static CHECKED: OnceLock<bool> = OnceLock::new();
     if let Some(ok) = CHECKED.get() {
         return *ok;
@@ -266,7 +266,7 @@ pub fn pdf(text: &str) -> Vec<u8> {
 }
 
 /// Hashing is slow by design: hash the demo password once per test binary.
-fn demo_hash() -> String {
+pub(crate) fn demo_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| ocop_api::auth::password::hash(DEMO_PASSWORD).expect("hash")).clone()
 }

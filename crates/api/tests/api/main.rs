@@ -25,4 +25,5 @@ mod scoring;
 mod spa;
 mod traceability;
 mod training;
+mod units;
 mod users;

@@ -270,6 +270,10 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     assert_eq!(alerts.len(), 2, "{inbox}");
     assert!(alerts.iter().any(|n| n["body_vi"].as_str().is_some_and(|b| b.contains(&code))));
     assert_eq!(app.get_json("/api/v1/notifications", &other).await["total"], 0);
+    // With no districts since July 2025, the province's officers hear what district officers do.
+    let province = app.get_json("/api/v1/notifications", &app.token("tinh@ocop.demo").await).await;
+    let told = province["items"].as_array().expect("items").iter().filter(|n| n["kind"] == "counterfeit_alert").count();
+    assert_eq!(told, 2, "{province}");
 
     // Audited.
     let audit = app.get_json("/api/v1/audit?entity_type=batch", &admin).await;

@@ -6,7 +6,7 @@ use serde::Serialize;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    #[sea_orm(unique)]
+    /// Unique among current units; a retired unit may share it with its successor.
     pub code: String,
     pub name: String,
     #[serde(skip)]

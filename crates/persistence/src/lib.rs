@@ -21,6 +21,7 @@ pub mod partners;
 pub mod products;
 pub mod programme;
 pub mod refresh_tokens;
+pub mod reorganisation;
 pub mod reports;
 pub mod seed;
 pub mod subjects;

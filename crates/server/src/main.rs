@@ -78,6 +78,18 @@ enum UnitsCommand {
         #[arg(long, value_enum, default_value = "2025")]
         structure: StructureArg,
     },
+    /// Move every record placed in a unit retired on the effective day (subjects, products,
+    /// growing areas, craft villages, sales points, councils, targets, training participants,
+    /// funding lines, officers) to the unit that took it over, in one audited transaction.
+    /// Records of a divided commune go to its default part and are listed to be confirmed.
+    Reorganise {
+        /// The day the new structure took effect (the retired units' `valid_to`).
+        #[arg(long, default_value = "2025-07-01")]
+        effective: chrono::NaiveDate,
+        /// Report what would move, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -126,6 +138,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Units(UnitsCommand::Load { province, all, structure }) => {
             load_units(&db, province, all, structure).await
         }
+        Command::Units(UnitsCommand::Reorganise { effective, dry_run }) => reorganise(&db, effective, dry_run).await,
         Command::Openapi => Ok(()),
     }
 }
@@ -228,6 +241,42 @@ async fn load_units(
     txn.commit().await?;
     for line in lines {
         println!("{line} in {:.1} s.", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+async fn reorganise(db: &DatabaseConnection, effective: chrono::NaiveDate, dry_run: bool) -> anyhow::Result<()> {
+    use ocop_persistence::{official_units, reorganisation};
+    let mut parts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for s in official_units::successors()? {
+        *parts.entry(s.legacy_code).or_default() += 1;
+    }
+    let divided = |code: &str| parts.get(code).is_some_and(|n| *n > 1);
+    let txn = db.begin().await?;
+    let moves = reorganisation::plan(&txn, effective, &divided).await?;
+    let report = reorganisation::apply(&txn, &moves).await?;
+    let ctx = audit::AuditContext { actor_email: Some("ocop units reorganise".into()), ..Default::default() };
+    let summary = serde_json::json!({"effective": effective, "report": &report, "moves": &moves});
+    audit::record::<(), _>(&txn, &ctx, "admin_units.reorganise", "admin_unit", effective, None, Some(&summary)).await?;
+    let moved: usize = report.moved.values().sum();
+    if dry_run {
+        txn.rollback().await?;
+        println!("Dry run, nothing changed: {moved} records of {} retired units would move.", report.units);
+    } else {
+        txn.commit().await?;
+        println!("Moved {moved} records of {} retired units to their successors.", report.units);
+    }
+    for (table, n) in &report.moved {
+        println!("  {table}: {n}");
+    }
+    if report.officers_promoted > 0 {
+        println!("  district officers now officers of their province: {}", report.officers_promoted);
+    }
+    if !report.to_confirm.is_empty() {
+        println!("{} records came from divided communes; confirm or correct their commune:", report.to_confirm.len());
+        for c in &report.to_confirm {
+            println!("  {} {}: {} → {}", c.table, c.id, c.from_code, c.to_code);
+        }
     }
     Ok(())
 }

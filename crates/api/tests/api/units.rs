@@ -2,7 +2,7 @@
 //! retired unit and a current one share a code, run on a registry in use.
 
 use ocop_migrations::{Migrator, MigratorTrait};
-use ocop_persistence::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use ocop_persistence::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 
 use crate::helpers::{Backend, demo_hash, postgres_admin_url, postgres_available, with_database};
 
@@ -53,9 +53,9 @@ async fn unit(db: &DatabaseConnection, code: &str, path: &str, retired: bool) ->
     let now = if db.get_database_backend() == DbBackend::Postgres { "now()" } else { "'2026-12-07T00:00:00Z'" };
     db.execute_unprepared(&format!(
         "INSERT INTO admin_units (id, code, name, name_folded, kind, level, parent_id, path, valid_from, valid_to, \
-         replaced_by_id, created_at, updated_at) VALUES ('{}', '{code}', 'Phường Thử', 'phuong thu', 'ward', 'commune', \
+         replaced_by_id, created_at, updated_at) VALUES ({}, '{code}', 'Phường Thử', 'phuong thu', 'ward', 'commune', \
          NULL, '{path}', NULL, {valid_to}, NULL, {now}, {now})",
-        uuid::Uuid::now_v7()
+        uuid_sql(db.get_database_backend(), uuid::Uuid::now_v7())
     ))
     .await
     .map(|_| ())
@@ -105,4 +105,119 @@ async fn a_registry_in_use_takes_both_structures_sqlite() {
 #[tokio::test]
 async fn a_registry_in_use_takes_both_structures_postgres() {
     a_registry_in_use_takes_both_structures(Backend::Postgres).await;
+}
+
+/// A UUID as an SQL literal of the backend (SQLite keeps them as 16-byte blobs).
+fn uuid_sql(backend: DbBackend, id: uuid::Uuid) -> String {
+    match backend {
+        DbBackend::Sqlite => format!("X'{}'", id.simple()),
+        _ => format!("'{id}'"),
+    }
+}
+
+async fn unit_id(db: &DatabaseConnection, path: &str) -> uuid::Uuid {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT id FROM admin_units WHERE path = '{path}'"),
+        ))
+        .await
+        .expect("query")
+        .expect("unit");
+    row.try_get_by_index::<uuid::Uuid>(0).expect("id")
+}
+
+async fn text(db: &DatabaseConnection, sql: &str) -> String {
+    let row =
+        db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.expect("query").expect("row");
+    row.try_get_by_index::<String>(0).expect("text")
+}
+
+async fn subject_in(db: &DatabaseConnection, name: &str, tax_code: &str, path: &str) -> uuid::Uuid {
+    let backend = db.get_database_backend();
+    let id = uuid::Uuid::now_v7();
+    let (id_sql, commune) = (uuid_sql(backend, id), uuid_sql(backend, unit_id(db, path).await));
+    let now = if db.get_database_backend() == DbBackend::Postgres { "now()" } else { "'2026-12-07T00:00:00Z'" };
+    db.execute_unprepared(&format!(
+        "INSERT INTO subjects (id, legal_form, name, name_folded, tax_code, representative, phone, email, address, \
+         commune_id, area_path, founded_on, members, employees, created_at, updated_at) VALUES ({id_sql}, 'household', \
+         '{name}', '{name}', '{tax_code}', 'Người đại diện', '0912345678', NULL, 'Thôn 1', {commune}, '{path}', NULL, \
+         NULL, NULL, {now}, {now})"
+    ))
+    .await
+    .expect("subject");
+    id
+}
+
+async fn records_follow_their_commune_when_units_are_reorganised(backend: Backend) {
+    use ocop_persistence::official_units::{Provinces, load_current, load_legacy, successors};
+    use ocop_persistence::reorganisation::{apply, plan};
+    let Some(fresh) = Fresh::new(backend).await else { return };
+    let db = ocop_persistence::connect(&fresh.url).await.expect("connect");
+    ocop_persistence::migrate(&db).await.expect("migrate");
+    let quang_ninh = Provinces::Some(vec!["22".into()]);
+    load_current(&db, &quang_ninh).await.expect("2025");
+    load_legacy(&db, &quang_ninh).await.expect("legacy");
+    // A household of Hà Khánh (merged into Cao Xanh), one of Vô Ngại (divided), one of a
+    // current ward, and a district officer of Hạ Long.
+    let ha_khanh = subject_in(&db, "Ho Ha Khanh", "0100000001", "/22/193/06649/").await;
+    let vo_ngai = subject_in(&db, "Ho Vo Ngai", "0100000002", "/22/198/06853/").await;
+    let current = subject_in(&db, "Ho Cao Xanh", "0100000003", "/22/06658/").await;
+    let ha_long = uuid_sql(db.get_database_backend(), unit_id(&db, "/22/193/").await);
+    let now = if backend == Backend::Postgres { "now()" } else { "'2026-12-07T00:00:00Z'" };
+    db.execute_unprepared(&format!(
+        "INSERT INTO users (id, email, display_name, display_name_folded, password_hash, role, admin_unit_id, \
+         subject_id, active, password_changed_at, created_at, updated_at) VALUES ({}, 'halong@example.vn', \
+         'Cán bộ Hạ Long', 'can bo ha long', 'x', 'district_officer', {ha_long}, NULL, TRUE, {now}, {now}, {now})",
+        uuid_sql(db.get_database_backend(), uuid::Uuid::now_v7())
+    ))
+    .await
+    .expect("officer");
+    let parts = successors().expect("successors");
+    let divided = |code: &str| parts.iter().filter(|s| s.legacy_code == code).count() > 1;
+    let effective = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("day");
+    let backend = db.get_database_backend();
+    let place_of = |id: uuid::Uuid| format!("SELECT area_path FROM subjects WHERE id = {}", uuid_sql(backend, id));
+
+    // A dry run (the same work, rolled back) changes nothing.
+    let txn = db.begin().await.expect("begin");
+    let moves = plan(&txn, effective, &divided).await.expect("plan");
+    let report = apply(&txn, &moves).await.expect("apply");
+    assert_eq!(report.moved.get("subjects"), Some(&2), "{report:?}");
+    txn.rollback().await.expect("rollback");
+    assert_eq!(text(&db, &place_of(ha_khanh)).await, "/22/193/06649/");
+
+    let txn = db.begin().await.expect("begin");
+    let moves = plan(&txn, effective, &divided).await.expect("plan");
+    let report = apply(&txn, &moves).await.expect("apply");
+    txn.commit().await.expect("commit");
+    assert_eq!(text(&db, &place_of(ha_khanh)).await, "/22/06658/", "Hà Khánh's household now in Cao Xanh");
+    assert_eq!(text(&db, &place_of(current)).await, "/22/06658/", "a current ward's record stays");
+    let vo_ngai_now = text(&db, &place_of(vo_ngai)).await;
+    assert!(vo_ngai_now.starts_with("/22/") && vo_ngai_now.matches('/').count() == 3, "{vo_ngai_now}");
+    assert_eq!(report.to_confirm.len(), 1, "the divided commune's record is listed: {report:?}");
+    assert_eq!(report.to_confirm[0].id, vo_ngai);
+    assert_eq!(report.officers_promoted, 1);
+    let officer = text(&db, "SELECT role FROM users WHERE email = 'halong@example.vn'").await;
+    assert_eq!(officer, "province_officer", "the district officer keeps seeing Hạ Long, now from the province");
+    // History stays: the old units keep their retirement and successor.
+    let kept = text(&db, "SELECT CAST(valid_to AS TEXT) FROM admin_units WHERE path = '/22/193/06649/'").await;
+    assert!(kept.starts_with("2025-07-01"), "{kept}");
+    // Run again: nothing left to move.
+    let txn = db.begin().await.expect("begin");
+    let again = apply(&txn, &plan(&txn, effective, &divided).await.expect("plan")).await.expect("apply");
+    txn.commit().await.expect("commit");
+    assert_eq!(again.moved.values().sum::<usize>(), 0);
+    db.close().await.ok();
+    fresh.drop_database().await;
+}
+
+#[tokio::test]
+async fn records_follow_their_commune_when_units_are_reorganised_sqlite() {
+    records_follow_their_commune_when_units_are_reorganised(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn records_follow_their_commune_when_units_are_reorganised_postgres() {
+    records_follow_their_commune_when_units_are_reorganised(Backend::Postgres).await;
 }

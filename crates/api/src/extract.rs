@@ -47,6 +47,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // Syntax first (a cheap pass that builds nothing), so broken JSON is always a 400.
     serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
         .map_err(|e| ApiError::malformed(format!("invalid JSON at line {}, column {}", e.line(), e.column())))?;
+    // JSON writes a NUL character only as `\u0000`; no text may hold one (PostgreSQL refuses it).
+    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        return Err(ApiError::malformed("text may not contain a NUL character (\\u0000)"));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();

@@ -359,8 +359,9 @@ pub fn read_xlsx(content: Vec<u8>, limits: WorkbookLimits) -> Result<Workbook, S
     Ok(sheets)
 }
 
+/// A cell as text, without NUL characters (no one types them; PostgreSQL refuses them).
 fn cell_text(cell: &DataRef<'_>) -> String {
-    match cell {
+    let text = match cell {
         DataRef::Empty => String::new(),
         DataRef::String(s) => s.trim().to_owned(),
         DataRef::SharedString(s) => s.trim().to_owned(),
@@ -370,7 +371,8 @@ fn cell_text(cell: &DataRef<'_>) -> String {
         DataRef::Bool(b) => b.to_string(),
         DataRef::DateTime(d) => d.as_datetime().map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
         other => Data::from(other.clone()).to_string().trim().to_owned(),
-    }
+    };
+    if text.contains('\0') { text.replace('\0', "") } else { text }
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ where
                 .configure(routes::api_v1)
                 .default_service(web::to(not_found))
                 .wrap(from_fn(rate_limit_headers))
+                .wrap(from_fn(refuse_nul))
                 // API answers are per user and often personal: never keep them in caches.
                 .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store"))),
         )
@@ -191,6 +192,19 @@ async fn request_id_header(
 }
 
 /// Announces the caller's rate-limit state (set by the API-key check) on the answer.
+/// A NUL character is no text anyone types, and PostgreSQL refuses it in text: a request whose
+/// path or query carries one is refused here (400), before it can reach a query.
+async fn refuse_nul(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let uri = req.uri().to_string();
+    if uri.contains('\0') || uri.to_ascii_lowercase().contains("%00") {
+        return Err(crate::error::ApiError::malformed("the address contains a NUL character").into());
+    }
+    next.call(req).await
+}
+
 async fn rate_limit_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,

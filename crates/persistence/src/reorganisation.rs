@@ -4,7 +4,7 @@
 //! in the past (applications, certificates, batches, scans) keeps the units of its time, so
 //! reports over a past period still count by them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
 use ocop_domain::account::Role;
@@ -68,13 +68,21 @@ pub struct Report {
     pub to_confirm: Vec<ToConfirm>,
 }
 
+/// Legacy communes divided in 2025 (several successors in the official data).
+fn divided_communes() -> Result<HashSet<&'static str>, DbErr> {
+    let successors = crate::official_units::successors().map_err(|e| DbErr::Custom(e.to_string()))?;
+    let mut parts: HashMap<&str, usize> = HashMap::new();
+    for s in &successors {
+        *parts.entry(s.legacy_code).or_default() += 1;
+    }
+    Ok(parts.into_iter().filter(|(_, n)| *n > 1).map(|(code, _)| code).collect())
+}
+
 /// Units retired on `effective` with a successor, communes first (then districts, provinces),
-/// each with whether it was divided (`divided`: legacy commune codes with several successors).
-pub async fn plan(
-    db: &impl ConnectionTrait,
-    effective: NaiveDate,
-    divided: &dyn Fn(&str) -> bool,
-) -> Result<Vec<UnitMove>, DbErr> {
+/// each marked when it was a commune divided in 2025.
+pub async fn plan(db: &impl ConnectionTrait, effective: NaiveDate) -> Result<Vec<UnitMove>, DbErr> {
+    let divided_codes = divided_communes()?;
+    let divided = |code: &str| divided_codes.contains(code);
     let retired = admin_unit::Entity::find()
         .filter(admin_unit::Column::ValidTo.eq(effective))
         .filter(admin_unit::Column::ReplacedById.is_not_null())

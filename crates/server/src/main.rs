@@ -246,14 +246,9 @@ async fn load_units(
 }
 
 async fn reorganise(db: &DatabaseConnection, effective: chrono::NaiveDate, dry_run: bool) -> anyhow::Result<()> {
-    use ocop_persistence::{official_units, reorganisation};
-    let mut parts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for s in official_units::successors()? {
-        *parts.entry(s.legacy_code).or_default() += 1;
-    }
-    let divided = |code: &str| parts.get(code).is_some_and(|n| *n > 1);
+    use ocop_persistence::reorganisation;
     let txn = db.begin().await?;
-    let moves = reorganisation::plan(&txn, effective, &divided).await?;
+    let moves = reorganisation::plan(&txn, effective).await?;
     let report = reorganisation::apply(&txn, &moves).await?;
     let ctx = audit::AuditContext { actor_email: Some("ocop units reorganise".into()), ..Default::default() };
     let summary = serde_json::json!({"effective": effective, "report": &report, "moves": &moves});

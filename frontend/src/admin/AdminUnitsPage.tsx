@@ -58,6 +58,7 @@ export function AdminUnitsPage() {
   const [selected, setSelected] = useState<AdminUnit | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
   const { canManage, canCreateUnder } = usePermissions();
+  const session = useSession();
 
   const list = useQuery({
     queryKey: keys.adminUnits.list(q, level, includeRetired, page),
@@ -98,7 +99,15 @@ export function AdminUnitsPage() {
     {
       title: "",
       dataIndex: "valid_to",
-      render: (v: string | null) => (v ? <Tag color="default">{t("units.retired")}</Tag> : <Tag color="green">{t("units.current")}</Tag>),
+      render: (v: string | null, u: AdminUnit) =>
+        v ? (
+          <Space size={4} wrap>
+            <Tag color="default">{t("units.retired")}</Tag>
+            {u.replaced_by && <Typography.Text type="secondary">→ {u.replaced_by.name} ({u.replaced_by.code})</Typography.Text>}
+          </Space>
+        ) : (
+          <Tag color="green">{t("units.current")}</Tag>
+        ),
     },
   ];
 
@@ -164,6 +173,7 @@ export function AdminUnitsPage() {
           </Card>
         </Col>
       </Row>
+      {session?.user.role === "admin" && <ReorganiseCard />}
       <Drawer open={!!selected} onClose={() => setSelected(null)} title={t("units.detail")} width={460}>
         {selected && (
           <>
@@ -281,5 +291,69 @@ function UnitForm({ editing, onClose, onSaved }: { editing: Editing; onClose: ()
         )}
       </Form>
     </Modal>
+  );
+}
+
+type ReorganisationReport = components["schemas"]["ReorganisationReport"];
+
+/** Admins: move every record of the units retired on a day onto their successors, after a preview. */
+function ReorganiseCard() {
+  const { t, lang } = useI18n();
+  const { message, modal } = App.useApp();
+  const queryClient = useQueryClient();
+  const [effective, setEffective] = useState<Dayjs>(dayjs("2025-07-01"));
+  const [report, setReport] = useState<ReorganisationReport | null>(null);
+  const run = useMutation({
+    mutationFn: async (dryRun: boolean) =>
+      unwrap(await api.POST("/api/v1/admin-units/reorganisations", { body: { effective: effective.format("YYYY-MM-DD"), dry_run: dryRun } })),
+    onSuccess: (r) => {
+      setReport(r);
+      if (!r.dry_run) {
+        message.success(t("saved"));
+        queryClient.invalidateQueries();
+      }
+    },
+    onError: (e) => message.error(problemMessage(e, lang)),
+  });
+  return (
+    <Card title={t("units.reorganise")} size="small" style={{ marginTop: 16 }} data-testid="reorganise">
+      <Typography.Paragraph type="secondary">{t("units.reorganiseHint")}</Typography.Paragraph>
+      <Space wrap>
+        <DatePicker value={effective} onChange={(d) => d && setEffective(d)} format={DATE_FORMAT} allowClear={false} aria-label={t("units.effective")} />
+        <Button onClick={() => run.mutate(true)} loading={run.isPending}>{t("units.preview")}</Button>
+        <Button
+          danger
+          disabled={!report?.dry_run}
+          onClick={() => modal.confirm({ title: t("units.reorganise"), content: t("units.reorganiseConfirm"), onOk: () => run.mutateAsync(false) })}
+        >
+          {t("units.apply")}
+        </Button>
+      </Space>
+      {report && (
+        <>
+          <Descriptions size="small" column={1} style={{ marginTop: 12 }}>
+            <Descriptions.Item label={t("units.retiredUnits")}>{report.units}</Descriptions.Item>
+            {report.moved.map((m) => (
+              <Descriptions.Item key={m.table} label={m.table}>{m.count}</Descriptions.Item>
+            ))}
+            <Descriptions.Item label={t("units.officersPromoted")}>{report.officers_promoted}</Descriptions.Item>
+          </Descriptions>
+          {report.to_confirm.length > 0 && (
+            <Table
+              size="small"
+              rowKey="id"
+              title={() => t("units.toConfirm")}
+              dataSource={report.to_confirm}
+              pagination={{ pageSize: 10 }}
+              columns={[
+                { title: "", dataIndex: "table" },
+                { title: t("units.code"), render: (_, c) => `${c.from_code} → ${c.to_code}` },
+                { title: "ID", dataIndex: "id" },
+              ]}
+            />
+          )}
+        </>
+      )}
+    </Card>
   );
 }

@@ -48,6 +48,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin-units/reorganisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reorganise administrative units / Sắp xếp đơn vị hành chính (admins).
+         * @description Moves subjects, products, growing areas, craft villages, sales points, councils, targets,
+         *     funding lines, training participants and officers from every unit retired on `effective`
+         *     to the unit that took it over. Applications, certificates, batches and scans keep the units
+         *     of their time. `dry_run` reports without changing anything.
+         */
+        post: operations["reorganise_admin_units"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin-units/{id}": {
         parameters: {
             query?: never;
@@ -2476,6 +2499,7 @@ export interface components {
          *       "name": "Phường Bãi Cháy",
          *       "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
          *       "path": "/22/193/06658/",
+         *       "replaced_by": null,
          *       "replaced_by_id": null,
          *       "updated_at": "2026-11-22T08:00:00Z",
          *       "valid_from": null,
@@ -2506,6 +2530,7 @@ export interface components {
             parent_id?: string | null;
             /** @description Codes from the province down to this unit. */
             path: string;
+            replaced_by?: components["schemas"]["AdminUnitRef"] | null;
             /** Format: uuid */
             replaced_by_id?: string | null;
             /** Format: date-time */
@@ -2532,6 +2557,7 @@ export interface components {
          *           "name": "Phường Bãi Cháy",
          *           "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
          *           "path": "/22/193/06658/",
+         *           "replaced_by": null,
          *           "replaced_by_id": null,
          *           "updated_at": "2026-11-22T08:00:00Z",
          *           "valid_from": null,
@@ -2546,6 +2572,7 @@ export interface components {
          *       "name": "Thành phố Hạ Long",
          *       "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
          *       "path": "/22/193/",
+         *       "replaced_by": null,
          *       "replaced_by_id": null,
          *       "updated_at": "2026-11-22T08:00:00Z",
          *       "valid_from": null,
@@ -5090,6 +5117,18 @@ export interface components {
             note?: string | null;
         };
         /**
+         * @description Records moved out of one kind of table.
+         * @example {
+         *       "count": 12,
+         *       "table": "subjects"
+         *     }
+         */
+        MovedRecords: {
+            /** Format: int64 */
+            count: number;
+            table: string;
+        };
+        /**
          * @example {
          *       "name": "Đồng bộ danh mục",
          *       "rate_per_minute": 600,
@@ -5200,6 +5239,7 @@ export interface components {
                 parent_id?: string | null;
                 /** @description Codes from the province down to this unit. */
                 path: string;
+                replaced_by?: components["schemas"]["AdminUnitRef"] | null;
                 /** Format: uuid */
                 replaced_by_id?: string | null;
                 /** Format: date-time */
@@ -6080,6 +6120,22 @@ export interface components {
             waiting_since: string;
         };
         /**
+         * @description A record moved from a divided commune to its default part, to be confirmed or corrected.
+         * @example {
+         *       "from_code": "06853",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60",
+         *       "table": "subjects",
+         *       "to_code": "06856"
+         *     }
+         */
+        RecordToConfirm: {
+            from_code: string;
+            /** Format: uuid */
+            id: string;
+            table: string;
+            to_code: string;
+        };
+        /**
          * @description A lab test as recorded, with its report file when one is attached.
          * @example {
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9c11",
@@ -6130,6 +6186,54 @@ export interface components {
          */
         ReopenInput: {
             reason: string;
+        };
+        /**
+         * @example {
+         *       "dry_run": true,
+         *       "effective": "2025-07-01"
+         *     }
+         */
+        ReorganisationInput: {
+            /** @description Report what would move and change nothing. */
+            dry_run?: boolean;
+            /**
+             * Format: date
+             * @description The day the new structure took effect (the retired units' `valid_to`).
+             */
+            effective: string;
+        };
+        /**
+         * @description What the reorganisation moved (or, in a dry run, would move).
+         * @example {
+         *       "dry_run": true,
+         *       "effective": "2025-07-01",
+         *       "moved": [
+         *         {
+         *           "count": 12,
+         *           "table": "subjects"
+         *         }
+         *       ],
+         *       "officers_promoted": 1,
+         *       "to_confirm": [],
+         *       "units": 184
+         *     }
+         */
+        ReorganisationReport: {
+            dry_run: boolean;
+            /** Format: date */
+            effective: string;
+            moved: components["schemas"]["MovedRecords"][];
+            /**
+             * Format: int64
+             * @description District officers of retired districts, now officers of their province.
+             */
+            officers_promoted: number;
+            to_confirm: components["schemas"]["RecordToConfirm"][];
+            /**
+             * Format: int64
+             * @description Retired units with a successor.
+             */
+            units: number;
         };
         /**
          * @description A report: its columns and rows (text, numbers or null), the last row being the total where
@@ -8042,6 +8146,40 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reorganise_admin_units: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorganisationInput"];
+            };
+        };
+        responses: {
+            /** @description What moved / Kết quả sắp xếp */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReorganisationReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];

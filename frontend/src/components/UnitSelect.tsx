@@ -29,9 +29,14 @@ export function UnitSelect({
   const results = useQuery({
     queryKey: keys.adminUnits.part("select", q, level),
     queryFn: async () =>
-      unwrap(await api.GET("/api/v1/admin-units", { params: { query: { q: q || undefined, level, limit: 30, sort: "code" } } })).items,
+      // A typed name also finds units retired in 2025, shown with the unit that took them over.
+      unwrap(await api.GET("/api/v1/admin-units", { params: { query: { q: q || undefined, level, limit: 30, sort: "code", include_retired: q ? true : undefined } } })).items,
   });
-  const options = (results.data ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.code})` }));
+  const options = (results.data ?? []).map((u) =>
+    u.valid_to
+      ? { value: u.id, disabled: true, label: `${u.name} (${u.code}) — ${t("units.mergedInto")} ${u.replaced_by ? `${u.replaced_by.name} (${u.replaced_by.code})` : "…"}` }
+      : { value: u.id, label: `${u.name} (${u.code})` },
+  );
   if (value && initialLabel && !options.some((o) => o.value === value)) options.unshift({ value, label: initialLabel });
   return (
     <Select

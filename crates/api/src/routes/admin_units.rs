@@ -19,6 +19,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::AuthUser;
+use crate::dto::AdminUnitRef;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::paging::{Page, paging};
@@ -28,7 +29,7 @@ use crate::paging::{Page, paging};
 #[schema(example = json!({
     "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06658", "name": "Phường Bãi Cháy",
     "kind": "ward", "level": "commune", "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-    "path": "/22/193/06658/", "valid_from": null, "valid_to": null, "replaced_by_id": null,
+    "path": "/22/193/06658/", "valid_from": null, "valid_to": null, "replaced_by_id": null, "replaced_by": null,
     "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
 }))]
 pub struct AdminUnit {
@@ -47,6 +48,8 @@ pub struct AdminUnit {
     /// Set when the unit is retired (merged or dissolved).
     pub valid_to: Option<NaiveDate>,
     pub replaced_by_id: Option<Uuid>,
+    /// The unit that took over a retired one (so a pre-2025 name leads to today's unit).
+    pub replaced_by: Option<AdminUnitRef>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -64,10 +67,27 @@ impl From<Model> for AdminUnit {
             valid_from: m.valid_from,
             valid_to: m.valid_to,
             replaced_by_id: m.replaced_by_id,
+            replaced_by: None,
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
     }
+}
+
+/// Units as the API shows them, each retired one with the unit that took it over.
+async fn dtos(state: &crate::state::AppState, rows: Vec<Model>) -> ApiResult<Vec<AdminUnit>> {
+    let successors = crate::areas::unit_refs(state, rows.iter().filter_map(|u| u.replaced_by_id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| {
+            let replaced_by = m.replaced_by_id.and_then(|id| successors.get(&id).cloned());
+            AdminUnit { replaced_by, ..AdminUnit::from(m) }
+        })
+        .collect())
+}
+
+async fn dto(state: &crate::state::AppState, row: Model) -> ApiResult<AdminUnit> {
+    dtos(state, vec![row]).await?.pop().ok_or_else(ApiError::not_found)
 }
 
 /// A unit with its current sub-units.
@@ -75,12 +95,12 @@ impl From<Model> for AdminUnit {
 #[schema(example = json!({
     "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long",
     "kind": "provincial_city", "level": "district", "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
-    "path": "/22/193/", "valid_from": null, "valid_to": null, "replaced_by_id": null,
+    "path": "/22/193/", "valid_from": null, "valid_to": null, "replaced_by_id": null, "replaced_by": null,
     "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z",
     "children": [{
         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06658", "name": "Phường Bãi Cháy",
         "kind": "ward", "level": "commune", "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-        "path": "/22/193/06658/", "valid_from": null, "valid_to": null, "replaced_by_id": null,
+        "path": "/22/193/06658/", "valid_from": null, "valid_to": null, "replaced_by_id": null, "replaced_by": null,
         "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z", "children": []
     }]
 }))]
@@ -156,7 +176,7 @@ pub async fn list(
         ..Default::default()
     };
     let page = admin_units::list(&state.db, &filter, sort, direction, paging(query.limit, query.offset)?).await?;
-    Ok(web::Json(Page::map(page, AdminUnit::from)))
+    Ok(web::Json(Page { items: dtos(&state, page.items).await?, total: page.total }))
 }
 
 /// The stored unit as the domain rules see it.
@@ -178,7 +198,8 @@ pub async fn get(
     _user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AdminUnit>> {
-    Ok(web::Json(load(&state, id.into_inner()).await?.into()))
+    let unit = load(&state, id.into_inner()).await?;
+    Ok(web::Json(dto(&state, unit).await?))
 }
 
 /// A unit and its current sub-units, as a tree / Cây đơn vị.
@@ -406,7 +427,7 @@ pub async fn retire(
     audit::record(&txn, &user.audit(), "admin_unit.retire", "admin_unit", retired.id, Some(&unit), Some(&after))
         .await?;
     txn.commit().await?;
-    Ok(web::Json(retired.into()))
+    Ok(web::Json(dto(&state, retired).await?))
 }
 
 fn code_error_vi(e: &ocop_domain::admin_unit::AdminUnitCodeError, level: AdminLevel) -> String {

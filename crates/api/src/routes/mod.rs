@@ -22,6 +22,7 @@ pub mod partners;
 pub mod products;
 pub mod programme;
 pub mod progress;
+pub mod reorganisations;
 pub mod reports;
 pub mod sessions;
 pub mod subjects;
@@ -60,6 +61,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(admin_units::tree)
         .service(admin_units::update)
         .service(admin_units::retire)
+        .service(reorganisations::reorganise)
         .service(audit::list)
         .service(classifications::list)
         .service(classifications::nodes)

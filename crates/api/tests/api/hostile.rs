@@ -704,3 +704,18 @@ async fn concurrent_writes_do_not_fail(app: TestApp) {
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
 }
 both!(concurrent_writes_do_not_fail);
+
+/// A NUL character in a search, a path or a JSON text (found by the API fuzzer: PostgreSQL
+/// refuses it in text, so it surfaced as a 500) is a 400 problem.
+async fn a_nul_character_is_a_bad_request(app: TestApp) {
+    let admin = app.token("admin@ocop.demo").await;
+    let search = app.get("/api/v1/users?q=4%C2%A7s%00G", &admin).send().await.expect("req");
+    assert_problem(search, 400, "malformed_request").await;
+    let subjects = app.get("/api/v1/subjects?q=a%00", &admin).send().await.expect("req");
+    assert_problem(subjects, 400, "malformed_request").await;
+    let body = serde_json::json!({"name": "Xã\u{0}Thử", "kind": "commune", "code": "99999"});
+    let created = app.post("/api/v1/admin-units", &admin, &body).send().await.expect("req");
+    assert_problem(created, 400, "malformed_request").await;
+    assert_eq!(app.get("/api/v1/users?q=nguyen", &admin).send().await.expect("req").status(), 200);
+}
+both!(a_nul_character_is_a_bad_request);

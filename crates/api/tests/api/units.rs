@@ -150,7 +150,7 @@ async fn subject_in(db: &DatabaseConnection, name: &str, tax_code: &str, path: &
 }
 
 async fn records_follow_their_commune_when_units_are_reorganised(backend: Backend) {
-    use ocop_persistence::official_units::{Provinces, load_current, load_legacy, successors};
+    use ocop_persistence::official_units::{Provinces, load_current, load_legacy};
     use ocop_persistence::reorganisation::{apply, plan};
     let Some(fresh) = Fresh::new(backend).await else { return };
     let db = ocop_persistence::connect(&fresh.url).await.expect("connect");
@@ -173,22 +173,20 @@ async fn records_follow_their_commune_when_units_are_reorganised(backend: Backen
     ))
     .await
     .expect("officer");
-    let parts = successors().expect("successors");
-    let divided = |code: &str| parts.iter().filter(|s| s.legacy_code == code).count() > 1;
     let effective = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("day");
     let backend = db.get_database_backend();
     let place_of = |id: uuid::Uuid| format!("SELECT area_path FROM subjects WHERE id = {}", uuid_sql(backend, id));
 
     // A dry run (the same work, rolled back) changes nothing.
     let txn = db.begin().await.expect("begin");
-    let moves = plan(&txn, effective, &divided).await.expect("plan");
+    let moves = plan(&txn, effective).await.expect("plan");
     let report = apply(&txn, &moves).await.expect("apply");
     assert_eq!(report.moved.get("subjects"), Some(&2), "{report:?}");
     txn.rollback().await.expect("rollback");
     assert_eq!(text(&db, &place_of(ha_khanh)).await, "/22/193/06649/");
 
     let txn = db.begin().await.expect("begin");
-    let moves = plan(&txn, effective, &divided).await.expect("plan");
+    let moves = plan(&txn, effective).await.expect("plan");
     let report = apply(&txn, &moves).await.expect("apply");
     txn.commit().await.expect("commit");
     assert_eq!(text(&db, &place_of(ha_khanh)).await, "/22/06658/", "Hà Khánh's household now in Cao Xanh");
@@ -205,7 +203,7 @@ async fn records_follow_their_commune_when_units_are_reorganised(backend: Backen
     assert!(kept.starts_with("2025-07-01"), "{kept}");
     // Run again: nothing left to move.
     let txn = db.begin().await.expect("begin");
-    let again = apply(&txn, &plan(&txn, effective, &divided).await.expect("plan")).await.expect("apply");
+    let again = apply(&txn, &plan(&txn, effective).await.expect("plan")).await.expect("apply");
     txn.commit().await.expect("commit");
     assert_eq!(again.moved.values().sum::<usize>(), 0);
     db.close().await.ok();
@@ -221,3 +219,55 @@ async fn records_follow_their_commune_when_units_are_reorganised_sqlite() {
 async fn records_follow_their_commune_when_units_are_reorganised_postgres() {
     records_follow_their_commune_when_units_are_reorganised(Backend::Postgres).await;
 }
+
+/// Through the API: an admin merges Hồng Gai into Bãi Cháy, previews the reorganisation, runs it;
+/// the old name still finds the ward and leads to its successor.
+async fn admins_reorganise_and_an_old_name_leads_to_its_successor(app: crate::helpers::TestApp) {
+    use serde_json::json;
+    let admin = app.token("admin@ocop.demo").await;
+    let hong_gai = app.unit_id("06637").await;
+    let bai_chay = app.unit_id("06640").await;
+    let in_hong_gai = app.get_json(&format!("/api/v1/subjects?area_id={hong_gai}"), &admin).await["total"].clone();
+    assert!(in_hong_gai.as_u64().is_some_and(|n| n > 0), "the demo has subjects in Hồng Gai");
+    app.post_expect(
+        &format!("/api/v1/admin-units/{hong_gai}/retire"),
+        &admin,
+        &json!({"valid_to": "2025-07-01", "replaced_by_id": bai_chay, "reason": "Sáp nhập vào Phường Bãi Cháy"}),
+        200,
+    )
+    .await;
+    let found = app.get_json("/api/v1/admin-units?q=hong%20gai&include_retired=true", &admin).await;
+    let old = found["items"].as_array().expect("items").iter().find(|u| u["code"] == "06637").expect("the old ward");
+    assert_eq!(old["replaced_by"]["code"], "06640", "{old}");
+
+    let officer = app.token("tinh@ocop.demo").await;
+    let body = json!({"effective": "2025-07-01", "dry_run": true});
+    crate::helpers::assert_problem(
+        app.post("/api/v1/admin-units/reorganisations", &officer, &body).send().await.expect("req"),
+        403,
+        "forbidden",
+    )
+    .await;
+    let preview = app.post_expect("/api/v1/admin-units/reorganisations", &admin, &body, 200).await;
+    assert_eq!(preview["units"], 1);
+    let subjects =
+        preview["moved"].as_array().expect("moved").iter().find(|m| m["table"] == "subjects").expect("subjects");
+    assert_eq!(subjects["count"], in_hong_gai);
+    assert_eq!(app.get_json(&format!("/api/v1/subjects?area_id={hong_gai}"), &admin).await["total"], in_hong_gai);
+
+    let before =
+        app.get_json(&format!("/api/v1/subjects?area_id={bai_chay}"), &admin).await["total"].as_u64().expect("n");
+    let done =
+        app.post_expect("/api/v1/admin-units/reorganisations", &admin, &json!({"effective": "2025-07-01"}), 200).await;
+    assert_eq!(done["dry_run"], false);
+    assert_eq!(app.get_json(&format!("/api/v1/subjects?area_id={hong_gai}"), &admin).await["total"], 0);
+    let after =
+        app.get_json(&format!("/api/v1/subjects?area_id={bai_chay}"), &admin).await["total"].as_u64().expect("n");
+    assert_eq!(after, before + in_hong_gai.as_u64().expect("n"));
+    let audit = app.get_json("/api/v1/audit?entity_type=admin_unit", &admin).await;
+    assert!(
+        audit["items"].as_array().expect("items").iter().any(|e| e["action"] == "admin_units.reorganise"),
+        "{audit}"
+    );
+}
+crate::both!(admins_reorganise_and_an_old_name_leads_to_its_successor);

@@ -283,9 +283,26 @@ pub fn check_move_subject(actor: &Actor, from: &str, to: &str) -> Result<(), Den
     }
 }
 
+/// The role of an officer whose unit was retired, once bound to its successor: a district
+/// officer whose district went to a province becomes that province's officer (there are no
+/// districts since July 2025), so they still see what they saw; every other role stays.
+pub fn role_after_merger(role: Role, successor: AdminLevel) -> Role {
+    match (role, successor) {
+        (Role::DistrictOfficer, AdminLevel::Province) => Role::ProvinceOfficer,
+        (role, _) => role,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_district_officer_follows_the_district_to_its_province() {
+        assert_eq!(role_after_merger(Role::DistrictOfficer, AdminLevel::Province), Role::ProvinceOfficer);
+        assert_eq!(role_after_merger(Role::CommuneOfficer, AdminLevel::Commune), Role::CommuneOfficer);
+        assert_eq!(role_after_merger(Role::Producer, AdminLevel::Province), Role::Producer);
+    }
 
     #[test]
     fn a_producer_moves_its_subject_only_inside_its_province() {

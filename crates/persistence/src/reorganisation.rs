@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
+use ocop_domain::access::role_after_merger;
 use ocop_domain::account::Role;
 use ocop_domain::admin_unit::AdminLevel;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
@@ -136,9 +137,8 @@ async fn ids(
     db.query_all(&select).await?.iter().map(|row| row.try_get::<Uuid>("", "id")).collect()
 }
 
-/// Moves every record of the planned units, and the officers bound to them. A district
-/// officer of a retired district becomes an officer of the province that took it over, so
-/// they keep seeing what they saw.
+/// Moves every record of the planned units, and the officers bound to them (their role as
+/// `access::role_after_merger` says).
 pub async fn apply(db: &impl ConnectionTrait, moves: &[UnitMove]) -> Result<Report, DbErr> {
     let now = Utc::now();
     let mut report = Report { units: moves.len(), ..Report::default() };
@@ -190,14 +190,16 @@ pub async fn apply(db: &impl ConnectionTrait, moves: &[UnitMove]) -> Result<Repo
             .all(db)
             .await?;
         for (id, role) in officers {
-            let promoted = role.parse() == Ok(Role::DistrictOfficer) && m.to_level.parse() == Ok(AdminLevel::Province);
             let mut update = user::Entity::update_many()
                 .col_expr(user::Column::AdminUnitId, Expr::value(m.to_id))
                 .col_expr(user::Column::UpdatedAt, Expr::value(now))
                 .filter(user::Column::Id.eq(id));
-            if promoted {
-                update = update.col_expr(user::Column::Role, Expr::value(Role::ProvinceOfficer.as_str()));
-                report.officers_promoted += 1;
+            if let (Ok(role), Ok(level)) = (role.parse::<Role>(), m.to_level.parse::<AdminLevel>()) {
+                let after = role_after_merger(role, level);
+                if after != role {
+                    update = update.col_expr(user::Column::Role, Expr::value(after.as_str()));
+                    report.officers_promoted += 1;
+                }
             }
             update.exec(db).await?;
             *report.moved.entry("users").or_default() += 1;

@@ -258,6 +258,11 @@ impl ApiError {
         Self::new(ErrorCode::Conflict).with_message(vi, en)
     }
 
+    /// The code, name or membership is already taken (409 `already_exists`).
+    pub fn already_exists(vi: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorCode::AlreadyExists).with_message(vi, en)
+    }
+
     /// The object changed between reading and writing (a concurrent move came first).
     pub fn changed_meanwhile(vi: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorCode::ChangedMeanwhile).with_message(vi, en)
@@ -331,7 +336,7 @@ impl From<ocop_persistence::DbErr> for ApiError {
     fn from(err: ocop_persistence::DbErr) -> Self {
         match err.sql_err() {
             Some(ocop_persistence::SqlErr::UniqueConstraintViolation(_)) => {
-                Self::conflict("Đã tồn tại bản ghi với giá trị này.", "A record with this value already exists.")
+                Self::already_exists("Đã tồn tại bản ghi với giá trị này.", "A record with this value already exists.")
             }
             Some(ocop_persistence::SqlErr::ForeignKeyConstraintViolation(_)) => Self::conflict(
                 "Bản ghi đang được tham chiếu hoặc tham chiếu không tồn tại.",

@@ -287,7 +287,7 @@ pub async fn create(
     let path = unit_path(parent.as_ref().map(|p| p.path.as_str()), &code);
     check_manage_unit(&user.actor(), &path)?;
     if admin_units::find_by_code(&state.db, code.as_str()).await?.is_some() {
-        return Err(ApiError::conflict(
+        return Err(ApiError::already_exists(
             format!("Mã {code} đã được dùng."),
             format!("The code {code} is already used."),
         ));

@@ -151,7 +151,10 @@ pub async fn create_node(
         ),
     })?;
     if classifications::find_node_by_code(&state.db, version.id, code).await?.is_some() {
-        return Err(ApiError::conflict(format!("Mã {code} đã tồn tại."), format!("The code {code} already exists.")));
+        return Err(ApiError::already_exists(
+            format!("Mã {code} đã tồn tại."),
+            format!("The code {code} already exists."),
+        ));
     }
     let is_service = body.is_service || parent.as_ref().is_some_and(|p| p.is_service);
     let txn = ocop_persistence::begin_write(&state.db).await?;
@@ -239,7 +242,10 @@ pub async fn create_document_kind(
     }
     let existing = classifications::kinds(&state.db, version.id).await?;
     if existing.iter().any(|k| k.code == code) {
-        return Err(ApiError::conflict(format!("Mã {code} đã tồn tại."), format!("The code {code} already exists.")));
+        return Err(ApiError::already_exists(
+            format!("Mã {code} đã tồn tại."),
+            format!("The code {code} already exists."),
+        ));
     }
     let file = classifications::KindFile {
         code: code.to_owned(),

@@ -249,7 +249,10 @@ pub async fn add_member(
     }
     let members = councils::members(&state.db, seat.council.id).await?;
     if members.iter().any(|(m, _)| m.user_id == account.id) {
-        return Err(ApiError::conflict("Tài khoản đã là thành viên hội đồng.", "The account is already a member."));
+        return Err(ApiError::already_exists(
+            "Tài khoản đã là thành viên hội đồng.",
+            "The account is already a member.",
+        ));
     }
     if body.role == MemberRole::Chair && members.iter().any(|(m, _)| m.role == MemberRole::Chair.as_str()) {
         return Err(ApiError::conflict("Hội đồng đã có chủ tịch.", "The council already has a chair."));

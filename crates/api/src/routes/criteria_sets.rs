@@ -85,7 +85,7 @@ pub async fn import(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
         )
     })?;
     if criteria_sets::find_by_code(&state.db, set.code.trim()).await?.is_some() {
-        return Err(ApiError::conflict(
+        return Err(ApiError::already_exists(
             format!("Mã bộ tiêu chí {} đã tồn tại.", set.code),
             format!("The criteria set code {} is taken.", set.code),
         ));

@@ -152,7 +152,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
         )
     })?;
     if cycles::find_by_year(&state.db, body.year).await?.is_some() {
-        return Err(ApiError::conflict(
+        return Err(ApiError::already_exists(
             format!("Năm {} đã có chu trình.", body.year),
             format!("The year {} already has a cycle.", body.year),
         ));

@@ -118,7 +118,7 @@ pub struct SubjectDetail {
 }
 
 fn duplicate_tax_code(tax_code: &str) -> ApiError {
-    ApiError::conflict(
+    ApiError::already_exists(
         format!("Mã số thuế {tax_code} đã được đăng ký cho chủ thể khác."),
         format!("The tax code {tax_code} is already registered to another subject."),
     )

@@ -309,7 +309,7 @@ pub async fn add_participant(
         ));
     }
     if trade_events::participants(&state.db, event.id).await?.iter().any(|p| p.subject_id == body.subject_id) {
-        return Err(ApiError::conflict("Chủ thể đã tham gia sự kiện này.", "The subject already takes part."));
+        return Err(ApiError::already_exists("Chủ thể đã tham gia sự kiện này.", "The subject already takes part."));
     }
     let txn = ocop_persistence::begin_write(&state.db).await?;
     let added = trade_events::add_participant(

@@ -208,7 +208,7 @@ pub async fn create(state: web::Data<AppState>, user: AuthUser, body: ApiJson<Cr
     let unit = check_binding(&state, body.role, body.admin_unit_id).await?;
     check_subject_binding(&state, body.role, body.subject_id).await?;
     if users::find_by_email(&state.db, email.as_str()).await?.is_some() {
-        return Err(ApiError::conflict(
+        return Err(ApiError::already_exists(
             "Email đã được dùng cho tài khoản khác.",
             "The e-mail is already used by another account.",
         ));

@@ -108,7 +108,7 @@ async fn invalid_units_are_refused_with_the_field_at_fault(app: TestApp) {
         assert_problem(create_commune(&app, &admin, "06637", "09020", "Xã Cùng Cấp").await, 422, "validation_failed")
             .await;
     assert_eq!(body["errors"][0]["field"], "parent_id", "a commune under a commune");
-    assert_problem(create_commune(&app, &admin, "193", "06640", "Xã Trùng Mã").await, 409, "conflict").await;
+    assert_problem(create_commune(&app, &admin, "193", "06640", "Xã Trùng Mã").await, 409, "already_exists").await;
     let district = json!({"code": "299", "name": "Huyện Không Tỉnh", "kind": "rural_district"});
     let body = assert_problem(
         app.post("/api/v1/admin-units", &admin, &district).send().await.expect("create"),

@@ -230,7 +230,7 @@ async fn fairs_are_announced_joined_and_listed_publicly(app: TestApp) {
     assert_problem(
         app.post(&format!("/api/v1/trade-events/{id}/participants"), &officer, &join).send().await.expect("req"),
         409,
-        "conflict",
+        "already_exists",
     )
     .await;
     let detail = json_of(&app, &format!("/api/v1/trade-events/{id}")).await;

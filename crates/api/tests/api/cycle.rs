@@ -51,7 +51,7 @@ async fn an_idea_goes_through_review_return_and_approval(app: TestApp) {
         .send()
         .await
         .expect("req");
-    assert_problem(again, 409, "conflict").await;
+    assert_problem(again, 409, "already_exists").await;
 
     // Nothing filed yet: the plan cannot be submitted.
     let refused = assert_problem(make_move(&app, &producer, &id, "submit_plan", None).await, 409, "conflict").await;

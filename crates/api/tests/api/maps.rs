@@ -273,7 +273,7 @@ async fn growing_areas_are_validated_and_scoped(app: TestApp) {
         .await;
     assert_eq!(far["warnings"][0]["code"], "area_mismatch");
     let again = app.post("/api/v1/growing-areas", &producer, &area(code, &subject, square(107.08, 20.95, 0.001), 1.2));
-    assert_problem(again.send().await.expect("req"), 409, "conflict").await;
+    assert_problem(again.send().await.expect("req"), 409, "already_exists").await;
 
     // The VietGAP certificate is attached as a file, kept across edits, never set by a body.
     let certificate = format!("/api/v1/growing-areas/{id}/standards/0/certificate");

@@ -58,7 +58,7 @@ async fn subjects_are_validated_created_and_upgraded(app: TestApp) {
     assert_eq!(created["email"], "mai.le@gmail.com");
     assert_eq!(created["commune"]["code"], "06649");
     let again = app.post("/api/v1/subjects", &officer, &subject_body(&thong_nhat)).send().await.expect("req");
-    assert_problem(again, 409, "conflict").await;
+    assert_problem(again, 409, "already_exists").await;
 
     let id = created["id"].as_str().expect("id");
     let wrong = json!({"to_form": "cooperative", "upgraded_on": "2025-01-01"});
@@ -163,7 +163,7 @@ async fn products_get_codes_and_are_found_without_diacritics(app: TestApp) {
     assert_eq!(created["code"], format!("22-193-06637-{:03}-{year}", this_year + 1));
     assert_eq!(created["group_code"], "1");
     let again = app.post("/api/v1/products", &officer, &body).send().await.expect("req");
-    assert_problem(again, 409, "conflict").await; // the GTIN is taken
+    assert_problem(again, 409, "already_exists").await; // the GTIN is taken
 
     let id = created["id"].as_str().expect("id");
     body["status"] = json!("certified");

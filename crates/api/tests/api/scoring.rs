@@ -175,7 +175,8 @@ async fn criteria_sets_ship_and_imports_are_checked(app: TestApp) {
         .await;
     let created = app.post_expect("/api/v1/criteria-sets", &admin, &set, 201).await;
     assert_eq!(created["applies_to"], json!(["1.5"]));
-    assert_problem(app.post("/api/v1/criteria-sets", &admin, &set).send().await.expect("req"), 409, "conflict").await;
+    assert_problem(app.post("/api/v1/criteria-sets", &admin, &set).send().await.expect("req"), 409, "already_exists")
+        .await;
 
     // The more specific set now applies to the tea (1.5.1) when it is placed on a session.
     let council = demo_council(&app, &admin).await;
@@ -421,7 +422,7 @@ async fn only_present_members_of_the_council_score(app: TestApp) {
         &admin,
         &json!({"user_id": fourth_user, "role": "member"}),
     );
-    assert_problem(dup.send().await.expect("req"), 409, "conflict").await;
+    assert_problem(dup.send().await.expect("req"), 409, "already_exists").await;
     let producer = app.get_json("/api/v1/users?q=chu%20the", &admin).await["items"][0]["id"].clone();
     let refused = app.post(
         &format!("/api/v1/councils/{council_id}/members"),

@@ -75,7 +75,7 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     assert_problem(
         app.post("/api/v1/batches", &producer, &json!({"product_id": product["id"], "code": "L2026-12", "produced_on": "2026-12-01", "quantity": 1, "unit": "hộp", "standard": "TCCS"})).send().await.expect("req"),
         409,
-        "conflict",
+        "already_exists",
     )
     .await;
 

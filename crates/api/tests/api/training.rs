@@ -61,7 +61,7 @@ async fn completions_feed_the_training_targets(app: TestApp) {
             .await
             .expect("req"),
         409,
-        "conflict",
+        "already_exists",
     )
     .await;
     let leader = app

@@ -54,7 +54,7 @@ async fn admins_create_officers_bound_to_units_of_their_level(app: TestApp) {
     assert_eq!(user["email"], "can.bo@quangninh.gov.vn");
     assert_eq!(user["admin_unit"]["code"], "06649");
     assert!(user.get("password_hash").is_none());
-    assert_problem(app.post("/api/v1/users", &admin, &good).send().await.expect("create"), 409, "conflict").await;
+    assert_problem(app.post("/api/v1/users", &admin, &good).send().await.expect("create"), 409, "already_exists").await;
     // The new officer can sign in.
     let login = app.login_response("can.bo@quangninh.gov.vn", "Thống Nhất 2026").await;
     assert_eq!(login.status(), 200);

@@ -39,7 +39,7 @@ pub async fn register(
         ApiError::invalid_field("cycle_id", "not_found", "Không tìm thấy chu trình.", "The cycle does not exist.")
     })?;
     if applications::find_for(&state.db, cycle.id, product.id).await?.is_some() {
-        return Err(ApiError::conflict(
+        return Err(ApiError::already_exists(
             "Sản phẩm đã được đăng ký trong chu trình này.",
             "The product is already registered in this cycle.",
         ));

@@ -133,7 +133,7 @@ pub async fn create(
     }
     let code = body.code.trim().to_owned();
     if traceability::find_batch_by_code(&state.db, product.id, &code).await?.is_some() {
-        return Err(ApiError::conflict(
+        return Err(ApiError::already_exists(
             "Sản phẩm đã có lô mang số này.",
             "The product already has a batch with this code.",
         ));

@@ -154,7 +154,7 @@ async fn taken(state: &AppState, code: &str, except: Option<Uuid>) -> ApiResult<
 }
 
 fn code_taken(code: &str) -> ApiError {
-    ApiError::conflict(
+    ApiError::already_exists(
         format!("Mã số vùng trồng {code} đã được dùng."),
         format!("The growing-area code {code} is taken."),
     )

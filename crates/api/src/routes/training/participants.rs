@@ -75,7 +75,10 @@ pub async fn add_participant(
     };
     let key = person_key(kind, body.user_id, body.subject_id, &full_name).map_err(course_error)?;
     if training::find_by_person(&state.db, course.id, &key).await?.is_some() {
-        return Err(ApiError::conflict("Người này đã có trong khóa học.", "This person is already in the course."));
+        return Err(ApiError::already_exists(
+            "Người này đã có trong khóa học.",
+            "This person is already in the course.",
+        ));
     }
     let now = Utc::now();
     let txn = ocop_persistence::begin_write(&state.db).await?;

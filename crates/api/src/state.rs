@@ -180,6 +180,8 @@ pub struct AppState {
     /// The scan log's client hashes are keyed by a salt that changes daily.
     pub scan_hasher: crate::stamps::DailyHasher,
     pub rate_limiter: RateLimiter,
+    /// Public stamp look-ups per client address (`OCOP_TRACE_RATE_PER_MINUTE`).
+    pub trace_limiter: RateLimiter,
     pub usage: UsageCounter,
     /// Catalog pages already built, by the catalog's fingerprint and the request.
     pub catalog_cache: crate::caches::PageCache,
@@ -236,6 +238,7 @@ impl AppState {
             stamp_cache: crate::stamps::StampCache::default(),
             scan_hasher: crate::stamps::DailyHasher::new(config.jwt_secret.clone()),
             rate_limiter: RateLimiter::new(),
+            trace_limiter: RateLimiter::new(),
             usage: UsageCounter::default(),
             catalog_cache: crate::caches::PageCache::new(config.catalog_cache_bytes),
         }

@@ -64,20 +64,31 @@ impl KeyCaller {
 #[derive(Debug, Clone, Copy)]
 pub struct RateHeaders(pub RateDecision);
 
-/// Token buckets per key and per anonymous address.
+/// Token buckets per key and per anonymous address, in shards so that concurrent requests of
+/// different clients rarely wait for one another's lock.
 pub struct RateLimiter {
-    buckets: Mutex<HashMap<String, (TokenBucket, u32)>>,
+    shards: [Mutex<HashMap<String, (TokenBucket, u32)>>; SHARDS],
 }
+
+const SHARDS: usize = 16;
+/// Past this many buckets in a shard, idle ones are dropped.
+const SHARD_CAPACITY: usize = 100_000 / SHARDS;
 
 impl RateLimiter {
     pub fn new() -> Self {
-        Self { buckets: Mutex::new(HashMap::new()) }
+        Self { shards: std::array::from_fn(|_| Mutex::new(HashMap::new())) }
+    }
+
+    fn shard(&self, who: &str) -> &Mutex<HashMap<String, (TokenBucket, u32)>> {
+        // FNV-1a: cheap, and a client cannot choose its shard to any useful end.
+        let hash = who.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        &self.shards[(hash % SHARDS as u64) as usize]
     }
 
     pub fn take(&self, who: &str, per_minute: u32) -> RateDecision {
         let now = Instant::now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if buckets.len() > 100_000 {
+        let mut buckets = self.shard(who).lock().unwrap_or_else(|p| p.into_inner());
+        if buckets.len() > SHARD_CAPACITY {
             buckets.retain(|_, (b, limit)| !b.idle(*limit, now));
         }
         // Found without allocating on the busy path; a new client's key is copied once.
@@ -222,5 +233,23 @@ pub fn key_audit(req: &HttpRequest, caller: &KeyCaller) -> ocop_persistence::aud
         actor_id: None,
         actor_email: Some(format!("partner:{} (key {})", caller.partner.name, caller.key.prefix)),
         request_id: crate::auth::session::request_id(req),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RateLimiter;
+
+    #[test]
+    fn each_client_has_its_own_budget_whatever_its_shard() {
+        let limiter = RateLimiter::new();
+        let clients: Vec<String> = (0..64).map(|i| format!("203.0.113.{i}")).collect();
+        for client in &clients {
+            assert!((0..3).all(|_| limiter.take(client, 3).allowed), "{client} spends its own three");
+        }
+        for client in &clients {
+            assert!(!limiter.take(client, 3).allowed, "{client} has spent its budget");
+        }
+        assert!(limiter.take("198.51.100.1", 3).allowed, "a new client starts full");
     }
 }

@@ -198,7 +198,7 @@ async fn load_stamp(state: &AppState, value: u64, code: &str) -> ApiResult<bool>
 fn admit(state: &AppState, req: &HttpRequest) -> ApiResult<String> {
     let address = state.client_address(req);
     if state.trace_rate_per_minute > 0 {
-        let decision = state.rate_limiter.take(&format!("trace:{address}"), state.trace_rate_per_minute);
+        let decision = state.trace_limiter.take(&address, state.trace_rate_per_minute);
         if !decision.allowed {
             return Err(ApiError::new(ErrorCode::TooManyRequests).retry_after(decision.retry_after_seconds));
         }

@@ -19,6 +19,7 @@ mod m20261203_000013_scan_counts_and_files;
 mod m20261207_000014_index_scans_by_stamp;
 mod m20261207_000015_job_claims;
 mod m20261207_000016_units_of_both_structures;
+mod m20261207_000017_unit_geography;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_index_scans_by_stamp::Migration),
             Box::new(m20261207_000015_job_claims::Migration),
             Box::new(m20261207_000016_units_of_both_structures::Migration),
+            Box::new(m20261207_000017_unit_geography::Migration),
         ]
     }
 }

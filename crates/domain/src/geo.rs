@@ -364,6 +364,25 @@ impl Bbox {
     pub fn contains_point(&self, lon: f64, lat: f64) -> bool {
         (self.min_lon..=self.max_lon).contains(&lon) && (self.min_lat..=self.max_lat).contains(&lat)
     }
+
+    /// The smallest box holding both.
+    pub fn union(&self, other: &Self) -> Self {
+        Self {
+            min_lon: self.min_lon.min(other.min_lon),
+            min_lat: self.min_lat.min(other.min_lat),
+            max_lon: self.max_lon.max(other.max_lon),
+            max_lat: self.max_lat.max(other.max_lat),
+        }
+    }
+
+    /// A square of `area_km2` around a centre: the extent of a unit known only by its centroid
+    /// and area.
+    pub fn around(lon: f64, lat: f64, area_km2: f64) -> Self {
+        let half_km = area_km2.max(0.0).sqrt() / 2.0;
+        let half_lat = half_km / 111.32;
+        let half_lon = half_km / (111.32 * lat.to_radians().cos().max(0.01));
+        Self { min_lon: lon - half_lon, min_lat: lat - half_lat, max_lon: lon + half_lon, max_lat: lat + half_lat }
+    }
 }
 
 /// An OGC `datetime` value: an instant, or an interval `start/end` with `..` (or nothing) for

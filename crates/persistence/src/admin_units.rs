@@ -132,6 +132,7 @@ pub async fn insert(db: &impl ConnectionTrait, unit: NewUnit) -> Result<Model, D
         replaced_by_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        ..Default::default()
     }
     .insert(db)
     .await

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use ocop_domain::admin_unit::{AdminLevel, AdminUnitKind};
+use ocop_domain::geo::Bbox;
 use ocop_domain::text::fold;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QuerySelect, Set};
 use uuid::Uuid;
@@ -34,6 +35,9 @@ pub struct OfficialUnit {
     pub parent_code: Option<&'static str>,
     /// Centroid (latitude, longitude).
     pub centre: Option<(f64, f64)>,
+    /// The legacy files carry each commune's bounding box, the 2025 file its area.
+    pub bbox: Option<Bbox>,
+    pub area_km2: Option<f64>,
 }
 
 impl OfficialUnit {
@@ -64,15 +68,80 @@ fn rows(text: &'static str) -> impl Iterator<Item = (usize, Vec<&'static str>)> 
 
 fn unit(line: usize, fields: &[&'static str]) -> Result<OfficialUnit, DataError> {
     let bad = |problem: String| DataError { line, problem };
-    let [code, level, kind, name, parent, lat, lon, ..] = fields else {
+    let [code, level, kind, name, parent, _lat, _lon, ..] = fields else {
         return Err(bad(format!("{} fields", fields.len())));
     };
     let kind: AdminUnitKind = kind.parse().map_err(|e| bad(format!("{e}")))?;
     if kind.level().as_str() != *level {
         return Err(bad(format!("kind {} is not of level {level}", kind.as_str())));
     }
-    let centre = lat.parse::<f64>().ok().zip(lon.parse::<f64>().ok());
-    Ok(OfficialUnit { code, kind, name, parent_code: (!parent.is_empty()).then_some(*parent), centre })
+    let number = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite());
+    let centre = number(5).zip(number(6));
+    // units-legacy.csv: …,min_lat,min_lon,max_lat,max_lon; units-2025.csv: …,area_km2.
+    let bbox = match (number(7), number(8), number(9), number(10)) {
+        (Some(min_lat), Some(min_lon), Some(max_lat), Some(max_lon)) => {
+            Some(Bbox { min_lon, min_lat, max_lon, max_lat })
+        }
+        _ => None,
+    };
+    let area_km2 = if fields.len() == 8 { number(7) } else { None };
+    Ok(OfficialUnit { code, kind, name, parent_code: (!parent.is_empty()).then_some(*parent), centre, bbox, area_km2 })
+}
+
+/// Where a unit lies: its centroid and bounding box.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Place {
+    pub centre: Option<(f64, f64)>,
+    pub bbox: Option<Bbox>,
+}
+
+fn widen(into: &mut Option<Bbox>, with: Option<Bbox>) {
+    if let Some(with) = with {
+        *into = Some(into.map_or(with, |b| b.union(&with)));
+    }
+}
+
+/// The place of every unit of a structure, by code. A commune's box is its own (legacy), or
+/// the union of the legacy communes that went into it (2025; a square of its area around its
+/// centroid when none did) widened to its centroid; a district's and a province's box is the
+/// union of their communes'.
+pub fn places(structure: Structure) -> Result<HashMap<&'static str, Place>, DataError> {
+    let list = units(structure)?;
+    let mut places: HashMap<&'static str, Place> =
+        list.iter().map(|u| (u.code, Place { centre: u.centre, bbox: u.bbox })).collect();
+    if structure == Structure::Current {
+        let legacy: HashMap<&str, Option<Bbox>> =
+            units(Structure::Legacy)?.into_iter().map(|u| (u.code, u.bbox)).collect();
+        for s in successors()? {
+            if let (Some(place), Some(bbox)) = (places.get_mut(s.code), legacy.get(s.legacy_code).copied().flatten()) {
+                widen(&mut place.bbox, Some(bbox));
+            }
+        }
+        for u in list.iter().filter(|u| u.level() == AdminLevel::Commune) {
+            if let (Some(place), Some((lat, lon))) = (places.get_mut(u.code), u.centre)
+                && place.bbox.is_none()
+            {
+                place.bbox = u.area_km2.map(|area| Bbox::around(lon, lat, area));
+            }
+        }
+    }
+    // A file's centroid does not always lie in the box (Phường Hạ Long's of 2025 sits west of
+    // Hồng Hải and Hồng Hà, merged into it): the box holds it too, so that a label is framed.
+    for u in list.iter().filter(|u| u.level() == AdminLevel::Commune) {
+        if let (Some(place), Some((lat, lon))) = (places.get_mut(u.code), u.centre) {
+            widen(&mut place.bbox, Some(Bbox { min_lon: lon, min_lat: lat, max_lon: lon, max_lat: lat }));
+        }
+    }
+    // Communes widen their district, then districts (or communes directly) their province.
+    for level in [AdminLevel::Commune, AdminLevel::District] {
+        for u in list.iter().filter(|u| u.level() == level) {
+            let bbox = places.get(u.code).and_then(|p| p.bbox);
+            if let Some(parent) = u.parent_code.and_then(|p| places.get_mut(p)) {
+                widen(&mut parent.bbox, bbox);
+            }
+        }
+    }
+    Ok(places)
 }
 
 /// Every unit of a structure, in code order.
@@ -153,6 +222,7 @@ pub async fn load_current(db: &impl ConnectionTrait, provinces: &Provinces) -> R
         .into_iter()
         .map(|(code, id, path)| (code, (id, path)))
         .collect();
+    let geography = places(Structure::Current)?;
     let mut report = LoadReport::default();
     let mut placed: HashMap<&str, (Uuid, String)> = HashMap::new();
     let now = Utc::now();
@@ -186,6 +256,7 @@ pub async fn load_current(db: &impl ConnectionTrait, provinces: &Provinces) -> R
                 replaced_by_id: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
+                ..located(geography.get(u.code))
             });
         }
         report.inserted += rows.len();
@@ -249,6 +320,7 @@ pub async fn load_legacy(db: &impl ConnectionTrait, provinces: &Provinces) -> Re
             .and_then(|c| default_successor.get(c.code))
             .and_then(|s| current_parent.get(s).copied())
     };
+    let geography = places(Structure::Legacy)?;
     let retired_on = effective_2025();
     let now = Utc::now();
     let mut report = LoadReport::default();
@@ -289,6 +361,7 @@ pub async fn load_legacy(db: &impl ConnectionTrait, provinces: &Provinces) -> Re
                 replaced_by_id: Set(successor_code.and_then(|c| current.get(c).copied())),
                 created_at: Set(now),
                 updated_at: Set(now),
+                ..located(geography.get(u.code))
             });
         }
         report.inserted += batch.len();
@@ -297,6 +370,22 @@ pub async fn load_legacy(db: &impl ConnectionTrait, provinces: &Provinces) -> Re
         }
     }
     Ok(report)
+}
+
+/// The geography columns of a unit about to be inserted.
+fn located(place: Option<&Place>) -> admin_unit::ActiveModel {
+    let place = place.copied().unwrap_or_default();
+    let bbox = place.bbox;
+    admin_unit::ActiveModel {
+        lat: Set(place.centre.map(|c| c.0)),
+        lon: Set(place.centre.map(|c| c.1)),
+        min_lon: Set(bbox.map(|b| b.min_lon)),
+        min_lat: Set(bbox.map(|b| b.min_lat)),
+        max_lon: Set(bbox.map(|b| b.max_lon)),
+        max_lat: Set(bbox.map(|b| b.max_lat)),
+        boundary: Set(None),
+        ..Default::default()
+    }
 }
 
 /// Why a load failed.
@@ -360,6 +449,36 @@ mod tests {
         assert_eq!(ha_long.name, "Thành phố Hạ Long");
         assert_eq!(ha_long.parent_code, Some("22"));
         assert!(units.iter().any(|u| u.name == "Phường Hà Khánh" && u.parent_code == Some("193")));
+    }
+
+    #[test]
+    fn every_unit_has_a_place_and_quang_ninh_frames_its_communes() {
+        for structure in [Structure::Current, Structure::Legacy] {
+            let places = places(structure).expect("well-formed");
+            let list = units(structure).expect("well-formed");
+            for u in &list {
+                let place = places[u.code];
+                let bbox = place.bbox.unwrap_or_else(|| panic!("{} ({}) has a box", u.name, u.code));
+                assert!(bbox.min_lon <= bbox.max_lon && bbox.min_lat <= bbox.max_lat, "{}", u.name);
+                assert!((100.0..=118.0).contains(&bbox.min_lon) && (8.0..=24.0).contains(&bbox.max_lat), "{}", u.name);
+            }
+            for u in &list {
+                if let (Some((lat, lon)), Some(bbox)) = (places[u.code].centre, places[u.code].bbox)
+                    && u.level() == AdminLevel::Commune
+                {
+                    assert!(bbox.contains_point(lon, lat), "{} ({}) frames its centroid", u.name, u.code);
+                }
+            }
+            let quang_ninh = places["22"].bbox.expect("a box");
+            for u in list.iter().filter(|u| u.parent_code == Some("22")) {
+                if let Some((lat, lon)) = places[u.code].centre {
+                    assert!(quang_ninh.contains_point(lon, lat), "{} lies in the province's box", u.name);
+                }
+            }
+            // Quảng Ninh spans about 106.4–108.1 °E, 20.6–21.7 °N.
+            assert!(quang_ninh.min_lon > 106.0 && quang_ninh.max_lon < 108.5, "{quang_ninh:?}");
+            assert!(quang_ninh.min_lat > 20.4 && quang_ninh.max_lat < 21.9, "{quang_ninh:?}");
+        }
     }
 
     #[test]

@@ -136,7 +136,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::CreateAdmin { email, password, name } => create_admin(&db, &email, &password, &name).await,
         Command::Units(UnitsCommand::Load { province, all, structure }) => {
-            load_units(&db, province, all, structure).await
+            use ocop_persistence::official_units::Provinces;
+            let which = if all { Provinces::All } else { Provinces::Some(province) };
+            load_units(&db, which, structure, "ocop units load").await
         }
         Command::Units(UnitsCommand::Reorganise { effective, dry_run }) => reorganise(&db, effective, dry_run).await,
         Command::Openapi => Ok(()),
@@ -144,15 +146,20 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>) -> anyhow::Result<()> {
-    if settings.demo_enabled()
-        && !seed_demo(&db).await?
-        && users::find_by_email(&db, seed::DEMO_ADMIN_EMAIL).await?.is_some()
-    {
+    let demo_loaded = settings.demo_enabled() && seed_demo(&db).await?;
+    if settings.demo_enabled() && !demo_loaded && users::find_by_email(&db, seed::DEMO_ADMIN_EMAIL).await?.is_some() {
         println!(
             "Demo dataset present: sign in as {} (demo password {} unless changed).",
             seed::DEMO_ADMIN_EMAIL,
             seed::DEMO_PASSWORD
         );
+    }
+    // First start on real ground: the official units of the configured provinces.
+    if let Some(provinces) = settings.provinces()
+        && !demo_loaded
+        && ocop_persistence::admin_units::count(&db).await? == 0
+    {
+        load_units(&db, provinces, StructureArg::Both, "OCOP_PROVINCES at first start").await?;
     }
     let mut config = ApiConfig::new(settings.jwt_secret()?);
     config.cors_origins = settings.cors_origins();
@@ -205,18 +212,18 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
     Ok(())
 }
 
+/// Loads official units in one audited transaction; `actor` names who asked in the audit log.
 async fn load_units(
     db: &DatabaseConnection,
-    province: Vec<String>,
-    all: bool,
+    which: ocop_persistence::official_units::Provinces,
     structure: StructureArg,
+    actor: &str,
 ) -> anyhow::Result<()> {
     use ocop_persistence::official_units::{Provinces, load_current, load_legacy};
-    let which = if all { Provinces::All } else { Provinces::Some(province) };
     let started = std::time::Instant::now();
     let txn = db.begin().await?;
     let mut lines = Vec::new();
-    let ctx = audit::AuditContext { actor_email: Some("ocop units load".into()), ..Default::default() };
+    let ctx = audit::AuditContext { actor_email: Some(actor.into()), ..Default::default() };
     for (name, legacy) in [("2025", false), ("legacy", true)] {
         let wanted = match structure {
             StructureArg::Current => !legacy,

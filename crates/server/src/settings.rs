@@ -27,6 +27,11 @@ pub struct Settings {
     pub public_base_url: String,
     /// Load the demo dataset into an empty database (default: on in development).
     pub demo: Option<bool>,
+    /// The official units loaded (both structures) at first start when the registry has no
+    /// unit and the demo is not loaded: province codes separated by commas, `all` for the
+    /// whole country, or empty for none.
+    #[serde(deserialize_with = "text_or_number")]
+    pub provinces: String,
     /// `text` (default) or `json`.
     pub log_format: String,
     /// The built SPA; default `frontend/dist` when it exists.
@@ -99,6 +104,7 @@ impl Default for Settings {
             cors_origins: String::new(),
             public_base_url: "http://127.0.0.1:8080".into(),
             demo: None,
+            provinces: "22".into(),
             log_format: "text".into(),
             spa_dir: None,
             body_limit_bytes: 1024 * 1024,
@@ -178,6 +184,18 @@ impl Settings {
         Ok(rules)
     }
 
+    /// `OCOP_PROVINCES`: none (empty), some codes, or every province.
+    pub fn provinces(&self) -> Option<ocop_persistence::official_units::Provinces> {
+        use ocop_persistence::official_units::Provinces;
+        let codes: Vec<String> =
+            self.provinces.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect();
+        match codes.as_slice() {
+            [] => None,
+            [all] if all.eq_ignore_ascii_case("all") => Some(Provinces::All),
+            _ => Some(Provinces::Some(codes)),
+        }
+    }
+
     pub fn demo_enabled(&self) -> bool {
         self.demo.unwrap_or(!self.is_production())
     }
@@ -228,4 +246,29 @@ fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
     let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
     file.write_all(content.as_bytes())?;
     Ok(())
+}
+
+/// A text setting that may look like a number (`OCOP_PROVINCES=22`): the environment's value
+/// comes parsed, and a lone code would otherwise be refused.
+fn text_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Whole(u64),
+        Codes(Vec<serde_json::Value>),
+    }
+    Ok(match Raw::deserialize(deserializer)? {
+        Raw::Text(text) => text,
+        // A code's leading zero is lost to the number: provinces' codes have two digits.
+        Raw::Whole(n) => format!("{n:02}"),
+        Raw::Codes(codes) => codes
+            .iter()
+            .map(|c| match c {
+                serde_json::Value::Number(n) => format!("{:02}", n.as_u64().unwrap_or_default()),
+                other => other.as_str().unwrap_or_default().to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+    })
 }

@@ -117,11 +117,11 @@ fn commands_manage_a_sqlite_database() {
     commands_manage_the_database(None);
 }
 
-#[test]
-fn commands_manage_a_postgres_database() {
+/// Runs `check` on a fresh PostgreSQL database named after `name`, then drops it.
+fn on_postgres(name: &str, check: impl FnOnce(&str)) {
     let admin_url = std::env::var("OCOP_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("ocop_cli_{}", std::process::id());
+    let name = format!("ocop_{name}_{}", std::process::id());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     if std::env::var("OCOP_TEST_SQLITE_ONLY").is_ok_and(|v| v == "true") {
         eprintln!("\nOCOP_TEST_SQLITE_ONLY=true: the PostgreSQL CLI test is not run\n");
@@ -136,8 +136,65 @@ fn commands_manage_a_postgres_database() {
     runtime.block_on(admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).expect("drop");
     runtime.block_on(admin.execute_unprepared(&format!("CREATE DATABASE {name}"))).expect("create");
     let url = format!("{}/{name}", admin_url.rsplit_once('/').expect("URL path").0);
-    commands_manage_the_database(Some(&url));
+    check(&url);
     runtime.block_on(admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))).expect("drop");
+}
+
+#[test]
+fn commands_manage_a_postgres_database() {
+    on_postgres("cli", |url| commands_manage_the_database(Some(url)));
+}
+
+/// A production start without demo data loads the provinces of `OCOP_PROVINCES` (both
+/// structures, with their centroids and bounding boxes) once, into an empty registry.
+fn first_start_loads_the_configured_provinces(url: Option<&str>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = taken.local_addr().expect("addr").to_string();
+    let env = [("OCOP_DEMO", "false"), ("OCOP_PROVINCES", "22")];
+    let first = ocop(dir.path(), url, &env, &["serve", "--bind", &address]);
+    assert!(
+        text(&first).contains("Loaded 55 administrative units of the 2025 structure (0 already present)"),
+        "{}",
+        text(&first)
+    );
+    assert!(text(&first).contains("Loaded 184 administrative units of the legacy structure (1 already present)"));
+    assert!(text(&first).contains("cannot listen"), "then serves (here: the address is taken)");
+    let second = ocop(dir.path(), url, &env, &["serve", "--bind", &address]);
+    assert!(!text(&second).contains("Loaded"), "only at first start: {}", text(&second));
+    let database_url = url.map_or_else(|| format!("sqlite://{}", dir.path().join("ocop.db").display()), str::to_owned);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let db = ocop_persistence::connect(&database_url).await.expect("connect");
+        let row = db
+            .query_one_raw(ocop_persistence::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT lat, lon, min_lon, min_lat, max_lon, max_lat FROM admin_units WHERE code = '06688' AND valid_to IS NULL",
+            ))
+            .await
+            .expect("query")
+            .expect("Phường Hạ Long");
+        let value = |c: &str| row.try_get::<f64>("", c).expect(c);
+        assert!((value("lat") - 20.96).abs() < 0.05 && (value("lon") - 107.05).abs() < 0.05);
+        assert!(value("min_lon") <= value("lon") && value("lon") <= value("max_lon"), "the centroid in its box");
+        assert!(value("min_lat") <= value("lat") && value("lat") <= value("max_lat"));
+        // Its box holds Hồng Hải and Hồng Hà, the wards merged into it (east of 107.09 °E).
+        assert!(value("max_lon") > 107.13 && value("max_lon") - value("min_lon") < 0.2);
+    });
+    let none = tempfile::tempdir().expect("temp dir");
+    let skipped =
+        ocop(none.path(), None, &[("OCOP_DEMO", "false"), ("OCOP_PROVINCES", "")], &["serve", "--bind", &address]);
+    assert!(!text(&skipped).contains("Loaded"), "{}", text(&skipped));
+}
+
+#[test]
+fn first_start_loads_the_configured_provinces_sqlite() {
+    first_start_loads_the_configured_provinces(None);
+}
+
+#[test]
+fn first_start_loads_the_configured_provinces_postgres() {
+    on_postgres("first_start", |url| first_start_loads_the_configured_provinces(Some(url)));
 }
 
 #[test]

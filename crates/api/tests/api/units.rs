@@ -4,7 +4,7 @@
 use ocop_migrations::{Migrator, MigratorTrait};
 use ocop_persistence::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 
-use crate::helpers::{Backend, demo_hash, postgres_admin_url, postgres_available, with_database};
+use crate::helpers::{Backend, postgres_admin_url, postgres_available, with_database};
 
 /// An empty database, dropped (PostgreSQL) or removed (SQLite) at the end.
 struct Fresh {
@@ -64,12 +64,29 @@ async fn unit(db: &DatabaseConnection, code: &str, path: &str, retired: bool) ->
 async fn a_registry_in_use_takes_both_structures(backend: Backend) {
     let Some(fresh) = Fresh::new(backend).await else { return };
     let db = ocop_persistence::connect(&fresh.url).await.expect("connect");
-    // The registry as it stood before the change, in use: the demo on the previous schema.
-    let before_change = u32::try_from(Migrator::migrations().len() - 1).expect("count");
+    // The registry as it stood before the change, in use: units and an officer bound to one,
+    // written as the schema of that time takes them (today's code writes later columns).
+    let before_change = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == "m20261207_000016_units_of_both_structures")
+        .and_then(|i| u32::try_from(i).ok())
+        .expect("the change");
     Migrator::up(&db, Some(before_change)).await.expect("earlier migrations");
-    ocop_persistence::classifications::load_seeds(&db).await.expect("classifications");
-    ocop_persistence::criteria_sets::load_seeds(&db).await.expect("criteria sets");
-    ocop_persistence::seed::demo(&db, &demo_hash()).await.expect("demo");
+    for (code, path) in [("22", "/22/"), ("193", "/22/193/"), ("06637", "/22/193/06637/"), ("06640", "/22/193/06640/")]
+    {
+        unit(&db, code, path, false).await.expect("unit");
+    }
+    let db_backend = db.get_database_backend();
+    let now = if db_backend == DbBackend::Postgres { "now()" } else { "'2026-12-07T00:00:00Z'" };
+    db.execute_unprepared(&format!(
+        "INSERT INTO users (id, email, display_name, display_name_folded, password_hash, role, admin_unit_id, \
+         subject_id, active, password_changed_at, created_at, updated_at) VALUES ({}, 'halong@example.vn', \
+         'Cán bộ Hạ Long', 'can bo ha long', 'x', 'district_officer', {}, NULL, TRUE, {now}, {now}, {now})",
+        uuid_sql(db_backend, uuid::Uuid::now_v7()),
+        uuid_sql(db_backend, unit_id(&db, "/22/193/").await)
+    ))
+    .await
+    .expect("officer");
     let units = count(&db, "SELECT COUNT(*) FROM admin_units").await;
     let users = count(&db, "SELECT COUNT(*) FROM users WHERE admin_unit_id IS NOT NULL").await;
     assert!(unit(&db, "06637", "/22/06637/", true).await.is_err(), "before: a code is unique, even when retired");

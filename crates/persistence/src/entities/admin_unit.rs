@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "admin_units")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -18,6 +18,17 @@ pub struct Model {
     pub valid_from: Option<Date>,
     pub valid_to: Option<Date>,
     pub replaced_by_id: Option<Uuid>,
+    /// Centroid, CRS84 degrees.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// Bounding box, CRS84 degrees.
+    pub min_lon: Option<f64>,
+    pub min_lat: Option<f64>,
+    pub max_lon: Option<f64>,
+    pub max_lat: Option<f64>,
+    /// An imported boundary: a GeoJSON Polygon or MultiPolygon.
+    #[serde(skip)]
+    pub boundary: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

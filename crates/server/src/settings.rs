@@ -256,19 +256,10 @@ fn text_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<S
     enum Raw {
         Text(String),
         Whole(u64),
-        Codes(Vec<serde_json::Value>),
     }
     Ok(match Raw::deserialize(deserializer)? {
         Raw::Text(text) => text,
         // A code's leading zero is lost to the number: provinces' codes have two digits.
         Raw::Whole(n) => format!("{n:02}"),
-        Raw::Codes(codes) => codes
-            .iter()
-            .map(|c| match c {
-                serde_json::Value::Number(n) => format!("{:02}", n.as_u64().unwrap_or_default()),
-                other => other.as_str().unwrap_or_default().to_owned(),
-            })
-            .collect::<Vec<_>>()
-            .join(","),
     })
 }

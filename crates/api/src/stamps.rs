@@ -72,6 +72,10 @@ pub async fn issue(db: &DatabaseConnection, job: &ocop_persistence::entities::st
 /// written.
 pub struct ScanLog {
     pending: Vec<Mutex<Vec<NewScan>>>,
+    /// Held for writing while a flush has scans in flight (out of memory, not yet in the
+    /// database), for reading while a scan is placed: a place never misses its scan between
+    /// the two.
+    in_flight: tokio::sync::RwLock<()>,
     waiting: std::sync::atomic::AtomicUsize,
     capacity: usize,
     dropped: std::sync::atomic::AtomicU64,
@@ -92,6 +96,7 @@ impl ScanLog {
     pub fn new(capacity: usize) -> Self {
         Self {
             pending: (0..16).map(|_| Mutex::new(Vec::new())).collect(),
+            in_flight: tokio::sync::RwLock::new(()),
             waiting: std::sync::atomic::AtomicUsize::new(0),
             capacity,
             dropped: std::sync::atomic::AtomicU64::new(0),
@@ -118,17 +123,32 @@ impl ScanLog {
         self.dropped.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Sets the place of a scan still in memory, if `client_hash` made it after `since` and
-    /// it has none yet; `false` otherwise (written already, or not this client's to place).
-    pub fn place(&self, id: Uuid, code: &str, client_hash: &str, since: DateTime<Utc>, place: (f64, f64)) -> bool {
+    /// Sets the place of a scan, in memory or written already, if `client_hash` made it after
+    /// `since` and it has none yet; `false` otherwise (no such scan, or not this client's).
+    pub async fn place(
+        &self,
+        db: &DatabaseConnection,
+        id: Uuid,
+        code: &str,
+        client_hash: &str,
+        since: DateTime<Utc>,
+        place: (f64, f64),
+    ) -> Result<bool, DbErr> {
+        let _settled = self.in_flight.read().await;
+        if self.place_pending(id, code, client_hash, since, place) {
+            return Ok(true);
+        }
+        traceability::set_scan_place(db, id, code, client_hash, since, place).await
+    }
+
+    fn place_pending(&self, id: Uuid, code: &str, client_hash: &str, since: DateTime<Utc>, place: (f64, f64)) -> bool {
         let i = usize::from(id.as_bytes()[15]) % self.pending.len();
         let mut pending = self.pending[i].lock().unwrap_or_else(|p| p.into_inner());
-        let (lat, lon) = place;
         match pending.iter_mut().find(|s| {
             s.id == id && s.code == code && s.place.is_none() && s.client_hash == client_hash && s.scanned_at >= since
         }) {
             Some(s) => {
-                s.place = Some((lat, lon));
+                s.place = Some(place);
                 true
             }
             None => false,
@@ -138,6 +158,7 @@ impl ScanLog {
     /// Writes what was logged, in one transaction; on failure the scans are kept for the next
     /// time.
     pub async fn flush(&self, db: &DatabaseConnection) {
+        let _in_flight = self.in_flight.write().await;
         let taken: Vec<NewScan> = self
             .pending
             .iter()

@@ -432,6 +432,45 @@ async fn scans_are_written_whole(app: TestApp) {
 }
 both!(scans_are_written_whole);
 
+/// A consumer sharing where they scanned while their scan is being written (out of memory, not
+/// yet committed) still finds it: the place waits for the write rather than answering 404.
+async fn a_place_is_kept_while_its_scan_is_being_written(app: TestApp) {
+    use ocop_api::stamps::ScanLog;
+    use ocop_persistence::entities::stamp_scan;
+    use ocop_persistence::traceability::{NewScan, insert_stamps};
+    use sea_orm::EntityTrait;
+
+    let code = "TEST0000000009".to_owned();
+    insert_stamps(&app.db, uuid::Uuid::nil(), &[(code.clone(), 9)]).await.expect("stamp");
+    let log = ScanLog::new(10);
+    let now = chrono::Utc::now();
+    let scan = NewScan {
+        id: ocop_persistence::new_id(),
+        code: code.clone(),
+        product_id: uuid::Uuid::nil(),
+        area_path: "/22/".into(),
+        scanned_at: now,
+        place: None,
+        device_class: "mobile",
+        client_hash: "c".repeat(32),
+    };
+    assert!(log.record(scan.clone()));
+    let mut flush = std::pin::pin!(log.flush(&app.db));
+    // One step of the flush: the scan leaves memory and its write begins.
+    tokio::select! {
+        biased;
+        () = &mut flush => {}
+        () = std::future::ready(()) => {}
+    }
+    let since = now - chrono::Duration::minutes(10);
+    let (_, placed) =
+        tokio::join!(flush, log.place(&app.db, scan.id, &code, &scan.client_hash, since, (20.95, 107.08)));
+    assert!(placed.expect("placed"), "the place of a scan being written was refused");
+    let stored = stamp_scan::Entity::find_by_id(scan.id).one(&app.db).await.expect("read").expect("written");
+    assert_eq!((stored.lat, stored.lon), (Some(20.95), Some(107.08)));
+}
+both!(a_place_is_kept_while_its_scan_is_being_written);
+
 /// Scan statistics are counted by the database, by day in Vietnam: a scan at 23:30 and one at
 /// 00:30 the next morning fall on two days, though both are on one day in UTC.
 async fn scan_statistics_count_vietnamese_days(app: TestApp) {

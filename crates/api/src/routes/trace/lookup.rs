@@ -59,9 +59,7 @@ pub async fn set_place(
     let now = Utc::now();
     let since = now - chrono::Duration::minutes(PLACE_WINDOW_MINUTES);
     let client_hash = state.scan_hasher.of(now.date_naive()).hash(&client_address);
-    let kept = state.scans.place(scan_id, &code, &client_hash, since, (lat, lon))
-        || traceability::set_scan_place(&state.db, scan_id, &code, &client_hash, since, (lat, lon)).await?;
-    if !kept {
+    if !state.scans.place(&state.db, scan_id, &code, &client_hash, since, (lat, lon)).await? {
         return Err(ApiError::not_found());
     }
     state.stamp_cache.place(value, scan_id, (lat, lon));

@@ -10,18 +10,18 @@ test("an admin creates a commune, finds it without diacritics, sees it audited, 
   await expect(page.getByRole("heading", { name: /Xin chào/ })).toBeVisible();
 
   await page.getByRole("link", { name: "Đơn vị hành chính" }).click();
-  await expect(page.getByText("Thành phố Hạ Long (193)")).toBeVisible();
+  await expect(page.locator(".ant-tree").getByText("Tỉnh Quảng Ninh (22)")).toBeVisible();
   await page.getByRole("button", { name: "Thêm đơn vị" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Mã").fill("09500");
   await dialog.getByLabel("Tên đơn vị").fill("Xã Đồng Tâm Thử Nghiệm");
-  await dialog.getByLabel("Đơn vị cấp trên").fill("ha long");
-  await page.locator(".ant-select-item-option", { hasText: "Thành phố Hạ Long (193)" }).click();
+  await dialog.getByLabel("Đơn vị cấp trên").fill("quang ninh");
+  await page.locator(".ant-select-item-option", { hasText: "Tỉnh Quảng Ninh (22)" }).click();
   await dialog.getByRole("button", { name: "Lưu" }).click();
   await expect(page.getByText("Đã tạo.")).toBeVisible();
-  // The new unit opens in the detail drawer, placed under Hạ Long.
+  // The new unit opens in the detail drawer, placed directly under the province (two levels).
   const drawer = page.locator(".ant-drawer-content");
-  await expect(drawer).toContainText("/22/193/09500/");
+  await expect(drawer).toContainText("/22/09500/");
   await page.keyboard.press("Escape");
   await expect(drawer).toBeHidden();
 
@@ -56,12 +56,12 @@ test("English is one click away and dates read dd/mm/yyyy", async ({ page }) => 
   await expect(page.locator(".ant-table-tbody").getByText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/).first()).toBeVisible();
 });
 
-test("a district officer's navigation and buttons follow the role and the area", async ({ page }) => {
+test("a commune officer's navigation and buttons follow the role and the area", async ({ page }) => {
   await page.goto("/");
   await page.getByLabel("Email").fill("halong@ocop.demo");
   await page.getByLabel("Mật khẩu").fill("OcopDemo@2026");
   await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await expect(page.getByText("Thành phố Hạ Long").first()).toBeVisible();
+  await expect(page.getByText("Phường Hạ Long").first()).toBeVisible();
   const nav = page.getByRole("menu", { name: "main navigation" });
   await expect(nav.getByRole("link", { name: "Đơn vị hành chính" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Tài khoản" })).toHaveCount(0);
@@ -75,14 +75,15 @@ test("a district officer's navigation and buttons follow the role and the area",
 
   await page.goto("/admin-units");
   const drawer = page.locator(".ant-drawer-content");
-  // Own district: may add communes, may not edit the district itself.
-  await page.locator(".ant-tree").getByText("Thành phố Hạ Long (193)").click();
-  await expect(drawer.getByRole("button", { name: "Thêm đơn vị trực thuộc" })).toBeVisible();
+  // Own ward: nothing below it to add, and the ward itself is the province's to edit.
+  await page.locator(".ant-tree").getByText("Phường Hạ Long (06688)").click();
+  await expect(drawer).toContainText("/22/06688/");
+  await expect(drawer.getByRole("button", { name: "Thêm đơn vị trực thuộc" })).toHaveCount(0);
   await expect(drawer.getByRole("button", { name: "Sửa" })).toHaveCount(0);
   await page.keyboard.press("Escape");
-  // Another district: neither.
-  await page.locator(".ant-tree").getByText("Thành phố Móng Cái (194)").click();
-  await expect(drawer).toContainText("/22/194/");
+  // Another ward: neither.
+  await page.locator(".ant-tree").getByText("Phường Hồng Gai (06685)").click();
+  await expect(drawer).toContainText("/22/06685/");
   await expect(drawer.getByRole("button", { name: "Thêm đơn vị trực thuộc" })).toHaveCount(0);
   await expect(drawer.getByRole("button", { name: "Sửa" })).toHaveCount(0);
 });

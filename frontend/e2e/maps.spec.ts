@@ -46,11 +46,33 @@ test("a visitor opens the public map and a craft village's popup", async ({ page
   const map = page.getByTestId("map");
   await expect(map).toHaveAttribute("data-loaded", "true");
   await expect(page.getByTestId("feature-list").locator("tbody tr.ant-table-row")).toHaveCount(4);
-  await map.getByRole("button", { name: "Làng nghề chế biến hải sản Hồng Gai" }).click();
+  // Framed on the province, the village and the province's sales point nearby overlap: zoom in.
+  const village = map.getByRole("button", { name: "Làng nghề chế biến hải sản Hồng Gai" });
+  await village.hover({ force: true });
+  for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -600);
+  await village.click();
   const popup = page.locator(".maplibregl-popup");
   await expect(popup).toContainText("Làng nghề chế biến hải sản Hồng Gai");
   await expect(popup).toContainText("Trải nghiệm giã chả mực");
   await expect(popup).toContainText("200.000 ₫");
+});
+
+test("the map is framed on the province and names its communes when zoomed in", async ({ page }) => {
+  await page.goto("/public/map");
+  const map = page.getByTestId("map");
+  await expect(map).toHaveAttribute("data-loaded", "true");
+  await expect(map).toHaveAttribute("data-framed", "true");
+  const haLong = map.locator('.ocop-unit-label[data-code="06688"]');
+  await expect(haLong).toHaveText("Phường Hạ Long");
+  await expect(map.locator(".ocop-unit-label")).toHaveCount(54);
+  const box = (await map.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  // Out to the whole country: too small to name communes.
+  for (let i = 0; i < 6; i++) await page.mouse.wheel(0, 600);
+  await expect(haLong).toBeHidden();
+  // Back in: named again.
+  for (let i = 0; i < 10; i++) await page.mouse.wheel(0, -600);
+  await expect(haLong).toBeVisible();
 });
 
 test("a producer draws a growing area on the map and it is saved", async ({ page }) => {
@@ -67,7 +89,7 @@ test("a producer draws a growing area on the map and it is saved", async ({ page
   await expect(page.getByText("Số đỉnh: 4")).toBeVisible();
   await page.getByRole("button", { name: "Hoàn tất" }).click();
   const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Mã số vùng trồng").fill("VN-22-193-06637-009-26");
+  await dialog.getByLabel("Mã số vùng trồng").fill("VN-22-000-06688-009-26");
   await dialog.getByLabel("Tên", { exact: true }).fill("Vùng trồng na Hồng Gai");
   await dialog.getByLabel("Cây trồng").fill("Na");
   await dialog.getByLabel("Diện tích khai báo (ha)").fill("5");
@@ -91,8 +113,8 @@ test("an officer places a craft village with a tourism service by clicking the m
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Tên", { exact: true }).fill("Làng chài Cửa Vạn");
   await dialog.getByLabel("Xã, phường, thị trấn").click();
-  await dialog.getByLabel("Xã, phường, thị trấn").fill("hong gai");
-  await page.locator(".ant-select-item-option", { hasText: "Hồng Gai" }).first().click();
+  await dialog.getByLabel("Xã, phường, thị trấn").fill("ha long");
+  await page.locator(".ant-select-item-option", { hasText: "Phường Hạ Long" }).first().click();
   await dialog.getByLabel("Nghề").fill("Đánh bắt hải sản");
   await dialog.getByRole("button", { name: "Thêm dịch vụ du lịch" }).click();
   await dialog.getByPlaceholder("Tên").fill("Chèo thuyền làng chài");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the real server for the browser tests over a fresh database: serve.sh DB PORT [catalog].
-# With `catalog`, the database also holds 60 certified synthetic products.
+# With `catalog`, the database also holds 90 certified synthetic products (three to a subject, so that some communes list both 3★ and 4★).
 set -euo pipefail
 db=$1
 port=$2
@@ -23,6 +23,6 @@ if [ "$db" = postgres ]; then
   export OCOP_DATABASE_URL="${base%/*}/$name"
 fi
 if [ "$dataset" = catalog ]; then
-  "$bin" seed --demo --synthetic 60 --certified > "$data/seed.log"
+  "$bin" seed --demo --synthetic 90 --certified > "$data/seed.log"
 fi
 exec "$bin" serve --bind "127.0.0.1:$port"

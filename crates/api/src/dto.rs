@@ -21,16 +21,16 @@ use crate::state::AppState;
 
 /// A short reference to a unit, embedded in other resources.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"}))]
+#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "06688", "name": "Phường Hạ Long", "level": "commune", "path": "/22/06688/"}))]
 pub struct AdminUnitRef {
     pub id: Uuid,
-    #[schema(example = "193")]
+    #[schema(example = "06688")]
     pub code: String,
-    #[schema(example = "Thành phố Hạ Long")]
+    #[schema(example = "Phường Hạ Long")]
     pub name: String,
     #[schema(schema_with = crate::schemas::admin_level)]
     pub level: String,
-    #[schema(example = "/22/193/")]
+    #[schema(example = "/22/06688/")]
     pub path: String,
 }
 
@@ -42,7 +42,7 @@ impl From<Model> for AdminUnitRef {
 
 /// A short reference to a product.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-193-06637-001-2026", "name": "Chả mực Hạ Long"}))]
+#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-000-06688-001-2026", "name": "Chả mực Hạ Long"}))]
 pub struct ProductRef {
     pub id: Uuid,
     pub code: String,
@@ -289,7 +289,7 @@ pub fn summarise(lines: &[budget_line::Model]) -> FundingSummary {
 
 /// A raw material of the batch and where it came from.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"material": "Hoa trà hoa vàng", "quantity": 50.0, "unit": "kg", "supplier": "Tổ hợp tác Làng Han", "origin": "Xã Thanh Sơn", "growing_area_code": "VN-22-202-06739-001-24", "growing_area_name": "Vùng trà hoa vàng Làng Han"}))]
+#[schema(example = json!({"material": "Hoa trà hoa vàng", "quantity": 50.0, "unit": "kg", "supplier": "Tổ hợp tác Làng Han", "origin": "Xã Thanh Sơn", "growing_area_code": "VN-22-202-06973-001-24", "growing_area_name": "Vùng trà hoa vàng Làng Han"}))]
 pub struct TraceInput {
     pub material: String,
     pub quantity: Option<f64>,
@@ -314,7 +314,7 @@ pub struct TraceEvent {
 
 /// What does not change from one scan to the next: product, producer, certificate, batch.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"product_name": "Trà hoa vàng Ba Chẽ", "photo_url": null, "product_code": "22-202-06739-002-2026", "gtin": null, "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
+#[schema(example = json!({"product_name": "Trà hoa vàng Ba Chẽ", "photo_url": null, "product_code": "22-000-06970-002-2026", "gtin": null, "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
     "producer_address": "Thôn Làng Han, xã Thanh Sơn, huyện Ba Chẽ", "producer_phone": "0203 3888 123", "star": 4, "certificate_number": "OCOP-22-2026-00001",
     "certificate_valid_until": "2029-11-22", "batch_code": "L2026-11", "produced_on": "2026-11-20", "expires_on": "2027-11-20", "standard": "TCCS 01:2024/HTX",
     "lab_tests": [], "inputs": [], "events": []}))]

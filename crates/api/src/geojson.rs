@@ -1,27 +1,29 @@
-//! GeoJSON features of the map layers (growing areas, craft villages, sales points), the same
-//! for the officers' map and the public OGC API – Features.
+//! GeoJSON features of the map layers (growing areas, craft villages, sales points,
+//! administrative units), the same for the officers' map and the public OGC API – Features.
 
-use ocop_persistence::entities::{craft_village, growing_area, sales_point};
+use ocop_persistence::entities::{admin_unit, craft_village, growing_area, sales_point};
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 
-/// The three layers.
+/// The layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layer {
     GrowingAreas,
     CraftVillages,
     SalesPoints,
+    AdminUnits,
 }
 
 impl Layer {
-    pub const ALL: [Self; 3] = [Self::GrowingAreas, Self::CraftVillages, Self::SalesPoints];
+    pub const ALL: [Self; 4] = [Self::GrowingAreas, Self::CraftVillages, Self::SalesPoints, Self::AdminUnits];
 
     pub fn id(self) -> &'static str {
         match self {
             Self::GrowingAreas => "growing-areas",
             Self::CraftVillages => "craft-villages",
             Self::SalesPoints => "sales-points",
+            Self::AdminUnits => "admin-units",
         }
     }
 
@@ -30,6 +32,7 @@ impl Layer {
             Self::GrowingAreas => "Vùng trồng / Growing areas",
             Self::CraftVillages => "Làng nghề và du lịch / Craft villages and rural tourism",
             Self::SalesPoints => "Điểm bán hàng OCOP / OCOP sales points",
+            Self::AdminUnits => "Đơn vị hành chính / Administrative units",
         }
     }
 
@@ -42,6 +45,9 @@ impl Layer {
                 "Recognised craft villages, their crafts, linked OCOP products and tourism services (points)."
             }
             Self::SalesPoints => "OCOP sales points by level, operator, address and opening hours (points).",
+            Self::AdminUnits => {
+                "Current provinces and communes (and districts where a deployment keeps them): the imported boundary where there is one, else the centroid, with the bounding box."
+            }
         }
     }
 
@@ -51,6 +57,7 @@ impl Layer {
             Self::GrowingAreas => &["area", "crop", "standard", "q"],
             Self::CraftVillages => &["area", "craft", "q"],
             Self::SalesPoints => &["area", "level", "q"],
+            Self::AdminUnits => &["area", "level", "q"],
         }
     }
 
@@ -124,4 +131,31 @@ pub fn sales_point_feature(p: &sales_point::Model) -> Value {
             "product_ids": parse_json::<Value>(&p.product_ids), "published": p.published, "updated_at": p.updated_at,
         }
     })
+}
+
+/// A unit on the map: its imported boundary, else its centroid, else no geometry (GeoJSON
+/// allows it); its box when known.
+pub fn admin_unit_feature(u: &admin_unit::Model) -> Value {
+    let centroid = u.lon.zip(u.lat).map(|(lon, lat)| json!([lon, lat]));
+    let geometry = u
+        .boundary
+        .as_deref()
+        .and_then(|b| serde_json::from_str::<Value>(b).ok())
+        .or_else(|| centroid.clone().map(|c| json!({"type": "Point", "coordinates": c})))
+        .unwrap_or(Value::Null);
+    let mut feature = json!({
+        "type": "Feature",
+        "id": u.id,
+        "geometry": geometry,
+        "properties": {
+            "layer": Layer::AdminUnits.id(),
+            "code": u.code, "name": u.name, "kind": u.kind, "level": u.level, "parent_id": u.parent_id,
+            "path": u.path, "valid_from": u.valid_from, "centroid": centroid,
+            "has_boundary": u.boundary.is_some(), "updated_at": u.updated_at,
+        }
+    });
+    if let (Some(a), Some(b), Some(c), Some(d)) = (u.min_lon, u.min_lat, u.max_lon, u.max_lat) {
+        feature["bbox"] = json!([a, b, c, d]);
+    }
+    feature
 }

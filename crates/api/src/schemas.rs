@@ -54,7 +54,7 @@ pub fn report_rows() -> utoipa::openapi::schema::Array {
 }
 
 pub fn role() -> Object {
-    string_enum(Role::ALL.iter().map(|r| r.as_str()), "district_officer", "Vai trò / role")
+    string_enum(Role::ALL.iter().map(|r| r.as_str()), "commune_officer", "Vai trò / role")
 }
 
 pub fn admin_level() -> Object {

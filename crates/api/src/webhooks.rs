@@ -27,7 +27,7 @@ pub const EVENT_ID_HEADER: &str = "X-OCOP-Event-Id";
 /// The body of a webhook delivery. Its raw bytes are what `X-OCOP-Signature` signs.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f77", "type": "product.delisted", "created_at": "2026-12-03T08:00:00Z",
-    "data": {"product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "code": "22-202-06739-002-2026", "title": "Trà hoa vàng Ba Chẽ",
+    "data": {"product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "code": "22-000-06970-002-2026", "title": "Trà hoa vàng Ba Chẽ",
     "star": null, "certificate_number": "OCOP-22-2026-00001", "valid_until": "2029-11-22", "reason": "revoked",
     "catalog_url": "https://ocop.quangninh.gov.vn/api/v1/catalog/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93"}}))]
 pub struct CatalogEvent {
@@ -42,7 +42,7 @@ pub struct CatalogEvent {
 
 /// What changed in the catalog.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "code": "22-202-06739-002-2026", "title": "Trà hoa vàng Ba Chẽ",
+#[schema(example = json!({"product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "code": "22-000-06970-002-2026", "title": "Trà hoa vàng Ba Chẽ",
     "star": 4, "certificate_number": "OCOP-22-2026-00001", "valid_until": "2029-11-22", "reason": "certified",
     "catalog_url": "https://ocop.quangninh.gov.vn/api/v1/catalog/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93"}))]
 pub struct CatalogEventData {

@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::admin_units::prefix;
-use crate::entities::{craft_village, growing_area, sales_point};
+use crate::entities::{admin_unit, craft_village, growing_area, sales_point};
 use crate::paging::{Paged, Paging, fetch_page};
 use crate::subjects::{visibility_condition, words_condition};
 
@@ -32,13 +32,13 @@ pub struct GeoFilter {
 
 fn common<C: ColumnTrait + sea_orm::IntoSimpleExpr>(
     f: &GeoFilter,
-    published: C,
+    published: Option<C>,
     area: C,
     updated: C,
     name_folded: C,
 ) -> Condition {
     let mut cond = Condition::all();
-    if f.published_only {
+    if let Some(published) = published.filter(|_| f.published_only) {
         cond = cond.add(published.eq(true));
     }
     if let Some(path) = &f.area_path {
@@ -65,6 +65,44 @@ fn point_in(bbox: &Bbox, lon: impl ColumnTrait, lat: impl ColumnTrait) -> Condit
         .add(lat.lte(bbox.max_lat))
 }
 
+/// Boxes that touch the box, edges included (boxes that touch intersect); a row without a box
+/// never does.
+fn box_touches<C: ColumnTrait>(b: &Bbox, (min_lon, min_lat, max_lon, max_lat): (C, C, C, C)) -> Condition {
+    Condition::all()
+        .add(min_lon.lte(b.max_lon))
+        .add(max_lon.gte(b.min_lon))
+        .add(min_lat.lte(b.max_lat))
+        .add(max_lat.gte(b.min_lat))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UnitFilter {
+    /// `published_only` does not apply: every current unit is public.
+    pub geo: GeoFilter,
+    pub level: Option<String>,
+    pub today: Option<chrono::NaiveDate>,
+}
+
+/// Current administrative units as a map layer: those whose box touches the asked one, inside an
+/// area, by level and name, ordered by code.
+pub async fn list_units(
+    db: &impl ConnectionTrait,
+    f: &UnitFilter,
+    paging: Paging,
+) -> Result<Paged<admin_unit::Model>, DbErr> {
+    use admin_unit::{Column, Entity};
+    let today = f.today.unwrap_or_else(|| Utc::now().date_naive());
+    let mut cond = common(&f.geo, None, Column::Path, Column::UpdatedAt, Column::NameFolded)
+        .add(Condition::any().add(Column::ValidTo.is_null()).add(Column::ValidTo.gt(today)));
+    if let Some(b) = &f.geo.bbox {
+        cond = cond.add(box_touches(b, (Column::MinLon, Column::MinLat, Column::MaxLon, Column::MaxLat)));
+    }
+    if let Some(level) = &f.level {
+        cond = cond.add(Column::Level.eq(level.as_str()));
+    }
+    fetch_page(db, Entity::find().filter(cond), paging, |q| q.order_by_asc(Column::Code)).await
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct GrowingAreaFilter {
     pub geo: GeoFilter,
@@ -83,17 +121,12 @@ pub async fn list_growing_areas(
     paging: Paging,
 ) -> Result<Paged<growing_area::Model>, DbErr> {
     use growing_area::{Column, Entity};
-    let mut cond = common(&f.geo, Column::Published, Column::AreaPath, Column::UpdatedAt, Column::NameFolded);
+    let mut cond = common(&f.geo, Some(Column::Published), Column::AreaPath, Column::UpdatedAt, Column::NameFolded);
     if let Some(v) = &f.visibility {
         cond = cond.add(visibility_condition(v, (Entity, Column::SubjectId), (Entity, Column::AreaPath)));
     }
     if let Some(b) = &f.geo.bbox {
-        // Boxes that touch intersect.
-        cond = cond
-            .add(Column::MinLon.lte(b.max_lon))
-            .add(Column::MaxLon.gte(b.min_lon))
-            .add(Column::MinLat.lte(b.max_lat))
-            .add(Column::MaxLat.gte(b.min_lat));
+        cond = cond.add(box_touches(b, (Column::MinLon, Column::MinLat, Column::MaxLon, Column::MaxLat)));
     }
     if let Some(subject) = f.subject_id {
         cond = cond.add(Column::SubjectId.eq(subject));
@@ -151,7 +184,7 @@ pub async fn list_craft_villages(
     paging: Paging,
 ) -> Result<Paged<craft_village::Model>, DbErr> {
     use craft_village::{Column, Entity};
-    let mut cond = common(&f.geo, Column::Published, Column::AreaPath, Column::UpdatedAt, Column::NameFolded);
+    let mut cond = common(&f.geo, Some(Column::Published), Column::AreaPath, Column::UpdatedAt, Column::NameFolded);
     if let Some(b) = &f.geo.bbox {
         cond = cond.add(point_in(b, Column::Lon, Column::Lat));
     }
@@ -180,7 +213,7 @@ pub async fn list_sales_points(
     paging: Paging,
 ) -> Result<Paged<sales_point::Model>, DbErr> {
     use sales_point::{Column, Entity};
-    let mut cond = common(&f.geo, Column::Published, Column::AreaPath, Column::UpdatedAt, Column::NameFolded);
+    let mut cond = common(&f.geo, Some(Column::Published), Column::AreaPath, Column::UpdatedAt, Column::NameFolded);
     if let Some(b) = &f.geo.bbox {
         cond = cond.add(point_in(b, Column::Lon, Column::Lat));
     }

@@ -1,8 +1,8 @@
-//! The demo dataset: Quảng Ninh province with its cities, towns and districts (official
-//! GSO codes) and a realistic set of communes (names real, commune codes illustrative),
-//! plus one demo account per role. Loaded only into an empty database.
+//! The demo dataset: Quảng Ninh province on its official units (the 54 communes and wards of
+//! 2025, and the districts and communes before them, retired on 1 July 2025), subjects,
+//! products, maps and a council placed in real communes, and one demo account per role.
+//! Loaded only into an empty database.
 
-use ocop_domain::admin_unit::{AdminUnitCode, AdminUnitKind, unit_path};
 use ocop_domain::text::fold;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
@@ -12,124 +12,36 @@ use ocop_domain::product::{code_place, product_code};
 use ocop_domain::programme::Indicator;
 
 use crate::audit::{self, AuditContext};
+use crate::official_units::{self, Provinces};
 use crate::{admin_units, applications, classifications, councils, cycles, maps, products, subjects, users};
 
 pub const DEMO_PASSWORD: &str = "OcopDemo@2026";
 pub const DEMO_ADMIN_EMAIL: &str = "admin@ocop.demo";
+/// The demo's province: Quảng Ninh.
+pub const PROVINCE: &str = "22";
 
 /// Demo accounts: (e-mail, display name, role, code of the unit an officer is bound to).
 pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
     (DEMO_ADMIN_EMAIL, "Quản trị hệ thống (demo)", "admin", None),
     ("tinh@ocop.demo", "Cán bộ OCOP tỉnh (demo)", "province_officer", Some("22")),
-    ("halong@ocop.demo", "Cán bộ TP Hạ Long (demo)", "district_officer", Some("193")),
-    ("uongbi@ocop.demo", "Cán bộ TP Uông Bí (demo)", "district_officer", Some("196")),
+    ("halong@ocop.demo", "Cán bộ phường Hạ Long (demo)", "commune_officer", Some("06688")),
+    ("yentu@ocop.demo", "Cán bộ phường Yên Tử (demo)", "commune_officer", Some("06832")),
     ("chutich@ocop.demo", "Chủ tịch hội đồng tỉnh (demo)", "council_member", None),
     ("hoidong@ocop.demo", "Thành viên hội đồng (demo)", "council_member", None),
     ("hoidong2@ocop.demo", "Thành viên hội đồng 2 (demo)", "council_member", None),
     ("chuthe@ocop.demo", "Chủ thể OCOP (demo)", "producer", None),
 ];
 
-type District = (&'static str, AdminUnitKind, &'static str, &'static [(AdminUnitKind, &'static str)]);
-
-const DISTRICTS: &[District] = {
-    use AdminUnitKind::*;
-    &[
-        (
-            "193",
-            ProvincialCity,
-            "Hạ Long",
-            &[
-                (Ward, "Hồng Gai"),
-                (Ward, "Bãi Cháy"),
-                (Ward, "Hà Khẩu"),
-                (Ward, "Hoành Bồ"),
-                (Commune, "Thống Nhất"),
-                (Commune, "Quảng La"),
-            ],
-        ),
-        (
-            "194",
-            ProvincialCity,
-            "Móng Cái",
-            &[(Ward, "Trần Phú"), (Ward, "Ka Long"), (Commune, "Vạn Ninh"), (Commune, "Hải Xuân")],
-        ),
-        (
-            "195",
-            ProvincialCity,
-            "Cẩm Phả",
-            &[(Ward, "Cẩm Trung"), (Ward, "Mông Dương"), (Commune, "Cộng Hòa"), (Commune, "Dương Huy")],
-        ),
-        (
-            "196",
-            ProvincialCity,
-            "Uông Bí",
-            &[(Ward, "Quang Trung"), (Ward, "Vàng Danh"), (Ward, "Phương Đông"), (Commune, "Thượng Yên Công")],
-        ),
-        (
-            "198",
-            RuralDistrict,
-            "Bình Liêu",
-            &[(Township, "Bình Liêu"), (Commune, "Đồng Văn"), (Commune, "Hoành Mô"), (Commune, "Lục Hồn")],
-        ),
-        (
-            "199",
-            RuralDistrict,
-            "Tiên Yên",
-            &[(Township, "Tiên Yên"), (Commune, "Đông Ngũ"), (Commune, "Hải Lạng"), (Commune, "Phong Dụ")],
-        ),
-        ("200", RuralDistrict, "Đầm Hà", &[(Township, "Đầm Hà"), (Commune, "Quảng Tân"), (Commune, "Đại Bình")]),
-        (
-            "201",
-            RuralDistrict,
-            "Hải Hà",
-            &[(Township, "Quảng Hà"), (Commune, "Quảng Long"), (Commune, "Quảng Đức"), (Commune, "Đường Hoa")],
-        ),
-        (
-            "202",
-            RuralDistrict,
-            "Ba Chẽ",
-            &[(Township, "Ba Chẽ"), (Commune, "Thanh Sơn"), (Commune, "Đạp Thanh"), (Commune, "Nam Sơn")],
-        ),
-        (
-            "203",
-            RuralDistrict,
-            "Vân Đồn",
-            &[(Township, "Cái Rồng"), (Commune, "Quan Lạn"), (Commune, "Minh Châu"), (Commune, "Đông Xá")],
-        ),
-        (
-            "205",
-            ProvincialCity,
-            "Đông Triều",
-            &[(Ward, "Mạo Khê"), (Ward, "Đông Triều"), (Commune, "An Sinh"), (Commune, "Tràng Lương")],
-        ),
-        (
-            "206",
-            Town,
-            "Quảng Yên",
-            &[(Ward, "Quảng Yên"), (Ward, "Hà An"), (Commune, "Tiền An"), (Commune, "Liên Hòa")],
-        ),
-        ("207", RuralDistrict, "Cô Tô", &[(Township, "Cô Tô"), (Commune, "Đồng Tiến"), (Commune, "Thanh Lân")]),
-    ]
-};
-
-fn full_name(kind: AdminUnitKind, name: &str) -> String {
-    format!("{} {}", kind.label_vi(), name)
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
     #[error(transparent)]
     Db(#[from] DbErr),
+    #[error(transparent)]
+    Units(#[from] official_units::DataLoadError),
     #[error("invalid demo code {0}")]
     Code(String),
 }
 
-fn code(raw: &str, kind: AdminUnitKind) -> Result<AdminUnitCode, SeedError> {
-    AdminUnitCode::parse(raw, kind.level()).map_err(|_| SeedError::Code(raw.to_owned()))
-}
-
-/// Loads the demo dataset in one transaction. `password_hash` is the hash of
-/// [`DEMO_PASSWORD`], computed by the caller (hashing is not storage's business).
 type PeriodTargets = ((i32, i32), &'static [(Indicator, f64)]);
 
 const PROVINCE_TARGETS: &[PeriodTargets] = &[
@@ -160,31 +72,17 @@ const PROVINCE_TARGETS: &[PeriodTargets] = &[
     ),
 ];
 
+/// Loads the demo dataset in one transaction. `password_hash` is the hash of
+/// [`DEMO_PASSWORD`], computed by the caller (hashing is not storage's business).
 pub async fn demo(db: &DatabaseConnection, password_hash: &str) -> Result<(), SeedError> {
     let txn = db.begin().await?;
     let ctx = AuditContext::default();
-    let province_code = code("22", AdminUnitKind::Province)?;
-    let province_path = unit_path(None, &province_code);
-    let province = admin_units::insert(
-        &txn,
-        new_unit(&province_code, AdminUnitKind::Province, "Quảng Ninh", None, &province_path),
-    )
-    .await?;
-    // Commune codes: sequential in the province's range, in steps of three like the GSO list.
-    let mut commune_seq = 6_637u32;
-    for (district_code, kind, name, communes) in DISTRICTS {
-        let district_code = code(district_code, *kind)?;
-        let district_path = unit_path(Some(&province.path), &district_code);
-        let district =
-            admin_units::insert(&txn, new_unit(&district_code, *kind, name, Some(province.id), &district_path)).await?;
-        for (commune_kind, commune_name) in *communes {
-            let commune_code = code(&format!("{commune_seq:05}"), *commune_kind)?;
-            commune_seq += 3;
-            let path = unit_path(Some(&district.path), &commune_code);
-            admin_units::insert(&txn, new_unit(&commune_code, *commune_kind, commune_name, Some(district.id), &path))
-                .await?;
-        }
-    }
+    // Quảng Ninh's official units: its 54 communes and wards of 2025, and its districts and
+    // communes before, retired on 1 July 2025 and pointing at their successors.
+    let quang_ninh = Provinces::Some(vec![PROVINCE.to_owned()]);
+    official_units::load_current(&txn, &quang_ninh).await?;
+    official_units::load_legacy(&txn, &quang_ninh).await?;
+    let province = admin_units::find_by_code(&txn, PROVINCE).await?.ok_or_else(|| SeedError::Code(PROVINCE.into()))?;
     let demo_subjects = seed_registry(&txn).await?;
     // The province's targets of seed 003 §2.2 ("thêm": counted within each period).
     let source = Some("Đề án OCOP tỉnh Quảng Ninh giai đoạn 2019–2030, mục 2.2".to_owned());
@@ -227,26 +125,6 @@ pub async fn demo(db: &DatabaseConnection, password_hash: &str) -> Result<(), Se
     Ok(())
 }
 
-fn new_unit(
-    code: &AdminUnitCode,
-    kind: AdminUnitKind,
-    name: &str,
-    parent_id: Option<uuid::Uuid>,
-    path: &str,
-) -> admin_units::NewUnit {
-    let name = full_name(kind, name);
-    admin_units::NewUnit {
-        code: code.as_str().to_owned(),
-        name_folded: fold(&name),
-        name,
-        kind: kind.as_str().to_owned(),
-        level: kind.level().as_str().to_owned(),
-        parent_id,
-        path: path.to_owned(),
-        valid_from: None,
-    }
-}
-
 /// Demo subjects: (legal form, name, tax code, representative, phone, commune code, address).
 const DEMO_SUBJECTS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
     (
@@ -255,8 +133,8 @@ const DEMO_SUBJECTS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "5701234567",
         "Trần Thị Hoa",
         "0912345678",
-        "06637",
-        "Số 12 phố Hạ Long, phường Hồng Gai",
+        "06688",
+        "Số 12 phố Lê Thánh Tông, phường Hạ Long",
     ),
     (
         "cooperative",
@@ -264,8 +142,8 @@ const DEMO_SUBJECTS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "5701765432",
         "Hoàng Văn Sơn",
         "0987654321",
-        "06739",
-        "Thôn Khe Tâm, xã Thanh Sơn",
+        "06970",
+        "Thôn Khe Tâm, xã Ba Chẽ",
     ),
     (
         "household",
@@ -273,8 +151,8 @@ const DEMO_SUBJECTS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "22A8001234",
         "Nguyễn Văn An",
         "0203382567",
-        "06688",
-        "Thôn Nam Mẫu, xã Thượng Yên Công",
+        "06832",
+        "Thôn Nam Mẫu, phường Yên Tử",
     ),
 ];
 
@@ -457,24 +335,27 @@ async fn seed_maps(txn: &sea_orm::DatabaseTransaction, subject_ids: &[uuid::Uuid
     };
     let areas = [
         (
-            "VN-22-202-06739-001-24",
+            // Issued in 2024 in Thanh Sơn (06973, Ba Chẽ district), now in the commune of Ba Chẽ:
+            // the code keeps its value.
+            "VN-22-202-06973-001-24",
             "Vùng trồng trà hoa vàng Thanh Sơn",
             "Trà hoa vàng",
             "Camellia chrysantha",
             14.0,
             1,
-            "06739",
+            "06970",
             square(107.27, 21.26, 0.0035),
             "vietgap",
         ),
         (
-            "VN-22-196-06688-002-25",
+            // Issued early in 2025 in Thượng Yên Công (06829, Uông Bí), now in Yên Tử ward.
+            "VN-22-196-06829-002-25",
             "Vùng trồng mơ lông Thượng Yên Công",
             "Mơ lông",
             "Mơ lông Yên Tử",
             2.0,
             2,
-            "06688",
+            "06832",
             square(106.76, 21.12, 0.0013),
             "organic",
         ),
@@ -522,7 +403,7 @@ async fn seed_maps(txn: &sea_orm::DatabaseTransaction, subject_ids: &[uuid::Uuid
         (
             "Làng nghề chế biến hải sản Hồng Gai",
             "Chế biến hải sản",
-            "06637",
+            "06685",
             107.083,
             20.951,
             "Nghề giã chả mực và chế biến hải sản khô bên vịnh Hạ Long.",
@@ -532,7 +413,7 @@ async fn seed_maps(txn: &sea_orm::DatabaseTransaction, subject_ids: &[uuid::Uuid
         (
             "Làng nghề trồng và chế biến dược liệu Thanh Sơn",
             "Dược liệu",
-            "06739",
+            "06970",
             // Among its tea: inside the Thanh Sơn growing area.
             107.2718,
             21.2618,
@@ -574,7 +455,7 @@ async fn seed_maps(txn: &sea_orm::DatabaseTransaction, subject_ids: &[uuid::Uuid
             "province",
             "Trung tâm Xúc tiến thương mại tỉnh",
             "Phố Trần Hưng Đạo, phường Hồng Gai, Hạ Long",
-            "06637",
+            "06685",
             107.072,
             20.957,
         ),
@@ -582,8 +463,8 @@ async fn seed_maps(txn: &sea_orm::DatabaseTransaction, subject_ids: &[uuid::Uuid
             "Điểm bán hàng OCOP Uông Bí",
             "district",
             "UBND thành phố Uông Bí",
-            "Đường Quang Trung, Uông Bí",
-            "06688",
+            "Đường Quang Trung, phường Uông Bí",
+            "06811",
             106.785,
             21.038,
         ),

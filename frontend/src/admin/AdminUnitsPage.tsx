@@ -249,7 +249,7 @@ function UnitForm({ editing, onClose, onSaved }: { editing: Editing; onClose: ()
   const unit = editing.mode === "create" ? undefined : editing.unit;
   const initial: Partial<FormValues> =
     editing.mode === "create"
-      ? { parent_id: editing.parent?.id, kind: editing.parent ? (editing.parent.level === "province" ? "rural_district" : "commune") : "commune" }
+      ? { parent_id: editing.parent?.id, kind: "commune" }
       : { code: unit?.code, name: unit?.name, kind: unit?.kind, valid_from: unit?.valid_from ? dayjs(unit.valid_from) : null };
   const title = editing.mode === "create" ? t("units.create") : editing.mode === "edit" ? `${t("edit")}: ${unit?.name}` : `${t("units.retire")}: ${unit?.name}`;
   const kinds = unit ? KINDS.filter((k) => LEVEL_OF[k] === unit.level) : KINDS;

@@ -2491,18 +2491,18 @@ export interface components {
         /**
          * @description An administrative unit (tỉnh / huyện / xã).
          * @example {
-         *       "code": "06658",
+         *       "code": "06673",
          *       "created_at": "2026-11-22T08:00:00Z",
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
          *       "kind": "ward",
          *       "level": "commune",
          *       "name": "Phường Bãi Cháy",
-         *       "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-         *       "path": "/22/193/06658/",
+         *       "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
+         *       "path": "/22/06673/",
          *       "replaced_by": null,
          *       "replaced_by_id": null,
          *       "updated_at": "2026-11-22T08:00:00Z",
-         *       "valid_from": null,
+         *       "valid_from": "2025-07-01",
          *       "valid_to": null
          *     }
          */
@@ -2549,29 +2549,29 @@ export interface components {
          *       "children": [
          *         {
          *           "children": [],
-         *           "code": "06658",
+         *           "code": "06673",
          *           "created_at": "2026-11-22T08:00:00Z",
          *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
          *           "kind": "ward",
          *           "level": "commune",
          *           "name": "Phường Bãi Cháy",
-         *           "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-         *           "path": "/22/193/06658/",
+         *           "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
+         *           "path": "/22/06673/",
          *           "replaced_by": null,
          *           "replaced_by_id": null,
          *           "updated_at": "2026-11-22T08:00:00Z",
-         *           "valid_from": null,
+         *           "valid_from": "2025-07-01",
          *           "valid_to": null
          *         }
          *       ],
-         *       "code": "193",
+         *       "code": "22",
          *       "created_at": "2026-11-22T08:00:00Z",
-         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-         *       "kind": "provincial_city",
-         *       "level": "district",
-         *       "name": "Thành phố Hạ Long",
-         *       "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
-         *       "path": "/22/193/",
+         *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
+         *       "kind": "province",
+         *       "level": "province",
+         *       "name": "Tỉnh Quảng Ninh",
+         *       "parent_id": null,
+         *       "path": "/22/",
          *       "replaced_by": null,
          *       "replaced_by_id": null,
          *       "updated_at": "2026-11-22T08:00:00Z",
@@ -2585,15 +2585,15 @@ export interface components {
         /**
          * @description A short reference to a unit, embedded in other resources.
          * @example {
-         *       "code": "193",
+         *       "code": "06688",
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-         *       "level": "district",
-         *       "name": "Thành phố Hạ Long",
-         *       "path": "/22/193/"
+         *       "level": "commune",
+         *       "name": "Phường Hạ Long",
+         *       "path": "/22/06688/"
          *     }
          */
         AdminUnitRef: {
-            /** @example 193 */
+            /** @example 06688 */
             code: string;
             /** Format: uuid */
             id: string;
@@ -2603,9 +2603,9 @@ export interface components {
              * @enum {string}
              */
             level: "province" | "district" | "commune";
-            /** @example Thành phố Hạ Long */
+            /** @example Phường Hạ Long */
             name: string;
-            /** @example /22/193/ */
+            /** @example /22/06688/ */
             path: string;
         };
         /**
@@ -2669,7 +2669,7 @@ export interface components {
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
          *       "overdue": false,
          *       "product": {
-         *         "code": "22-193-06637-001-2026",
+         *         "code": "22-000-06688-001-2026",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
          *         "name": "Chả mực Hạ Long"
          *       },
@@ -2741,7 +2741,7 @@ export interface components {
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
          *       "overdue": false,
          *       "product": {
-         *         "code": "22-193-06637-001-2026",
+         *         "code": "22-000-06688-001-2026",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
          *         "name": "Chả mực Hạ Long"
          *       },
@@ -2768,7 +2768,7 @@ export interface components {
          * @example {
          *       "action": "return",
          *       "actor_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12",
-         *       "actor_name": "Cán bộ TP Hạ Long (demo)",
+         *       "actor_name": "Cán bộ phường Hạ Long (demo)",
          *       "from_status": "plan_submitted",
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ed0",
          *       "note": "Phương án chưa có kế hoạch tài chính",
@@ -2793,7 +2793,7 @@ export interface components {
         /**
          * @description Scans of one area (commune path).
          * @example {
-         *       "area_path": "/22/202/06739/",
+         *       "area_path": "/22/06970/",
          *       "scans": 6
          *     }
          */
@@ -2814,11 +2814,11 @@ export interface components {
          *       "overdue": 3,
          *       "total": 14,
          *       "unit": {
-         *         "code": "193",
+         *         "code": "06688",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-         *         "level": "district",
-         *         "name": "Thành phố Hạ Long",
-         *         "path": "/22/193/"
+         *         "level": "commune",
+         *         "name": "Phường Hạ Long",
+         *         "path": "/22/06688/"
          *       }
          *     }
          */
@@ -3264,7 +3264,7 @@ export interface components {
          *       "data": {
          *         "catalog_url": "https://ocop.quangninh.gov.vn/api/v1/catalog/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
          *         "certificate_number": "OCOP-22-2026-00001",
-         *         "code": "22-202-06739-002-2026",
+         *         "code": "22-000-06970-002-2026",
          *         "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
          *         "reason": "revoked",
          *         "star": null,
@@ -3292,7 +3292,7 @@ export interface components {
          * @example {
          *       "catalog_url": "https://ocop.quangninh.gov.vn/api/v1/catalog/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
          *       "certificate_number": "OCOP-22-2026-00001",
-         *       "code": "22-202-06739-002-2026",
+         *       "code": "22-000-06970-002-2026",
          *       "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
          *       "reason": "certified",
          *       "star": 4,
@@ -3331,7 +3331,7 @@ export interface components {
          *         "valid_from": "2026-11-22",
          *         "valid_until": "2029-11-22"
          *       },
-         *       "code": "22-202-06739-002-2026",
+         *       "code": "22-000-06970-002-2026",
          *       "currency": "VND",
          *       "description": "Trà hoa vàng sấy lạnh.",
          *       "group_code": "1",
@@ -3340,9 +3340,9 @@ export interface components {
          *       "image_links": [],
          *       "link": "https://ocop.example.vn/catalog/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
          *       "origin": {
-         *         "commune": "Xã Thanh Sơn",
-         *         "commune_code": "06739",
-         *         "district": "Huyện Ba Chẽ",
+         *         "commune": "Xã Ba Chẽ",
+         *         "commune_code": "06970",
+         *         "district": null,
          *         "province": "Tỉnh Quảng Ninh"
          *       },
          *       "price_vnd": 600000,
@@ -3408,7 +3408,7 @@ export interface components {
          *       "level": "province",
          *       "number": "OCOP-22-2026-00001",
          *       "product": {
-         *         "code": "22-193-06637-001-2026",
+         *         "code": "22-000-06688-001-2026",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
          *         "name": "Chả mực Hạ Long"
          *       },
@@ -4024,7 +4024,7 @@ export interface components {
             password: string;
             /**
              * @description Vai trò / role
-             * @example district_officer
+             * @example commune_officer
              * @enum {string}
              */
             role: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
@@ -4417,8 +4417,8 @@ export interface components {
          * @description A value to filter by, and how many listed products have it.
          * @example {
          *       "count": 12,
-         *       "label": "Huyện Ba Chẽ",
-         *       "value": "202"
+         *       "label": "Xã Ba Chẽ",
+         *       "value": "06970"
          *     }
          */
         FacetValue: {
@@ -4434,8 +4434,8 @@ export interface components {
          *       "areas": [
          *         {
          *           "count": 12,
-         *           "label": "Huyện Ba Chẽ",
-         *           "value": "202"
+         *           "label": "Xã Ba Chẽ",
+         *           "value": "06970"
          *         }
          *       ],
          *       "groups": [
@@ -4556,7 +4556,7 @@ export interface components {
         /**
          * @description One feature of an import.
          * @example {
-         *       "code": "VN-22-202-06739-001-24",
+         *       "code": "VN-22-202-06973-001-24",
          *       "errors": [
          *         {
          *           "code": "geometry",
@@ -4579,7 +4579,7 @@ export interface components {
         };
         /**
          * @example {
-         *       "code": "VN-22-202-06739-001-24",
+         *       "code": "VN-22-202-06973-001-24",
          *       "crop": "Trà hoa vàng",
          *       "crop_cycle": "perennial",
          *       "declared_area_ha": 12,
@@ -4832,7 +4832,7 @@ export interface components {
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31",
          *       "level": "province",
          *       "product": {
-         *         "code": "22-202-06739-002-2026",
+         *         "code": "22-000-06970-002-2026",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
          *         "name": "Trà hoa vàng Ba Chẽ"
          *       },
@@ -4918,7 +4918,7 @@ export interface components {
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31",
          *         "level": "province",
          *         "product": {
-         *           "code": "22-202-06739-002-2026",
+         *           "code": "22-000-06970-002-2026",
          *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
          *           "name": "Trà hoa vàng Ba Chẽ"
          *         },
@@ -5041,22 +5041,22 @@ export interface components {
          * @description The signed-in user.
          * @example {
          *       "admin_unit": {
-         *         "code": "193",
+         *         "code": "06688",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-         *         "level": "district",
-         *         "name": "Thành phố Hạ Long",
-         *         "path": "/22/193/"
+         *         "level": "commune",
+         *         "name": "Phường Hạ Long",
+         *         "path": "/22/06688/"
          *       },
-         *       "display_name": "Cán bộ TP Hạ Long (demo)",
+         *       "display_name": "Cán bộ phường Hạ Long (demo)",
          *       "email": "halong@ocop.demo",
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12",
-         *       "role": "district_officer",
+         *       "role": "commune_officer",
          *       "subject_id": null
          *     }
          */
         Me: {
             admin_unit?: components["schemas"]["AdminUnitRef"] | null;
-            /** @example Cán bộ TP Hạ Long (demo) */
+            /** @example Cán bộ phường Hạ Long (demo) */
             display_name: string;
             /** @example halong@ocop.demo */
             email: string;
@@ -5064,7 +5064,7 @@ export interface components {
             id: string;
             /**
              * @description Vai trò / role
-             * @example district_officer
+             * @example commune_officer
              * @enum {string}
              */
             role: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
@@ -5202,9 +5202,9 @@ export interface components {
         /**
          * @description Where it comes from.
          * @example {
-         *       "commune": "Xã Thanh Sơn",
-         *       "commune_code": "06739",
-         *       "district": "Huyện Ba Chẽ",
+         *       "commune": "Xã Ba Chẽ",
+         *       "commune_code": "06970",
+         *       "district": null,
          *       "province": "Tỉnh Quảng Ninh"
          *     }
          */
@@ -5690,7 +5690,7 @@ export interface components {
                 id: string;
                 /**
                  * @description Vai trò / role
-                 * @example district_officer
+                 * @example commune_officer
                  * @enum {string}
                  */
                 role: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
@@ -5715,7 +5715,7 @@ export interface components {
          *       "booth": "A12",
          *       "products": [
          *         {
-         *           "code": "22-202-06739-002-2026",
+         *           "code": "22-000-06970-002-2026",
          *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93",
          *           "name": "Trà hoa vàng Ba Chẽ"
          *         }
@@ -5921,13 +5921,13 @@ export interface components {
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80",
          *         "name": "Chế biến từ thủy, hải sản"
          *       },
-         *       "code": "22-193-06637-001-2026",
+         *       "code": "22-000-06688-001-2026",
          *       "commune": {
-         *         "code": "06637",
+         *         "code": "06688",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
          *         "level": "commune",
-         *         "name": "Phường Hồng Gai",
-         *         "path": "/22/193/06637/"
+         *         "name": "Phường Hạ Long",
+         *         "path": "/22/06688/"
          *       },
          *       "created_at": "2026-11-22T08:00:00Z",
          *       "description": "Chả mực giã tay từ mực tươi vùng vịnh Hạ Long.",
@@ -6056,7 +6056,7 @@ export interface components {
         /**
          * @description A short reference to a product.
          * @example {
-         *       "code": "22-193-06637-001-2026",
+         *       "code": "22-000-06688-001-2026",
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
          *       "name": "Chả mực Hạ Long"
          *     }
@@ -6098,7 +6098,7 @@ export interface components {
          * @example {
          *       "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
          *       "product": {
-         *         "code": "22-193-06637-001-2026",
+         *         "code": "22-000-06688-001-2026",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
          *         "name": "Chả mực Hạ Long"
          *       },
@@ -6251,7 +6251,7 @@ export interface components {
          *       ],
          *       "rows": [
          *         [
-         *           "Huyện Ba Chẽ",
+         *           "Xã Ba Chẽ",
          *           "Thực phẩm",
          *           3,
          *           0,
@@ -6447,7 +6447,7 @@ export interface components {
          *         },
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f71",
          *         "properties": {
-         *           "code": "VN-22-202-06739-001-24"
+         *           "code": "VN-22-202-06973-001-24"
          *         },
          *         "type": "Feature"
          *       },
@@ -6528,7 +6528,7 @@ export interface components {
          *       ],
          *       "by_area": [
          *         {
-         *           "area_path": "/22/202/06739/",
+         *           "area_path": "/22/06970/",
          *           "scans": 6
          *         }
          *       ],
@@ -6620,7 +6620,7 @@ export interface components {
          *           "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31",
          *           "level": "province",
          *           "product": {
-         *             "code": "22-202-06739-002-2026",
+         *             "code": "22-000-06970-002-2026",
          *             "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90",
          *             "name": "Trà hoa vàng Ba Chẽ"
          *           },
@@ -6954,11 +6954,11 @@ export interface components {
          * @example {
          *       "address": "Thôn Khe Tâm, xã Thanh Sơn",
          *       "commune": {
-         *         "code": "06739",
+         *         "code": "06970",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41",
          *         "level": "commune",
          *         "name": "Xã Thanh Sơn",
-         *         "path": "/22/202/06739/"
+         *         "path": "/22/06970/"
          *       },
          *       "created_at": "2026-11-22T08:00:00Z",
          *       "email": "htx.bache@gmail.com",
@@ -7333,7 +7333,7 @@ export interface components {
          *       "gtin": null,
          *       "inputs": [
          *         {
-         *           "growing_area_code": "VN-22-202-06739-001-24",
+         *           "growing_area_code": "VN-22-202-06973-001-24",
          *           "growing_area_name": "Vùng trà hoa vàng Làng Han",
          *           "material": "Hoa trà hoa vàng",
          *           "origin": "Xã Thanh Sơn",
@@ -7356,7 +7356,7 @@ export interface components {
          *       "producer_address": "Thôn Làng Han, xã Thanh Sơn, huyện Ba Chẽ",
          *       "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
          *       "producer_phone": "0203 3888 123",
-         *       "product_code": "22-202-06739-002-2026",
+         *       "product_code": "22-000-06970-002-2026",
          *       "product_name": "Trà hoa vàng Ba Chẽ",
          *       "scan_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9a01",
          *       "scans": 2,
@@ -7409,7 +7409,7 @@ export interface components {
          *       "producer_address": "Thôn Làng Han, xã Thanh Sơn, huyện Ba Chẽ",
          *       "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
          *       "producer_phone": "0203 3888 123",
-         *       "product_code": "22-202-06739-002-2026",
+         *       "product_code": "22-000-06970-002-2026",
          *       "product_name": "Trà hoa vàng Ba Chẽ",
          *       "standard": "TCCS 01:2024/HTX",
          *       "star": 4
@@ -7464,7 +7464,7 @@ export interface components {
         /**
          * @description A raw material of the batch and where it came from.
          * @example {
-         *       "growing_area_code": "VN-22-202-06739-001-24",
+         *       "growing_area_code": "VN-22-202-06973-001-24",
          *       "growing_area_name": "Vùng trà hoa vàng Làng Han",
          *       "material": "Hoa trà hoa vàng",
          *       "origin": "Xã Thanh Sơn",
@@ -7621,7 +7621,7 @@ export interface components {
          * @example {
          *       "active": true,
          *       "admin_unit_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-         *       "role": "district_officer"
+         *       "role": "commune_officer"
          *     }
          */
         UpdateUser: {
@@ -7635,7 +7635,7 @@ export interface components {
             display_name?: string | null;
             /**
              * @description Vai trò / role
-             * @example district_officer
+             * @example commune_officer
              * @enum {string}
              */
             role?: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
@@ -7728,17 +7728,17 @@ export interface components {
          * @example {
          *       "active": true,
          *       "admin_unit": {
-         *         "code": "193",
+         *         "code": "06688",
          *         "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-         *         "level": "district",
-         *         "name": "Thành phố Hạ Long",
-         *         "path": "/22/193/"
+         *         "level": "commune",
+         *         "name": "Phường Hạ Long",
+         *         "path": "/22/06688/"
          *       },
          *       "created_at": "2026-11-22T08:00:00Z",
          *       "display_name": "Nguyễn Văn An",
          *       "email": "halong@ocop.demo",
          *       "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12",
-         *       "role": "district_officer",
+         *       "role": "commune_officer",
          *       "subject_id": null,
          *       "updated_at": "2026-11-22T08:00:00Z"
          *     }
@@ -7756,7 +7756,7 @@ export interface components {
             id: string;
             /**
              * @description Vai trò / role
-             * @example district_officer
+             * @example commune_officer
              * @enum {string}
              */
             role: "admin" | "province_officer" | "district_officer" | "commune_officer" | "council_member" | "producer";
@@ -10847,7 +10847,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description growing-areas, craft-villages, sales-points */
+            /** @description growing-areas, craft-villages, sales-points, admin-units */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10876,7 +10876,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description growing-areas, craft-villages or sales-points */
+                /** @description growing-areas, craft-villages, sales-points or admin-units */
                 collection_id: string;
             };
             cookie?: never;
@@ -10932,14 +10932,14 @@ export interface operations {
                 standard?: string;
                 /** @description craft-villages: the craft, without diacritics. */
                 craft?: string;
-                /** @description sales-points: `province`, `district` or `commune`. */
+                /** @description sales-points: `province`, `district` or `commune`; admin-units: the unit's level. */
                 level?: string;
                 /** @description Words in the name, without diacritics. */
                 q?: string;
             };
             header?: never;
             path: {
-                /** @description growing-areas, craft-villages or sales-points */
+                /** @description growing-areas, craft-villages, sales-points or admin-units */
                 collection_id: string;
             };
             cookie?: never;
@@ -11007,7 +11007,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description growing-areas, craft-villages or sales-points */
+                /** @description growing-areas, craft-villages, sales-points or admin-units */
                 collection_id: string;
                 /** @description Feature id */
                 feature_id: string;
@@ -11227,7 +11227,7 @@ export interface operations {
                  *             "type": "Polygon"
                  *           },
                  *           "properties": {
-                 *             "code": "VN-22-202-06739-001-24",
+                 *             "code": "VN-22-202-06973-001-24",
                  *             "crop": "Trà hoa vàng",
                  *             "crop_cycle": "perennial",
                  *             "declared_area_ha": 14,

@@ -161,7 +161,7 @@ export function MapPage() {
       />
       <Modal open={formOpen} title={editing ? String(editing.properties.name) : t("map.draw")} onCancel={() => setFormOpen(false)} onOk={() => form.submit()} okText={t("save")} cancelText={t("cancel")} confirmLoading={save.isPending} destroyOnHidden>
         <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
-          <Form.Item name="code" label={t("map.code")} rules={[{ required: true }]} extra="VN-22-202-06739-001-24">
+          <Form.Item name="code" label={t("map.code")} rules={[{ required: true }]} extra="VN-22-202-06973-001-24">
             <Input />
           </Form.Item>
           <Form.Item name="name" label={t("name")} rules={[{ required: true, min: 2 }]}>

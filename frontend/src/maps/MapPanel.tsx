@@ -2,10 +2,14 @@
 // and the public one.
 import { useMemo, useState } from "react";
 import { Card, Checkbox, Col, Row, Space, Table, Tag, Typography } from "antd";
+import { useQuery } from "@tanstack/react-query";
+import { keys } from "../api/keys";
 import { useI18n } from "../i18n";
 import { formatVnd } from "../lib/format";
 import { MapView, type Layers } from "./MapView";
-import { cropColor, type Feature } from "./geojson";
+import { cropColor, fetchCollection, type Feature } from "./geojson";
+
+const UNITS = "/api/v1/geo/collections/admin-units/items";
 
 interface Props {
   basemap?: string | null;
@@ -66,6 +70,9 @@ function popupFor(f: Feature, t: T, tk: (p: string, v: string) => string): HTMLE
 export function MapPanel({ basemap, areas, villages, points, draft, onMapClick, rowActions }: Props) {
   const { t, tk } = useI18n();
   const [layers, setLayers] = useState<Layers>({ areas: true, villages: true, points: true });
+  // The ground: the province frames the map, its communes are named when zoomed in.
+  const province = useQuery({ queryKey: keys.publicMap.part("province"), queryFn: () => fetchCollection(`${UNITS}?level=province&limit=1`) });
+  const communes = useQuery({ queryKey: keys.publicMap.part("communes"), queryFn: () => fetchCollection(`${UNITS}?level=commune&limit=1000`) });
   const crops = useMemo(() => [...new Set(areas.map((a) => String(a.properties.crop ?? "")))].sort(), [areas]);
   const rows = [
     ...(layers.areas ? areas : []),
@@ -77,7 +84,18 @@ export function MapPanel({ basemap, areas, villages, points, draft, onMapClick, 
     <>
       <Row gutter={16}>
         <Col xs={24} lg={18}>
-          <MapView basemap={basemap} areas={areas} villages={villages} points={points} layers={layers} draft={draft} onMapClick={onMapClick} popup={(f) => popupFor(f, t, tk)} />
+          <MapView
+            basemap={basemap}
+            frame={province.data?.features[0]?.bbox}
+            communes={communes.data?.features ?? []}
+            areas={areas}
+            villages={villages}
+            points={points}
+            layers={layers}
+            draft={draft}
+            onMapClick={onMapClick}
+            popup={(f) => popupFor(f, t, tk)}
+          />
         </Col>
         <Col xs={24} lg={6}>
           <Card size="small" title={t("map.layers")} data-testid="legend">

@@ -1,7 +1,8 @@
 // The map: growing areas as coloured polygons (WebGL), craft villages and sales points as
-// DOM markers with popups. With no base-map style it draws on a plain background, so it
-// works where no tile server is reachable.
-import { useEffect, useRef } from "react";
+// DOM markers with popups, framed on the province and with the communes' names once zoomed
+// in. With no base-map style it draws on a plain background, so it works where no tile
+// server is reachable.
+import { useEffect, useRef, useState } from "react";
 import maplibregl, { type GeoJSONSource, type StyleSpecification } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./map.css";
@@ -22,8 +23,15 @@ export interface Layers {
   points: boolean;
 }
 
+/** Communes are named from this zoom on (a province fills the map at about 8). */
+export const LABEL_ZOOM = 9;
+
 interface Props {
   basemap?: string | null;
+  /** The box to frame first (the province), before any feature. */
+  frame?: [number, number, number, number];
+  /** Communes with their centroid, named on the map when zoomed in. */
+  communes?: Feature[];
   areas: Feature[];
   villages: Feature[];
   points: Feature[];
@@ -49,21 +57,28 @@ function bounds(features: Feature[]): maplibregl.LngLatBounds | null {
   return any ? b : null;
 }
 
-export function MapView({ basemap, areas, villages, points, layers, draft, onMapClick, popup }: Props) {
+export function MapView({ basemap, frame, communes = [], areas, villages, points, layers, draft, onMapClick, popup }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<maplibregl.Map | null>(null);
   const ready = useRef(false);
+  // Framed on the province, or fitted to the features, once per map.
+  const framed = useRef(false);
+  const fitted = useRef(false);
   const markers = useRef<{ layer: "villages" | "points"; marker: maplibregl.Marker }[]>([]);
   const clickHandler = useRef(onMapClick);
   clickHandler.current = onMapClick;
   const popupRef = useRef(popup);
   popupRef.current = popup;
 
+  // Unknown yet (undefined) and none (null) are the same plain style: no second map.
+  const style = basemap || "";
+  // Each new map (a new style) gets the markers and labels again.
+  const [generation, setGeneration] = useState(0);
   useEffect(() => {
     if (!container.current) return;
     const m = new maplibregl.Map({
       container: container.current,
-      style: basemap || PLAIN,
+      style: style || PLAIN,
       center: [107.2, 21.1],
       zoom: 8,
       attributionControl: false,
@@ -92,15 +107,52 @@ export function MapView({ basemap, areas, villages, points, layers, draft, onMap
     });
     m.on("click", (e) => clickHandler.current?.([e.lngLat.lng, e.lngLat.lat]));
     map.current = m;
+    setGeneration((g) => g + 1);
     return () => {
       ready.current = false;
+      framed.current = false;
+      fitted.current = false;
       m.remove();
       map.current = null;
     };
-  }, [basemap]);
+  }, [style]);
 
-  // Polygons: colour by crop, and fit the view to everything once.
-  const fitted = useRef(false);
+  // The province frames the map once, as soon as its box is known.
+  useEffect(() => {
+    const m = map.current;
+    if (!m || !frame || framed.current) return;
+    const apply = () => {
+      m.fitBounds([[frame[0], frame[1]], [frame[2], frame[3]]], { padding: 20, duration: 0 });
+      framed.current = true;
+      container.current?.setAttribute("data-framed", "true");
+    };
+    if (ready.current) apply();
+    else m.once("ocop:ready", apply);
+  }, [frame, generation]);
+
+  // Commune names: light DOM labels that let clicks through, shown from LABEL_ZOOM on.
+  useEffect(() => {
+    const m = map.current;
+    if (!m) return;
+    const labels = communes
+      .filter((f) => f.geometry?.type === "Point")
+      .map((f) => {
+        const el = document.createElement("div");
+        el.className = "ocop-unit-label";
+        el.textContent = String(f.properties.name ?? "");
+        el.setAttribute("data-code", String(f.properties.code ?? ""));
+        return new maplibregl.Marker({ element: el }).setLngLat(f.geometry!.coordinates as [number, number]).addTo(m);
+      });
+    const show = () => labels.forEach((l) => (l.getElement().style.visibility = m.getZoom() >= LABEL_ZOOM ? "visible" : "hidden"));
+    show();
+    m.on("zoom", show);
+    return () => {
+      m.off("zoom", show);
+      labels.forEach((l) => l.remove());
+    };
+  }, [communes, generation]);
+
+  // Polygons: colour by crop, and fit the view to everything once (unless the province did).
   useEffect(() => {
     const m = map.current;
     if (!m) return;
@@ -112,7 +164,7 @@ export function MapView({ basemap, areas, villages, points, layers, draft, onMap
           : [],
       };
       (m.getSource("areas") as GeoJSONSource | undefined)?.setData(data as never);
-      if (!fitted.current) {
+      if (!fitted.current && !framed.current) {
         const b = bounds([...areas, ...villages, ...points]);
         if (b) {
           m.fitBounds(b, { padding: 60, maxZoom: 14, duration: 0 });
@@ -122,7 +174,7 @@ export function MapView({ basemap, areas, villages, points, layers, draft, onMap
     };
     if (ready.current) apply();
     else m.once("ocop:ready", apply);
-  }, [areas, villages, points, layers.areas]);
+  }, [areas, villages, points, layers.areas, generation]);
 
   // The polygon being drawn.
   useEffect(() => {
@@ -139,7 +191,7 @@ export function MapView({ basemap, areas, villages, points, layers, draft, onMap
     };
     if (ready.current) apply();
     else m.once("ocop:ready", apply);
-  }, [draft]);
+  }, [draft, generation]);
 
   // Points as DOM markers: clickable, accessible, independent of WebGL.
   useEffect(() => {
@@ -158,14 +210,14 @@ export function MapView({ basemap, areas, villages, points, layers, draft, onMap
       return { layer, marker };
     };
     markers.current = [...villages.map((f) => make(f, "villages")), ...points.map((f) => make(f, "points"))];
-  }, [villages, points]);
+  }, [villages, points, generation]);
 
   useEffect(() => {
     markers.current.forEach(({ layer, marker }) => {
       marker.getElement().style.display = layers[layer] ? "" : "none";
       if (!layers[layer]) marker.getPopup()?.remove();
     });
-  }, [layers, villages, points]);
+  }, [layers, villages, points, generation]);
 
   return <div ref={container} data-testid="map" style={{ height: 520, width: "100%", borderRadius: 8, overflow: "hidden", border: "1px solid #d9d9d9" }} />;
 }

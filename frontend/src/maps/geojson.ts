@@ -11,6 +11,8 @@ export interface Feature {
   id?: string | number;
   geometry: Geometry | null;
   properties: Record<string, unknown>;
+  /** minLon, minLat, maxLon, maxLat, where the server gives it. */
+  bbox?: [number, number, number, number];
 }
 
 export interface FeatureCollection {

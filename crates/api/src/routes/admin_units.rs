@@ -27,9 +27,9 @@ use crate::paging::{Page, paging};
 /// An administrative unit (tỉnh / huyện / xã).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06658", "name": "Phường Bãi Cháy",
-    "kind": "ward", "level": "commune", "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-    "path": "/22/193/06658/", "valid_from": null, "valid_to": null, "replaced_by_id": null, "replaced_by": null,
+    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06673", "name": "Phường Bãi Cháy",
+    "kind": "ward", "level": "commune", "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
+    "path": "/22/06673/", "valid_from": "2025-07-01", "valid_to": null, "replaced_by_id": null, "replaced_by": null,
     "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
 }))]
 pub struct AdminUnit {
@@ -93,14 +93,14 @@ async fn dto(state: &crate::state::AppState, row: Model) -> ApiResult<AdminUnit>
 /// A unit with its current sub-units.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long",
-    "kind": "provincial_city", "level": "district", "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
-    "path": "/22/193/", "valid_from": null, "valid_to": null, "replaced_by_id": null, "replaced_by": null,
+    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f", "code": "22", "name": "Tỉnh Quảng Ninh",
+    "kind": "province", "level": "province", "parent_id": null,
+    "path": "/22/", "valid_from": null, "valid_to": null, "replaced_by_id": null, "replaced_by": null,
     "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z",
     "children": [{
-        "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06658", "name": "Phường Bãi Cháy",
-        "kind": "ward", "level": "commune", "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40",
-        "path": "/22/193/06658/", "valid_from": null, "valid_to": null, "replaced_by_id": null, "replaced_by": null,
+        "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06673", "name": "Phường Bãi Cháy",
+        "kind": "ward", "level": "commune", "parent_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e3f",
+        "path": "/22/06673/", "valid_from": "2025-07-01", "valid_to": null, "replaced_by_id": null, "replaced_by": null,
         "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z", "children": []
     }]
 }))]

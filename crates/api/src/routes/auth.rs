@@ -76,16 +76,16 @@ pub struct ChangePasswordRequest {
 /// The signed-in user.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12", "email": "halong@ocop.demo", "display_name": "Cán bộ TP Hạ Long (demo)",
-    "role": "district_officer",
-    "admin_unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"},
+    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12", "email": "halong@ocop.demo", "display_name": "Cán bộ phường Hạ Long (demo)",
+    "role": "commune_officer",
+    "admin_unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "06688", "name": "Phường Hạ Long", "level": "commune", "path": "/22/06688/"},
     "subject_id": null
 }))]
 pub struct Me {
     pub id: Uuid,
     #[schema(example = "halong@ocop.demo")]
     pub email: String,
-    #[schema(example = "Cán bộ TP Hạ Long (demo)")]
+    #[schema(example = "Cán bộ phường Hạ Long (demo)")]
     pub display_name: String,
     #[schema(schema_with = crate::schemas::role)]
     pub role: String,

@@ -51,7 +51,7 @@ pub struct Producer {
 
 /// Where it comes from.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"commune": "Xã Thanh Sơn", "district": "Huyện Ba Chẽ", "province": "Tỉnh Quảng Ninh", "commune_code": "06739"}))]
+#[schema(example = json!({"commune": "Xã Ba Chẽ", "district": null, "province": "Tỉnh Quảng Ninh", "commune_code": "06970"}))]
 pub struct Origin {
     pub commune: Option<String>,
     pub district: Option<String>,
@@ -61,13 +61,13 @@ pub struct Origin {
 
 /// A listed product, with what a merchant feed needs.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "code": "22-202-06739-002-2026", "title": "Trà hoa vàng Ba Chẽ",
+#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "code": "22-000-06970-002-2026", "title": "Trà hoa vàng Ba Chẽ",
     "description": "Trà hoa vàng sấy lạnh.", "link": "https://ocop.example.vn/catalog/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "image_links": [],
     "brand": "Hợp tác xã Dược liệu Ba Chẽ", "gtin": null, "star": 4,
     "certificate": {"number": "OCOP-22-2026-00001", "star": 4, "decision_number": "3456/QĐ-UBND", "issuing_body": "Ủy ban nhân dân tỉnh Quảng Ninh", "valid_from": "2026-11-22", "valid_until": "2029-11-22"},
     "unit": "hộp 100 g", "price_vnd": 600000, "currency": "VND", "group_code": "1",
     "producer": {"name": "Hợp tác xã Dược liệu Ba Chẽ", "phone": "0987654321", "email": null, "address": "Thôn Khe Tâm, xã Thanh Sơn"},
-    "origin": {"commune": "Xã Thanh Sơn", "district": "Huyện Ba Chẽ", "province": "Tỉnh Quảng Ninh", "commune_code": "06739"}, "updated_at": "2026-11-22T08:00:00Z"}))]
+    "origin": {"commune": "Xã Ba Chẽ", "district": null, "province": "Tỉnh Quảng Ninh", "commune_code": "06970"}, "updated_at": "2026-11-22T08:00:00Z"}))]
 pub struct CatalogProduct {
     /// Stable id (the product's).
     pub id: Uuid,
@@ -428,7 +428,7 @@ pub async fn changes_since(
 
 /// A value to filter by, and how many listed products have it.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"value": "202", "label": "Huyện Ba Chẽ", "count": 12}))]
+#[schema(example = json!({"value": "06970", "label": "Xã Ba Chẽ", "count": 12}))]
 pub struct FacetValue {
     /// What to pass to the list's filter (`area`, `group` or `star`).
     pub value: String,
@@ -438,7 +438,7 @@ pub struct FacetValue {
 
 /// The filters of the catalog with their counts.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"total": 437, "areas": [{"value": "202", "label": "Huyện Ba Chẽ", "count": 12}], "groups": [{"value": "1", "label": null, "count": 326}],
+#[schema(example = json!({"total": 437, "areas": [{"value": "06970", "label": "Xã Ba Chẽ", "count": 12}], "groups": [{"value": "1", "label": null, "count": 326}],
     "stars": [{"value": "3", "label": null, "count": 326}, {"value": "4", "label": null, "count": 103}, {"value": "5", "label": null, "count": 8}]}))]
 pub struct Facets {
     pub total: i64,

@@ -40,7 +40,7 @@ fn today() -> NaiveDate {
 /// A certificate.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f01", "number": "OCOP-22-2026-00001",
-    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-193-06637-001-2026", "name": "Chả mực Hạ Long"},
+    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-000-06688-001-2026", "name": "Chả mực Hạ Long"},
     "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "subject_name": "Hợp tác xã Chả mực Hạ Long", "star": 4, "score": 72.67,
     "level": "province", "issuing_body": "Ủy ban nhân dân tỉnh Quảng Ninh", "decision_number": "3456/QĐ-UBND", "decision_date": "2026-11-22",
     "valid_from": "2026-11-22", "valid_until": "2029-11-22", "status": "active", "days_left": 1096, "expiring_soon": false,

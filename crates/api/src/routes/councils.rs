@@ -316,7 +316,7 @@ pub async fn remove_member(
 /// An application waiting for a council.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
-    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-193-06637-001-2026", "name": "Chả mực Hạ Long"},
+    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-000-06688-001-2026", "name": "Chả mực Hạ Long"},
     "status": "submitted_for_evaluation", "waiting_since": "2026-09-02T03:00:00Z"}))]
 pub struct QueueEntry {
     pub application_id: Uuid,

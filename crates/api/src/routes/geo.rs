@@ -1,5 +1,6 @@
 //! OGC API – Features, Part 1: Core, at `/api/v1/geo`: the published growing areas, craft
-//! villages and sales points as GeoJSON, public (no sign-in).
+//! villages and sales points, and the current administrative units, as GeoJSON, public (no
+//! sign-in).
 
 use std::collections::HashMap;
 
@@ -15,7 +16,9 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::geojson::{GEO_JSON, Layer, craft_village_feature, public_growing_area_feature, sales_point_feature};
+use crate::geojson::{
+    GEO_JSON, Layer, admin_unit_feature, craft_village_feature, public_growing_area_feature, sales_point_feature,
+};
 use crate::state::AppState;
 
 /// Items per page when `limit` is not given, and the most a page returns.
@@ -61,7 +64,7 @@ pub async fn landing(state: web::Data<AppState>) -> HttpResponse {
     let root = base.trim_end_matches("/api/v1/geo").to_owned();
     HttpResponse::Ok().json(json!({
         "title": "OCOP — bản đồ vùng trồng, làng nghề, điểm bán / OCOP maps",
-        "description": "OGC API – Features (Part 1: Core) over the published growing areas, craft villages and OCOP sales points.",
+        "description": "OGC API – Features (Part 1: Core) over the published growing areas, craft villages and OCOP sales points, and the administrative units.",
         "links": [
             {"href": base, "rel": "self", "type": "application/json", "title": "This document"},
             {"href": format!("{root}/api-docs/openapi.json"), "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": "The API definition"},
@@ -107,7 +110,7 @@ fn collection(base: &str, layer: Layer) -> Value {
 
 /// The collections / Các lớp dữ liệu bản đồ.
 #[utoipa::path(operation_id = "geo_collections", tag = "geo", responses(
-    (status = 200, description = "growing-areas, craft-villages, sales-points", body = Object,
+    (status = 200, description = "growing-areas, craft-villages, sales-points, admin-units", body = Object,
         example = json!({"collections": [{"id": "growing-areas", "itemType": "feature"}], "links": []})),
 ))]
 #[get("/geo/collections")]
@@ -120,7 +123,7 @@ pub async fn collections(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// One collection / Một lớp dữ liệu.
-#[utoipa::path(operation_id = "geo_collection", tag = "geo", params(("collection_id" = String, Path, description = "growing-areas, craft-villages or sales-points")), responses(
+#[utoipa::path(operation_id = "geo_collection", tag = "geo", params(("collection_id" = String, Path, description = "growing-areas, craft-villages, sales-points or admin-units")), responses(
     (status = 200, description = "The collection", body = Object, example = json!({"id": "craft-villages", "itemType": "feature"})),
     (status = 404, description = "No such collection", body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
@@ -152,7 +155,7 @@ pub struct ItemsQuery {
     standard: Option<String>,
     /// craft-villages: the craft, without diacritics.
     craft: Option<String>,
-    /// sales-points: `province`, `district` or `commune`.
+    /// sales-points: `province`, `district` or `commune`; admin-units: the unit's level.
     level: Option<String>,
     /// Words in the name, without diacritics.
     q: Option<String>,
@@ -233,7 +236,7 @@ fn page_link(href: &str, raw: &HashMap<String, String>, offset: u64, limit: u64,
 /// `application/geo+json`, filtered by `bbox` (CRS84, edges included), `datetime` (last
 /// change), the collection's own filters, paged with `limit` and `offset` (`next` and `prev`
 /// links), with `numberMatched` and `numberReturned`. An unknown parameter is a 400.
-#[utoipa::path(operation_id = "geo_items", tag = "geo", params(("collection_id" = String, Path, description = "growing-areas, craft-villages or sales-points"), ItemsQuery), responses(
+#[utoipa::path(operation_id = "geo_items", tag = "geo", params(("collection_id" = String, Path, description = "growing-areas, craft-villages, sales-points or admin-units"), ItemsQuery), responses(
     (status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object,
         example = json!({"type": "FeatureCollection", "numberMatched": 1, "numberReturned": 1, "features": [{"type": "Feature", "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f81", "geometry": {"type": "Point", "coordinates": [106.95, 21.05]}, "properties": {"name": "Làng nghề gốm Đông Triều"}}], "links": []})),
     (status = 400, description = "Unknown or invalid parameter / Tham số không hợp lệ", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -270,6 +273,21 @@ pub async fn items(
             let page = maps::list_sales_points(&state.db, &f, paging).await?;
             (page.items.iter().map(sales_point_feature).collect(), page.total)
         }
+        Layer::AdminUnits => {
+            let level = extra
+                .get("level")
+                .map(|l| {
+                    l.trim()
+                        .parse::<ocop_domain::admin_unit::AdminLevel>()
+                        .map(|l| l.as_str().to_owned())
+                        .map_err(|_| invalid("level", "province, district or commune"))
+                })
+                .transpose()?;
+            let f =
+                maps::UnitFilter { geo: filter, level, today: Some(ocop_domain::calendar::vietnam_day(Utc::now())) };
+            let page = maps::list_units(&state.db, &f, paging).await?;
+            (page.items.iter().map(admin_unit_feature).collect(), page.total)
+        }
     };
     let href = format!("{}/collections/{}/items", base(&state), layer.id());
     let returned = features.len() as u64;
@@ -295,7 +313,7 @@ pub async fn items(
 
 /// One feature / Một đối tượng.
 #[utoipa::path(operation_id = "geo_item", tag = "geo", params(
-    ("collection_id" = String, Path, description = "growing-areas, craft-villages or sales-points"),
+    ("collection_id" = String, Path, description = "growing-areas, craft-villages, sales-points or admin-units"),
     ("feature_id" = Uuid, Path, description = "Feature id")), responses(
     (status = 200, description = "A GeoJSON Feature", content_type = "application/geo+json", body = Object,
         example = json!({"type": "Feature", "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f81", "geometry": {"type": "Point", "coordinates": [106.95, 21.05]}, "properties": {"name": "Làng nghề gốm Đông Triều"}, "links": []})),
@@ -317,6 +335,7 @@ pub async fn item(state: web::Data<AppState>, path: web::Path<(String, String)>)
         Layer::SalesPoints => {
             maps::find_sales_point(&state.db, id).await?.filter(|p| p.published).map(|p| sales_point_feature(&p))
         }
+        Layer::AdminUnits => admin_units::find(&state.db, id).await?.map(|u| admin_unit_feature(&u)),
     }
     .ok_or_else(ApiError::not_found)?;
     let collection = format!("{}/collections/{}", base(&state), layer.id());

@@ -34,7 +34,7 @@ pub struct StatusCount {
 
 /// Counts for one area.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"}, "total": 14, "overdue": 3, "by_status": [{"status": "idea_registered", "count": 5}]}))]
+#[schema(example = json!({"unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "06688", "name": "Phường Hạ Long", "level": "commune", "path": "/22/06688/"}, "total": 14, "overdue": 3, "by_status": [{"status": "idea_registered", "count": 5}]}))]
 pub struct AreaProgress {
     pub unit: AdminUnitRef,
     pub total: i64,

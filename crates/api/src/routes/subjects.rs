@@ -31,7 +31,7 @@ use crate::state::AppState;
     "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "legal_form": "cooperative", "name": "Hợp tác xã Dược liệu Ba Chẽ",
     "tax_code": "5701765432", "representative": "Hoàng Văn Sơn", "phone": "0987654321", "email": "htx.bache@gmail.com",
     "address": "Thôn Khe Tâm, xã Thanh Sơn",
-    "commune": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06739", "name": "Xã Thanh Sơn", "level": "commune", "path": "/22/202/06739/"},
+    "commune": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06970", "name": "Xã Thanh Sơn", "level": "commune", "path": "/22/06970/"},
     "founded_on": "2018-03-15", "members": 7, "employees": 15,
     "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
 }))]

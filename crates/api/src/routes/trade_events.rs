@@ -66,7 +66,7 @@ impl From<trade_event::Model> for TradeEvent {
 /// A subject taking part, with its booth and the products it shows.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61", "subject_name": "Hợp tác xã Dược liệu Ba Chẽ", "booth": "A12",
-    "products": [{"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "code": "22-202-06739-002-2026", "name": "Trà hoa vàng Ba Chẽ"}]}))]
+    "products": [{"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "code": "22-000-06970-002-2026", "name": "Trà hoa vàng Ba Chẽ"}]}))]
 pub struct Participant {
     pub subject_id: Uuid,
     pub subject_name: String,

@@ -26,8 +26,8 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12", "email": "halong@ocop.demo", "display_name": "Nguyễn Văn An",
-    "role": "district_officer",
-    "admin_unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "193", "name": "Thành phố Hạ Long", "level": "district", "path": "/22/193/"},
+    "role": "commune_officer",
+    "admin_unit": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "code": "06688", "name": "Phường Hạ Long", "level": "commune", "path": "/22/06688/"},
     "subject_id": null, "active": true, "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-22T08:00:00Z"
 }))]
 pub struct User {
@@ -248,7 +248,7 @@ pub async fn get(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[schema(example = json!({"role": "district_officer", "admin_unit_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "active": true}))]
+#[schema(example = json!({"role": "commune_officer", "admin_unit_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e40", "active": true}))]
 pub struct UpdateUser {
     #[validate(length(min = 1, max = 200))]
     pub display_name: Option<String>,

@@ -6,13 +6,17 @@ use crate::helpers::{TestApp, assert_problem};
 async fn search_ignores_diacritics_and_case(app: TestApp) {
     let token = app.token("hoidong@ocop.demo").await;
     let found: Value = app.get_json("/api/v1/admin-units?q=ha%20long", &token).await;
-    assert_eq!(found["total"], 1);
-    assert_eq!(found["items"][0]["name"], "Thành phố Hạ Long");
-    let found: Value = app.get_json("/api/v1/admin-units?q=DONG%20TRIEU&level=district", &token).await;
-    assert_eq!(found["items"][0]["name"], "Thành phố Đông Triều");
-    // Code prefix.
-    let found: Value = app.get_json("/api/v1/admin-units?q=19&level=district", &token).await;
-    assert_eq!(found["total"], 6, "193..199 minus 197: {found}");
+    let items = found["items"].as_array().expect("items");
+    assert_eq!(items[0]["name"], "Phường Hạ Long", "{found}");
+    assert!(items.iter().all(|u| u["valid_to"].is_null()), "current units only: {found}");
+    let found: Value = app.get_json("/api/v1/admin-units?q=DONG%20TRIEU&level=commune", &token).await;
+    assert_eq!(found["items"][0]["name"], "Phường Đông Triều");
+    // Code prefix: the nine current communes of Quảng Ninh whose code starts 069.
+    let found: Value = app.get_json("/api/v1/admin-units?q=069&level=commune", &token).await;
+    assert_eq!(found["total"], 9, "{found}");
+    // The retired districts, when asked for: 193..199 minus 197.
+    let found: Value = app.get_json("/api/v1/admin-units?q=19&level=district&include_retired=true", &token).await;
+    assert_eq!(found["total"], 6, "{found}");
 }
 both!(search_ignores_diacritics_and_case);
 
@@ -21,41 +25,45 @@ async fn lists_are_paged_filtered_and_sorted(app: TestApp) {
     let province = app.unit_id("22").await;
     let page: Value =
         app.get_json(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=0&sort=-code"), &token).await;
-    assert_eq!(page["total"], 13, "13 cities, towns and districts");
+    assert_eq!(page["total"], 54, "Quảng Ninh's 54 communes, wards and special zones of 2025");
     let items = page["items"].as_array().expect("items");
     assert_eq!(items.len(), 5);
-    assert_eq!(items[0]["code"], "207");
+    assert_eq!(items[0]["code"], "07192", "Đặc khu Cô Tô");
     let codes: Vec<&str> = items.iter().map(|i| i["code"].as_str().expect("code")).collect();
     let mut sorted = codes.clone();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(codes, sorted);
     let next: Value =
-        app.get_json(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=10&sort=-code"), &token).await;
-    assert_eq!(next["items"].as_array().expect("items").len(), 3);
+        app.get_json(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=50&sort=-code"), &token).await;
+    assert_eq!(next["items"].as_array().expect("items").len(), 4);
     // Past the end: no items, and still the right total.
     let beyond = app.get_json(&format!("/api/v1/admin-units?parent_id={province}&limit=5&offset=100"), &token).await;
     assert_eq!(beyond["items"].as_array().expect("items").len(), 0);
-    assert_eq!(beyond["total"], 13);
-    // Limits are clamped, not refused.
-    let big: Value = app.get_json("/api/v1/admin-units?limit=100000", &token).await;
-    assert_eq!(big["items"].as_array().expect("items").len(), 66);
+    assert_eq!(beyond["total"], 54);
+    // With the 13 districts retired in 2025 below it too.
+    let all = app.get_json(&format!("/api/v1/admin-units?parent_id={province}&include_retired=true"), &token).await;
+    assert_eq!(all["total"], 67);
+    // Limits are clamped, not refused: 239 units in all (1 + 54 + 13 + 171), 200 at most a page.
+    let big: Value = app.get_json("/api/v1/admin-units?limit=100000&include_retired=true", &token).await;
+    assert_eq!(big["total"], 239);
+    assert_eq!(big["items"].as_array().expect("items").len(), 200);
     let bad_sort = app.get("/api/v1/admin-units?sort=color", &token).send().await.expect("list");
     assert_problem(bad_sort, 400, "malformed_request").await;
 }
 both!(lists_are_paged_filtered_and_sorted);
 
-async fn the_tree_nests_communes_under_districts(app: TestApp) {
+async fn the_tree_nests_communes_under_the_province(app: TestApp) {
     let token = app.token("admin@ocop.demo").await;
     let province = app.unit_id("22").await;
     let tree: Value = app.get_json(&format!("/api/v1/admin-units/{province}/tree"), &token).await;
     assert_eq!(tree["code"], "22");
-    let districts = tree["children"].as_array().expect("children");
-    assert_eq!(districts.len(), 13);
-    let ha_long = districts.iter().find(|d| d["code"] == "193").expect("Hạ Long");
-    assert_eq!(ha_long["children"].as_array().expect("communes").len(), 6);
-    assert!(ha_long["children"][0]["children"].as_array().expect("leaf").is_empty());
+    let communes = tree["children"].as_array().expect("children");
+    assert_eq!(communes.len(), 54, "two levels since July 2025: the retired districts are not in the tree");
+    let ha_long = communes.iter().find(|c| c["code"] == "06688").expect("Hạ Long");
+    assert_eq!(ha_long["name"], "Phường Hạ Long");
+    assert!(ha_long["children"].as_array().expect("leaf").is_empty());
 }
-both!(the_tree_nests_communes_under_districts);
+both!(the_tree_nests_communes_under_the_province);
 
 async fn create_commune(app: &TestApp, token: &str, parent_code: &str, code: &str, name: &str) -> reqwest::Response {
     let parent = app.unit_id(parent_code).await;
@@ -66,23 +74,18 @@ async fn create_commune(app: &TestApp, token: &str, parent_code: &str, code: &st
 }
 
 async fn officers_manage_units_only_inside_their_area(app: TestApp) {
+    // A commune officer's area is their ward: no unit can be created in it, nor another edited.
     let ha_long = app.token("halong@ocop.demo").await;
-    let created = create_commune(&app, &ha_long, "193", "09001", "Xã Đảo Tuần Châu").await;
-    assert_eq!(created.status(), 201);
-    let unit: Value = created.json().await.expect("json");
-    assert_eq!(unit["path"], "/22/193/09001/");
-    assert_eq!(unit["level"], "commune");
-    // Another district's area.
-    assert_problem(create_commune(&app, &ha_long, "196", "09002", "Xã Ngoài Vùng").await, 403, "outside_area").await;
-    let mong_cai_commune = app.unit_id("06655").await; // a ward of Móng Cái in the demo data
+    assert_problem(create_commune(&app, &ha_long, "22", "09002", "Xã Ngoài Vùng").await, 403, "outside_area").await;
+    let hong_gai = app.unit_id("06685").await;
     let response = app
-        .patch(&format!("/api/v1/admin-units/{mong_cai_commune}"), &ha_long, &json!({"name": "Đổi tên"}))
+        .patch(&format!("/api/v1/admin-units/{hong_gai}"), &ha_long, &json!({"name": "Đổi tên"}))
         .send()
         .await
         .expect("patch");
     assert_problem(response, 403, "outside_area").await;
-    // Not even their own district itself.
-    let own = app.unit_id("193").await;
+    // Not even their own ward itself.
+    let own = app.unit_id("06688").await;
     let response = app
         .patch(&format!("/api/v1/admin-units/{own}"), &ha_long, &json!({"name": "Đổi tên"}))
         .send()
@@ -91,24 +94,28 @@ async fn officers_manage_units_only_inside_their_area(app: TestApp) {
     assert_problem(response, 403, "outside_area").await;
     // Roles without an area cannot manage units at all.
     let producer = app.token("chuthe@ocop.demo").await;
-    assert_problem(create_commune(&app, &producer, "193", "09003", "Xã Bất Kỳ").await, 403, "forbidden").await;
-    // The province officer may work in any district of the province.
+    assert_problem(create_commune(&app, &producer, "22", "09003", "Xã Bất Kỳ").await, 403, "forbidden").await;
+    // The province officer works anywhere in the province.
     let province = app.token("tinh@ocop.demo").await;
-    assert_eq!(create_commune(&app, &province, "196", "09004", "Xã Mới Uông Bí").await.status(), 201);
+    let created = create_commune(&app, &province, "22", "09001", "Xã Đảo Tuần Châu").await;
+    assert_eq!(created.status(), 201);
+    let unit: Value = created.json().await.expect("json");
+    assert_eq!(unit["path"], "/22/09001/");
+    assert_eq!(unit["level"], "commune");
 }
 both!(officers_manage_units_only_inside_their_area);
 
 async fn invalid_units_are_refused_with_the_field_at_fault(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
     let body =
-        assert_problem(create_commune(&app, &admin, "193", "123", "Xã Sai Mã").await, 422, "validation_failed").await;
+        assert_problem(create_commune(&app, &admin, "22", "123", "Xã Sai Mã").await, 422, "validation_failed").await;
     assert_eq!(body["errors"][0]["field"], "code");
     assert!(body["errors"][0]["message_vi"].as_str().expect("vi").contains("5 chữ số"));
     let body =
-        assert_problem(create_commune(&app, &admin, "06637", "09020", "Xã Cùng Cấp").await, 422, "validation_failed")
+        assert_problem(create_commune(&app, &admin, "06688", "09020", "Xã Cùng Cấp").await, 422, "validation_failed")
             .await;
     assert_eq!(body["errors"][0]["field"], "parent_id", "a commune under a commune");
-    assert_problem(create_commune(&app, &admin, "193", "06640", "Xã Trùng Mã").await, 409, "already_exists").await;
+    assert_problem(create_commune(&app, &admin, "22", "06685", "Xã Trùng Mã").await, 409, "already_exists").await;
     let district = json!({"code": "299", "name": "Huyện Không Tỉnh", "kind": "rural_district"});
     let body = assert_problem(
         app.post("/api/v1/admin-units", &admin, &district).send().await.expect("create"),
@@ -124,8 +131,8 @@ both!(invalid_units_are_refused_with_the_field_at_fault);
 
 async fn units_are_edited_and_retired_with_history(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
-    let hong_gai = app.unit_id("06637").await;
-    let bai_chay = app.unit_id("06640").await;
+    let hong_gai = app.unit_id("06685").await;
+    let ha_long = app.unit_id("06688").await;
     let changed: Value = app
         .patch(&format!("/api/v1/admin-units/{hong_gai}"), &admin, &json!({"name": "Phường Hồng Gai (mới)"}))
         .send()
@@ -142,12 +149,12 @@ async fn units_are_edited_and_retired_with_history(app: TestApp) {
         .expect("patch");
     assert_problem(level_change, 422, "validation_failed").await;
 
-    let ha_long = app.unit_id("193").await;
+    let province = app.unit_id("22").await;
     let has_children = app
         .post(
-            &format!("/api/v1/admin-units/{ha_long}/retire"),
+            &format!("/api/v1/admin-units/{province}/retire"),
             &admin,
-            &json!({"valid_to": "2025-07-01", "reason": "Bỏ cấp huyện"}),
+            &json!({"valid_to": "2026-01-01", "reason": "Hợp nhất tỉnh"}),
         )
         .send()
         .await
@@ -158,25 +165,25 @@ async fn units_are_edited_and_retired_with_history(app: TestApp) {
         .post(
             &format!("/api/v1/admin-units/{hong_gai}/retire"),
             &admin,
-            &json!({"valid_to": "2025-07-01", "replaced_by_id": bai_chay, "reason": "Sáp nhập vào Phường Bãi Cháy"}),
+            &json!({"valid_to": "2026-01-01", "replaced_by_id": ha_long, "reason": "Sáp nhập vào Phường Hạ Long"}),
         )
         .send()
         .await
         .expect("retire");
     assert_eq!(retired.status(), 200);
     let retired: Value = retired.json().await.expect("json");
-    assert_eq!(retired["valid_to"], "2025-07-01");
-    assert_eq!(retired["replaced_by_id"], bai_chay);
-    let current: Value = app.get_json(&format!("/api/v1/admin-units?parent_id={ha_long}"), &admin).await;
-    assert_eq!(current["total"], 5, "retired unit left the current list");
+    assert_eq!(retired["valid_to"], "2026-01-01");
+    assert_eq!(retired["replaced_by_id"], ha_long);
+    let current: Value = app.get_json(&format!("/api/v1/admin-units?parent_id={province}"), &admin).await;
+    assert_eq!(current["total"], 53, "retired unit left the current list");
     let all: Value =
-        app.get_json(&format!("/api/v1/admin-units?parent_id={ha_long}&include_retired=true"), &admin).await;
-    assert_eq!(all["total"], 6, "history kept");
+        app.get_json(&format!("/api/v1/admin-units?parent_id={province}&include_retired=true"), &admin).await;
+    assert_eq!(all["total"], 67, "history kept");
     let again = app
         .post(
             &format!("/api/v1/admin-units/{hong_gai}/retire"),
             &admin,
-            &json!({"valid_to": "2025-07-02", "reason": "lần hai"}),
+            &json!({"valid_to": "2026-01-02", "reason": "lần hai"}),
         )
         .send()
         .await

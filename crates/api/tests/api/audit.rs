@@ -6,7 +6,7 @@ use crate::helpers::{TestApp, assert_problem};
 
 async fn every_write_is_audited_with_before_after_and_request_id(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
-    let parent = app.unit_id("193").await;
+    let parent = app.unit_id("22").await;
     let created = app
         .post(
             "/api/v1/admin-units",
@@ -44,7 +44,7 @@ both!(every_write_is_audited_with_before_after_and_request_id);
 
 async fn the_trail_is_cursor_paged_newest_first(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
-    let parent = app.unit_id("199").await;
+    let parent = app.unit_id("22").await;
     for i in 0..5 {
         let body = json!({"code": format!("0920{i}"), "name": format!("Xã Trang {i}"), "kind": "commune", "parent_id": parent});
         assert_eq!(app.post("/api/v1/admin-units", &admin, &body).send().await.expect("create").status(), 201);

@@ -15,12 +15,12 @@ async fn sign_in_and_read_own_profile(app: TestApp) {
     let pair = app.login("halong@ocop.demo").await;
     assert_eq!(pair["token_type"], "Bearer");
     assert_eq!(pair["expires_in"], 900);
-    assert_eq!(pair["user"]["role"], "district_officer");
-    assert_eq!(pair["user"]["admin_unit"]["code"], "193");
+    assert_eq!(pair["user"]["role"], "commune_officer");
+    assert_eq!(pair["user"]["admin_unit"]["code"], "06688");
     let token = pair["access_token"].as_str().expect("token");
     let me: Value = app.get_json("/api/v1/auth/me", token).await;
     assert_eq!(me["email"], "halong@ocop.demo");
-    assert_eq!(me["admin_unit"]["name"], "Thành phố Hạ Long");
+    assert_eq!(me["admin_unit"]["name"], "Phường Hạ Long");
     // E-mail is case-insensitive.
     assert_eq!(app.login_response("HaLong@OCOP.demo", DEMO_PASSWORD).await.status(), 200);
 }
@@ -136,7 +136,7 @@ both!(logout_revokes_the_refresh_token);
 
 async fn a_deactivated_user_is_locked_out_at_once(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
-    let officer = app.login("uongbi@ocop.demo").await;
+    let officer = app.login("yentu@ocop.demo").await;
     let officer_token = officer["access_token"].as_str().expect("token");
     let officer_id = officer["user"]["id"].as_str().expect("id");
     assert_eq!(me_status(&app, officer_token).await, 200);
@@ -153,7 +153,7 @@ async fn a_deactivated_user_is_locked_out_at_once(app: TestApp) {
         "invalid_refresh_token",
     )
     .await;
-    assert_problem(app.login_response("uongbi@ocop.demo", DEMO_PASSWORD).await, 403, "account_disabled").await;
+    assert_problem(app.login_response("yentu@ocop.demo", DEMO_PASSWORD).await, 403, "account_disabled").await;
 }
 both!(a_deactivated_user_is_locked_out_at_once);
 

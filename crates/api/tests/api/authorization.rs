@@ -6,24 +6,16 @@ use serde_json::{Value, json};
 use crate::both;
 use crate::helpers::{DEMO_PASSWORD, TestApp};
 
-const ROLES: [&str; 7] = [
-    "admin",
-    "province_officer",
-    "district_officer",
-    "other_district_officer",
-    "commune_officer",
-    "council_member",
-    "producer",
-];
+const ROLES: [&str; 6] =
+    ["admin", "province_officer", "commune_officer", "other_commune_officer", "council_member", "producer"];
 
-/// The caller's e-mail per role; the commune officer is created for the test.
+/// The caller's e-mail per role.
 fn email(role: &str) -> &'static str {
     match role {
         "admin" => "admin@ocop.demo",
         "province_officer" => "tinh@ocop.demo",
-        "district_officer" => "halong@ocop.demo", // Hạ Long, where the targets are
-        "other_district_officer" => "uongbi@ocop.demo", // Uông Bí, outside
-        "commune_officer" => "xa.thongnhat@ocop.demo", // a commune of Hạ Long
+        "commune_officer" => "halong@ocop.demo", // the ward of Hạ Long, where the targets are
+        "other_commune_officer" => "yentu@ocop.demo", // the ward of Yên Tử, outside
         "council_member" => "hoidong@ocop.demo",
         _ => "chuthe@ocop.demo",
     }
@@ -40,24 +32,12 @@ struct Case {
 
 const EVERYONE: &[&str] = &ROLES;
 const ADMIN: &[&str] = &["admin"];
-const HA_LONG_MANAGERS: &[&str] = &["admin", "province_officer", "district_officer"];
+const UNIT_MANAGERS: &[&str] = &["admin", "province_officer"];
 
 async fn every_role_meets_the_right_door(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
-    let thong_nhat = app.unit_id("06649").await;
-    let created = app
-        .post(
-            "/api/v1/users",
-            &admin,
-            &json!({"email": email("commune_officer"), "display_name": "Cán bộ xã Thống Nhất", "password": DEMO_PASSWORD, "role": "commune_officer", "admin_unit_id": thong_nhat}),
-        )
-        .send()
-        .await
-        .expect("create commune officer");
-    assert_eq!(created.status(), 201);
     let province = app.unit_id("22").await;
-    let ha_long = app.unit_id("193").await;
-    let quang_la = app.unit_id("06652").await;
+    let hong_gai = app.unit_id("06685").await;
     let producer: Value = app.get_json("/api/v1/users?role=producer", &admin).await;
     let producer_id = producer["items"][0]["id"].as_str().expect("producer id").to_owned();
 
@@ -82,25 +62,25 @@ async fn every_role_meets_the_right_door(app: TestApp) {
             Case {
                 name: "unit tree",
                 method: Method::GET,
-                path: format!("/api/v1/admin-units/{ha_long}/tree"),
+                path: format!("/api/v1/admin-units/{province}/tree"),
                 body: None,
                 allowed: EVERYONE,
             },
             Case {
-                name: "create unit in Hạ Long",
+                name: "create unit in the province",
                 method: Method::POST,
                 path: "/api/v1/admin-units".into(),
                 body: Some(
-                    json!({"code": format!("0970{i}"), "name": format!("Xã Ma Trận {i}"), "kind": "commune", "parent_id": ha_long}),
+                    json!({"code": format!("0970{i}"), "name": format!("Xã Ma Trận {i}"), "kind": "commune", "parent_id": province}),
                 ),
-                allowed: HA_LONG_MANAGERS,
+                allowed: UNIT_MANAGERS,
             },
             Case {
-                name: "edit unit in Hạ Long",
+                name: "edit a ward",
                 method: Method::PATCH,
-                path: format!("/api/v1/admin-units/{quang_la}"),
-                body: Some(json!({"name": format!("Xã Quảng La ({role})")})),
-                allowed: HA_LONG_MANAGERS,
+                path: format!("/api/v1/admin-units/{hong_gai}"),
+                body: Some(json!({"name": format!("Phường Hồng Gai ({role})")})),
+                allowed: UNIT_MANAGERS,
             },
             Case { name: "list users", method: Method::GET, path: "/api/v1/users".into(), body: None, allowed: ADMIN },
             Case {
@@ -166,35 +146,17 @@ struct Door {
     hidden_from_producer: bool,
 }
 
-const REGISTRY_ROLES: [&str; 7] = [
-    "admin",
-    "province_officer",
-    "district_officer",
-    "other_district_officer",
-    "commune_officer",
-    "council_member",
-    "producer",
-];
+const REGISTRY_ROLES: [&str; 6] = ROLES;
 
-fn registry_email(role: &str) -> &'static str {
-    match role {
-        "commune_officer" => "xa.honggai@ocop.demo", // the commune of the producer's subject
-        other => email(other),
-    }
-}
-
-const READERS: &[&str] =
-    &["admin", "province_officer", "district_officer", "commune_officer", "council_member", "producer"];
-const MANAGERS: &[&str] = &["admin", "province_officer", "district_officer", "commune_officer", "producer"];
-const OFFICERS: &[&str] = &["admin", "province_officer", "district_officer", "commune_officer"];
-const IMPORTERS: &[&str] =
-    &["admin", "province_officer", "district_officer", "other_district_officer", "commune_officer"];
+const READERS: &[&str] = &["admin", "province_officer", "commune_officer", "council_member", "producer"];
+const MANAGERS: &[&str] = &["admin", "province_officer", "commune_officer", "producer"];
+const OFFICERS: &[&str] = &["admin", "province_officer", "commune_officer"];
+const IMPORTERS: &[&str] = &["admin", "province_officer", "other_commune_officer", "commune_officer"];
 const PROGRAMME: &[&str] = &["admin", "province_officer"];
 const PROVINCE_READERS: &[&str] = &["admin", "province_officer", "council_member"];
 const PROVINCE_MANAGERS: &[&str] = &["admin", "province_officer"];
 /// Everyone but producers (councils are not theirs to see).
-const STAFF: &[&str] =
-    &["admin", "province_officer", "district_officer", "other_district_officer", "commune_officer", "council_member"];
+const STAFF: &[&str] = &["admin", "province_officer", "other_commune_officer", "commune_officer", "council_member"];
 
 fn minimal_pdf(i: usize) -> Vec<u8> {
     format!("%PDF-1.4\n% tài liệu {i}\n%%EOF\n").into_bytes()
@@ -202,10 +164,8 @@ fn minimal_pdf(i: usize) -> Vec<u8> {
 
 async fn every_role_meets_the_right_registry_door(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
-    let hong_gai = app.unit_id("06637").await;
+    let ha_long = app.unit_id("06688").await;
     let province = app.unit_id("22").await;
-    let officer = json!({"email": "xa.honggai@ocop.demo", "display_name": "Cán bộ phường Hồng Gai", "password": DEMO_PASSWORD, "role": "commune_officer", "admin_unit_id": hong_gai});
-    assert_eq!(app.post("/api/v1/users", &admin, &officer).send().await.expect("officer").status(), 201);
 
     let find = |q: &'static str| {
         let app = &app;
@@ -265,7 +225,7 @@ async fn every_role_meets_the_right_registry_door(app: TestApp) {
     let mut households = Vec::new();
     let mut fresh_products = Vec::new();
     for i in 0..REGISTRY_ROLES.len() {
-        let household = json!({"legal_form": "household", "name": format!("Hộ ma trận {i}"), "tax_code": format!("57099900{i:02}"), "representative": "Người đại diện", "phone": "0912345678", "address": "Hồng Gai", "commune_id": hong_gai});
+        let household = json!({"legal_form": "household", "name": format!("Hộ ma trận {i}"), "tax_code": format!("57099900{i:02}"), "representative": "Người đại diện", "phone": "0912345678", "address": "Hạ Long", "commune_id": ha_long});
         households.push(
             app.post_expect("/api/v1/subjects", &admin, &household, 201).await["id"].as_str().expect("id").to_owned(),
         );
@@ -281,7 +241,7 @@ async fn every_role_meets_the_right_registry_door(app: TestApp) {
     };
 
     for (i, role) in REGISTRY_ROLES.iter().enumerate() {
-        let token = app.token(registry_email(role)).await;
+        let token = app.token(email(role)).await;
         let get = |name: &'static str, path: String, allowed: &'static [&'static str], hidden: bool| Door {
             name,
             method: Method::GET,
@@ -291,7 +251,7 @@ async fn every_role_meets_the_right_registry_door(app: TestApp) {
             ok: 200,
             hidden_from_producer: hidden,
         };
-        let subject_body = json!({"legal_form": "enterprise", "name": format!("Công ty ma trận {i}"), "tax_code": format!("57088800{i:02}"), "representative": "Giám đốc", "phone": "0912345678", "address": "Hồng Gai", "commune_id": hong_gai});
+        let subject_body = json!({"legal_form": "enterprise", "name": format!("Công ty ma trận {i}"), "tax_code": format!("57088800{i:02}"), "representative": "Giám đốc", "phone": "0912345678", "address": "Hạ Long", "commune_id": ha_long});
         let product_body = json!({"name": format!("Chả mực ({role})"), "classification_node_id": node, "subject_id": own_subject, "unit": "kg"});
         let doors = [
             get("list subjects", "/api/v1/subjects".into(), EVERYONE, false),
@@ -354,7 +314,7 @@ async fn every_role_meets_the_right_registry_door(app: TestApp) {
                 method: Method::POST,
                 path: "/api/v1/growing-areas".into(),
                 body: Some(
-                    json!({"code": format!("VN-22-193-06637-{}-26", 100 + i), "name": format!("Vùng trồng {role}"), "crop": "Na", "crop_cycle": "perennial",
+                    json!({"code": format!("VN-22-000-06688-{}-26", 100 + i), "name": format!("Vùng trồng {role}"), "crop": "Na", "crop_cycle": "perennial",
                     "declared_area_ha": 1.2, "subject_id": own_subject,
                     "geometry": {"type": "Polygon", "coordinates": [[[107.08, 20.95], [107.081, 20.95], [107.081, 20.951], [107.08, 20.951], [107.08, 20.95]]]}}),
                 ),
@@ -367,7 +327,7 @@ async fn every_role_meets_the_right_registry_door(app: TestApp) {
                 method: Method::POST,
                 path: "/api/v1/craft-villages".into(),
                 body: Some(
-                    json!({"name": format!("Làng nghề {role}"), "craft": "Gốm", "commune_id": hong_gai, "lon": 107.08, "lat": 20.95}),
+                    json!({"name": format!("Làng nghề {role}"), "craft": "Gốm", "commune_id": ha_long, "lon": 107.08, "lat": 20.95}),
                 ),
                 allowed: OFFICERS,
                 ok: 201,
@@ -387,7 +347,7 @@ async fn every_role_meets_the_right_registry_door(app: TestApp) {
                 method: Method::PUT,
                 path: format!("/api/v1/subjects/{own_subject}"),
                 body: Some(
-                    json!({"legal_form": "enterprise", "name": "Công ty TNHH Thực phẩm Biển Hạ Long", "tax_code": "5701234567", "representative": format!("Đại diện {i}"), "phone": "0912345678", "address": "Số 12 phố Hạ Long", "commune_id": hong_gai}),
+                    json!({"legal_form": "enterprise", "name": "Công ty TNHH Thực phẩm Biển Hạ Long", "tax_code": "5701234567", "representative": format!("Đại diện {i}"), "phone": "0912345678", "address": "Số 12 phố Hạ Long", "commune_id": ha_long}),
                 ),
                 allowed: MANAGERS,
                 ok: 200,

@@ -79,12 +79,12 @@ async fn certified_products_are_listed_cached_and_fed(app: TestApp) {
     // Filters, and the counts a catalog page draws them with.
     let facets = json_of(&app, "/api/v1/catalog/facets").await;
     assert_eq!(facets["total"], 1);
-    assert_eq!(facets["areas"], json!([{"value": "202", "label": "Huyện Ba Chẽ", "count": 1}]));
+    assert_eq!(facets["areas"], json!([{"value": "06970", "label": "Xã Ba Chẽ", "count": 1}]));
     assert_eq!(facets["stars"], json!([{"value": "4", "label": null, "count": 1}]));
     assert_eq!(facets["groups"][0]["count"], 1);
     assert_eq!(json_of(&app, "/api/v1/catalog/products?star=5").await["items"], json!([]));
-    assert_eq!(json_of(&app, "/api/v1/catalog/products?area=202").await["items"][0]["id"], id.as_str());
-    assert_eq!(json_of(&app, "/api/v1/catalog/products?area=193").await["items"], json!([]));
+    assert_eq!(json_of(&app, "/api/v1/catalog/products?area=06970").await["items"][0]["id"], id.as_str());
+    assert_eq!(json_of(&app, "/api/v1/catalog/products?area=06688").await["items"], json!([]));
     assert_eq!(json_of(&app, "/api/v1/catalog/products?q=tra%20hoa%20vang").await["items"][0]["id"], id.as_str());
     assert_eq!(json_of(&app, "/api/v1/catalog/products?group=2").await["items"], json!([]));
     assert_problem(public(&app, "/api/v1/catalog/products?star=2").await, 422, "validation_failed").await;
@@ -179,8 +179,8 @@ async fn fairs_are_announced_joined_and_listed_publicly(app: TestApp) {
     let day = |d: i64| (Utc::now().date_naive() + Duration::days(d)).format("%Y-%m-%d").to_string();
     let fair = json!({"name": "Hội chợ OCOP Quảng Ninh", "kind": "fair", "starts_on": day(10), "ends_on": day(14),
         "place": "Hạ Long", "organiser": "Sở Công Thương", "booths": 300, "published": false});
-    let district = app.token("halong@ocop.demo").await;
-    assert_problem(app.post("/api/v1/trade-events", &district, &fair).send().await.expect("req"), 403, "forbidden")
+    let commune = app.token("halong@ocop.demo").await;
+    assert_problem(app.post("/api/v1/trade-events", &commune, &fair).send().await.expect("req"), 403, "forbidden")
         .await;
     let mut backwards = fair.clone();
     backwards["ends_on"] = json!(day(5));

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::both;
 use crate::helpers::{Backend, TestApp, assert_problem, pdf};
-use crate::registry::{HA_LONG, PRODUCER, UONG_BI, cycle_2026, product_id};
+use crate::registry::{HA_LONG, PRODUCER, YEN_TU, cycle_2026, product_id};
 
 fn kind(detail: &Value, code: &str) -> String {
     detail["document_kinds"].as_array().expect("kinds").iter().find(|k| k["code"] == code).expect("kind")["id"]
@@ -88,11 +88,11 @@ async fn an_idea_goes_through_review_return_and_approval(app: TestApp) {
         .expect("req");
     assert_problem(review, 403, "forbidden").await;
 
-    // The application waits in the officer's review queue, not in another district's.
+    // The application waits in the officer's review queue, not in another ward's.
     let queue = app.get_json("/api/v1/applications?awaiting_review=true", &officer).await;
     assert_eq!(queue["total"], 1);
     assert_eq!(queue["items"][0]["id"], id.as_str());
-    assert_eq!(app.get_json("/api/v1/applications?awaiting_review=true", &app.token(UONG_BI).await).await["total"], 0);
+    assert_eq!(app.get_json("/api/v1/applications?awaiting_review=true", &app.token(YEN_TU).await).await["total"], 0);
     // The officer sees the same dossier, approves nothing until every document is accepted.
     let seen = app.get_json(&format!("/api/v1/applications/{id}"), &officer).await;
     assert_eq!(seen["can_review"], true);
@@ -189,7 +189,7 @@ async fn an_idea_goes_through_review_return_and_approval(app: TestApp) {
         ]
     );
     assert_eq!(implementing["history"][2]["note"], "Phương án thiếu kế hoạch tài chính");
-    assert_eq!(implementing["history"][2]["actor_name"], "Cán bộ TP Hạ Long (demo)");
+    assert_eq!(implementing["history"][2]["actor_name"], "Cán bộ phường Hạ Long (demo)");
 
     // The history is append-only at the database level too.
     let rewrite = app.db.execute_unprepared("UPDATE application_events SET note = 'sửa lén'").await;
@@ -203,7 +203,7 @@ async fn an_idea_goes_through_review_return_and_approval(app: TestApp) {
     assert_eq!(file.headers()["content-type"], "application/pdf");
     assert!(file.headers()["content-disposition"].to_str().expect("cd").contains("attachment"));
     assert_eq!(file.bytes().await.expect("bytes").to_vec(), pdf("v2"));
-    let outsider = app.token(UONG_BI).await;
+    let outsider = app.token(YEN_TU).await;
     let denied = app.get(&format!("/api/v1/documents/{new_doc}/file"), &outsider).send().await.expect("req");
     assert_problem(denied, 403, "outside_area").await;
 }
@@ -337,20 +337,20 @@ async fn progress_counts_stages_areas_and_overdue(app: TestApp) {
     assert_eq!(count(&province, "by_status", "plan_submitted"), 1);
     assert_eq!(count(&province, "by_stage", "business_plan"), 1);
     let areas = province["areas"].as_array().expect("areas");
-    assert_eq!(areas.len(), 13);
-    let ba_che = areas.iter().find(|a| a["unit"]["code"] == "202").expect("Ba Chẽ");
+    assert_eq!(areas.len(), 54, "the province's communes and wards");
+    let ba_che = areas.iter().find(|a| a["unit"]["code"] == "06970").expect("Ba Chẽ");
     assert_eq!(ba_che["total"], 2, "the plan and the tea waiting for the province council");
-    let uong_bi = areas.iter().find(|a| a["unit"]["code"] == "196").expect("Uông Bí");
-    assert_eq!(uong_bi["overdue"], 1);
+    let yen_tu = areas.iter().find(|a| a["unit"]["code"] == "06832").expect("Yên Tử");
+    assert_eq!(yen_tu["overdue"], 1);
 
     // A producer's idea in Hạ Long moves the counts; the Hạ Long officer sees Hạ Long only.
     let producer = app.token(PRODUCER).await;
     let product = product_id(&app, &producer, "cha%20muc").await;
     app.post_expect("/api/v1/applications", &producer, &json!({"cycle_id": cycle, "product_id": product}), 201).await;
-    let district = app.get_json(&format!("/api/v1/progress/stages?cycle_id={cycle}"), &app.token(HA_LONG).await).await;
-    assert_eq!(district["area"]["code"], "193");
-    assert_eq!(district["total"], 1);
-    assert_eq!(count(&district, "by_status", "idea_registered"), 1);
+    let ward = app.get_json(&format!("/api/v1/progress/stages?cycle_id={cycle}"), &app.token(HA_LONG).await).await;
+    assert_eq!(ward["area"]["code"], "06688");
+    assert_eq!(ward["total"], 1);
+    assert_eq!(count(&ward, "by_status", "idea_registered"), 1);
     assert_eq!(app.get_json(&format!("/api/v1/progress/stages?cycle_id={cycle}"), &admin).await["total"], 4);
 
     let overdue = app.get_json(&format!("/api/v1/progress/overdue?cycle_id={cycle}"), &admin).await;

@@ -464,7 +464,7 @@ async fn a_producer_cannot_move_its_subject_out_of_its_province(app: TestApp) {
     };
     let moved = app.put(&format!("/api/v1/subjects/{id}"), &producer, &body(&far["id"])).send().await.expect("req");
     assert_problem(moved, 403, "outside_area").await;
-    let near = app.unit_id("06739").await;
+    let near = app.unit_id("06970").await;
     let kept = app.put(&format!("/api/v1/subjects/{id}"), &producer, &body(&json!(near))).send().await.expect("req");
     assert_eq!(kept.status(), 200, "{}", kept.text().await.unwrap_or_default());
 }

@@ -79,7 +79,7 @@ async fn imports_report_rows_and_write_all_or_nothing(app: TestApp) {
             "0913222333",
             "",
             "Thôn 2, xã Quảng La",
-            "06652",
+            "07054",
             "01/02/2019",
             "9",
             "20",
@@ -92,7 +92,7 @@ async fn imports_report_rows_and_write_all_or_nothing(app: TestApp) {
             "0913222444",
             "",
             "Thôn Khe Lầy",
-            "06706",
+            "06877",
             "",
             "",
             "",
@@ -134,7 +134,7 @@ async fn imports_report_rows_and_write_all_or_nothing(app: TestApp) {
     assert_eq!(subject_total(&app, &admin).await, before + 2);
     let found = app.get_json("/api/v1/products?q=nam%20linh%20chi", &admin).await;
     assert_eq!(found["items"][0]["price_vnd"], 250_000);
-    assert!(found["items"][0]["code"].as_str().expect("code").starts_with("22-193-06652-001-"));
+    assert!(found["items"][0]["code"].as_str().expect("code").starts_with("22-000-07054-001-"));
     let group = app.get_json("/api/v1/subjects?q=dong%20ngu", &admin).await;
     assert_eq!(group["items"][0]["legal_form"], "cooperative_group");
 

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::both;
 use crate::helpers::{TestApp, assert_problem};
-use crate::registry::{HA_LONG, PRODUCER, UONG_BI};
+use crate::registry::{HA_LONG, PRODUCER, YEN_TU};
 
 const GEO: &str = "/api/v1/geo";
 
@@ -63,7 +63,7 @@ async fn the_ogc_core_requirements_hold(app: TestApp) {
     let collections: Value = get(&app, &format!("{GEO}/collections")).await.json().await.expect("collections");
     let ids: Vec<&str> =
         collections["collections"].as_array().expect("list").iter().map(|c| c["id"].as_str().expect("id")).collect();
-    assert_eq!(ids, ["growing-areas", "craft-villages", "sales-points"]);
+    assert_eq!(ids, ["growing-areas", "craft-villages", "sales-points", "admin-units"]);
     for c in collections["collections"].as_array().expect("list") {
         assert_eq!(c["itemType"], "feature");
         assert!(c["extent"]["spatial"]["bbox"][0].as_array().is_some_and(|b| b.len() == 4));
@@ -166,7 +166,7 @@ async fn the_ogc_core_requirements_hold(app: TestApp) {
         ["Vùng trồng mơ lông Thượng Yên Công"]
     );
     assert_eq!(
-        names(&geojson(&app, &format!("{GEO}/collections/growing-areas/items?area=196")).await),
+        names(&geojson(&app, &format!("{GEO}/collections/growing-areas/items?area=06832")).await),
         ["Vùng trồng mơ lông Thượng Yên Công"]
     );
     assert_eq!(
@@ -200,11 +200,59 @@ fn area(code: &str, subject: &str, geometry: Value, declared: f64) -> Value {
         "subject_id": subject, "geometry": geometry, "standards": [{"standard": "vietgap"}], "published": false})
 }
 
+/// The administrative units are a layer too: the province and its communes with their centroid
+/// and box, current ones only, found by box, level and name.
+async fn the_units_are_a_map_layer(app: TestApp) {
+    let items = format!("{GEO}/collections/admin-units/items");
+    let province = geojson(&app, &format!("{items}?level=province")).await;
+    assert_eq!(province["numberMatched"], 1);
+    let quang_ninh = &province["features"][0];
+    assert_eq!(quang_ninh["properties"]["code"], "22");
+    assert_eq!(quang_ninh["geometry"]["type"], "Point");
+    let bbox: Vec<f64> = serde_json::from_value(quang_ninh["bbox"].clone()).expect("bbox");
+    // Quảng Ninh lies between 106.4°E and 108.1°E, 20.6°N and 21.7°N, roughly.
+    assert!(bbox[0] > 106.2 && bbox[0] < 106.6 && bbox[2] > 107.9 && bbox[2] < 108.3, "{bbox:?}");
+    assert!(bbox[1] > 20.5 && bbox[1] < 20.9 && bbox[3] > 21.5 && bbox[3] < 21.8, "{bbox:?}");
+
+    let communes = geojson(&app, &format!("{items}?level=commune&limit=1000")).await;
+    assert_eq!(communes["numberMatched"], 54, "the communes of 2025; the 171 before are retired");
+    for f in communes["features"].as_array().expect("features") {
+        let b = f["bbox"].as_array().expect("every commune has a box");
+        let c = f["geometry"]["coordinates"].as_array().expect("and a centroid");
+        assert!(b[0].as_f64() <= c[0].as_f64() && c[0].as_f64() <= b[2].as_f64(), "{f}");
+    }
+    assert_eq!(geojson(&app, &format!("{items}?level=district")).await["numberMatched"], 0, "districts are retired");
+    // Around Yên Tử: the ward, not Cô Tô in the gulf.
+    let near = geojson(&app, &format!("{items}?level=commune&bbox=106.74,21.10,106.77,21.13&limit=100")).await;
+    let codes: Vec<&str> = near["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|f| f["properties"]["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"06832") && !codes.contains(&"07192"), "{codes:?}");
+    let found = geojson(&app, &format!("{items}?q=ha%20long")).await;
+    assert!(names(&found).contains(&"Phường Hạ Long".to_owned()), "{found}");
+    let id = found["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["properties"]["code"] == "06688")
+        .expect("Hạ Long")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let one = geojson(&app, &format!("{items}/{id}")).await;
+    assert_eq!(one["properties"]["name"], "Phường Hạ Long");
+    assert_problem(get(&app, &format!("{items}?level=county")).await, 400, "malformed_request").await;
+}
+both!(the_units_are_a_map_layer);
+
 async fn growing_areas_are_validated_and_scoped(app: TestApp) {
     let producer = app.token(PRODUCER).await;
     let me = app.get_json("/api/v1/auth/me", &producer).await;
     let subject = me["subject_id"].as_str().expect("bound subject").to_owned();
-    let code = "VN-22-193-06637-005-25";
+    let code = "VN-22-000-06688-005-25";
     // ≈ 1.16 ha drawn, 1.2 declared.
     let created = app
         .post_expect("/api/v1/growing-areas", &producer, &area(code, &subject, square(107.08, 20.95, 0.001), 1.2), 201)
@@ -214,7 +262,7 @@ async fn growing_areas_are_validated_and_scoped(app: TestApp) {
     assert_eq!(created["warnings"], json!([]));
     let id = created["feature"]["id"].as_str().expect("id").to_owned();
 
-    let refused = |geometry: Value| area("VN-22-193-06637-006-25", &subject, geometry, 1.2);
+    let refused = |geometry: Value| area("VN-22-000-06688-006-25", &subject, geometry, 1.2);
     let bow = json!({"type": "Polygon", "coordinates": [[[107.08, 20.95], [107.081, 20.951], [107.081, 20.95], [107.08, 20.951], [107.08, 20.95]]]});
     let crossing = assert_problem(
         app.post("/api/v1/growing-areas", &producer, &refused(bow)).send().await.expect("req"),
@@ -246,7 +294,7 @@ async fn growing_areas_are_validated_and_scoped(app: TestApp) {
         "validation_failed",
     )
     .await;
-    let small = area("VN-22-193-06637-006-25", &subject, square(107.08, 20.95, 0.001), 0.5);
+    let small = area("VN-22-000-06688-006-25", &subject, square(107.08, 20.95, 0.001), 0.5);
     let small = assert_problem(
         app.post("/api/v1/growing-areas", &producer, &small).send().await.expect("req"),
         422,
@@ -267,7 +315,7 @@ async fn growing_areas_are_validated_and_scoped(app: TestApp) {
         .post_expect(
             "/api/v1/growing-areas",
             &producer,
-            &area("VN-22-193-06637-006-25", &subject, square(107.09, 20.95, 0.001), 3.0),
+            &area("VN-22-000-06688-006-25", &subject, square(107.09, 20.95, 0.001), 3.0),
             201,
         )
         .await;
@@ -324,7 +372,7 @@ async fn growing_areas_are_validated_and_scoped(app: TestApp) {
     let tea = app.get_json("/api/v1/growing-areas?crop=tra%20hoa", &app.token("admin@ocop.demo").await).await;
     let tea_id = tea["features"][0]["id"].as_str().expect("id").to_owned();
     let tea_subject = tea["features"][0]["properties"]["subject_id"].as_str().expect("subject").to_owned();
-    let mut steal = area("VN-22-202-06739-001-24", &tea_subject, square(107.27, 21.26, 0.0035), 14.0);
+    let mut steal = area("VN-22-202-06973-001-24", &tea_subject, square(107.27, 21.26, 0.0035), 14.0);
     steal["name"] = json!("Đổi tên");
     assert_problem(
         app.put(&format!("/api/v1/growing-areas/{tea_id}"), &producer, &steal).send().await.expect("req"),
@@ -332,16 +380,16 @@ async fn growing_areas_are_validated_and_scoped(app: TestApp) {
         "not_found",
     )
     .await;
-    let uong_bi = app.token(UONG_BI).await;
+    let yen_tu = app.token(YEN_TU).await;
     assert_problem(
-        app.put(&format!("/api/v1/growing-areas/{tea_id}"), &uong_bi, &steal).send().await.expect("req"),
+        app.put(&format!("/api/v1/growing-areas/{tea_id}"), &yen_tu, &steal).send().await.expect("req"),
         403,
         "outside_area",
     )
     .await;
-    let elsewhere = area("VN-22-193-06637-007-25", &subject, square(107.08, 20.96, 0.001), 1.2);
+    let elsewhere = area("VN-22-000-06688-007-25", &subject, square(107.08, 20.96, 0.001), 1.2);
     assert_problem(
-        app.post("/api/v1/growing-areas", &uong_bi, &elsewhere).send().await.expect("req"),
+        app.post("/api/v1/growing-areas", &yen_tu, &elsewhere).send().await.expect("req"),
         403,
         "outside_area",
     )
@@ -361,17 +409,17 @@ async fn geojson_import_checks_then_writes_all_or_nothing(app: TestApp) {
     };
     let bow = json!({"type": "Polygon", "coordinates": [[[107.08, 20.95], [107.081, 20.951], [107.081, 20.95], [107.08, 20.951], [107.08, 20.95]]]});
     let mut collection = json!({"type": "FeatureCollection", "features": [
-        feature("VN-22-193-06637-010-25", square(107.08, 20.95, 0.001)),
-        feature("VN-22-193-06637-011-25", bow),
+        feature("VN-22-000-06688-010-25", square(107.08, 20.95, 0.001)),
+        feature("VN-22-000-06688-011-25", bow),
     ]});
     let report = app.post_expect("/api/v1/growing-areas/import?dry_run=true", &officer, &collection, 200).await;
     assert_eq!((report["total"].clone(), report["valid"].clone()), (json!(2), json!(1)));
     assert_eq!(report["rows"][1]["errors"][0]["field"], "features[1].geometry.coordinates[0]");
     let refused = app.post("/api/v1/growing-areas/import", &officer, &collection).send().await.expect("req");
     assert_problem(refused, 422, "validation_failed").await;
-    let public = format!("{GEO}/collections/growing-areas/items?area=193");
+    let public = format!("{GEO}/collections/growing-areas/items?area=06688");
     assert_eq!(geojson(&app, &public).await["numberMatched"], 0, "nothing was written");
-    collection["features"][1] = feature("VN-22-193-06637-011-25", square(107.09, 20.95, 0.001));
+    collection["features"][1] = feature("VN-22-000-06688-011-25", square(107.09, 20.95, 0.001));
     let done = app.post_expect("/api/v1/growing-areas/import", &officer, &collection, 201).await;
     assert_eq!(done["imported"], 2);
     assert_eq!(geojson(&app, &public).await["numberMatched"], 2);
@@ -384,8 +432,8 @@ both!(geojson_import_checks_then_writes_all_or_nothing);
 
 async fn officers_place_craft_villages_and_sales_points(app: TestApp) {
     let officer = app.token(HA_LONG).await;
-    let hong_gai = app.unit_id("06637").await;
-    let village = json!({"name": "Làng chài Cửa Vạn", "craft": "Đánh bắt và chế biến hải sản", "commune_id": hong_gai, "lon": 107.1, "lat": 20.9,
+    let ward = app.unit_id("06688").await;
+    let village = json!({"name": "Làng chài Cửa Vạn", "craft": "Đánh bắt và chế biến hải sản", "commune_id": ward, "lon": 107.1, "lat": 20.9,
         "services": [{"kind": "tour", "name": "Chèo thuyền làng chài", "price_vnd": 150000}]});
     let created = app.post_expect("/api/v1/craft-villages", &officer, &village, 201).await;
     assert_eq!(created["feature"]["geometry"]["coordinates"], json!([107.1, 20.9]));
@@ -406,9 +454,9 @@ async fn officers_place_craft_villages_and_sales_points(app: TestApp) {
         "validation_failed",
     )
     .await;
-    let uong_bi = app.token(UONG_BI).await;
+    let yen_tu = app.token(YEN_TU).await;
     assert_problem(
-        app.post("/api/v1/craft-villages", &uong_bi, &village).send().await.expect("req"),
+        app.post("/api/v1/craft-villages", &yen_tu, &village).send().await.expect("req"),
         403,
         "outside_area",
     )
@@ -421,10 +469,12 @@ async fn officers_place_craft_villages_and_sales_points(app: TestApp) {
     )
     .await;
     let point = json!({"name": "Điểm bán OCOP chợ Hạ Long", "level": "commune", "operator": "Ban quản lý chợ", "address": "Chợ Hạ Long I",
-        "commune_id": hong_gai, "lon": 107.08, "lat": 20.953});
+        "commune_id": ward, "lon": 107.08, "lat": 20.953});
     app.post_expect("/api/v1/sales-points", &officer, &point, 201).await;
     let public = geojson(&app, &format!("{GEO}/collections/craft-villages/items?q=cua%20van")).await;
     assert_eq!(public["numberMatched"], 1);
-    assert_eq!(geojson(&app, &format!("{GEO}/collections/sales-points/items?area=193")).await["numberMatched"], 2);
+    // The new point in the ward of Hạ Long; the province's own is in Hồng Gai.
+    assert_eq!(geojson(&app, &format!("{GEO}/collections/sales-points/items?area=06688")).await["numberMatched"], 1);
+    assert_eq!(geojson(&app, &format!("{GEO}/collections/sales-points/items?area=22")).await["numberMatched"], 3);
 }
 both!(officers_place_craft_villages_and_sales_points);

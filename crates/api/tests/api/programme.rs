@@ -29,9 +29,9 @@ async fn actuals_are_counted_from_the_live_data(app: TestApp) {
     assert_eq!(indicator(&before["area"], "three_four_star")["actual"], 0.0);
     assert_eq!(indicator(&before["area"], "workers_trained")["target"], 50.0);
     assert_eq!(indicator(&before["area"], "workers_trained")["actual"], 0.0, "workers, none trained yet");
-    assert_eq!(before["children"].as_array().expect("children").len(), 13);
+    assert_eq!(before["children"].as_array().expect("children").len(), 54);
 
-    // The tea of Ba Chẽ is certified 4★; a household of Uông Bí becomes an enterprise, both
+    // The tea of Ba Chẽ is certified 4★; a household of Yên Tử becomes an enterprise, both
     // on a day inside the demo's planning period, whatever today's date.
     let day = format!("{}-06-15", before["period_start"]);
     let cert = certify(&app, 75, &day).await;
@@ -53,25 +53,21 @@ async fn actuals_are_counted_from_the_live_data(app: TestApp) {
     assert_eq!(indicator(&after["area"], "products_standardised")["actual"], 1.0);
     assert_eq!(indicator(&after["area"], "five_star")["actual"], 0.0);
     assert_eq!(indicator(&after["area"], "organisations_upgraded")["actual"], 1.0);
-    assert_eq!(indicator(child(&after, "202"), "three_four_star")["actual"], 1.0);
-    assert_eq!(indicator(child(&after, "193"), "three_four_star")["actual"], 0.0);
-    assert_eq!(indicator(child(&after, "196"), "organisations_upgraded")["actual"], 1.0);
+    assert_eq!(indicator(child(&after, "06970"), "three_four_star")["actual"], 1.0);
+    assert_eq!(indicator(child(&after, "06688"), "three_four_star")["actual"], 0.0);
+    assert_eq!(indicator(child(&after, "06832"), "organisations_upgraded")["actual"], 1.0);
     // Nothing of this happened in 2021–2025.
     let earlier = app.get_json("/api/v1/programme/progress?period_end=2025", &admin).await;
     assert_eq!(earlier["period_start"], 2021);
     assert_eq!(indicator(&earlier["area"], "three_four_star")["actual"], 0.0);
     assert_eq!(indicator(&earlier["area"], "three_four_star")["trend"], "behind");
 
-    // A district target, and the district's own view.
-    let ba_che = app.unit_id("202").await;
+    // A commune's target, and the commune's own view.
+    let ba_che = app.unit_id("06970").await;
     let target = json!({"area_id": ba_che, "period_start": 2026, "period_end": 2030, "indicator": "three_four_star", "value": 3});
-    let district = app.token("halong@ocop.demo").await;
-    assert_problem(
-        app.put("/api/v1/programme/targets", &district, &target).send().await.expect("req"),
-        403,
-        "forbidden",
-    )
-    .await;
+    let ward = app.token("halong@ocop.demo").await;
+    assert_problem(app.put("/api/v1/programme/targets", &ward, &target).send().await.expect("req"), 403, "forbidden")
+        .await;
     let mut bad = target.clone();
     bad["indicator"] = json!("workers_trained");
     bad["value"] = json!(120);
@@ -83,18 +79,17 @@ async fn actuals_are_counted_from_the_live_data(app: TestApp) {
     .await;
     assert_eq!(refused["errors"][0]["field"], "value");
     assert_eq!(app.put("/api/v1/programme/targets", &officer, &target).send().await.expect("req").status(), 200);
-    let district_view = app.get_json("/api/v1/programme/progress?period_end=2030&area=202", &admin).await;
-    let tea = indicator(&district_view["area"], "three_four_star");
+    let commune_view = app.get_json("/api/v1/programme/progress?period_end=2030&area=06970", &admin).await;
+    let tea = indicator(&commune_view["area"], "three_four_star");
     assert_eq!(
         (tea["target"].clone(), tea["actual"].clone(), tea["percent"].clone()),
         (json!(3.0), json!(1.0), json!(33.3))
     );
 
     // Officers see their own area only; producers do not plan the programme.
-    let own = app.get_json("/api/v1/programme/progress?period_end=2030", &district).await;
-    assert_eq!(own["area"]["area"]["code"], "193");
-    assert_problem(app.get(&format!("{path}&area=202"), &district).send().await.expect("req"), 403, "outside_area")
-        .await;
+    let own = app.get_json("/api/v1/programme/progress?period_end=2030", &ward).await;
+    assert_eq!(own["area"]["area"]["code"], "06688");
+    assert_problem(app.get(&format!("{path}&area=06970"), &ward).send().await.expect("req"), 403, "outside_area").await;
     let producer = app.token("chuthe@ocop.demo").await;
     assert_problem(app.get(path, &producer).send().await.expect("req"), 403, "forbidden").await;
 

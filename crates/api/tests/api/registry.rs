@@ -7,7 +7,7 @@ use crate::helpers::{TestApp, assert_problem};
 
 pub const PRODUCER: &str = "chuthe@ocop.demo";
 pub const HA_LONG: &str = "halong@ocop.demo";
-pub const UONG_BI: &str = "uongbi@ocop.demo";
+pub const YEN_TU: &str = "yentu@ocop.demo";
 
 /// The id of the first product found by a search.
 pub async fn product_id(app: &TestApp, token: &str, q: &str) -> String {
@@ -25,15 +25,15 @@ fn subject_body(commune_id: &str) -> Value {
     json!({
         "legal_form": "household", "name": "Hộ kinh doanh Lê Thị Mai", "tax_code": "5702223334",
         "representative": "Lê Thị Mai", "phone": "+84 912 000 111", "email": "Mai.Le@Gmail.com",
-        "address": "Thôn 3, xã Thống Nhất", "commune_id": commune_id, "founded_on": "2020-01-15",
+        "address": "Tổ 3, phường Hạ Long", "commune_id": commune_id, "founded_on": "2020-01-15",
         "members": 3, "employees": 5
     })
 }
 
 async fn subjects_are_validated_created_and_upgraded(app: TestApp) {
     let officer = app.token(HA_LONG).await;
-    let thong_nhat = app.unit_id("06649").await;
-    let mut bad = subject_body(&thong_nhat);
+    let ha_long = app.unit_id("06688").await;
+    let mut bad = subject_body(&ha_long);
     bad["tax_code"] = json!("12345");
     bad["phone"] = json!("abc");
     bad["founded_on"] = json!("2999-01-01");
@@ -48,16 +48,16 @@ async fn subjects_are_validated_created_and_upgraded(app: TestApp) {
     for field in ["tax_code", "phone", "founded_on"] {
         assert!(fields.contains(&field), "{field} in {fields:?}");
     }
-    // Outside the officer's district.
-    let outside = subject_body(&app.unit_id("06688").await);
+    // Outside the officer's ward.
+    let outside = subject_body(&app.unit_id("06832").await);
     assert_problem(app.post("/api/v1/subjects", &officer, &outside).send().await.expect("req"), 403, "outside_area")
         .await;
 
-    let created = app.post_expect("/api/v1/subjects", &officer, &subject_body(&thong_nhat), 201).await;
+    let created = app.post_expect("/api/v1/subjects", &officer, &subject_body(&ha_long), 201).await;
     assert_eq!(created["phone"], "0912000111");
     assert_eq!(created["email"], "mai.le@gmail.com");
-    assert_eq!(created["commune"]["code"], "06649");
-    let again = app.post("/api/v1/subjects", &officer, &subject_body(&thong_nhat)).send().await.expect("req");
+    assert_eq!(created["commune"]["code"], "06688");
+    let again = app.post("/api/v1/subjects", &officer, &subject_body(&ha_long)).send().await.expect("req");
     assert_problem(again, 409, "already_exists").await;
 
     let id = created["id"].as_str().expect("id");
@@ -79,7 +79,7 @@ async fn subjects_are_validated_created_and_upgraded(app: TestApp) {
     assert_eq!(upgraded["legal_form"], "enterprise");
     assert_eq!(upgraded["upgrades"][0]["from_form"], "household");
     // Details are replaced as a whole; the legal form stays.
-    let mut edit = subject_body(&thong_nhat);
+    let mut edit = subject_body(&ha_long);
     edit["name"] = json!("Công ty TNHH Mai Thống Nhất");
     let edited: Value = app
         .put(&format!("/api/v1/subjects/{id}"), &officer, &edit)
@@ -146,21 +146,21 @@ async fn products_get_codes_and_are_found_without_diacritics(app: TestApp) {
     assert_eq!(fields, ["gtin", "classification_node_id"]);
     body["classification_node_id"] = fish;
     body["gtin"] = json!("8934588012112");
-    // The sequence goes on from the commune's products registered this year (two of Hồng Gai in
+    // The sequence goes on from the commune's products registered this year (two of Hạ Long in
     // the demo when run in its own year, none later): counted from the fixture, not the calendar.
     let year = chrono::Utc::now().format("%Y").to_string();
-    let hong_gai = app.unit_id("06637").await;
-    let before = app.get_json(&format!("/api/v1/products?area_id={hong_gai}&limit=100"), &officer).await;
+    let ward = app.unit_id("06688").await;
+    let before = app.get_json(&format!("/api/v1/products?area_id={ward}&limit=100"), &officer).await;
     let this_year = before["items"]
         .as_array()
         .expect("items")
         .iter()
         .filter(|p| {
-            p["code"].as_str().is_some_and(|c| c.starts_with("22-193-06637-") && c.ends_with(&format!("-{year}")))
+            p["code"].as_str().is_some_and(|c| c.starts_with("22-000-06688-") && c.ends_with(&format!("-{year}")))
         })
         .count();
     let created = app.post_expect("/api/v1/products", &officer, &body, 201).await;
-    assert_eq!(created["code"], format!("22-193-06637-{:03}-{year}", this_year + 1));
+    assert_eq!(created["code"], format!("22-000-06688-{:03}-{year}", this_year + 1));
     assert_eq!(created["group_code"], "1");
     let again = app.post("/api/v1/products", &officer, &body).send().await.expect("req");
     assert_problem(again, 409, "already_exists").await; // the GTIN is taken

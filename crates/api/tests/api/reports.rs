@@ -30,7 +30,7 @@ async fn reports_count_the_live_data_within_the_callers_area(app: TestApp) {
     assert_eq!(total[6], 1.0);
     let registered = app.get_json("/api/v1/products?limit=1", &province).await["total"].as_f64().expect("total");
     assert_eq!(total[2], registered);
-    assert_eq!(row(&products, "Huyện Ba Chẽ")[4], 1.0);
+    assert_eq!(row(&products, "Xã Ba Chẽ")[4], 1.0);
 
     let certs = app.get_json("/api/v1/reports/certificates", &province).await;
     assert_eq!(certs["rows"].as_array().expect("rows").len(), 1);
@@ -47,19 +47,16 @@ async fn reports_count_the_live_data_within_the_callers_area(app: TestApp) {
         app.get_json("/api/v1/applications?limit=1", &province).await["total"].as_f64().expect("total")
     );
 
-    // A district officer's report covers only their district: Hạ Long has no certified product.
-    let district = app.token("halong@ocop.demo").await;
-    let mine = app.get_json("/api/v1/reports/products", &district).await;
+    // A commune officer's report covers only their ward: Hạ Long has no certified product.
+    let ward = app.token("halong@ocop.demo").await;
+    let mine = app.get_json("/api/v1/reports/products", &ward).await;
     assert!(mine["caption"].as_str().expect("caption").contains("Hạ Long"), "{mine}");
     let mine_total = mine["rows"].as_array().expect("rows").last().expect("total").clone();
     assert_eq!(mine_total[6], 0.0);
     assert!(mine_total[2].as_f64().expect("n") < registered);
-    assert_eq!(
-        app.get_json("/api/v1/reports/certificates", &district).await["rows"].as_array().expect("rows").len(),
-        0
-    );
+    assert_eq!(app.get_json("/api/v1/reports/certificates", &ward).await["rows"].as_array().expect("rows").len(), 0);
     assert_problem(
-        app.get("/api/v1/reports/products?area=202", &district).send().await.expect("req"),
+        app.get("/api/v1/reports/products?area=06970", &ward).send().await.expect("req"),
         403,
         "outside_area",
     )

@@ -279,9 +279,8 @@ async fn three_members_score_blind_and_the_chair_finalizes(app: TestApp) {
     let officer = app.token(PROVINCE).await;
     let issue = json!({"item_id": s.item, "decision_number": "3456/QĐ-UBND", "decision_date": "2026-11-22",
         "issuing_body": "Ủy ban nhân dân tỉnh Quảng Ninh"});
-    let district = app.token("halong@ocop.demo").await;
-    assert_problem(app.post("/api/v1/certificates", &district, &issue).send().await.expect("req"), 403, "forbidden")
-        .await;
+    let ward = app.token("halong@ocop.demo").await;
+    assert_problem(app.post("/api/v1/certificates", &ward, &issue).send().await.expect("req"), 403, "forbidden").await;
     let cert = app.post_expect("/api/v1/certificates", &officer, &issue, 201).await;
     assert_eq!(cert["star"], 4);
     assert_eq!(cert["status"], "active");
@@ -407,7 +406,7 @@ async fn only_present_members_of_the_council_score(app: TestApp) {
     let council = demo_council(&app, &admin).await;
     let council_id = id(&council);
     // A fourth member, absent: three of four present is 75%, enough.
-    let fourth = app.get_json("/api/v1/users?q=uong%20bi", &admin).await;
+    let fourth = app.get_json("/api/v1/users?q=yen%20tu", &admin).await;
     let fourth_user = fourth["items"][0]["id"].clone();
     let council = app
         .post_expect(
@@ -432,7 +431,7 @@ async fn only_present_members_of_the_council_score(app: TestApp) {
     assert_problem(refused.send().await.expect("req"), 422, "validation_failed").await;
     let members = council["members"].as_array().expect("members");
     let present: Vec<Value> =
-        members.iter().filter(|m| m["email"] != "uongbi@ocop.demo").map(|m| m["id"].clone()).collect();
+        members.iter().filter(|m| m["email"] != "yentu@ocop.demo").map(|m| m["id"].clone()).collect();
     let chair_only: Vec<Value> = members.iter().filter(|m| m["role"] == "chair").map(|m| m["id"].clone()).collect();
 
     let queue = app.get_json(&format!("/api/v1/councils/{council_id}/queue"), &admin).await;
@@ -470,7 +469,7 @@ async fn only_present_members_of_the_council_score(app: TestApp) {
 
     // Quorum: everyone but the fourth member, who then may not score.
     assert_eq!(app.put(&attendance, &admin, &json!({"present": present})).send().await.expect("req").status(), 200);
-    let absent = app.token("uongbi@ocop.demo").await;
+    let absent = app.token("yentu@ocop.demo").await;
     assert_problem(submit(&app, &absent, &item, &answers).await, 403, "not_a_scorer").await;
     // Someone outside the council does not even see the session.
     let outsider = app.token("halong@ocop.demo").await;
@@ -585,7 +584,17 @@ async fn certificates_expire_after_36_months_and_are_listed_before(app: TestApp)
 both!(certificates_expire_after_36_months_and_are_listed_before);
 
 /// The 2019 rules: products enter at the district council, which forwards 50 points and more.
+/// The demo stands on the two levels of 2025; here the tea's application is placed as a
+/// deployment on three levels has it, in Thanh Sơn of the district of Ba Chẽ.
 async fn the_three_level_rules_start_at_the_district(app: TestApp) {
+    use ocop_persistence::ConnectionTrait;
+    app.db
+        .execute_unprepared(
+            "UPDATE applications SET area_path = '/22/202/06973/' \
+             WHERE area_path = '/22/06970/' AND status = 'submitted_for_evaluation'",
+        )
+        .await
+        .expect("placed on three levels");
     let admin = app.token(ADMIN).await;
     let province = demo_council(&app, &admin).await;
     assert_eq!(app.get_json(&format!("/api/v1/councils/{}/queue", id(&province)), &admin).await, json!([]));

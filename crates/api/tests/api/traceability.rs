@@ -79,7 +79,7 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     )
     .await;
 
-    // Who sees it: the producer and the officer of its area; not another producer, not Uông Bí.
+    // Who sees it: the producer and the officer of its area; not another producer, not Yên Tử.
     let admin = app.token("admin@ocop.demo").await;
     let coop = app.get_json("/api/v1/subjects?q=duoc%20lieu%20ba%20che", &admin).await["items"][0]["id"].clone();
     app.post_expect("/api/v1/users", &admin, &json!({"email": "other@ocop.demo", "display_name": "HTX khác", "password": DEMO_PASSWORD, "role": "producer", "subject_id": coop}), 201).await;
@@ -89,8 +89,8 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     assert_eq!(app.get_json("/api/v1/batches", &other).await["total"], 0);
     let area =
         product["area_path"].as_str().or_else(|| product["commune"]["path"].as_str()).unwrap_or_default().to_owned();
-    let officer = if area.starts_with("/22/193/") { "halong@ocop.demo" } else { "uongbi@ocop.demo" };
-    let outsider = if officer == "halong@ocop.demo" { "uongbi@ocop.demo" } else { "halong@ocop.demo" };
+    let officer = if area.starts_with("/22/06688/") { "halong@ocop.demo" } else { "yentu@ocop.demo" };
+    let outsider = if officer == "halong@ocop.demo" { "yentu@ocop.demo" } else { "halong@ocop.demo" };
     app.get_json(&format!("/api/v1/batches/{id}"), &app.token(officer).await).await;
     assert_problem(
         app.get(&format!("/api/v1/batches/{id}"), &app.token(outsider).await).send().await.expect("req"),
@@ -270,7 +270,7 @@ async fn a_batch_s_stamps_trace_to_its_record(app: TestApp) {
     assert_eq!(alerts.len(), 2, "{inbox}");
     assert!(alerts.iter().any(|n| n["body_vi"].as_str().is_some_and(|b| b.contains(&code))));
     assert_eq!(app.get_json("/api/v1/notifications", &other).await["total"], 0);
-    // With no districts since July 2025, the province's officers hear what district officers do.
+    // With no districts since July 2025, the province's officers are told too.
     let province = app.get_json("/api/v1/notifications", &app.token("tinh@ocop.demo").await).await;
     let told = province["items"].as_array().expect("items").iter().filter(|n| n["kind"] == "counterfeit_alert").count();
     assert_eq!(told, 2, "{province}");
@@ -384,7 +384,7 @@ async fn scans_are_written_whole(app: TestApp) {
     use chrono::SubsecRound;
     // PostgreSQL keeps microseconds.
     let at = chrono::Utc::now().trunc_subsecs(6) - chrono::Duration::minutes(5);
-    let area: std::sync::Arc<str> = "/22/193/".into();
+    let area: std::sync::Arc<str> = "/22/06688/".into();
     let stamps: Vec<(String, i64)> = (0..3).map(|i| (format!("TEST{i:010}"), i)).collect();
     insert_stamps(&app.db, uuid::Uuid::nil(), &stamps).await.expect("stamps");
     // 256 + 64 + 16 + 4 + 1 + 1: every statement size, one of them twice; three stamps.
@@ -402,7 +402,7 @@ async fn scans_are_written_whole(app: TestApp) {
         .collect();
     insert_scans(&app.db, &rows).await.expect("written");
     insert_scans(&app.db, &[]).await.expect("nothing to write");
-    let stored = stamp_scan::Entity::find().filter(stamp_scan::Column::AreaPath.eq("/22/193/"));
+    let stored = stamp_scan::Entity::find().filter(stamp_scan::Column::AreaPath.eq("/22/06688/"));
     assert_eq!(stored.clone().count(&app.db).await.expect("count"), 342);
     let since = stored.clone().filter(stamp_scan::Column::ScannedAt.gte(at + chrono::Duration::milliseconds(300)));
     assert_eq!(since.count(&app.db).await.expect("count"), 42);
@@ -422,7 +422,7 @@ async fn scans_are_written_whole(app: TestApp) {
     insert_scans(&app.db, &again).await.expect("written");
     assert_eq!(
         stamp_scan::Entity::find()
-            .filter(stamp_scan::Column::AreaPath.eq("/22/193/"))
+            .filter(stamp_scan::Column::AreaPath.eq("/22/06688/"))
             .count(&app.db)
             .await
             .expect("count"),
@@ -501,7 +501,7 @@ async fn scan_statistics_count_vietnamese_days(app: TestApp) {
             id: ocop_persistence::new_id(),
             code: "STAT0000000001".to_owned(),
             product_id: product,
-            area_path: "/22/193/06637/".into(),
+            area_path: "/22/06688/".into(),
             scanned_at: *t,
             place: None,
             device_class: "mobile",
@@ -513,7 +513,7 @@ async fn scan_statistics_count_vietnamese_days(app: TestApp) {
     assert_eq!(stats["total"], 5, "the scan of ten days ago is outside the five days");
     assert_eq!(stats["by_day"], json!([{"day": day.to_string(), "scans": 2}, {"day": next.to_string(), "scans": 3}]));
     assert_eq!(stats["by_product"], json!([{"product_id": product, "scans": 5}]));
-    assert_eq!(stats["by_area"], json!([{"area_path": "/22/193/06637/", "scans": 5}]));
+    assert_eq!(stats["by_area"], json!([{"area_path": "/22/06688/", "scans": 5}]));
 }
 both!(scan_statistics_count_vietnamese_days);
 
@@ -613,10 +613,10 @@ async fn photos_and_lab_reports(app: TestApp) {
     )
     .await;
     let area = product["commune"]["path"].as_str().expect("path").to_owned();
-    let (officer, outsider) = if area.starts_with("/22/193/") {
-        ("halong@ocop.demo", "uongbi@ocop.demo")
+    let (officer, outsider) = if area.starts_with("/22/06688/") {
+        ("halong@ocop.demo", "yentu@ocop.demo")
     } else {
-        ("uongbi@ocop.demo", "halong@ocop.demo")
+        ("yentu@ocop.demo", "halong@ocop.demo")
     };
     let officer = app.token(officer).await;
     let read = app.get(&report_path, &officer).send().await.expect("download");

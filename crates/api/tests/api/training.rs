@@ -28,8 +28,10 @@ async fn completions_feed_the_training_targets(app: TestApp) {
 
     // Hand count of who there is to train: subjects and their workers in Ba Chẽ, officer accounts.
     let subjects = app.get_json("/api/v1/subjects?limit=200", &admin).await["items"].as_array().expect("items").clone();
-    let in_ba_che: Vec<&Value> =
-        subjects.iter().filter(|s| s["commune"]["path"].as_str().is_some_and(|p| p.starts_with("/22/202/"))).collect();
+    let in_ba_che: Vec<&Value> = subjects
+        .iter()
+        .filter(|s| s["commune"]["path"].as_str().is_some_and(|p| p.starts_with("/22/06970/")))
+        .collect();
     assert!(!in_ba_che.is_empty());
     let workers_ba_che: i64 = in_ba_che.iter().map(|s| s["employees"].as_i64().unwrap_or(0)).sum();
     let users = app.get_json("/api/v1/users?limit=200", &admin).await["items"].as_array().expect("items").clone();
@@ -96,9 +98,9 @@ async fn completions_feed_the_training_targets(app: TestApp) {
 
     let after = app.get_json(path, &admin).await;
     let share = |n: f64, d: f64| (n / d * 1000.0).round() / 10.0;
-    assert_eq!(indicator(child(&after, "202"), "workers_trained")["actual"], share(1.0, workers_ba_che as f64));
+    assert_eq!(indicator(child(&after, "06970"), "workers_trained")["actual"], share(1.0, workers_ba_che as f64));
     // The leader attended but has not completed: not counted until completion is recorded.
-    assert_eq!(indicator(child(&after, "202"), "leaders_trained")["actual"], 0.0);
+    assert_eq!(indicator(child(&after, "06970"), "leaders_trained")["actual"], 0.0);
     assert_eq!(indicator(&after["area"], "officials_trained")["actual"], share(1.0, officials as f64));
     let leader_id = leader_row["id"].as_str().expect("id");
     app.put(&format!("{people}/{leader_id}"), &province, &json!({"attended": true, "completed": true}))
@@ -106,22 +108,22 @@ async fn completions_feed_the_training_targets(app: TestApp) {
         .await
         .expect("req");
     let done = app.get_json(path, &admin).await;
-    assert_eq!(indicator(child(&done, "202"), "leaders_trained")["actual"], share(1.0, in_ba_che.len() as f64));
-    assert_eq!(indicator(child(&done, "193"), "leaders_trained")["actual"], 0.0);
+    assert_eq!(indicator(child(&done, "06970"), "leaders_trained")["actual"], share(1.0, in_ba_che.len() as f64));
+    assert_eq!(indicator(child(&done, "06688"), "leaders_trained")["actual"], 0.0);
 
-    // Scope: a district officer of Hạ Long sees the province's course (organised above it) but
+    // Scope: the officer of the ward of Hạ Long sees the province's course (organised above it) but
     // cannot change it; a producer sees no courses at all.
-    let district = app.token("halong@ocop.demo").await;
-    app.get_json(&format!("/api/v1/training/courses/{id}"), &district).await;
+    let ward = app.token("halong@ocop.demo").await;
+    app.get_json(&format!("/api/v1/training/courses/{id}"), &ward).await;
     assert_problem(
-        app.post(&people, &district, &json!({"kind": "leader", "subject_id": tea["id"]})).send().await.expect("req"),
+        app.post(&people, &ward, &json!({"kind": "leader", "subject_id": tea["id"]})).send().await.expect("req"),
         403,
         "outside_area",
     )
     .await;
     let producer = app.token("chuthe@ocop.demo").await;
     assert_problem(app.get("/api/v1/training/courses", &producer).send().await.expect("req"), 403, "forbidden").await;
-    let listed = app.get_json(&format!("/api/v1/training/courses?year={year}&q=ky%20nang"), &district).await;
+    let listed = app.get_json(&format!("/api/v1/training/courses?year={year}&q=ky%20nang"), &ward).await;
     assert_eq!(listed["total"], 1);
     assert_eq!(listed["items"][0]["completed"], 3);
     // Audited.
@@ -135,9 +137,9 @@ both!(completions_feed_the_training_targets);
 
 async fn funding_lines_and_totals(app: TestApp) {
     let province = app.token("tinh@ocop.demo").await;
-    let district = app.token("halong@ocop.demo").await;
-    let ha_long = app.unit_id("193").await;
-    let ba_che = app.unit_id("202").await;
+    let ward = app.token("halong@ocop.demo").await;
+    let ha_long = app.unit_id("06688").await;
+    let ba_che = app.unit_id("06970").await;
     let line = |area: &str, source: &str, activity: &str, planned: i64, allocated: i64, disbursed: i64| {
         json!({"year": 2027, "area_id": area, "source": source, "activity": activity, "description": "Hỗ trợ chủ thể OCOP",
             "planned_vnd": planned, "allocated_vnd": allocated, "disbursed_vnd": disbursed})
@@ -157,9 +159,9 @@ async fn funding_lines_and_totals(app: TestApp) {
     )
     .await;
     let created = app
-        .post_expect("/api/v1/funding/lines", &district, &line(&ha_long, "central", "fairs", 100_000_000, 0, 0), 201)
+        .post_expect("/api/v1/funding/lines", &ward, &line(&ha_long, "central", "fairs", 100_000_000, 0, 0), 201)
         .await;
-    // Over-disbursed, unknown source, another district's line.
+    // Over-disbursed, unknown source, another commune's line.
     for (body, field) in [
         (line(&ha_long, "provincial", "training", 10, 10, 20), "disbursed_vnd"),
         (line(&ha_long, "bank", "training", 10, 10, 0), "source"),
@@ -173,10 +175,7 @@ async fn funding_lines_and_totals(app: TestApp) {
         assert_eq!(p["errors"][0]["field"], field);
     }
     assert_problem(
-        app.post("/api/v1/funding/lines", &district, &line(&ba_che, "own", "other", 1, 0, 0))
-            .send()
-            .await
-            .expect("req"),
+        app.post("/api/v1/funding/lines", &ward, &line(&ba_che, "own", "other", 1, 0, 0)).send().await.expect("req"),
         403,
         "outside_area",
     )
@@ -188,15 +187,15 @@ async fn funding_lines_and_totals(app: TestApp) {
     assert_eq!(all["total"]["disbursement_rate"], 50.0);
     assert_eq!(all["state_budget"]["planned_vnd"], 600_000_000);
     assert_eq!(all["non_state"]["planned_vnd"], 200_000_000);
-    let mine = app.get_json("/api/v1/funding/summary", &district).await;
+    let mine = app.get_json("/api/v1/funding/summary", &ward).await;
     assert_eq!(mine["total"]["planned_vnd"], 600_000_000, "Hạ Long sees only its own lines");
-    assert_eq!(app.get_json("/api/v1/funding/lines", &district).await["total"], 2);
+    assert_eq!(app.get_json("/api/v1/funding/lines", &ward).await["total"], 2);
     // An update is audited with the earlier amounts.
     let id = created["id"].as_str().expect("id");
     let saved = app
         .put(
             &format!("/api/v1/funding/lines/{id}"),
-            &district,
+            &ward,
             &line(&ha_long, "central", "fairs", 100_000_000, 80_000_000, 50_000_000),
         )
         .send()

@@ -237,28 +237,34 @@ async fn records_follow_their_commune_when_units_are_reorganised_postgres() {
     records_follow_their_commune_when_units_are_reorganised(Backend::Postgres).await;
 }
 
-/// Through the API: an admin merges Hồng Gai into Bãi Cháy, previews the reorganisation, runs it;
-/// the old name still finds the ward and leads to its successor.
+/// Through the API: an admin merges the ward of Hạ Long into Hồng Gai from 1 January 2026,
+/// previews the reorganisation, runs it; the old name still finds the ward and leads to its
+/// successor.
 async fn admins_reorganise_and_an_old_name_leads_to_its_successor(app: crate::helpers::TestApp) {
     use serde_json::json;
     let admin = app.token("admin@ocop.demo").await;
-    let hong_gai = app.unit_id("06637").await;
-    let bai_chay = app.unit_id("06640").await;
-    let in_hong_gai = app.get_json(&format!("/api/v1/subjects?area_id={hong_gai}"), &admin).await["total"].clone();
-    assert!(in_hong_gai.as_u64().is_some_and(|n| n > 0), "the demo has subjects in Hồng Gai");
+    let ha_long = app.unit_id("06688").await;
+    let hong_gai = app.unit_id("06685").await;
+    let in_ha_long = app.get_json(&format!("/api/v1/subjects?area_id={ha_long}"), &admin).await["total"].clone();
+    assert!(in_ha_long.as_u64().is_some_and(|n| n > 0), "the demo has subjects in Hạ Long");
     app.post_expect(
-        &format!("/api/v1/admin-units/{hong_gai}/retire"),
+        &format!("/api/v1/admin-units/{ha_long}/retire"),
         &admin,
-        &json!({"valid_to": "2025-07-01", "replaced_by_id": bai_chay, "reason": "Sáp nhập vào Phường Bãi Cháy"}),
+        &json!({"valid_to": "2026-01-01", "replaced_by_id": hong_gai, "reason": "Sáp nhập vào Phường Hồng Gai"}),
         200,
     )
     .await;
-    let found = app.get_json("/api/v1/admin-units?q=hong%20gai&include_retired=true", &admin).await;
-    let old = found["items"].as_array().expect("items").iter().find(|u| u["code"] == "06637").expect("the old ward");
-    assert_eq!(old["replaced_by"]["code"], "06640", "{old}");
+    let found = app.get_json("/api/v1/admin-units?q=ha%20long&include_retired=true", &admin).await;
+    let old = found["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|u| u["code"] == "06688" && u["name"] == "Phường Hạ Long")
+        .expect("the old ward");
+    assert_eq!(old["replaced_by"]["code"], "06685", "{old}");
 
     let officer = app.token("tinh@ocop.demo").await;
-    let body = json!({"effective": "2025-07-01", "dry_run": true});
+    let body = json!({"effective": "2026-01-01", "dry_run": true});
     crate::helpers::assert_problem(
         app.post("/api/v1/admin-units/reorganisations", &officer, &body).send().await.expect("req"),
         403,
@@ -269,18 +275,18 @@ async fn admins_reorganise_and_an_old_name_leads_to_its_successor(app: crate::he
     assert_eq!(preview["units"], 1);
     let subjects =
         preview["moved"].as_array().expect("moved").iter().find(|m| m["table"] == "subjects").expect("subjects");
-    assert_eq!(subjects["count"], in_hong_gai);
-    assert_eq!(app.get_json(&format!("/api/v1/subjects?area_id={hong_gai}"), &admin).await["total"], in_hong_gai);
+    assert_eq!(subjects["count"], in_ha_long);
+    assert_eq!(app.get_json(&format!("/api/v1/subjects?area_id={ha_long}"), &admin).await["total"], in_ha_long);
 
     let before =
-        app.get_json(&format!("/api/v1/subjects?area_id={bai_chay}"), &admin).await["total"].as_u64().expect("n");
+        app.get_json(&format!("/api/v1/subjects?area_id={hong_gai}"), &admin).await["total"].as_u64().expect("n");
     let done =
-        app.post_expect("/api/v1/admin-units/reorganisations", &admin, &json!({"effective": "2025-07-01"}), 200).await;
+        app.post_expect("/api/v1/admin-units/reorganisations", &admin, &json!({"effective": "2026-01-01"}), 200).await;
     assert_eq!(done["dry_run"], false);
-    assert_eq!(app.get_json(&format!("/api/v1/subjects?area_id={hong_gai}"), &admin).await["total"], 0);
+    assert_eq!(app.get_json(&format!("/api/v1/subjects?area_id={ha_long}"), &admin).await["total"], 0);
     let after =
-        app.get_json(&format!("/api/v1/subjects?area_id={bai_chay}"), &admin).await["total"].as_u64().expect("n");
-    assert_eq!(after, before + in_hong_gai.as_u64().expect("n"));
+        app.get_json(&format!("/api/v1/subjects?area_id={hong_gai}"), &admin).await["total"].as_u64().expect("n");
+    assert_eq!(after, before + in_ha_long.as_u64().expect("n"));
     let audit = app.get_json("/api/v1/audit?entity_type=admin_unit", &admin).await;
     assert!(
         audit["items"].as_array().expect("items").iter().any(|e| e["action"] == "admin_units.reorganise"),

@@ -16,9 +16,9 @@ both!(only_admins_manage_users);
 
 async fn admins_create_officers_bound_to_units_of_their_level(app: TestApp) {
     let admin = app.token("admin@ocop.demo").await;
-    let commune = app.unit_id("06649").await;
-    let district = app.unit_id("193").await;
-    let wrong_level = json!({"email": "can.bo@quangninh.gov.vn", "display_name": "Trần Thị Bình", "password": "Thống Nhất 2026", "role": "commune_officer", "admin_unit_id": district});
+    let commune = app.unit_id("07060").await; // Xã Thống Nhất
+    let province = app.unit_id("22").await;
+    let wrong_level = json!({"email": "can.bo@quangninh.gov.vn", "display_name": "Trần Thị Bình", "password": "Thống Nhất 2026", "role": "commune_officer", "admin_unit_id": province});
     let body = assert_problem(
         app.post("/api/v1/users", &admin, &wrong_level).send().await.expect("create"),
         422,
@@ -52,7 +52,7 @@ async fn admins_create_officers_bound_to_units_of_their_level(app: TestApp) {
     assert_eq!(created.status(), 201);
     let user: Value = created.json().await.expect("json");
     assert_eq!(user["email"], "can.bo@quangninh.gov.vn");
-    assert_eq!(user["admin_unit"]["code"], "06649");
+    assert_eq!(user["admin_unit"]["code"], "07060");
     assert!(user.get("password_hash").is_none());
     assert_problem(app.post("/api/v1/users", &admin, &good).send().await.expect("create"), 409, "already_exists").await;
     // The new officer can sign in.
@@ -69,12 +69,12 @@ async fn users_are_listed_searched_and_edited(app: TestApp) {
     assert_eq!(all["items"][0]["email"], "admin@ocop.demo");
     let found: Value = app.get_json("/api/v1/users?q=ha%20long", &admin).await;
     assert_eq!(found["total"], 1);
-    assert_eq!(found["items"][0]["admin_unit"]["name"], "Thành phố Hạ Long");
-    let officers: Value = app.get_json("/api/v1/users?role=district_officer", &admin).await;
+    assert_eq!(found["items"][0]["admin_unit"]["name"], "Phường Hạ Long");
+    let officers: Value = app.get_json("/api/v1/users?role=commune_officer", &admin).await;
     assert_eq!(officers["total"], 2);
 
     let id = found["items"][0]["id"].as_str().expect("id");
-    let uong_bi = app.unit_id("196").await;
+    let uong_bi = app.unit_id("06811").await;
     let moved: Value = app
         .patch(
             &format!("/api/v1/users/{id}"),
@@ -87,7 +87,7 @@ async fn users_are_listed_searched_and_edited(app: TestApp) {
         .json()
         .await
         .expect("json");
-    assert_eq!(moved["admin_unit"]["code"], "196");
+    assert_eq!(moved["admin_unit"]["code"], "06811");
     let unbind =
         app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"admin_unit_id": null})).send().await.expect("patch");
     assert_problem(unbind, 422, "validation_failed").await;

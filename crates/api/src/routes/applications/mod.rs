@@ -41,7 +41,7 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0", "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
-    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-193-06637-001-2026", "name": "Chả mực Hạ Long"},
+    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-000-06688-001-2026", "name": "Chả mực Hạ Long"},
     "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "group_code": "1",
     "status": "plan_submitted", "stage": "business_plan", "dossier_version": 1, "returned_reason": null,
     "status_changed_at": "2026-06-02T03:00:00Z", "deadline": "2026-06-30", "overdue": false, "created_at": "2026-04-02T03:00:00Z",
@@ -129,7 +129,7 @@ impl Context {
 
 /// One move in an application's history.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ed0", "action": "return", "from_status": "plan_submitted", "to_status": "idea_registered", "note": "Phương án chưa có kế hoạch tài chính", "actor_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12", "actor_name": "Cán bộ TP Hạ Long (demo)", "occurred_at": "2026-06-03T02:00:00Z"}))]
+#[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ed0", "action": "return", "from_status": "plan_submitted", "to_status": "idea_registered", "note": "Phương án chưa có kế hoạch tài chính", "actor_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e12", "actor_name": "Cán bộ phường Hạ Long (demo)", "occurred_at": "2026-06-03T02:00:00Z"}))]
 pub struct ApplicationEvent {
     pub id: Uuid,
     /// `register`, one of the moves, or `seed`.
@@ -243,7 +243,7 @@ impl StageCompleteness {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0", "cycle_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8eb0",
-    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-193-06637-001-2026", "name": "Chả mực Hạ Long"},
+    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-000-06688-001-2026", "name": "Chả mực Hạ Long"},
     "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "group_code": "1",
     "status": "idea_registered", "stage": "idea_registration", "dossier_version": 1, "returned_reason": null,
     "status_changed_at": "2026-04-02T03:00:00Z", "deadline": "2026-04-30", "overdue": false, "created_at": "2026-04-02T03:00:00Z",

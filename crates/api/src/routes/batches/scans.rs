@@ -29,7 +29,7 @@ pub struct ProductCount {
 
 /// Scans of one area (commune path).
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"area_path": "/22/202/06739/", "scans": 6}))]
+#[schema(example = json!({"area_path": "/22/06970/", "scans": 6}))]
 pub struct AreaCount {
     pub area_path: String,
     pub scans: u64,
@@ -66,7 +66,7 @@ pub struct PlacedScan {
 /// Scan statistics and counterfeit alerts.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"total": 6, "by_day": [{"day": "2026-12-03", "scans": 6}], "by_product": [{"product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "scans": 6}],
-    "by_area": [{"area_path": "/22/202/06739/", "scans": 6}], "alerts": [{"code": "0A1B2C3D4E5F6G", "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "scans": 6, "signals": ["too_many_scans"], "last_scan": "2026-12-03T08:00:00Z"}]}))]
+    "by_area": [{"area_path": "/22/06970/", "scans": 6}], "alerts": [{"code": "0A1B2C3D4E5F6G", "product_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93", "scans": 6, "signals": ["too_many_scans"], "last_scan": "2026-12-03T08:00:00Z"}]}))]
 pub struct ScanStats {
     pub total: u64,
     pub by_day: Vec<DayCount>,

@@ -12,7 +12,7 @@ pub struct GeoImportQuery {
 
 /// One feature of an import.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"index": 0, "code": "VN-22-202-06739-001-24", "ok": false,
+#[schema(example = json!({"index": 0, "code": "VN-22-202-06973-001-24", "ok": false,
     "errors": [{"field": "features[0].geometry.coordinates[0]", "code": "geometry", "message_vi": "Hình học không hợp lệ: …", "message_en": "coordinates[0]: the ring crosses itself"}], "warnings": []}))]
 pub struct GeoImportRow {
     pub index: usize,
@@ -43,7 +43,7 @@ pub struct GeoImportReport {
 #[utoipa::path(operation_id = "import_growing_areas", tag = "maps", security(("bearer" = [])), params(GeoImportQuery),
     request_body(content = Object, description = "A GeoJSON FeatureCollection", content_type = "application/json",
         example = json!({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[107.27, 21.26], [107.2735, 21.26], [107.2735, 21.2635], [107.27, 21.2635], [107.27, 21.26]]]},
-            "properties": {"code": "VN-22-202-06739-001-24", "name": "Vùng trồng trà hoa vàng", "crop": "Trà hoa vàng", "crop_cycle": "perennial", "declared_area_ha": 14, "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61"}}]})),
+            "properties": {"code": "VN-22-202-06973-001-24", "name": "Vùng trồng trà hoa vàng", "crop": "Trà hoa vàng", "crop_cycle": "perennial", "declared_area_ha": 14, "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61"}}]})),
     responses(
         (status = 200, description = "Dry run: the report / Kết quả kiểm tra", body = GeoImportReport),
         (status = 201, description = "Imported / Đã nhập", body = GeoImportReport),

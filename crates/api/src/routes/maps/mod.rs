@@ -78,7 +78,7 @@ pub struct SeasonYield {
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
-#[schema(example = json!({"code": "VN-22-202-06739-001-24", "name": "Vùng trồng trà hoa vàng Thanh Sơn", "crop": "Trà hoa vàng",
+#[schema(example = json!({"code": "VN-22-202-06973-001-24", "name": "Vùng trồng trà hoa vàng Thanh Sơn", "crop": "Trà hoa vàng",
     "variety": "Camellia chrysantha", "crop_cycle": "perennial", "plant_age_years": 6, "seed_origin": "Giống bản địa Ba Chẽ",
     "declared_area_ha": 12.0, "subject_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e61", "households": 14, "representative": "Hoàng Văn Sơn",
     "standards": [{"standard": "vietgap", "certificate_number": "VG-22-0123", "expires_on": "2027-06-30"}], "yields": [{"season": "2025", "tonnes": 8.5}],
@@ -137,7 +137,7 @@ impl From<CropCycleInput> for CropCycle {
 
 /// A saved growing area: its GeoJSON Feature and any warnings.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"feature": {"type": "Feature", "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f71", "geometry": {"type": "Polygon", "coordinates": []}, "properties": {"code": "VN-22-202-06739-001-24"}},
+#[schema(example = json!({"feature": {"type": "Feature", "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8f71", "geometry": {"type": "Polygon", "coordinates": []}, "properties": {"code": "VN-22-202-06973-001-24"}},
     "warnings": [{"field": "declared_area_ha", "code": "area_mismatch", "message_vi": "Diện tích khai báo 12 ha, diện tích vẽ 14,2 ha.", "message_en": "Declared 12 ha, drawn 14.2 ha."}]}))]
 pub struct SavedFeature {
     #[schema(value_type = Object)]

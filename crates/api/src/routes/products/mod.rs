@@ -56,11 +56,11 @@ pub struct ClassificationRef {
 /// A product.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-193-06637-001-2026", "name": "Chả mực Hạ Long",
+    "id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-000-06688-001-2026", "name": "Chả mực Hạ Long",
     "classification": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e80", "code": "1.3.5", "name": "Chế biến từ thủy, hải sản"},
     "group_code": "1", "is_service": false,
     "subject": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e60", "name": "Công ty TNHH Thực phẩm Biển Hạ Long"},
-    "commune": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06637", "name": "Phường Hồng Gai", "level": "commune", "path": "/22/193/06637/"},
+    "commune": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e41", "code": "06688", "name": "Phường Hạ Long", "level": "commune", "path": "/22/06688/"},
     "description": "Chả mực giã tay từ mực tươi vùng vịnh Hạ Long.", "story": null, "gtin": "8934588012112",
     "unit": "kg", "price_vnd": 450000, "status": "certified", "star": 4, "certified_until": "2029-11-22",
     "photo_url": "https://ocop.quangninh.gov.vn/api/v1/public/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90/photo?v=3f2a9c1b7d4e",

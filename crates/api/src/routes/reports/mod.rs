@@ -58,7 +58,7 @@ impl ReportKind {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"title": "Sản phẩm OCOP theo hạng sao và nhóm", "caption": "Tỉnh Quảng Ninh · 2019–2026",
     "columns": ["Địa bàn", "Nhóm sản phẩm", "Sản phẩm đăng ký", "3 sao", "4 sao", "5 sao", "Tổng đạt OCOP"],
-    "rows": [["Huyện Ba Chẽ", "Thực phẩm", 3, 0, 1, 0, 1], ["Tổng cộng", "", 3, 0, 1, 0, 1]]}))]
+    "rows": [["Xã Ba Chẽ", "Thực phẩm", 3, 0, 1, 0, 1], ["Tổng cộng", "", 3, 0, 1, 0, 1]]}))]
 pub struct Report {
     pub title: String,
     /// The filters, in words.

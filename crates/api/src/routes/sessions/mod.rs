@@ -154,7 +154,7 @@ pub struct ItemResult {
 /// A product on a session.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31", "session_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21", "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
-    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-202-06739-002-2026", "name": "Trà hoa vàng Ba Chẽ"},
+    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-000-06970-002-2026", "name": "Trà hoa vàng Ba Chẽ"},
     "criteria_set_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01", "level": "province", "status": "scoring", "all_submitted": false, "result": null,
     "cells": [{"member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11", "state": "submitted", "total": null, "revision": 1}], "certificate_id": null, "can_certify": false}))]
 pub struct Item {
@@ -194,7 +194,7 @@ pub struct Attendee {
         "name": "Hội đồng OCOP tỉnh năm 2026", "decision_number": "2345/QĐ-UBND", "decision_date": "2026-09-15", "created_at": "2026-09-15T03:00:00Z"},
     "members": [{"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11", "user_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8a11", "display_name": "Trần Văn Chủ Tịch", "email": "chutich@ocop.demo", "role": "chair", "organisation": null, "present": true}],
     "quorum_met": true, "quorum_message_vi": null, "quorum_message_en": null, "items": [{"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31", "session_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21", "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
-    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-202-06739-002-2026", "name": "Trà hoa vàng Ba Chẽ"},
+    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-000-06970-002-2026", "name": "Trà hoa vàng Ba Chẽ"},
     "criteria_set_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01", "level": "province", "status": "scoring", "all_submitted": false, "result": null,
     "cells": [{"member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11", "state": "submitted", "total": null, "revision": 1}], "certificate_id": null, "can_certify": false}],
     "my_member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11", "i_score": true, "i_chair": true, "can_manage": false, "can_keep_attendance": false}))]
@@ -232,7 +232,7 @@ pub struct Revision {
 /// A product on a session, with its criteria set and the sheets the caller may see.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"item": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d31", "session_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d21", "application_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8ec0",
-    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-202-06739-002-2026", "name": "Trà hoa vàng Ba Chẽ"},
+    "product": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e90", "code": "22-000-06970-002-2026", "name": "Trà hoa vàng Ba Chẽ"},
     "criteria_set_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01", "level": "province", "status": "scoring", "all_submitted": false, "result": null,
     "cells": [{"member_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8d11", "state": "submitted", "total": null, "revision": 1}], "certificate_id": null, "can_certify": false},
     "criteria_set": {"id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8c01", "code": "2023-chung", "name": "Bộ tiêu chí 2023", "decision": null, "classification_version": "2023",

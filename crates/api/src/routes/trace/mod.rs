@@ -35,11 +35,11 @@ use crate::state::AppState;
 #[schema(example = json!({"code": "0A1B2C3D4E5F6G", "serial": 17, "url": "https://ocop.quangninh.gov.vn/t/0A1B2C3D4E5F6G", "scans": 2, "signals": [],
     "warning_vi": null, "warning_en": null, "scan_id": "019a8f2e-7b1c-7e3a-9c51-3f0d2a6b9a01",
     "product_name": "Trà hoa vàng Ba Chẽ", "photo_url": "https://ocop.quangninh.gov.vn/api/v1/public/products/019a8f2e-7b1c-7e3a-9c51-3f0d2a6b8e93/photo?v=3f2a9c1b7d4e",
-    "product_code": "22-202-06739-002-2026", "gtin": null, "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
+    "product_code": "22-000-06970-002-2026", "gtin": null, "producer_name": "Hợp tác xã Dược liệu Ba Chẽ",
     "producer_address": "Thôn Làng Han, xã Thanh Sơn, huyện Ba Chẽ", "producer_phone": "0203 3888 123", "star": 4, "certificate_number": "OCOP-22-2026-00001",
     "certificate_valid_until": "2029-11-22", "batch_code": "L2026-11", "produced_on": "2026-11-20", "expires_on": "2027-11-20", "standard": "TCCS 01:2024/HTX",
     "lab_tests": [{"laboratory": "Trung tâm Kiểm nghiệm Quảng Ninh", "tested_on": "2026-11-22", "passed": true, "summary": "Đạt chỉ tiêu vi sinh, kim loại nặng", "report_number": "KN-1123"}],
-    "inputs": [{"material": "Hoa trà hoa vàng", "quantity": 50.0, "unit": "kg", "supplier": "Tổ hợp tác Làng Han", "origin": "Xã Thanh Sơn", "growing_area_code": "VN-22-202-06739-001-24", "growing_area_name": "Vùng trà hoa vàng Làng Han"}],
+    "inputs": [{"material": "Hoa trà hoa vàng", "quantity": 50.0, "unit": "kg", "supplier": "Tổ hợp tác Làng Han", "origin": "Xã Thanh Sơn", "growing_area_code": "VN-22-202-06973-001-24", "growing_area_name": "Vùng trà hoa vàng Làng Han"}],
     "events": [{"event_type": "ObjectEvent", "event_time": "2026-11-20T01:00:00Z", "biz_step": "commissioning"}]}))]
 pub struct Trace {
     /// The stamp's code (the product trace code).

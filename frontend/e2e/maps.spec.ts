@@ -124,3 +124,22 @@ test("an officer places a craft village with a tourism service by clicking the m
   await map.getByRole("button", { name: "Làng chài Cửa Vạn" }).click();
   await expect(page.locator(".maplibregl-popup")).toContainText("Chèo thuyền làng chài");
 });
+
+test("an admin imports a ward's boundary, checked first, and the maps outline it", async ({ page }) => {
+  await signIn(page, "admin@ocop.demo");
+  await page.getByRole("link", { name: "Đơn vị hành chính" }).click();
+  const card = page.getByTestId("boundaries");
+  const square = [[107.02, 20.94], [107.07, 20.94], [107.07, 20.99], [107.02, 20.99], [107.02, 20.94]];
+  const file = { type: "FeatureCollection", features: [{ type: "Feature", properties: { code: "06688" }, geometry: { type: "Polygon", coordinates: [square] } }] };
+  await card.locator("input[type=file]").setInputFiles({ name: "ha-long.geojson", mimeType: "application/geo+json", buffer: Buffer.from(JSON.stringify(file)) });
+  await expect(card.locator("tr", { hasText: "06688" })).toContainText("✓");
+  await card.getByRole("button", { name: "Nhập" }).click();
+  await expect(page.getByText("Đã nhập ranh giới: 1")).toBeVisible();
+  await page.goto("/public/map");
+  await expect(page.getByTestId("map")).toHaveAttribute("data-boundaries", "1");
+  // The ward keeps its label at its centre.
+  await expect(page.getByTestId("map").locator('.ocop-unit-label[data-code="06688"]')).toHaveText("Phường Hạ Long");
+  // The dashboard's map fills it by its certified products.
+  await page.goto("/");
+  await expect(page.getByTestId("map")).toHaveAttribute("data-coloured", "1");
+});

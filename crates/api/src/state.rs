@@ -49,6 +49,8 @@ pub struct ApiConfig {
     pub stamp_quota: StampQuota,
     /// How much of an imported workbook is read.
     pub workbook_limits: crate::sheets::WorkbookLimits,
+    /// Positions one imported unit boundary may carry.
+    pub boundary_max_positions: usize,
     /// How much CPU-heavy work runs at once.
     pub heavy: crate::heavy::HeavyLimits,
 }
@@ -143,6 +145,7 @@ impl ApiConfig {
             trace_rules: ocop_domain::traceability::SignalRules::default(),
             stamp_quota: StampQuota::default(),
             workbook_limits: crate::sheets::WorkbookLimits::default(),
+            boundary_max_positions: 50_000,
             heavy: crate::heavy::HeavyLimits::default(),
         }
     }
@@ -169,6 +172,7 @@ pub struct AppState {
     pub trace_rules: ocop_domain::traceability::SignalRules,
     pub stamp_quota: StampQuota,
     pub workbook_limits: crate::sheets::WorkbookLimits,
+    pub boundary_max_positions: usize,
     /// The gate in front of the blocking pool for CPU-heavy work.
     pub heavy: crate::heavy::Heavy,
     /// Scans waiting to be written.
@@ -231,6 +235,7 @@ impl AppState {
             trace_rules: config.trace_rules,
             stamp_quota: config.stamp_quota,
             workbook_limits: config.workbook_limits,
+            boundary_max_positions: config.boundary_max_positions,
             heavy: crate::heavy::Heavy::new(config.heavy),
             scans: crate::stamps::ScanLog::default(),
             wake: crate::workers::Wake::default(),

@@ -137,13 +137,27 @@ impl AreaGeometry {
     /// Checks the geometry as RFC 7946 requires and as an area must be: positions in range,
     /// every ring closed with at least four positions, no ring crossing itself.
     pub fn validate(&self) -> Result<(), GeometryError> {
+        self.validate_shape(MAX_POSITIONS)?;
+        for (path, ring) in self.rings() {
+            let points: Ring = ring.iter().map(|p| (p[0], p[1])).collect();
+            if crosses_itself(&points) {
+                return Err(GeometryError::SelfIntersection { path });
+            }
+        }
+        Ok(())
+    }
+
+    /// The structure RFC 7946 requires, up to `max_positions` positions: positions in range,
+    /// every ring closed with at least four positions. No crossing check: it is quadratic, and
+    /// an administrative boundary (surveyed, thousands of positions) is not ours to correct.
+    pub fn validate_shape(&self, max_positions: usize) -> Result<(), GeometryError> {
         let rings = self.rings();
         if rings.is_empty() {
             return Err(GeometryError::Empty { path: "coordinates".into() });
         }
         let total: usize = rings.iter().map(|(_, r)| r.len()).sum();
-        if total > MAX_POSITIONS {
-            return Err(GeometryError::TooLarge { path: "coordinates".into(), max: MAX_POSITIONS });
+        if total > max_positions {
+            return Err(GeometryError::TooLarge { path: "coordinates".into(), max: max_positions });
         }
         for (path, ring) in &rings {
             for (i, p) in ring.iter().enumerate() {
@@ -161,12 +175,13 @@ impl AreaGeometry {
             if first[0] != last[0] || first[1] != last[1] {
                 return Err(GeometryError::NotClosed { path: path.clone() });
             }
-            let points: Ring = ring.iter().map(|p| (p[0], p[1])).collect();
-            if crosses_itself(&points) {
-                return Err(GeometryError::SelfIntersection { path: path.clone() });
-            }
         }
         Ok(())
+    }
+
+    /// Positions in all rings.
+    pub fn positions(&self) -> usize {
+        self.rings().iter().map(|(_, r)| r.len()).sum()
     }
 
     /// Geodesic area on the WGS 84 sphere, in hectares (outer rings minus holes).

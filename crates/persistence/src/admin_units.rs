@@ -176,6 +176,24 @@ pub async fn retire(
 }
 
 /// Units that still have current (not retired) children.
+/// Keeps a unit's imported boundary (GeoJSON geometry text) and makes its box the boundary's;
+/// the centroid stays.
+pub async fn set_boundary(
+    db: &impl ConnectionTrait,
+    unit: Model,
+    boundary: String,
+    bbox: ocop_domain::geo::Bbox,
+) -> Result<Model, DbErr> {
+    let mut active: ActiveModel = unit.into();
+    active.boundary = Set(Some(boundary));
+    active.min_lon = Set(Some(bbox.min_lon));
+    active.min_lat = Set(Some(bbox.min_lat));
+    active.max_lon = Set(Some(bbox.max_lon));
+    active.max_lat = Set(Some(bbox.max_lat));
+    active.updated_at = Set(Utc::now());
+    active.update(db).await
+}
+
 pub async fn has_current_children(db: &impl ConnectionTrait, id: Uuid, today: NaiveDate) -> Result<bool, DbErr> {
     let n = Entity::find()
         .filter(admin_unit::Column::ParentId.eq(id))

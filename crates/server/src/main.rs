@@ -194,6 +194,7 @@ async fn serve(settings: Settings, db: DatabaseConnection, bind: Option<String>)
         max_columns: settings.import_max_columns,
         max_cells: settings.import_max_cells,
     };
+    config.boundary_max_positions = settings.boundary_max_positions;
     if settings.heavy_concurrency > 0 {
         config.heavy.concurrency = settings.heavy_concurrency;
     }

@@ -83,6 +83,8 @@ pub struct Settings {
     pub import_max_rows: u32,
     pub import_max_columns: u32,
     pub import_max_cells: usize,
+    /// Positions one imported unit boundary may carry.
+    pub boundary_max_positions: usize,
     /// CPU-heavy jobs (workbooks, PDFs, QR sheets, polygons, password hashes) at once
     /// (0: the number of cores), and how long a request waits for a turn before 503.
     pub heavy_concurrency: usize,
@@ -130,6 +132,7 @@ impl Default for Settings {
             import_max_rows: ocop_api::sheets::WorkbookLimits::default().max_rows,
             import_max_columns: ocop_api::sheets::WorkbookLimits::default().max_columns,
             import_max_cells: ocop_api::sheets::WorkbookLimits::default().max_cells,
+            boundary_max_positions: 50_000,
             heavy_concurrency: 0,
             heavy_queue_wait_ms: 5_000,
             webhook_max_subscriptions: 10,

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
-import { App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Table, Tag, Tree, Typography, type TreeDataNode } from "antd";
-import { PlusOutlined } from "@ant-design/icons";
+import { App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Table, Tag, Tree, Typography, Upload, type TreeDataNode } from "antd";
+import { PlusOutlined, UploadOutlined } from "@ant-design/icons";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs, { type Dayjs } from "dayjs";
 import { api, unwrap } from "../api/client";
@@ -174,6 +174,7 @@ export function AdminUnitsPage() {
         </Col>
       </Row>
       {session?.user.role === "admin" && <ReorganiseCard />}
+      {session?.user.role === "admin" && <BoundariesCard />}
       <Drawer open={!!selected} onClose={() => setSelected(null)} title={t("units.detail")} width={460}>
         {selected && (
           <>
@@ -295,6 +296,62 @@ function UnitForm({ editing, onClose, onSaved }: { editing: Editing; onClose: ()
 }
 
 type ReorganisationReport = components["schemas"]["ReorganisationReport"];
+type GeoImportReport = components["schemas"]["GeoImportReport"];
+
+/** Admins: the communes' boundaries from a GeoJSON file (one polygon per unit code), checked
+ * first, then imported all or none. */
+function BoundariesCard() {
+  const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [checked, setChecked] = useState<{ report: GeoImportReport; body: unknown } | null>(null);
+  const run = useMutation({
+    mutationFn: async ({ body, dryRun }: { body: unknown; dryRun: boolean }) =>
+      unwrap(await api.POST("/api/v1/admin-units/boundaries", { params: { query: { dry_run: dryRun } }, body: body as Record<string, never> })),
+    onSuccess: (r, { body, dryRun }) => {
+      if (dryRun) setChecked({ report: r, body });
+      else {
+        message.success(`${t("units.boundariesImported")}: ${r.imported}`);
+        setChecked(null);
+        queryClient.invalidateQueries();
+      }
+    },
+    onError: (e) => message.error(problemMessage(e, lang)),
+  });
+  const text = (e: { message_vi: string; message_en: string }) => (lang === "vi" ? e.message_vi : e.message_en);
+  return (
+    <Card title={t("units.boundaries")} size="small" style={{ marginTop: 16 }} data-testid="boundaries">
+      <Typography.Paragraph type="secondary">{t("units.boundariesHint")}</Typography.Paragraph>
+      <Space wrap>
+        <Upload accept=".geojson,.json,application/geo+json,application/json" showUploadList={false}
+          beforeUpload={(file) => {
+            file.text().then((content) => {
+              try {
+                run.mutate({ body: JSON.parse(content), dryRun: true });
+              } catch (e) {
+                message.error(String(e));
+              }
+            });
+            return false;
+          }}>
+          <Button icon={<UploadOutlined />} loading={run.isPending && !checked}>{t("units.boundariesFile")}</Button>
+        </Upload>
+        <Button type="primary" disabled={!checked || checked.report.valid < checked.report.total} loading={run.isPending && !!checked}
+          onClick={() => checked && run.mutate({ body: checked.body, dryRun: false })}>
+          {t("map.import")}
+        </Button>
+      </Space>
+      {checked && (
+        <Table size="small" rowKey="index" pagination={{ pageSize: 10, hideOnSinglePage: true }} style={{ marginTop: 12 }} dataSource={checked.report.rows}
+          columns={[
+            { title: "#", dataIndex: "index" },
+            { title: t("units.code"), dataIndex: "code" },
+            { title: "", render: (_, r) => [...(r.ok ? ["✓"] : r.errors.map(text)), ...r.warnings.map(text)].join("; ") },
+          ]} />
+      )}
+    </Card>
+  );
+}
 
 /** Admins: move every record of the units retired on a day onto their successors, after a preview. */
 function ReorganiseCard() {

@@ -48,6 +48,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin-units/boundaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import unit boundaries / Nhập ranh giới đơn vị hành chính (admins).
+         * @description A FeatureCollection of at most 4,000 features, each with `properties.code` (a current
+         *     unit's code) and a Polygon or MultiPolygon (WGS 84, lon/lat) of at most
+         *     `OCOP_BOUNDARY_MAX_POSITIONS` positions (50,000 by default); the request is bounded by
+         *     `OCOP_BODY_LIMIT_BYTES`. `dry_run=true` returns the report feature by feature; otherwise
+         *     every boundary is written in one transaction, only if none has an error (422 with the
+         *     report's errors otherwise). A boundary whose box does not hold the unit's centroid is kept
+         *     with a warning (check the code).
+         */
+        post: operations["import_unit_boundaries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin-units/reorganisations": {
         parameters: {
             query?: never;
@@ -8149,6 +8175,101 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    import_unit_boundaries: {
+        parameters: {
+            query?: {
+                /** @description Check only; nothing is written. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A GeoJSON FeatureCollection */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "features": [
+                 *         {
+                 *           "geometry": {
+                 *             "coordinates": [
+                 *               [
+                 *                 [
+                 *                   107.02,
+                 *                   20.94
+                 *                 ],
+                 *                 [
+                 *                   107.07,
+                 *                   20.94
+                 *                 ],
+                 *                 [
+                 *                   107.07,
+                 *                   20.98
+                 *                 ],
+                 *                 [
+                 *                   107.02,
+                 *                   20.98
+                 *                 ],
+                 *                 [
+                 *                   107.02,
+                 *                   20.94
+                 *                 ]
+                 *               ]
+                 *             ],
+                 *             "type": "Polygon"
+                 *           },
+                 *           "properties": {
+                 *             "code": "06688"
+                 *           },
+                 *           "type": "Feature"
+                 *         }
+                 *       ],
+                 *       "type": "FeatureCollection"
+                 *     }
+                 */
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Dry run: the report / Kết quả kiểm tra */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoImportReport"];
+                };
+            };
+            /** @description Imported / Đã nhập */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoImportReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Some features are invalid; nothing was written / Có đối tượng không hợp lệ */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -6,6 +6,14 @@ import { useI18n } from "../i18n";
 import { BarChart } from "./BarChart";
 import { MapPanel } from "../maps/MapPanel";
 import { fetchCollection } from "../maps/geojson";
+import { useSession } from "../auth/session";
+
+/** Certified products of a unit, from none to the most of any unit: grey, then four greens. */
+const SHADES = ["#c8e6c9", "#81c784", "#43a047", "#1b5e20"];
+function progressColor(count: number, most: number): string {
+  if (count <= 0 || most <= 0) return "#eceff1";
+  return SHADES[Math.min(SHADES.length - 1, Math.ceil((count / most) * SHADES.length) - 1)]!;
+}
 import { keys } from "../api/keys";
 
 const OGC = "/api/v1/geo/collections";
@@ -14,6 +22,7 @@ const OGC = "/api/v1/geo/collections";
  * the province map; the map draws its data without a base map when no tile server is reachable. */
 export function DashboardCharts() {
   const { t } = useI18n();
+  const session = useSession();
   const report = useQuery({ queryKey: keys.report.part("products", "dashboard"), queryFn: async () => unwrap(await api.GET("/api/v1/reports/{kind}", { params: { path: { kind: "products" } } })) });
   const settings = useQuery({ queryKey: keys.mapSettings.all, queryFn: async () => unwrap(await api.GET("/api/v1/map-settings")) });
   const areas = useQuery({ queryKey: keys.dashboardMap.part("areas"), queryFn: () => fetchCollection(`${OGC}/growing-areas/items?limit=1000`) });
@@ -28,6 +37,16 @@ export function DashboardCharts() {
     byArea.set(String(r[0]), sum);
   }
   const categories = [...byArea.keys()];
+  // Units with a boundary are coloured by their certified products (rows name the unit).
+  const communes = useQuery({ queryKey: keys.publicMap.part("communes"), queryFn: () => fetchCollection("/api/v1/geo/collections/admin-units/items?level=commune&limit=1000") });
+  const certified = new Map(rows.map((r) => [String(r[0]), 0]));
+  for (const r of rows) certified.set(String(r[0]), (certified.get(String(r[0])) ?? 0) + Number(r[6] ?? 0));
+  const most = Math.max(0, ...certified.values());
+  const unitColors: Record<string, string> = {};
+  for (const f of communes.data?.features ?? []) {
+    const name = String(f.properties.name ?? "");
+    if (f.geometry?.type !== "Point" && certified.has(name)) unitColors[String(f.properties.code)] = progressColor(certified.get(name) ?? 0, most);
+  }
   return (
     <Row gutter={16} style={{ marginTop: 16 }}>
       <Col xs={24} lg={12}>
@@ -42,7 +61,7 @@ export function DashboardCharts() {
       </Col>
       <Col xs={24} lg={12}>
         <Card title={t("dashboard.map")}>
-          <MapPanel basemap={settings.data?.basemap_style_url} areas={areas.data?.features ?? []} villages={villages.data?.features ?? []} points={points.data?.features ?? []} />
+          <MapPanel basemap={settings.data?.basemap_style_url} area={session?.user.admin_unit} unitColors={unitColors} areas={areas.data?.features ?? []} villages={villages.data?.features ?? []} points={points.data?.features ?? []} />
         </Card>
       </Col>
     </Row>

@@ -135,6 +135,7 @@ export function MapPage() {
       {error && <Alert type="error" message={String(error)} />}
       <MapPanel
         basemap={settings.data?.basemap_style_url}
+        area={session?.user.admin_unit}
         areas={areas.data?.features ?? []}
         villages={villages.data?.features ?? []}
         points={points.data?.features ?? []}

@@ -13,6 +13,10 @@ const UNITS = "/api/v1/geo/collections/admin-units/items";
 
 interface Props {
   basemap?: string | null;
+  /** The caller's area, framed first (else the province). */
+  area?: { code: string; level: string } | null;
+  /** A fill colour per unit code (units with a boundary). */
+  unitColors?: Record<string, string>;
   areas: Feature[];
   villages: Feature[];
   points: Feature[];
@@ -67,11 +71,13 @@ function popupFor(f: Feature, t: T, tk: (p: string, v: string) => string): HTMLE
   return root;
 }
 
-export function MapPanel({ basemap, areas, villages, points, draft, onMapClick, rowActions }: Props) {
+export function MapPanel({ basemap, area, unitColors, areas, villages, points, draft, onMapClick, rowActions }: Props) {
   const { t, tk } = useI18n();
   const [layers, setLayers] = useState<Layers>({ areas: true, villages: true, points: true });
-  // The ground: the province frames the map, its communes are named when zoomed in.
-  const province = useQuery({ queryKey: keys.publicMap.part("province"), queryFn: () => fetchCollection(`${UNITS}?level=province&limit=1`) });
+  // The ground: the caller's area (or the province) frames the map, its communes are named
+  // when zoomed in.
+  const framing = area ? `${UNITS}?area=${encodeURIComponent(area.code)}&level=${area.level}&limit=1` : `${UNITS}?level=province&limit=1`;
+  const frame = useQuery({ queryKey: keys.publicMap.part("frame", framing), queryFn: () => fetchCollection(framing) });
   const communes = useQuery({ queryKey: keys.publicMap.part("communes"), queryFn: () => fetchCollection(`${UNITS}?level=commune&limit=1000`) });
   const crops = useMemo(() => [...new Set(areas.map((a) => String(a.properties.crop ?? "")))].sort(), [areas]);
   const rows = [
@@ -86,8 +92,9 @@ export function MapPanel({ basemap, areas, villages, points, draft, onMapClick, 
         <Col xs={24} lg={18}>
           <MapView
             basemap={basemap}
-            frame={province.data?.features[0]?.bbox}
+            frame={frame.data?.features[0]?.bbox}
             communes={communes.data?.features ?? []}
+            unitColors={unitColors}
             areas={areas}
             villages={villages}
             points={points}

@@ -30,8 +30,11 @@ interface Props {
   basemap?: string | null;
   /** The box to frame first (the province), before any feature. */
   frame?: [number, number, number, number];
-  /** Communes with their centroid, named on the map when zoomed in. */
+  /** Communes with their centroid, named on the map when zoomed in, and their boundary
+   * outlined where one was imported. */
   communes?: Feature[];
+  /** A fill colour per unit code, for units with a boundary (the dashboard's progress). */
+  unitColors?: Record<string, string>;
   areas: Feature[];
   villages: Feature[];
   points: Feature[];
@@ -57,7 +60,7 @@ function bounds(features: Feature[]): maplibregl.LngLatBounds | null {
   return any ? b : null;
 }
 
-export function MapView({ basemap, frame, communes = [], areas, villages, points, layers, draft, onMapClick, popup }: Props) {
+export function MapView({ basemap, frame, communes = [], unitColors, areas, villages, points, layers, draft, onMapClick, popup }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<maplibregl.Map | null>(null);
   const ready = useRef(false);
@@ -85,6 +88,10 @@ export function MapView({ basemap, frame, communes = [], areas, villages, points
     });
     m.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
     m.on("load", () => {
+      // Unit boundaries first: beneath everything else.
+      m.addSource("units", { type: "geojson", data: EMPTY });
+      m.addLayer({ id: "units-fill", type: "fill", source: "units", filter: ["has", "color"], paint: { "fill-color": ["get", "color"], "fill-opacity": 0.35 } });
+      m.addLayer({ id: "units-line", type: "line", source: "units", paint: { "line-color": "#78909c", "line-width": 1 } });
       m.addSource("areas", { type: "geojson", data: EMPTY });
       m.addSource("draft", { type: "geojson", data: EMPTY });
       m.addLayer({ id: "areas-fill", type: "fill", source: "areas", paint: { "fill-color": ["get", "color"], "fill-opacity": 0.55 } });
@@ -130,19 +137,46 @@ export function MapView({ basemap, frame, communes = [], areas, villages, points
     else m.once("ocop:ready", apply);
   }, [frame, generation]);
 
-  // Commune names: light DOM labels that let clicks through, shown from LABEL_ZOOM on.
+  // Boundaries where imported, filled with the unit's colour when one is given.
   useEffect(() => {
     const m = map.current;
     if (!m) return;
-    const labels = communes
-      .filter((f) => f.geometry?.type === "Point")
-      .map((f) => {
-        const el = document.createElement("div");
-        el.className = "ocop-unit-label";
-        el.textContent = String(f.properties.name ?? "");
-        el.setAttribute("data-code", String(f.properties.code ?? ""));
-        return new maplibregl.Marker({ element: el }).setLngLat(f.geometry!.coordinates as [number, number]).addTo(m);
-      });
+    const apply = () => {
+      const data: FeatureCollection = {
+        type: "FeatureCollection",
+        features: communes
+          .filter((f) => f.geometry?.type === "Polygon" || f.geometry?.type === "MultiPolygon")
+          .map((f) => {
+            const color = unitColors?.[String(f.properties.code ?? "")];
+            return { ...f, properties: color ? { code: f.properties.code, color } : { code: f.properties.code } };
+          }),
+      };
+      (m.getSource("units") as GeoJSONSource | undefined)?.setData(data as never);
+      container.current?.setAttribute("data-boundaries", String(data.features.length));
+      container.current?.setAttribute("data-coloured", String(data.features.filter((f) => f.properties.color).length));
+    };
+    if (ready.current) apply();
+    else m.once("ocop:ready", apply);
+  }, [communes, unitColors, generation]);
+
+  // Commune names: light DOM labels at the centroids that let clicks through, shown from
+  // LABEL_ZOOM on.
+  useEffect(() => {
+    const m = map.current;
+    if (!m) return;
+    const centre = (f: Feature): [number, number] | null => {
+      const c = f.properties.centroid ?? (f.geometry?.type === "Point" ? f.geometry.coordinates : null);
+      return Array.isArray(c) && typeof c[0] === "number" && typeof c[1] === "number" ? [c[0], c[1]] : null;
+    };
+    const labels = communes.flatMap((f) => {
+      const at = centre(f);
+      if (!at) return [];
+      const el = document.createElement("div");
+      el.className = "ocop-unit-label";
+      el.textContent = String(f.properties.name ?? "");
+      el.setAttribute("data-code", String(f.properties.code ?? ""));
+      return [new maplibregl.Marker({ element: el }).setLngLat(at).addTo(m)];
+    });
     const show = () => labels.forEach((l) => (l.getElement().style.visibility = m.getZoom() >= LABEL_ZOOM ? "visible" : "hidden"));
     show();
     m.on("zoom", show);

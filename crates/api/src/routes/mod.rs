@@ -5,6 +5,7 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod batches;
+pub mod boundaries;
 pub mod catalog;
 pub mod certificates;
 pub mod classifications;
@@ -62,6 +63,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(admin_units::update)
         .service(admin_units::retire)
         .service(reorganisations::reorganise)
+        .service(boundaries::import_boundaries)
         .service(audit::list)
         .service(classifications::list)
         .service(classifications::nodes)

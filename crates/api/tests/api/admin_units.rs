@@ -201,3 +201,84 @@ async fn unknown_units_are_not_found(app: TestApp) {
     assert_problem(malformed, 400, "malformed_request").await;
 }
 both!(unknown_units_are_not_found);
+
+/// A square ring of `side` degrees with its south-west corner at (lon, lat), `n` positions a side.
+fn ring(lon: f64, lat: f64, side: f64, n: usize) -> Value {
+    let step = side / n as f64;
+    let mut points = Vec::new();
+    for i in 0..n {
+        points.push(json!([lon + step * i as f64, lat]));
+    }
+    for i in 0..n {
+        points.push(json!([lon + side, lat + step * i as f64]));
+    }
+    for i in 0..n {
+        points.push(json!([lon + side - step * i as f64, lat + side]));
+    }
+    for i in 0..n {
+        points.push(json!([lon, lat + side - step * i as f64]));
+    }
+    points.push(json!([lon, lat]));
+    json!({"type": "Polygon", "coordinates": [points]})
+}
+
+/// Admins import communes' boundaries from GeoJSON: checked feature by feature (the position cap
+/// named), written all or none, audited; the map layer then draws the boundary.
+async fn admins_import_unit_boundaries(app: TestApp) {
+    let admin = app.token("admin@ocop.demo").await;
+    let feature =
+        |code: &str, geometry: Value| json!({"type": "Feature", "properties": {"code": code}, "geometry": geometry});
+    // Around the centroid of Phường Hạ Long (107.0458, 20.9626); Hồng Gai's drawn far away.
+    let ha_long = feature("06688", ring(107.02, 20.94, 0.05, 4));
+    let collection = |features: Vec<Value>| json!({"type": "FeatureCollection", "features": features});
+    let path = "/api/v1/admin-units/boundaries";
+    let officer = app.token("tinh@ocop.demo").await;
+    assert_problem(
+        app.post(path, &officer, &collection(vec![ha_long.clone()])).send().await.expect("req"),
+        403,
+        "forbidden",
+    )
+    .await;
+
+    let mixed = collection(vec![
+        ha_long.clone(),
+        feature("99999", ring(107.0, 21.0, 0.01, 1)),
+        feature("06685", ring(106.0, 20.0, 0.05, 30)),
+        feature("06832", json!({"type": "Polygon", "coordinates": [[[106.7, 21.1], [106.8, 21.1], [106.8, 21.2]]]})),
+        json!({"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [107.0, 21.0]}}),
+    ]);
+    let report = app.post_expect(&format!("{path}?dry_run=true"), &admin, &mixed, 200).await;
+    assert_eq!((report["total"].clone(), report["valid"].clone()), (json!(5), json!(1)), "{report}");
+    let rows = report["rows"].as_array().expect("rows");
+    assert_eq!(rows[0]["ok"], true);
+    assert_eq!(rows[1]["errors"][0]["code"], "unknown_unit");
+    // 121 positions where this server takes 100 (OCOP_BOUNDARY_MAX_POSITIONS).
+    assert!(rows[2]["errors"][0]["message_en"].as_str().expect("en").contains("100 positions"), "{}", rows[2]);
+    assert_eq!(rows[3]["errors"][0]["field"], "features[3].geometry.coordinates[0]");
+    let fields: Vec<&str> =
+        rows[4]["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["features[4].properties.code", "features[4].geometry"]);
+    assert_problem(app.post(path, &admin, &mixed).send().await.expect("req"), 422, "validation_failed").await;
+    let id = app.unit_id("06688").await;
+    let item = format!("/api/v1/geo/collections/admin-units/items/{id}");
+    let before: Value = app.request(reqwest::Method::GET, &item).send().await.expect("req").json().await.expect("json");
+    assert_eq!(before["geometry"]["type"], "Point", "nothing was written");
+
+    // A boundary drawn away from its unit is kept, with a warning to check the code.
+    let far = feature("06685", ring(106.0, 20.0, 0.05, 4));
+    let done = app.post_expect(path, &admin, &collection(vec![ha_long, far]), 201).await;
+    assert_eq!(done["imported"], 2);
+    assert_eq!(done["rows"][1]["warnings"][0]["code"], "centroid_outside");
+    let after: Value = app.request(reqwest::Method::GET, &item).send().await.expect("req").json().await.expect("json");
+    assert_eq!(after["geometry"]["type"], "Polygon");
+    assert_eq!(after["properties"]["has_boundary"], true);
+    let bbox: Vec<f64> = serde_json::from_value(after["bbox"].clone()).expect("bbox");
+    for (got, want) in bbox.iter().zip([107.02, 20.94, 107.07, 20.99]) {
+        assert!((got - want).abs() < 1e-9, "{bbox:?}");
+    }
+    assert_eq!(after["properties"]["centroid"], json!([107.0458, 20.9626]));
+    let audit = app.get_json(&format!("/api/v1/audit?entity_type=admin_unit&entity_id={id}"), &admin).await;
+    assert_eq!(audit["items"][0]["action"], "admin_unit.boundary", "{audit}");
+    assert_eq!(audit["items"][0]["after"]["positions"], 17);
+}
+both!(admins_import_unit_boundaries, |c: &mut ocop_api::ApiConfig| c.boundary_max_positions = 100);

@@ -18,7 +18,10 @@
 #   /healthz                               (the same server, for comparison)
 #   /api/v1/public/trace/{code}            (1,000 different stamps in turn; each look-up logs a scan)
 #   the two in five alternating rounds     (trace / healthz: the median of the five ratios)
-# and the time `ocop units load --all --structure both` takes into an empty registry (units-load-all).
+# and the time `ocop units load --all --structure both` takes into an empty registry (units-load-all),
+# then, over those ~14,000 units:
+#   /api/v1/admin-units?limit=20           (units-list-all)
+#   /api/v1/admin-units?q=ha%20long&include_retired=true (units-search-all: without diacritics)
 # BENCH_SUITES="registry catalog stamps units" (default) chooses what runs.
 # Raw wrk output goes to bench/results/<date>-<db>-<target>.txt; a summary table to
 # bench/results/latest.md. Loopback only; every run is bounded in time.
@@ -193,10 +196,11 @@ print("request = function() i = i + 1; return wrk.format(\"GET\", \"/api/v1/publ
   wait "$pid" 2>/dev/null || true
 }
 
-bench_units() { # db: loading the whole country's 2025 structure into an empty registry
-  local db=$1 data
+bench_units() { # db port: loading the whole country, both structures, into an empty registry; then listing and searching it
+  local db=$1 port=$2 data
   data=$(mktemp -d)
-  local env=(OCOP_DATA_DIR="$data" OCOP_DEMO=false OCOP_LOG_FORMAT=json RUST_LOG=warn)
+  local env=(OCOP_DATA_DIR="$data" OCOP_DEMO=false OCOP_LOG_FORMAT=json RUST_LOG=warn OCOP_PROVINCES=
+             OCOP_JWT_SECRET=bench-only-secret-0123456789abcdefghij)
   if [ "$db" = postgres ]; then
     psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench_units WITH (FORCE)" -c "CREATE DATABASE ocop_bench_units"
     env+=(OCOP_DATABASE_URL="${pg_base%/*}/ocop_bench_units")
@@ -210,6 +214,20 @@ bench_units() { # db: loading the whole country's 2025 structure into an empty r
   seconds=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}')
   echo "| $db | units-load-all ($(grep -o 'Loaded [0-9]*' "$data/units.log" | awk '{s += $2} END {print s}') units) | $seconds s | | | |" >> "$summary"
   echo "$db units-load-all: $seconds s"
+  # With every unit loaded (about 14,000): a page of the list, and a search without diacritics.
+  [ "$db" = postgres ] && psql "${pg_base%/*}/ocop_bench_units" -qX -c "VACUUM ANALYZE"
+  env "${env[@]}" OCOP_ADMIN_PASSWORD='Bench units 2026!' "$bin" create-admin --email admin@bench.local > /dev/null
+  env "${env[@]}" "$bin" serve --bind "127.0.0.1:$port" > "$data/server.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  local token
+  token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+    -d '{"email":"admin@bench.local","password":"Bench units 2026!"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  local api="http://127.0.0.1:$port/api/v1"
+  run_wrk "$db" units-list-all "$api/admin-units?limit=20" "Authorization: Bearer $token"
+  run_wrk "$db" units-search-all "$api/admin-units?q=ha%20long&limit=20&include_retired=true" "Authorization: Bearer $token"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
 }
 
 suites=${BENCH_SUITES:-registry catalog stamps units}
@@ -226,8 +244,8 @@ if [[ " $suites " == *" stamps "* ]]; then
   bench_stamps postgres 18286
 fi
 if [[ " $suites " == *" units "* ]]; then
-  bench_units sqlite
-  bench_units postgres
+  bench_units sqlite 18287
+  bench_units postgres 18288
 fi
 psql "$pg_base" -qX -c "DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)" -c "DROP DATABASE IF EXISTS ocop_bench_catalog WITH (FORCE)" \
   -c "DROP DATABASE IF EXISTS ocop_bench_stamps WITH (FORCE)" -c "DROP DATABASE IF EXISTS ocop_bench_units WITH (FORCE)"

@@ -175,7 +175,6 @@ pub async fn retire(
     active.update(db).await
 }
 
-/// Units that still have current (not retired) children.
 /// Keeps a unit's imported boundary (GeoJSON geometry text) and makes its box the boundary's;
 /// the centroid stays.
 pub async fn set_boundary(
@@ -194,6 +193,7 @@ pub async fn set_boundary(
     active.update(db).await
 }
 
+/// Units that still have current (not retired) children.
 pub async fn has_current_children(db: &impl ConnectionTrait, id: Uuid, today: NaiveDate) -> Result<bool, DbErr> {
     let n = Entity::find()
         .filter(admin_unit::Column::ParentId.eq(id))

@@ -1,3 +1,4 @@
+import { useMemo } from "react";
 import { Card, Col, Row } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
@@ -39,14 +40,17 @@ export function DashboardCharts() {
   const categories = [...byArea.keys()];
   // Units with a boundary are coloured by their certified products (rows name the unit).
   const communes = useQuery({ queryKey: keys.publicMap.part("communes"), queryFn: () => fetchCollection("/api/v1/geo/collections/admin-units/items?level=commune&limit=1000") });
-  const certified = new Map(rows.map((r) => [String(r[0]), 0]));
-  for (const r of rows) certified.set(String(r[0]), (certified.get(String(r[0])) ?? 0) + Number(r[6] ?? 0));
-  const most = Math.max(0, ...certified.values());
-  const unitColors: Record<string, string> = {};
-  for (const f of communes.data?.features ?? []) {
-    const name = String(f.properties.name ?? "");
-    if (f.geometry?.type !== "Point" && certified.has(name)) unitColors[String(f.properties.code)] = progressColor(certified.get(name) ?? 0, most);
-  }
+  const unitColors = useMemo(() => {
+    const certified = new Map<string, number>();
+    for (const r of rows) certified.set(String(r[0]), (certified.get(String(r[0])) ?? 0) + Number(r[6] ?? 0));
+    const most = Math.max(0, ...certified.values());
+    const colors: Record<string, string> = {};
+    for (const f of communes.data?.features ?? []) {
+      const name = String(f.properties.name ?? "");
+      if (f.geometry?.type !== "Point" && certified.has(name)) colors[String(f.properties.code)] = progressColor(certified.get(name) ?? 0, most);
+    }
+    return colors;
+  }, [report.data, communes.data]);
   return (
     <Row gutter={16} style={{ marginTop: 16 }}>
       <Col xs={24} lg={12}>

@@ -1,6 +1,7 @@
 //! Where each administrative unit lies, so that maps frame their area and label communes
-//! offline: the centroid and bounding box shipped with the official data, and a boundary an
-//! admin may import (GeoJSON Polygon or MultiPolygon, CRS84), all optional.
+//! offline: the centroid and bounding box shipped with the official data (optional columns),
+//! and a boundary an admin may import (GeoJSON Polygon or MultiPolygon, CRS84), kept in a
+//! table of its own so that reading units never reads their boundaries.
 
 use sea_orm_migration::prelude::*;
 
@@ -16,7 +17,16 @@ enum AdminUnits {
     MinLat,
     MaxLon,
     MaxLat,
-    Boundary,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum AdminUnitBoundaries {
+    Table,
+    UnitId,
+    Geometry,
+    Positions,
+    UpdatedAt,
 }
 
 #[async_trait::async_trait]
@@ -41,18 +51,27 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         manager
-            .alter_table(
-                Table::alter()
-                    .table(AdminUnits::Table)
-                    .add_column(ColumnDef::new(AdminUnits::Boundary).text().null())
+            .create_table(
+                Table::create()
+                    .table(AdminUnitBoundaries::Table)
+                    .col(ColumnDef::new(AdminUnitBoundaries::UnitId).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(AdminUnitBoundaries::Geometry).text().not_null())
+                    .col(ColumnDef::new(AdminUnitBoundaries::Positions).integer().not_null())
+                    .col(ColumnDef::new(AdminUnitBoundaries::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(AdminUnitBoundaries::Table, AdminUnitBoundaries::UnitId)
+                            .to(AdminUnits::Table, AdminUnits::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
                     .to_owned(),
             )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(AdminUnitBoundaries::Table).to_owned()).await?;
         for column in [
-            AdminUnits::Boundary,
             AdminUnits::MaxLat,
             AdminUnits::MaxLon,
             AdminUnits::MinLat,

@@ -135,11 +135,9 @@ pub fn sales_point_feature(p: &sales_point::Model) -> Value {
 
 /// A unit on the map: its imported boundary, else its centroid, else no geometry (GeoJSON
 /// allows it); its box when known.
-pub fn admin_unit_feature(u: &admin_unit::Model) -> Value {
+pub fn admin_unit_feature(u: &admin_unit::Model, boundary: Option<&str>) -> Value {
     let centroid = u.lon.zip(u.lat).map(|(lon, lat)| json!([lon, lat]));
-    let geometry = u
-        .boundary
-        .as_deref()
+    let geometry = boundary
         .and_then(|b| serde_json::from_str::<Value>(b).ok())
         .or_else(|| centroid.clone().map(|c| json!({"type": "Point", "coordinates": c})))
         .unwrap_or(Value::Null);
@@ -151,7 +149,7 @@ pub fn admin_unit_feature(u: &admin_unit::Model) -> Value {
             "layer": Layer::AdminUnits.id(),
             "code": u.code, "name": u.name, "kind": u.kind, "level": u.level, "parent_id": u.parent_id,
             "path": u.path, "valid_from": u.valid_from, "centroid": centroid,
-            "has_boundary": u.boundary.is_some(), "updated_at": u.updated_at,
+            "has_boundary": boundary.is_some(), "updated_at": u.updated_at,
         }
     });
     if let (Some(a), Some(b), Some(c), Some(d)) = (u.min_lon, u.min_lat, u.max_lon, u.max_lat) {

@@ -1,5 +1,7 @@
 //! Administrative units: the province → district → commune tree.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
@@ -175,22 +177,43 @@ pub async fn retire(
     active.update(db).await
 }
 
-/// Keeps a unit's imported boundary (GeoJSON geometry text) and makes its box the boundary's;
-/// the centroid stays.
+/// Keeps a unit's imported boundary (GeoJSON geometry text, replacing any earlier one) and makes
+/// the unit's box the boundary's; the centroid stays.
 pub async fn set_boundary(
     db: &impl ConnectionTrait,
     unit: Model,
-    boundary: String,
+    geometry: String,
+    positions: usize,
     bbox: ocop_domain::geo::Bbox,
 ) -> Result<Model, DbErr> {
+    use crate::entities::admin_unit_boundary as boundary;
+    let now = Utc::now();
+    boundary::Entity::delete_by_id(unit.id).exec(db).await?;
+    boundary::ActiveModel {
+        unit_id: Set(unit.id),
+        geometry: Set(geometry),
+        positions: Set(i32::try_from(positions).unwrap_or(i32::MAX)),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
     let mut active: ActiveModel = unit.into();
-    active.boundary = Set(Some(boundary));
     active.min_lon = Set(Some(bbox.min_lon));
     active.min_lat = Set(Some(bbox.min_lat));
     active.max_lon = Set(Some(bbox.max_lon));
     active.max_lat = Set(Some(bbox.max_lat));
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(now);
     active.update(db).await
+}
+
+/// The imported boundaries (GeoJSON geometry text) of these units, by unit.
+pub async fn boundaries(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, DbErr> {
+    use crate::entities::admin_unit_boundary as boundary;
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = boundary::Entity::find().filter(boundary::Column::UnitId.is_in(ids)).all(db).await?;
+    Ok(rows.into_iter().map(|b| (b.unit_id, b.geometry)).collect())
 }
 
 /// Units that still have current (not retired) children.

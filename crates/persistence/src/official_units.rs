@@ -383,7 +383,6 @@ fn located(place: Option<&Place>) -> admin_unit::ActiveModel {
         min_lat: Set(bbox.map(|b| b.min_lat)),
         max_lon: Set(bbox.map(|b| b.max_lon)),
         max_lat: Set(bbox.map(|b| b.max_lat)),
-        boundary: Set(None),
         ..Default::default()
     }
 }

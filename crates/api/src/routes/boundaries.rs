@@ -130,10 +130,9 @@ pub async fn import_boundaries(
     let txn = ocop_persistence::begin_write(&state.db).await?;
     let mut imported = 0;
     for (unit, geometry, bbox, positions) in ready {
-        let before = json!({"code": unit.code, "has_boundary": unit.boundary.is_some(),
-            "bbox": [unit.min_lon, unit.min_lat, unit.max_lon, unit.max_lat]});
+        let before = json!({"code": unit.code, "bbox": [unit.min_lon, unit.min_lat, unit.max_lon, unit.max_lat]});
         let text = serde_json::to_string(&geometry).map_err(ApiError::internal)?;
-        let saved = admin_units::set_boundary(&txn, unit, text, bbox).await?;
+        let saved = admin_units::set_boundary(&txn, unit, text, positions, bbox).await?;
         let after = json!({"code": saved.code, "has_boundary": true, "positions": positions,
             "bbox": [saved.min_lon, saved.min_lat, saved.max_lon, saved.max_lat]});
         audit::record(&txn, &user.audit(), "admin_unit.boundary", "admin_unit", saved.id, Some(&before), Some(&after))

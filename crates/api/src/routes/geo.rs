@@ -286,7 +286,11 @@ pub async fn items(
             let f =
                 maps::UnitFilter { geo: filter, level, today: Some(ocop_domain::calendar::vietnam_day(Utc::now())) };
             let page = maps::list_units(&state.db, &f, paging).await?;
-            (page.items.iter().map(admin_unit_feature).collect(), page.total)
+            let boundaries = admin_units::boundaries(&state.db, page.items.iter().map(|u| u.id).collect()).await?;
+            let feature = |u: &ocop_persistence::entities::admin_unit::Model| {
+                admin_unit_feature(u, boundaries.get(&u.id).map(String::as_str))
+            };
+            (page.items.iter().map(feature).collect(), page.total)
         }
     };
     let href = format!("{}/collections/{}/items", base(&state), layer.id());
@@ -335,7 +339,13 @@ pub async fn item(state: web::Data<AppState>, path: web::Path<(String, String)>)
         Layer::SalesPoints => {
             maps::find_sales_point(&state.db, id).await?.filter(|p| p.published).map(|p| sales_point_feature(&p))
         }
-        Layer::AdminUnits => admin_units::find(&state.db, id).await?.map(|u| admin_unit_feature(&u)),
+        Layer::AdminUnits => match admin_units::find(&state.db, id).await? {
+            Some(u) => {
+                let boundaries = admin_units::boundaries(&state.db, vec![u.id]).await?;
+                Some(admin_unit_feature(&u, boundaries.get(&u.id).map(String::as_str)))
+            }
+            None => None,
+        },
     }
     .ok_or_else(ApiError::not_found)?;
     let collection = format!("{}/collections/{}", base(&state), layer.id());

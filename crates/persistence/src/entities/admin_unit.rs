@@ -26,9 +26,6 @@ pub struct Model {
     pub min_lat: Option<f64>,
     pub max_lon: Option<f64>,
     pub max_lat: Option<f64>,
-    /// An imported boundary: a GeoJSON Polygon or MultiPolygon.
-    #[serde(skip)]
-    pub boundary: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,4 +1,5 @@
 pub mod admin_unit;
+pub mod admin_unit_boundary;
 pub mod api_key;
 pub mod api_key_usage;
 pub mod application;

@@ -67,6 +67,14 @@ run_wrk() { # db name url [header] [wrk script]
   echo "$db $name: $rps req/s, p50 $p50, p99 $p99"
 }
 
+sign_in() { # port [email password]: an access token
+  local body
+  body=$(python3 -c 'import json,sys; print(json.dumps({"email": sys.argv[1], "password": sys.argv[2]}))' \
+    "${2:-admin@ocop.demo}" "${3:-OcopDemo@2026}")
+  curl -sf -X POST "http://127.0.0.1:$1/api/v1/auth/login" -H 'content-type: application/json' -d "$body" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+
 bench_db() { # db port
   local db=$1 port=$2 data
   data=$(mktemp -d)
@@ -81,8 +89,7 @@ bench_db() { # db port
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
   local token
-  token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
-    -d '{"email":"admin@ocop.demo","password":"OcopDemo@2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  token=$(sign_in "$port")
   run_wrk "$db" healthz "http://127.0.0.1:$port/healthz"
   run_wrk "$db" admin-units-list "http://127.0.0.1:$port/api/v1/admin-units?limit=20" "Authorization: Bearer $token"
   local cycle api="http://127.0.0.1:$port/api/v1"
@@ -155,8 +162,7 @@ bench_stamps() { # db port
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
   local api="http://127.0.0.1:$port/api/v1" token product batch job started seconds
-  token=$(curl -sf -X POST "$api/auth/login" -H 'content-type: application/json' \
-    -d '{"email":"admin@ocop.demo","password":"OcopDemo@2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  token=$(sign_in "$port")
   product=$(curl -sf -H "Authorization: Bearer $token" "$api/products?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
   batch=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'content-type: application/json' "$api/batches" \
     -d "{\"product_id\":\"$product\",\"code\":\"BENCH-1\",\"produced_on\":\"2026-12-01\",\"quantity\":1000000,\"unit\":\"hộp\",\"standard\":\"TCCS\"}" |
@@ -221,8 +227,7 @@ bench_units() { # db port: loading the whole country, both structures, into an e
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
   local token
-  token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
-    -d '{"email":"admin@bench.local","password":"Bench units 2026!"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  token=$(sign_in "$port" admin@bench.local 'Bench units 2026!')
   local api="http://127.0.0.1:$port/api/v1"
   run_wrk "$db" units-list-all "$api/admin-units?limit=20" "Authorization: Bearer $token"
   run_wrk "$db" units-search-all "$api/admin-units?q=ha%20long&limit=20&include_retired=true" "Authorization: Bearer $token"

@@ -7,6 +7,7 @@ pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod files;
+pub mod geo_import;
 pub mod geojson;
 pub mod guard;
 pub mod heavy;

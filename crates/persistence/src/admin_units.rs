@@ -216,6 +216,15 @@ pub async fn boundaries(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Has
     Ok(rows.into_iter().map(|b| (b.unit_id, b.geometry)).collect())
 }
 
+/// The current units with these codes, by code (one query).
+pub async fn current_by_codes(db: &impl ConnectionTrait, codes: Vec<String>) -> Result<HashMap<String, Model>, DbErr> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = Entity::find().filter(Column::Code.is_in(codes)).filter(Column::ValidTo.is_null()).all(db).await?;
+    Ok(rows.into_iter().map(|u| (u.code.clone(), u)).collect())
+}
+
 /// Units that still have current (not retired) children.
 pub async fn has_current_children(db: &impl ConnectionTrait, id: Uuid, today: NaiveDate) -> Result<bool, DbErr> {
     let n = Entity::find()

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
-import { App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Table, Tag, Tree, Typography, Upload, type TreeDataNode } from "antd";
-import { PlusOutlined, UploadOutlined } from "@ant-design/icons";
+import { App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Table, Tag, Tree, Typography, type TreeDataNode } from "antd";
+import { PlusOutlined } from "@ant-design/icons";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs, { type Dayjs } from "dayjs";
 import { api, unwrap } from "../api/client";
@@ -9,6 +9,7 @@ import { useSession } from "../auth/session";
 import { useI18n } from "../i18n";
 import { formatDate } from "../lib/format";
 import { problemMessage } from "../lib/problem";
+import { GeoJsonUpload } from "../components/GeoJsonUpload";
 import { UnitSelect } from "../components/UnitSelect";
 import { keys } from "../api/keys";
 
@@ -323,19 +324,7 @@ function BoundariesCard() {
     <Card title={t("units.boundaries")} size="small" style={{ marginTop: 16 }} data-testid="boundaries">
       <Typography.Paragraph type="secondary">{t("units.boundariesHint")}</Typography.Paragraph>
       <Space wrap>
-        <Upload accept=".geojson,.json,application/geo+json,application/json" showUploadList={false}
-          beforeUpload={(file) => {
-            file.text().then((content) => {
-              try {
-                run.mutate({ body: JSON.parse(content), dryRun: true });
-              } catch (e) {
-                message.error(String(e));
-              }
-            });
-            return false;
-          }}>
-          <Button icon={<UploadOutlined />} loading={run.isPending && !checked}>{t("units.boundariesFile")}</Button>
-        </Upload>
+        <GeoJsonUpload label={t("units.boundariesFile")} loading={run.isPending && !checked} onParsed={(body) => run.mutate({ body, dryRun: true })} />
         <Button type="primary" disabled={!checked || checked.report.valid < checked.report.total} loading={run.isPending && !!checked}
           onClick={() => checked && run.mutate({ body: checked.body, dryRun: false })}>
           {t("map.import")}

@@ -6,7 +6,7 @@ import type { components } from "../api/schema";
 import { useI18n } from "../i18n";
 import { BarChart } from "./BarChart";
 import { MapPanel } from "../maps/MapPanel";
-import { fetchCollection } from "../maps/geojson";
+import { communesQuery, fetchCollection } from "../maps/geojson";
 import { useSession } from "../auth/session";
 
 /** Certified products of a unit, from none to the most of any unit: grey, then four greens. */
@@ -39,7 +39,7 @@ export function DashboardCharts() {
   }
   const categories = [...byArea.keys()];
   // Units with a boundary are coloured by their certified products (rows name the unit).
-  const communes = useQuery({ queryKey: keys.publicMap.part("communes"), queryFn: () => fetchCollection("/api/v1/geo/collections/admin-units/items?level=commune&limit=1000") });
+  const communes = useQuery(communesQuery);
   const unitColors = useMemo(() => {
     const certified = new Map<string, number>();
     for (const r of rows) certified.set(String(r[0]), (certified.get(String(r[0])) ?? 0) + Number(r[6] ?? 0));

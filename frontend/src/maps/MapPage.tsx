@@ -8,6 +8,7 @@ import { useI18n } from "../i18n";
 import { problemMessage } from "../lib/problem";
 import { uploadForm } from "../api/files";
 import { SubjectPicker } from "../registry/pickers";
+import { GeoJsonUpload } from "../components/GeoJsonUpload";
 import { MapPanel } from "./MapPanel";
 import { PlaceForm, type PlaceKind } from "./PlaceForms";
 import { fetchCollection, type Feature } from "./geojson";
@@ -108,19 +109,7 @@ export function MapPage() {
                 <Button type="primary" onClick={() => { setEditing(null); setDraft([]); }}>{t("map.draw")}</Button>
                 {mayPlace && <Button onClick={() => setPlacing({ kind: "village" })}>{t("map.addVillage")}</Button>}
                 {mayPlace && <Button onClick={() => setPlacing({ kind: "point" })}>{t("map.addPoint")}</Button>}
-                <Upload accept=".geojson,.json,application/geo+json,application/json" showUploadList={false}
-                  beforeUpload={(file) => {
-                    file.text().then((text) => {
-                      try {
-                        upload.mutate({ body: JSON.parse(text), dryRun: true });
-                      } catch (e) {
-                        message.error(String(e));
-                      }
-                    });
-                    return false;
-                  }}>
-                  <Button icon={<UploadOutlined />} loading={upload.isPending}>{t("map.upload")}</Button>
-                </Upload>
+                <GeoJsonUpload label={t("map.upload")} loading={upload.isPending} onParsed={(body) => upload.mutate({ body, dryRun: true })} />
               </>
             )}
           </Space>

@@ -7,9 +7,8 @@ import { keys } from "../api/keys";
 import { useI18n } from "../i18n";
 import { formatVnd } from "../lib/format";
 import { MapView, type Layers } from "./MapView";
-import { cropColor, fetchCollection, type Feature } from "./geojson";
+import { UNITS, communesQuery, cropColor, fetchCollection, type Feature } from "./geojson";
 
-const UNITS = "/api/v1/geo/collections/admin-units/items";
 
 interface Props {
   basemap?: string | null;
@@ -78,7 +77,7 @@ export function MapPanel({ basemap, area, unitColors, areas, villages, points, d
   // when zoomed in.
   const framing = area ? `${UNITS}?area=${encodeURIComponent(area.code)}&level=${area.level}&limit=1` : `${UNITS}?level=province&limit=1`;
   const frame = useQuery({ queryKey: keys.publicMap.part("frame", framing), queryFn: () => fetchCollection(framing) });
-  const communes = useQuery({ queryKey: keys.publicMap.part("communes"), queryFn: () => fetchCollection(`${UNITS}?level=commune&limit=1000`) });
+  const communes = useQuery(communesQuery);
   const crops = useMemo(() => [...new Set(areas.map((a) => String(a.properties.crop ?? "")))].sort(), [areas]);
   const rows = [
     ...(layers.areas ? areas : []),

@@ -73,6 +73,12 @@ export function MapView({ basemap, frame, communes = [], unitColors, areas, vill
   const popupRef = useRef(popup);
   popupRef.current = popup;
 
+  // Runs `apply` once the map has loaded: now, if it has.
+  const whenReady = (m: maplibregl.Map, apply: () => void) => {
+    if (ready.current) apply();
+    else m.once("ocop:ready", apply);
+  };
+
   // Unknown yet (undefined) and none (null) are the same plain style: no second map.
   const style = basemap || "";
   // Each new map (a new style) gets the markers and labels again.
@@ -133,8 +139,7 @@ export function MapView({ basemap, frame, communes = [], unitColors, areas, vill
       framed.current = true;
       container.current?.setAttribute("data-framed", "true");
     };
-    if (ready.current) apply();
-    else m.once("ocop:ready", apply);
+    whenReady(m, apply);
   }, [frame, generation]);
 
   // Boundaries where imported, filled with the unit's colour when one is given.
@@ -155,8 +160,7 @@ export function MapView({ basemap, frame, communes = [], unitColors, areas, vill
       container.current?.setAttribute("data-boundaries", String(data.features.length));
       container.current?.setAttribute("data-coloured", String(data.features.filter((f) => f.properties.color).length));
     };
-    if (ready.current) apply();
-    else m.once("ocop:ready", apply);
+    whenReady(m, apply);
   }, [communes, unitColors, generation]);
 
   // Commune names: light DOM labels at the centroids that let clicks through, shown from
@@ -206,8 +210,7 @@ export function MapView({ basemap, frame, communes = [], unitColors, areas, vill
         }
       }
     };
-    if (ready.current) apply();
-    else m.once("ocop:ready", apply);
+    whenReady(m, apply);
   }, [areas, villages, points, layers.areas, generation]);
 
   // The polygon being drawn.
@@ -223,8 +226,7 @@ export function MapView({ basemap, frame, communes = [], unitColors, areas, vill
       (m.getSource("draft") as GeoJSONSource | undefined)?.setData(data as never);
       m.getCanvas().style.cursor = draft ? "crosshair" : "";
     };
-    if (ready.current) apply();
-    else m.once("ocop:ready", apply);
+    whenReady(m, apply);
   }, [draft, generation]);
 
   // Points as DOM markers: clickable, accessible, independent of WebGL.

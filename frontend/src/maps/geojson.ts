@@ -1,5 +1,6 @@
 // The GeoJSON shapes the map reads, and the crop palette.
 import { fetchText } from "../api/files";
+import { keys } from "../api/keys";
 
 export interface Geometry {
   type: string;
@@ -29,6 +30,15 @@ export function cropColor(crop: string): string {
   for (const ch of crop.normalize("NFC").toLowerCase()) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
   return PALETTE[h % PALETTE.length] ?? PALETTE[0]!;
 }
+
+/** The administrative units as a map layer (OGC API – Features). */
+export const UNITS = "/api/v1/geo/collections/admin-units/items";
+
+/** The current communes with their centroids (and boundaries), one query for every map. */
+export const communesQuery = {
+  queryKey: keys.publicMap.part("communes"),
+  queryFn: () => fetchCollection(`${UNITS}?level=commune&limit=1000`),
+};
 
 /** Reads a GeoJSON collection of this API (public, or with the session's token when signed in). */
 export async function fetchCollection(path: string): Promise<FeatureCollection> {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::extract::ApiJson;
-use crate::routes::maps::import::{GeoImportQuery, GeoImportReport, GeoImportRow};
+use crate::geo_import::{self, GeoImportQuery, GeoImportReport, GeoImportRow, Verdict};
 use crate::state::AppState;
 
 /// Features one import takes at most.
@@ -43,29 +43,13 @@ pub async fn import_boundaries(
     body: ApiJson<Value>,
 ) -> ApiResult<HttpResponse> {
     user.require_admin()?;
-    let mut collection = body.0;
-    if collection.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        return Err(ApiError::invalid_field(
-            "type",
-            "feature_collection",
-            "Tệp phải là GeoJSON FeatureCollection.",
-            "The body must be a GeoJSON FeatureCollection.",
-        ));
-    }
-    let features = match collection.get_mut("features").map(Value::take) {
-        Some(Value::Array(features)) if !features.is_empty() && features.len() <= MAX_FEATURES => features,
-        _ => {
-            return Err(ApiError::invalid_field(
-                "features",
-                "count",
-                format!("Cần từ 1 đến {MAX_FEATURES} đối tượng."),
-                format!("Between 1 and {MAX_FEATURES} features are needed."),
-            ));
-        }
-    };
+    let features = geo_import::features(body.0, MAX_FEATURES)?;
     // Parsing and checking thousands of positions is CPU work: on the heavy-work pool.
     let max = state.boundary_max_positions;
     let checked = state.heavy.run(move || features.into_iter().map(|f| check(f, max)).collect::<Vec<_>>()).await?;
+    // The units named, in one query.
+    let units =
+        admin_units::current_by_codes(&state.db, checked.iter().filter_map(|(code, _)| code.clone()).collect()).await?;
     let mut rows = Vec::with_capacity(checked.len());
     let mut ready = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -73,10 +57,7 @@ pub async fn import_boundaries(
         let prefix = format!("features[{index}]");
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
-        let unit = match &code {
-            Some(c) => admin_units::find_by_code(&state.db, c).await?.filter(|u| u.valid_to.is_none()),
-            None => None,
-        };
+        let unit = code.as_ref().and_then(|c| units.get(c).cloned());
         match (&code, &unit) {
             (None, _) => errors.push(FieldError::new(
                 format!("{prefix}.properties.code"),
@@ -119,14 +100,10 @@ pub async fn import_boundaries(
         }
         rows.push(GeoImportRow { index, code, ok: errors.is_empty(), errors, warnings });
     }
-    let valid = rows.iter().filter(|r| r.ok).count();
-    let total = rows.len();
-    if query.dry_run {
-        return Ok(HttpResponse::Ok().json(GeoImportReport { dry_run: true, total, valid, imported: 0, rows }));
-    }
-    if valid < total {
-        return Err(ApiError::invalid_fields(rows.into_iter().flat_map(|r| r.errors).collect()));
-    }
+    let rows = match geo_import::verdict(query.dry_run, rows)? {
+        Verdict::Answer(report) => return Ok(report),
+        Verdict::Write(rows) => rows,
+    };
     let txn = ocop_persistence::begin_write(&state.db).await?;
     let mut imported = 0;
     for (unit, geometry, bbox, positions) in ready {
@@ -140,7 +117,7 @@ pub async fn import_boundaries(
         imported += 1;
     }
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(GeoImportReport { dry_run: false, total, valid, imported, rows }))
+    Ok(geo_import::imported(rows, imported))
 }
 
 /// Why a feature's geometry is refused.

@@ -1,37 +1,7 @@
 //! Growing areas imported from a GeoJSON FeatureCollection, reported row by row.
 
 use super::*;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GeoImportQuery {
-    /// Check only; nothing is written.
-    #[serde(default)]
-    pub dry_run: bool,
-}
-
-/// One feature of an import.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"index": 0, "code": "VN-22-202-06973-001-24", "ok": false,
-    "errors": [{"field": "features[0].geometry.coordinates[0]", "code": "geometry", "message_vi": "Hình học không hợp lệ: …", "message_en": "coordinates[0]: the ring crosses itself"}], "warnings": []}))]
-pub struct GeoImportRow {
-    pub index: usize,
-    pub code: Option<String>,
-    pub ok: bool,
-    pub errors: Vec<FieldError>,
-    pub warnings: Vec<FieldError>,
-}
-
-/// The import's report.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"dry_run": true, "total": 1, "valid": 1, "imported": 0, "rows": []}))]
-pub struct GeoImportReport {
-    pub dry_run: bool,
-    pub total: usize,
-    pub valid: usize,
-    pub imported: usize,
-    pub rows: Vec<GeoImportRow>,
-}
+use crate::geo_import::{self, GeoImportQuery, GeoImportReport, GeoImportRow, Verdict};
 
 /// Import growing areas from GeoJSON / Nhập vùng trồng từ GeoJSON.
 ///
@@ -56,24 +26,7 @@ pub async fn import_growing_areas(
     query: web::Query<GeoImportQuery>,
     body: ApiJson<Value>,
 ) -> ApiResult<HttpResponse> {
-    let collection = body.0;
-    if collection.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        return Err(ApiError::invalid_field(
-            "type",
-            "feature_collection",
-            "Tệp phải là GeoJSON FeatureCollection.",
-            "The body must be a GeoJSON FeatureCollection.",
-        ));
-    }
-    let features = collection.get("features").and_then(Value::as_array).cloned().unwrap_or_default();
-    if features.is_empty() || features.len() > 2000 {
-        return Err(ApiError::invalid_field(
-            "features",
-            "count",
-            "Cần từ 1 đến 2000 đối tượng.",
-            "Between 1 and 2000 features are needed.",
-        ));
-    }
+    let features = geo_import::features(body.0, 2000)?;
     let mut rows = Vec::with_capacity(features.len());
     let mut ready = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -110,14 +63,10 @@ pub async fn import_growing_areas(
         };
         rows.push(GeoImportRow { index, code, ok: errors.is_empty(), errors, warnings });
     }
-    let valid = rows.iter().filter(|r| r.ok).count();
-    let total = rows.len();
-    if query.dry_run {
-        return Ok(HttpResponse::Ok().json(GeoImportReport { dry_run: true, total, valid, imported: 0, rows }));
-    }
-    if valid < total {
-        return Err(ApiError::invalid_fields(rows.into_iter().flat_map(|r| r.errors).collect()));
-    }
+    let rows = match geo_import::verdict(query.dry_run, rows)? {
+        Verdict::Answer(report) => return Ok(report),
+        Verdict::Write(rows) => rows,
+    };
     let txn = ocop_persistence::begin_write(&state.db).await?;
     let mut imported = 0;
     for row in ready {
@@ -135,5 +84,5 @@ pub async fn import_growing_areas(
         imported += 1;
     }
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(GeoImportReport { dry_run: false, total, valid, imported, rows }))
+    Ok(geo_import::imported(rows, imported))
 }
